@@ -1,0 +1,37 @@
+import { appendActivity } from '../db/queries/activity';
+import { listMilestones } from '../db/queries/milestones';
+import { lockProjectById, updateProject } from '../db/queries/projects';
+import { notFound } from '../domain/errors';
+import type { ActionContext } from './context';
+
+/** The client accepts the terms as they stand; the activity record keeps what they accepted. */
+export async function acceptTerms(
+  options: Pick<ActionContext, 'db'> & { projectId: string },
+): Promise<string> {
+  const now = new Date().toISOString();
+  return options.db.transaction().execute(async (trx) => {
+    const project = await lockProjectById(trx, options.projectId, now);
+    if (!project) throw notFound('Project');
+    if (project.terms_accepted_at) return project.terms_accepted_at;
+    const milestones = await listMilestones(trx, project.id);
+    await updateProject(trx, project.id, { terms_accepted_at: now });
+    await appendActivity(trx, {
+      projectId: project.id,
+      actorType: 'client',
+      actorId: null,
+      action: 'terms.accepted',
+      details: {
+        currency: project.currency,
+        milestones: milestones.map((m) => ({
+          position: m.position,
+          title: m.title,
+          deliverables: m.deliverables,
+          dueDate: m.due_date,
+          amountMinor: m.amount_minor,
+        })),
+      },
+      at: now,
+    });
+    return now;
+  });
+}

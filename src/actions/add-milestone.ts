@@ -1,0 +1,50 @@
+import { newId } from '../db/ids';
+import { appendActivity } from '../db/queries/activity';
+import { insertMilestones } from '../db/queries/milestones';
+import type { MilestoneRow } from '../db/schema';
+import { assertCount, normalizeSequence } from '../domain/milestone-sequence';
+import type { ActionContext } from './context';
+import { applyStatuses, lockProjectForChange } from './locked-project';
+
+/** Appends a milestone at the end of the sequence (locked, or open if all before it are paid). */
+export async function addMilestone(
+  options: ActionContext & {
+    ownerId: string;
+    projectId: string;
+    milestone: { title: string; deliverables: string; dueDate: string; amountMinor: number };
+  },
+): Promise<MilestoneRow> {
+  const now = new Date().toISOString();
+  return options.db.transaction().execute(async (trx) => {
+    const locked = await lockProjectForChange(trx, { ...options, now });
+    // Counted under the project's lock, so parallel requests cannot slip past the limit.
+    assertCount(locked.milestones.length + 1, options.config.limits.maxMilestones);
+    const row: MilestoneRow = {
+      id: newId(),
+      project_id: locked.project.id,
+      position: locked.milestones.length + 1,
+      title: options.milestone.title.trim(),
+      deliverables: options.milestone.deliverables,
+      due_date: options.milestone.dueDate,
+      amount_minor: options.milestone.amountMinor,
+      status: 'locked',
+      delivered_at: null,
+      paid_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertMilestones(trx, [row]);
+    await appendActivity(trx, {
+      projectId: locked.project.id,
+      actorType: 'freelancer',
+      actorId: options.ownerId,
+      action: 'milestone.added',
+      details: { milestoneId: row.id, position: row.position, title: row.title, amountMinor: row.amount_minor, dueDate: row.due_date },
+      at: now,
+    });
+    const milestones = [...locked.milestones, row];
+    const next = normalizeSequence(milestones.map((m) => m.status));
+    await applyStatuses(trx, { locked, milestones, next, now });
+    return { ...row, status: next[next.length - 1] ?? row.status };
+  });
+}

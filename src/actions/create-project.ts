@@ -1,0 +1,92 @@
+import { newId } from '../db/ids';
+import { appendActivity } from '../db/queries/activity';
+import { findOwnedClient } from '../db/queries/clients';
+import { insertMilestones } from '../db/queries/milestones';
+import { insertProject } from '../db/queries/projects';
+import type { MilestoneRow } from '../db/schema';
+import { AppError } from '../domain/errors';
+import { assertCount, initialStatuses } from '../domain/milestone-sequence';
+import { resolveAmounts, type PlannedAmount } from '../domain/project-plan';
+import type { ActionContext } from './context';
+
+export interface NewMilestone extends PlannedAmount {
+  title: string;
+  deliverables: string;
+  dueDate: string;
+}
+
+export interface NewProject {
+  clientId: string;
+  title: string;
+  currency: string;
+  projectType: string;
+  tags: string[];
+  description: string;
+  totalMinor?: number | undefined;
+  milestones: NewMilestone[];
+}
+
+/** Creates the project and its milestones (the first one open) in one transaction. */
+export async function createProject(
+  options: ActionContext & { ownerId: string; project: NewProject },
+): Promise<string> {
+  const { db, config, ownerId, project } = options;
+  assertCount(project.milestones.length, config.limits.maxMilestones);
+  const amounts = resolveAmounts(project.milestones, project.totalMinor);
+  const statuses = initialStatuses(project.milestones.length);
+  const now = new Date().toISOString();
+  const projectId = newId();
+  await db.transaction().execute(async (trx) => {
+    const client = await findOwnedClient(trx, ownerId, project.clientId);
+    if (!client) throw new AppError('NOT_FOUND', 'Client not found', { field: 'clientId' });
+    if (client.archived_at) {
+      throw new AppError('ARCHIVED', 'This client is archived', { field: 'clientId' });
+    }
+    await insertProject(trx, {
+      id: projectId,
+      owner_id: ownerId,
+      client_id: client.id,
+      title: project.title.trim(),
+      currency: project.currency,
+      project_type: project.projectType.trim(),
+      tags: JSON.stringify(project.tags),
+      description: project.description,
+      status: 'active',
+      archived_at: null,
+      terms_accepted_at: null,
+      access_code_hash: null,
+      access_token_hash: null,
+      access_created_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    const rows: MilestoneRow[] = project.milestones.map((m, i) => ({
+      id: newId(),
+      project_id: projectId,
+      position: i + 1,
+      title: m.title.trim(),
+      deliverables: m.deliverables,
+      due_date: m.dueDate,
+      amount_minor: amounts[i] ?? 0,
+      status: statuses[i] ?? 'locked',
+      delivered_at: null,
+      paid_at: null,
+      created_at: now,
+      updated_at: now,
+    }));
+    await insertMilestones(trx, rows);
+    await appendActivity(trx, {
+      projectId,
+      actorType: 'freelancer',
+      actorId: ownerId,
+      action: 'project.created',
+      details: {
+        title: project.title,
+        currency: project.currency,
+        milestones: rows.map((r) => ({ position: r.position, title: r.title, amountMinor: r.amount_minor, dueDate: r.due_date })),
+      },
+      at: now,
+    });
+  });
+  return projectId;
+}

@@ -1,0 +1,63 @@
+import { assertUnderLimits, noteFailure } from '../auth/attempt-limits';
+import { startClientSession, type IssuedSession } from '../auth/sessions';
+import { appendActivity } from '../db/queries/activity';
+import { findProjectByAccessHash, lockProjectById } from '../db/queries/projects';
+import { hashesEqual, hashSecret, normalizeAccessCode } from '../domain/access-secrets';
+import { AppError } from '../domain/errors';
+import type { ActionContext } from './context';
+
+export type AccessSecret = { code: string } | { token: string };
+
+/**
+ * The client opens a project with the code they typed or the token their link carried.
+ * Failures count per IP and instance-wide, so guessing 60-bit codes stays hopeless.
+ */
+export async function openProjectWithCode(
+  options: ActionContext & { secret: AccessSecret; ip: string },
+): Promise<{ projectId: string; session: IssuedSession }> {
+  const { db, config, secret } = options;
+  const now = new Date();
+  const { accessFailuresPerIp, accessFailuresGlobal, failureWindowMinutes } = config.limits;
+  await assertUnderLimits(
+    db,
+    [
+      { scope: 'access', key: options.ip, max: accessFailuresPerIp, windowMinutes: failureWindowMinutes },
+      { scope: 'access', key: null, max: accessFailuresGlobal, windowMinutes: failureWindowMinutes },
+    ],
+    now,
+  );
+  const normalized = 'code' in secret ? normalizeAccessCode(secret.code) : secret.token;
+  const column = 'code' in secret ? 'access_code_hash' : 'access_token_hash';
+  const presented = normalized === null ? null : hashSecret(normalized);
+  const project = presented === null ? undefined : await findProjectByAccessHash(db, column, presented);
+  const stored = project?.[column];
+  if (!project || !stored || presented === null || !hashesEqual(stored, presented)) {
+    await noteFailure(db, 'access', options.ip, failureWindowMinutes, now);
+    throw new AppError('INVALID_ACCESS', 'That access code or link is not valid. Check it with your freelancer.', {
+      field: 'code' in secret ? 'code' : 'token',
+    });
+  }
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const current = await lockProjectById(trx, project.id, at);
+    // Reissued or revoked between our read and the lock: the secret no longer opens it.
+    if (!current || current[column] !== stored) {
+      throw new AppError('INVALID_ACCESS', 'That access code or link is no longer valid');
+    }
+    const session = await startClientSession(trx, {
+      projectId: current.id,
+      accessGeneration: current.access_generation,
+      days: config.clientSessionDays,
+      now,
+    });
+    await appendActivity(trx, {
+      projectId: current.id,
+      actorType: 'client',
+      actorId: null,
+      action: 'client.opened',
+      details: { via: 'code' in secret ? 'code' : 'link' },
+      at,
+    });
+    return { projectId: current.id, session };
+  });
+}

@@ -1,0 +1,47 @@
+import { appendActivity } from '../db/queries/activity';
+import { deleteMilestone, updateMilestone } from '../db/queries/milestones';
+import { AppError } from '../domain/errors';
+import { isEditable, normalizeSequence } from '../domain/milestone-sequence';
+import type { ActionContext } from './context';
+import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
+
+/** Removes a milestone not yet delivered and closes the gap in the positions after it. */
+export async function removeMilestone(
+  options: Pick<ActionContext, 'db'> & { ownerId: string; projectId: string; milestoneId: string },
+): Promise<void> {
+  const now = new Date().toISOString();
+  await options.db.transaction().execute(async (trx) => {
+    const locked = await lockProjectForChange(trx, { ...options, now });
+    const { milestone, index } = findMilestone(locked, options.milestoneId);
+    if (!isEditable(milestone.status)) {
+      throw new AppError(
+        'MILESTONE_FROZEN',
+        `Milestone ${milestone.position} is ${milestone.status}; delivered and paid milestones never change`,
+      );
+    }
+    if (locked.milestones.length === 1) {
+      throw new AppError('LAST_MILESTONE', 'A project keeps at least one milestone');
+    }
+    await deleteMilestone(trx, locked.project.id, milestone.id);
+    const remaining = locked.milestones.filter((m) => m.id !== milestone.id);
+    // Ascending, so each position moves into a slot already vacated.
+    for (const later of remaining.slice(index)) {
+      await updateMilestone(trx, locked.project.id, later.id, { position: later.position - 1, updated_at: now });
+    }
+    await appendActivity(trx, {
+      projectId: locked.project.id,
+      actorType: 'freelancer',
+      actorId: options.ownerId,
+      action: 'milestone.removed',
+      details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title, amountMinor: milestone.amount_minor },
+      at: now,
+    });
+    const renumbered = remaining.map((m, i) => ({ ...m, position: i + 1 }));
+    await applyStatuses(trx, {
+      locked,
+      milestones: renumbered,
+      next: normalizeSequence(renumbered.map((m) => m.status)),
+      now,
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { appendActivity } from '../db/queries/activity';
+import { updateMilestone as writeMilestone } from '../db/queries/milestones';
+import type { MilestoneRow } from '../db/schema';
+import { AppError } from '../domain/errors';
+import { isEditable } from '../domain/milestone-sequence';
+import type { ActionContext } from './context';
+import { findMilestone, lockProjectForChange } from './locked-project';
+
+export interface MilestoneChanges {
+  title?: string | undefined;
+  deliverables?: string | undefined;
+  dueDate?: string | undefined;
+  amountMinor?: number | undefined;
+}
+
+/** Edits a milestone not yet delivered; delivered and paid milestones never change. */
+export async function updateMilestone(
+  options: Pick<ActionContext, 'db'> & {
+    ownerId: string;
+    projectId: string;
+    milestoneId: string;
+    changes: MilestoneChanges;
+  },
+): Promise<MilestoneRow> {
+  const now = new Date().toISOString();
+  return options.db.transaction().execute(async (trx) => {
+    const locked = await lockProjectForChange(trx, { ...options, now });
+    const { milestone } = findMilestone(locked, options.milestoneId);
+    if (!isEditable(milestone.status)) {
+      throw new AppError(
+        'MILESTONE_FROZEN',
+        `Milestone ${milestone.position} is ${milestone.status}; delivered and paid milestones never change`,
+      );
+    }
+    const { changes } = options;
+    const updated: MilestoneRow = {
+      ...milestone,
+      ...(changes.title !== undefined && { title: changes.title.trim() }),
+      ...(changes.deliverables !== undefined && { deliverables: changes.deliverables }),
+      ...(changes.dueDate !== undefined && { due_date: changes.dueDate }),
+      ...(changes.amountMinor !== undefined && { amount_minor: changes.amountMinor }),
+      updated_at: now,
+    };
+    await writeMilestone(trx, locked.project.id, milestone.id, {
+      title: updated.title,
+      deliverables: updated.deliverables,
+      due_date: updated.due_date,
+      amount_minor: updated.amount_minor,
+      updated_at: now,
+    });
+    await appendActivity(trx, {
+      projectId: locked.project.id,
+      actorType: 'freelancer',
+      actorId: options.ownerId,
+      action: 'milestone.updated',
+      details: {
+        milestoneId: milestone.id,
+        position: milestone.position,
+        before: { title: milestone.title, deliverables: milestone.deliverables, dueDate: milestone.due_date, amountMinor: milestone.amount_minor },
+        after: { title: updated.title, deliverables: updated.deliverables, dueDate: updated.due_date, amountMinor: updated.amount_minor },
+      },
+      at: now,
+    });
+    return updated;
+  });
+}

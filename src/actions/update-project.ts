@@ -1,0 +1,64 @@
+import { appendActivity } from '../db/queries/activity';
+import { updateProject as writeProject } from '../db/queries/projects';
+import { AppError } from '../domain/errors';
+import type { ActionContext } from './context';
+import { lockProjectForChange } from './locked-project';
+
+export interface ProjectChanges {
+  title?: string | undefined;
+  projectType?: string | undefined;
+  tags?: string[] | undefined;
+  description?: string | undefined;
+  currency?: string | undefined;
+  archived?: boolean | undefined;
+}
+
+/** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
+export async function updateProject(
+  options: Pick<ActionContext, 'db'> & { ownerId: string; projectId: string; changes: ProjectChanges },
+): Promise<void> {
+  const { changes } = options;
+  const now = new Date().toISOString();
+  await options.db.transaction().execute(async (trx) => {
+    const onlyArchiving = Object.keys(changes).every((k) => k === 'archived');
+    const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: onlyArchiving });
+    const { project } = locked;
+    if (
+      changes.currency !== undefined &&
+      changes.currency !== project.currency &&
+      locked.milestones.some((m) => m.status === 'delivered' || m.status === 'paid')
+    ) {
+      throw new AppError('CURRENCY_LOCKED', 'The currency cannot change once a milestone is delivered or paid', {
+        field: 'currency',
+      });
+    }
+    const fields = {
+      ...(changes.title !== undefined && { title: changes.title.trim() }),
+      ...(changes.projectType !== undefined && { project_type: changes.projectType.trim() }),
+      ...(changes.tags !== undefined && { tags: JSON.stringify(changes.tags) }),
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.currency !== undefined && { currency: changes.currency }),
+    };
+    if (Object.keys(fields).length > 0) {
+      await writeProject(trx, project.id, { ...fields, updated_at: now });
+      await appendActivity(trx, {
+        projectId: project.id,
+        actorType: 'freelancer',
+        actorId: options.ownerId,
+        action: 'project.updated',
+        details: { changes: fields },
+        at: now,
+      });
+    }
+    if (changes.archived !== undefined && changes.archived !== (project.archived_at !== null)) {
+      await writeProject(trx, project.id, { archived_at: changes.archived ? now : null, updated_at: now });
+      await appendActivity(trx, {
+        projectId: project.id,
+        actorType: 'freelancer',
+        actorId: options.ownerId,
+        action: changes.archived ? 'project.archived' : 'project.unarchived',
+        at: now,
+      });
+    }
+  });
+}

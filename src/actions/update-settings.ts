@@ -1,0 +1,22 @@
+import { updateUser } from '../db/queries/users';
+import type { UserRow } from '../db/schema';
+import type { ActionContext } from './context';
+
+export function updateSettings(
+  options: Pick<ActionContext, 'db'> & {
+    userId: string;
+    settings: { name: string; businessName: string; paymentInstructions: string };
+  },
+): Promise<UserRow> {
+  const { settings } = options;
+  return updateUser(
+    options.db,
+    options.userId,
+    {
+      name: settings.name.trim(),
+      business_name: settings.businessName.trim(),
+      payment_instructions: settings.paymentInstructions,
+    },
+    new Date().toISOString(),
+  );
+}

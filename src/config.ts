@@ -1,0 +1,88 @@
+/**
+ * Configuration, parsed once at boot from the environment into one frozen, typed object.
+ * A bad variable stops start-up with a list of everything that is wrong. No other file reads
+ * process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
+    .optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUST_PROXY: flag(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_DAYS: positiveInt(30),
+  CLIENT_SESSION_DAYS: positiveInt(90),
+  LOGIN_FAILURES_PER_IP: positiveInt(10),
+  ACCESS_FAILURES_PER_IP: positiveInt(10),
+  ACCESS_FAILURES_GLOBAL: positiveInt(200),
+  FAILURE_WINDOW_MINUTES: positiveInt(15),
+  MAX_MILESTONES: z.coerce.number().int().min(1).max(10).default(10),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+  publicUrl: string;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  sessionDays: number;
+  clientSessionDays: number;
+  limits: Readonly<{
+    loginFailuresPerIp: number;
+    accessFailuresPerIp: number;
+    accessFailuresGlobal: number;
+    failureWindowMinutes: number;
+    maxMilestones: number;
+  }>;
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { dialect: 'postgres' as const, url: e.DATABASE_URL }
+      : { dialect: 'sqlite' as const, file: path.join(dataDir, 'milepost.sqlite') },
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    sessionDays: e.SESSION_DAYS,
+    clientSessionDays: e.CLIENT_SESSION_DAYS,
+    limits: Object.freeze({
+      loginFailuresPerIp: e.LOGIN_FAILURES_PER_IP,
+      accessFailuresPerIp: e.ACCESS_FAILURES_PER_IP,
+      accessFailuresGlobal: e.ACCESS_FAILURES_GLOBAL,
+      failureWindowMinutes: e.FAILURE_WINDOW_MINUTES,
+      maxMilestones: e.MAX_MILESTONES,
+    }),
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Opens the database the configuration names — SQLite on local disk by default, PostgreSQL when
+ * DATABASE_URL is set — and brings its schema up to date with the one set of migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config';
+import { migrations } from './migrations';
+import type { DB } from './schema';
+
+export type Dialect = Config['database']['dialect'];
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// pg returns int8 (bigint, count(*)) as strings; our amounts stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openDatabase(config: Config): Promise<Database> {
+  const settings = config.database;
+  let db: Kysely<DB>;
+  if (settings.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+    const sqlite = new SQLite(settings.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    // FULL: a recorded payment must survive a power cut, not only a crash of the process.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url, max: 10 }) }),
+    });
+  }
+  const database: Database = { db, dialect: settings.dialect, close: () => db.destroy() };
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}

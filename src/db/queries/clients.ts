@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { ClientRow, DB } from '../schema';
+
+export async function insertClient(db: Kysely<DB>, client: ClientRow): Promise<ClientRow> {
+  return db.insertInto('clients').values(client).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findOwnedClient(
+  db: Kysely<DB>,
+  ownerId: string,
+  clientId: string,
+): Promise<ClientRow | undefined> {
+  return db
+    .selectFrom('clients')
+    .selectAll()
+    .where('id', '=', clientId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+}
+
+export function listOwnedClients(
+  db: Kysely<DB>,
+  ownerId: string,
+  includeArchived: boolean,
+): Promise<ClientRow[]> {
+  let query = db.selectFrom('clients').selectAll().where('owner_id', '=', ownerId);
+  if (!includeArchived) query = query.where('archived_at', 'is', null);
+  return query.orderBy('name').orderBy('id').execute();
+}
+
+export function updateOwnedClient(
+  db: Kysely<DB>,
+  ownerId: string,
+  clientId: string,
+  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'archived_at'>> & { updated_at: string },
+): Promise<ClientRow | undefined> {
+  return db
+    .updateTable('clients')
+    .set(changes)
+    .where('id', '=', clientId)
+    .where('owner_id', '=', ownerId)
+    .returningAll()
+    .executeTakeFirst();
+}

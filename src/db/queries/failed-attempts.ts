@@ -1,0 +1,32 @@
+/**
+ * Failed login and access-code attempts, kept in the database so the limits hold across every
+ * app instance, and pruned as they age out of the window.
+ */
+import type { Kysely } from 'kysely';
+import { newId } from '../ids';
+import type { DB } from '../schema';
+
+export async function recordFailure(db: Kysely<DB>, scope: string, key: string, at: string): Promise<void> {
+  await db.insertInto('failed_attempts').values({ id: newId(), scope, key, at }).execute();
+}
+
+/** Failures since `since`, and the earliest of them (which decides when the window frees up). */
+export async function recentFailures(
+  db: Kysely<DB>,
+  scope: string,
+  key: string | null,
+  since: string,
+): Promise<{ count: number; earliest: string | null }> {
+  let query = db
+    .selectFrom('failed_attempts')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('earliest')])
+    .where('scope', '=', scope)
+    .where('at', '>', since);
+  if (key !== null) query = query.where('key', '=', key);
+  const row = await query.executeTakeFirstOrThrow();
+  return { count: Number(row.count), earliest: row.earliest ?? null };
+}
+
+export async function pruneFailures(db: Kysely<DB>, before: string): Promise<void> {
+  await db.deleteFrom('failed_attempts').where('at', '<=', before).execute();
+}

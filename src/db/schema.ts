@@ -1,0 +1,133 @@
+/**
+ * The database's tables as Kysely sees them. Ids are app-generated text; timestamps are ISO-8601
+ * UTC strings; money is integer minor units (bigint on PostgreSQL, read back as number).
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { MilestoneStatus, ProjectProgress } from '../domain/milestone-sequence';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string;
+  business_name: string;
+  payment_instructions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ClientSessionsTable {
+  token_hash: string;
+  project_id: string;
+  access_generation: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ClientsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  email: string;
+  company: string;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  owner_id: string;
+  client_id: string;
+  title: string;
+  currency: string;
+  project_type: string;
+  tags: string; // JSON array of strings
+  description: string;
+  status: ProjectProgress;
+  archived_at: string | null;
+  terms_accepted_at: string | null;
+  access_code_hash: string | null;
+  access_token_hash: string | null;
+  access_generation: Generated<number>;
+  access_created_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MilestonesTable {
+  id: string;
+  project_id: string;
+  position: number;
+  title: string;
+  deliverables: string;
+  due_date: string;
+  amount_minor: number;
+  status: MilestoneStatus;
+  delivered_at: string | null;
+  paid_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaymentsTable {
+  id: string;
+  project_id: string;
+  milestone_id: string;
+  amount_minor: number;
+  currency: string;
+  method: string;
+  reference: string;
+  received_on: string;
+  recorded_by: string;
+  created_at: string;
+}
+
+export interface ActivityTable {
+  id: string;
+  project_id: string;
+  seq: number;
+  actor_type: 'freelancer' | 'client' | 'system';
+  actor_id: string | null;
+  action: string;
+  details: string; // JSON object
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface FailedAttemptsTable {
+  id: string;
+  scope: string;
+  key: string;
+  at: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  client_sessions: ClientSessionsTable;
+  clients: ClientsTable;
+  projects: ProjectsTable;
+  milestones: MilestonesTable;
+  payments: PaymentsTable;
+  activity: ActivityTable;
+  failed_attempts: FailedAttemptsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type MilestoneRow = Selectable<MilestonesTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type ActivityRow = Selectable<ActivityTable>;
+export type NewActivity = Insertable<ActivityTable>;

@@ -1,0 +1,50 @@
+/**
+ * The one error type of Milepost. Every refusal the product makes has a stable string code;
+ * the HTTP edge maps codes to statuses, so the domain never speaks HTTP.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'CSRF_TOKEN_INVALID'
+  | 'INVALID_CREDENTIALS'
+  | 'EMAIL_TAKEN'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'INVALID_ACCESS'
+  | 'MILESTONE_LIMIT'
+  | 'MILESTONE_NOT_OPEN'
+  | 'MILESTONE_NOT_DELIVERED'
+  | 'MILESTONE_ALREADY_PAID'
+  | 'MILESTONE_LOCKED'
+  | 'MILESTONE_FROZEN'
+  | 'AMOUNTS_DO_NOT_ADD_UP'
+  | 'PAYMENT_AMOUNT_MISMATCH'
+  | 'CURRENCY_LOCKED'
+  | 'LAST_MILESTONE'
+  | 'ARCHIVED'
+  | 'CONFLICT'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  /** Seconds the caller should wait, for TOO_MANY_ATTEMPTS. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);

@@ -1,0 +1,131 @@
+/** Database rows into the API's views (camelCase, only what each caller may see). */
+import type { z } from 'zod';
+import type { ProjectSummaryRow, ProjectWithClient } from '../db/queries/projects';
+import type { ClientRow, MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
+import type { ChainedEntry } from '../domain/activity-chain';
+import type {
+  activityView,
+  clientView,
+  milestoneView,
+  paymentView,
+  portalProjectView,
+  projectSummaryView,
+  projectView,
+  userView,
+} from './schemas';
+
+const sum = (milestones: MilestoneRow[], only?: MilestoneRow['status']): number =>
+  milestones.filter((m) => !only || m.status === only).reduce((total, m) => total + m.amount_minor, 0);
+
+export const presentUser = (u: UserRow): z.infer<typeof userView> => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  businessName: u.business_name,
+  paymentInstructions: u.payment_instructions,
+});
+
+export const presentClient = (c: ClientRow): z.infer<typeof clientView> => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  company: c.company,
+  archivedAt: c.archived_at,
+  createdAt: c.created_at,
+});
+
+export const presentMilestone = (m: MilestoneRow): z.infer<typeof milestoneView> => ({
+  id: m.id,
+  position: m.position,
+  title: m.title,
+  deliverables: m.deliverables,
+  dueDate: m.due_date,
+  amountMinor: m.amount_minor,
+  status: m.status,
+  deliveredAt: m.delivered_at,
+  paidAt: m.paid_at,
+});
+
+export const presentPayment = (p: PaymentRow): z.infer<typeof paymentView> => ({
+  id: p.id,
+  milestoneId: p.milestone_id,
+  amountMinor: p.amount_minor,
+  currency: p.currency,
+  method: p.method,
+  reference: p.reference,
+  receivedOn: p.received_on,
+  createdAt: p.created_at,
+});
+
+const parseTags = (json: string): string[] => {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+};
+
+export const presentProject = (p: ProjectWithClient, milestones: MilestoneRow[]): z.infer<typeof projectView> => ({
+  id: p.id,
+  clientId: p.client_id,
+  clientName: p.client_name,
+  clientEmail: p.client_email,
+  title: p.title,
+  currency: p.currency,
+  projectType: p.project_type,
+  tags: parseTags(p.tags),
+  description: p.description,
+  totalMinor: sum(milestones),
+  paidMinor: sum(milestones, 'paid'),
+  status: p.status,
+  archivedAt: p.archived_at,
+  createdAt: p.created_at,
+  termsAcceptedAt: p.terms_accepted_at,
+  access: { active: p.access_code_hash !== null, createdAt: p.access_created_at },
+});
+
+export const presentProjectSummary = (
+  s: ProjectSummaryRow,
+  current: MilestoneRow | null,
+): z.infer<typeof projectSummaryView> => ({
+  id: s.id,
+  title: s.title,
+  clientId: s.client_id,
+  clientName: s.client_name,
+  currency: s.currency,
+  totalMinor: s.total_minor,
+  paidMinor: s.paid_minor,
+  awaitingPaymentMinor: s.awaiting_minor,
+  status: s.status,
+  archivedAt: s.archived_at,
+  milestoneCount: s.milestone_count,
+  currentMilestone: current && {
+    position: current.position,
+    title: current.title,
+    status: current.status,
+    dueDate: current.due_date,
+  },
+  createdAt: s.created_at,
+});
+
+export const presentActivity = (e: ChainedEntry): z.infer<typeof activityView> => ({
+  seq: e.seq,
+  actorType: e.actorType as z.infer<typeof activityView>['actorType'],
+  action: e.action,
+  details: e.details,
+  createdAt: e.createdAt,
+  hash: e.hash,
+});
+
+export const presentPortalProject = (
+  p: ProjectRow,
+  freelancer: UserRow,
+  milestones: MilestoneRow[],
+): z.infer<typeof portalProjectView> => ({
+  id: p.id,
+  title: p.title,
+  currency: p.currency,
+  description: p.description,
+  totalMinor: sum(milestones),
+  paidMinor: sum(milestones, 'paid'),
+  status: p.status,
+  termsAcceptedAt: p.terms_accepted_at,
+  freelancer: { name: freelancer.name, businessName: freelancer.business_name },
+});

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { changePassword } from '../../actions/change-password';
+import { logIn } from '../../actions/log-in';
+import { logOut } from '../../actions/log-out';
+import { signUp } from '../../actions/sign-up';
+import { AppError } from '../../domain/errors';
+import { clearSessionCookie, FREELANCER_COOKIE, freelancerOf, setSessionCookie } from '../authentication';
+import { presentUser } from '../presenters';
+import { email, password, requiredText, userView } from '../schemas';
+import type { RouteDeps } from './deps';
+
+const sessionResponse = z.object({ user: userView, csrfToken: z.string() });
+
+/** Sign-up, log-in and who-am-I: reachable without a session. */
+export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+  app.post(
+    '/auth/signup',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.strictObject({ email, password, name: requiredText(200) }),
+        response: { 201: sessionResponse },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await signUp({ db, config, ...request.body });
+      setSessionCookie(reply, config, FREELANCER_COOKIE, session);
+      return reply.status(201).send({ user: presentUser(user), csrfToken: session.csrfToken });
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.strictObject({ email: z.string().max(254), password: z.string().max(1000) }),
+        response: { 200: sessionResponse },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await logIn({ db, config, ...request.body, ip: request.ip });
+      setSessionCookie(reply, config, FREELANCER_COOKIE, session);
+      return { user: presentUser(user), csrfToken: session.csrfToken };
+    },
+  );
+
+  app.get('/auth/me', { schema: { tags: ['auth'], response: { 200: sessionResponse } } }, async (request) => {
+    if (!request.freelancer) throw new AppError('UNAUTHENTICATED', 'Not logged in');
+    return { user: presentUser(request.freelancer.user), csrfToken: request.freelancer.csrfToken };
+  });
+};
+
+/** Log-out and password change: for a logged-in freelancer. */
+export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
+    clearSessionCookie(reply, config, FREELANCER_COOKIE);
+    return reply.status(204).send();
+  });
+
+  app.post(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.strictObject({ currentPassword: z.string().max(1000), newPassword: password }),
+      },
+    },
+    async (request, reply) => {
+      const caller = freelancerOf(request);
+      await changePassword({ db, userId: caller.user.id, sessionToken: caller.sessionToken, ...request.body });
+      return reply.status(204).send();
+    },
+  );
+};

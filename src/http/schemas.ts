@@ -1,0 +1,141 @@
+/**
+ * The shapes of the API, in zod: request fields with their limits, and the response objects.
+ * Routes declare both, so input is checked, output is stripped to what is declared, and the
+ * OpenAPI document is generated from the same source.
+ */
+import { z } from 'zod';
+import { MILESTONE_STATUSES } from '../domain/milestone-sequence';
+import { isCurrencyCode, MAX_AMOUNT_MINOR } from '../domain/money';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { OFFLINE_METHODS } from '../actions/record-offline-payment';
+
+export const id = z.uuid({ message: 'must be an id' });
+export const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+export const requiredText = (max: number) =>
+  z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+export const email = z.email({ message: 'must be an email address' }).max(254);
+export const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+export const currency = z
+  .string()
+  .refine(isCurrencyCode, 'must be an ISO 4217 currency code in capitals, such as EUR or JPY');
+export const amountMinor = z
+  .number()
+  .int('must be a whole number of minor units (cents, pence…)')
+  .min(1, 'must be positive')
+  .max(MAX_AMOUNT_MINOR, 'is too large');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'is not a real calendar date');
+export const tags = z.array(requiredText(40)).max(20, 'at most 20 tags');
+export const offlineMethod = z.enum(OFFLINE_METHODS);
+
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});
+
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  businessName: z.string(),
+  paymentInstructions: z.string(),
+});
+
+export const clientView = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  company: z.string(),
+  archivedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const milestoneView = z.object({
+  id: z.string(),
+  position: z.number(),
+  title: z.string(),
+  deliverables: z.string(),
+  dueDate: z.string(),
+  amountMinor: z.number(),
+  status: z.enum(MILESTONE_STATUSES),
+  deliveredAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+});
+
+export const paymentView = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  amountMinor: z.number(),
+  currency: z.string(),
+  method: z.string(),
+  reference: z.string(),
+  receivedOn: z.string(),
+  createdAt: z.string(),
+});
+
+const projectStatus = z.enum(['active', 'complete']);
+
+export const projectView = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  clientEmail: z.string(),
+  title: z.string(),
+  currency: z.string(),
+  projectType: z.string(),
+  tags: z.array(z.string()),
+  description: z.string(),
+  totalMinor: z.number(),
+  paidMinor: z.number(),
+  status: projectStatus,
+  archivedAt: z.string().nullable(),
+  createdAt: z.string(),
+  termsAcceptedAt: z.string().nullable(),
+  access: z.object({ active: z.boolean(), createdAt: z.string().nullable() }),
+});
+
+export const projectSummaryView = z.object({
+  id: z.string(),
+  title: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  currency: z.string(),
+  totalMinor: z.number(),
+  paidMinor: z.number(),
+  awaitingPaymentMinor: z.number(),
+  status: projectStatus,
+  archivedAt: z.string().nullable(),
+  milestoneCount: z.number(),
+  currentMilestone: z
+    .object({ position: z.number(), title: z.string(), status: z.enum(MILESTONE_STATUSES), dueDate: z.string() })
+    .nullable(),
+  createdAt: z.string(),
+});
+
+export const activityView = z.object({
+  seq: z.number(),
+  actorType: z.enum(['freelancer', 'client', 'system']),
+  action: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  hash: z.string(),
+});
+
+export const portalProjectView = z.object({
+  id: z.string(),
+  title: z.string(),
+  currency: z.string(),
+  description: z.string(),
+  totalMinor: z.number(),
+  paidMinor: z.number(),
+  status: projectStatus,
+  termsAcceptedAt: z.string().nullable(),
+  freelancer: z.object({ name: z.string(), businessName: z.string() }),
+});
