@@ -43,7 +43,8 @@ describe('activity chain', () => {
     expect(first).toBeDefined();
     if (!first) return;
     const { prevHash, hash, ...content } = first;
-    const reordered = { createdAt: content.createdAt, ...content, details: { nested: { a: 2, b: 1 }, n: 0 } };
+    const reordered = Object.fromEntries(Object.entries(content).reverse()) as typeof content;
+    reordered.details = { nested: { a: 2, b: 1 }, n: 0 };
     expect(entryHash(prevHash, reordered)).toBe(hash);
   });
 });
