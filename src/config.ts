@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_FILE_BYTES, MAX_FILES_PER_MILESTONE } from './domain/uploads';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = (fallback: boolean) =>
@@ -31,6 +32,22 @@ const envSchema = z.object({
   ACCESS_FAILURES_GLOBAL: positiveInt(200),
   FAILURE_WINDOW_MINUTES: positiveInt(15),
   MAX_MILESTONES: z.coerce.number().int().min(1).max(10).default(10),
+  MAX_FILES_PER_MILESTONE: z.coerce.number().int().min(1).max(MAX_FILES_PER_MILESTONE).default(MAX_FILES_PER_MILESTONE),
+  MAX_FILE_BYTES: z.coerce.number().int().min(1).max(MAX_FILE_BYTES).default(MAX_FILE_BYTES),
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().int().min(24, 'must be at least 24 (a slow 5 GB upload)').default(48),
+  STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: flag(false),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
+}).superRefine((e, ctx) => {
+  if (e.STORAGE === 's3' && !e.S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE=s3' });
+  }
 });
 
 export type Config = Readonly<{
@@ -50,7 +67,22 @@ export type Config = Readonly<{
     accessFailuresGlobal: number;
     failureWindowMinutes: number;
     maxMilestones: number;
+    maxFilesPerMilestone: number;
+    maxFileBytes: number;
   }>;
+  uploadExpiryHours: number;
+  storage:
+    | { kind: 'local'; directory: string }
+    | {
+        kind: 's3';
+        bucket: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      };
+  /** Without SMTP, mail is written as .eml files to the outbox folder. */
+  mail: { from: string; smtpUrl: string | undefined; outboxDir: string };
 }>;
 
 export class ConfigError extends Error {}
@@ -83,6 +115,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessFailuresGlobal: e.ACCESS_FAILURES_GLOBAL,
       failureWindowMinutes: e.FAILURE_WINDOW_MINUTES,
       maxMilestones: e.MAX_MILESTONES,
+      maxFilesPerMilestone: e.MAX_FILES_PER_MILESTONE,
+      maxFileBytes: e.MAX_FILE_BYTES,
     }),
+    uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
+    storage:
+      e.STORAGE === 's3'
+        ? {
+            kind: 's3' as const,
+            bucket: e.S3_BUCKET ?? '',
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            credentials:
+              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+                : undefined,
+          }
+        : { kind: 'local' as const, directory: path.join(dataDir, 'files') },
+    mail: Object.freeze({ from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, outboxDir: path.join(dataDir, 'outbox') }),
   });
 }

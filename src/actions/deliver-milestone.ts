@@ -1,33 +1,72 @@
 import { appendActivity } from '../db/queries/activity';
+import { findOwnedClient } from '../db/queries/clients';
+import { listFilesOfProject } from '../db/queries/files';
+import { AppError } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
+import type { Mailer } from '../mail/mailer';
 import type { ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
-/** The freelancer declares the open milestone's work delivered; the client may now pay. */
+/**
+ * The freelancer declares the open milestone's work delivered: its uploads close, the client is
+ * told by email, and the client may now pay.
+ */
 export async function deliverMilestone(
-  options: Pick<ActionContext, 'db'> & { ownerId: string; projectId: string; milestoneId: string },
-): Promise<void> {
+  options: ActionContext & { mailer: Mailer; ownerId: string; projectId: string; milestoneId: string },
+): Promise<{ clientNotified: boolean }> {
   const now = new Date().toISOString();
-  await options.db.transaction().execute(async (trx) => {
+  const delivered = await options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
     const next = applyEvent(
       locked.milestones.map((m) => m.status),
       { type: 'deliver', index },
     );
+    const files = (await listFilesOfProject(trx, locked.project.id)).filter((f) => f.milestone_id === milestone.id);
+    const unfinished = files.filter((f) => f.status !== 'complete');
+    if (unfinished.length > 0) {
+      throw new AppError(
+        'UPLOADS_IN_PROGRESS',
+        `${unfinished.length} file(s) are still uploading (${unfinished.map((f) => f.name).join(', ')}): let them finish or remove them first`,
+      );
+    }
     await appendActivity(trx, {
       projectId: locked.project.id,
       actorType: 'freelancer',
       actorId: options.ownerId,
       action: 'milestone.delivered',
-      details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title },
+      details: {
+        milestoneId: milestone.id,
+        position: milestone.position,
+        title: milestone.title,
+        files: files.map((f) => ({ id: f.id, name: f.name, size: f.size, sha256: f.sha256 })),
+      },
       at: now,
     });
-    await applyStatuses(trx, {
-      locked,
-      milestones: locked.milestones,
-      next,
-      now,
-    });
+    await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
+    const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
+    return { project: locked.project, milestone, files, client };
   });
+
+  // Mail goes after the commit: a mail failure must not undo a delivery.
+  const { project, milestone, files, client } = delivered;
+  if (!client) return { clientNotified: false };
+  const list = files.map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`).join('\n');
+  return options.mailer
+    .send({
+      to: client.email,
+      subject: `Delivered: ${milestone.title} — ${project.title}`,
+      text: [
+        `Hello ${client.name},`,
+        '',
+        `Milestone ${milestone.position}, "${milestone.title}", of "${project.title}" has been delivered.`,
+        files.length > 0 ? `\nFiles delivered:\n${list}\n\nThey unlock for download once the milestone is paid.` : '',
+        '',
+        `Open your project: ${options.config.publicUrl}/portal (with the access code you were given).`,
+      ].join('\n'),
+    })
+    .then(
+      () => ({ clientNotified: true }),
+      () => ({ clientNotified: false }),
+    );
 }

@@ -112,7 +112,38 @@ export interface FailedAttemptsTable {
   at: string;
 }
 
+export interface FilesTable {
+  id: string;
+  project_id: string;
+  milestone_id: string;
+  owner_id: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string | null;
+  status: 'uploading' | 'complete';
+  created_at: string;
+  completed_at: string | null;
+  expires_at: string;
+}
+
+export interface DownloadsTable {
+  id: string;
+  file_id: string;
+  project_id: string;
+  actor_type: 'freelancer' | 'client';
+  actor_id: string | null;
+  ip: string;
+  range_start: number;
+  range_end: number;
+  bytes_sent: number;
+  via: 'stream' | 'presigned';
+  at: string;
+}
+
 export interface DB {
+  files: FilesTable;
+  downloads: DownloadsTable;
   users: UsersTable;
   sessions: SessionsTable;
   client_sessions: ClientSessionsTable;
@@ -130,4 +161,6 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type MilestoneRow = Selectable<MilestonesTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type ActivityRow = Selectable<ActivityTable>;
+export type FileRow = Selectable<FilesTable>;
+export type DownloadRow = Selectable<DownloadsTable>;
 export type NewActivity = Insertable<ActivityTable>;

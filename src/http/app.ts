@@ -12,17 +12,24 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Writable } from 'node:stream';
+import type { Server as TusServer } from '@tus/server';
 import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
+import { startExpirySweep } from '../files/expiry-sweep';
+import { createStorage } from '../files/storage';
+import { createMailer } from '../mail/mailer';
 import { freelancerAuthenticator } from './authentication';
 import { registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
+import type { RouteDeps } from './routes/deps';
+import { downloadRoutes, projectFileRoutes } from './routes/files';
 import { milestoneRoutes } from './routes/milestones';
 import { portalRoutes } from './routes/portal';
 import { projectRoutes } from './routes/projects';
 import { settingsRoutes } from './routes/settings';
+import { createTusServer, uploadRoutes } from './routes/uploads';
 import { registerWebApp } from './web';
 import { z } from 'zod';
 
@@ -42,8 +49,18 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Uploads are chunked by tus and may be slow; no whole-request deadline (Node's is 300 s).
+    requestTimeout: 0,
   }).withTypeProvider<ZodTypeProvider>();
-  app.addHook('onClose', () => database.close());
+  const storage = createStorage(config);
+  const deps: RouteDeps = { db: database.db, config, storage, mailer: createMailer(config.mail) };
+  const tus = createTusServer(deps);
+  const sweep = startExpirySweep({ db: database.db, storage, tus: tus.tus, log: app.log });
+  app.addHook('onClose', async () => {
+    sweep.stop();
+    await storage.close();
+    await database.close();
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -64,13 +81,12 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     reply.header('x-frame-options', 'DENY');
   });
 
-  await app.register(async (api) => registerApi(api, database, config), { prefix: '/api' });
+  await app.register(async (api) => registerApi(api, database, deps, tus.tus), { prefix: '/api' });
   await registerWebApp(app);
   return app;
 }
 
-async function registerApi(api: FastifyInstance, database: Database, config: Config): Promise<void> {
-  const deps = { db: database.db, config };
+async function registerApi(api: FastifyInstance, database: Database, deps: RouteDeps, tus: TusServer): Promise<void> {
   api.get(
     '/health',
     { schema: { tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) } } },
@@ -85,8 +101,10 @@ async function registerApi(api: FastifyInstance, database: Database, config: Con
   await api.register(portalRoutes, deps);
   await api.register(async (scope) => {
     scope.addHook('onRequest', freelancerAuthenticator(database.db, { required: true }));
-    for (const routes of [sessionAuthRoutes, settingsRoutes, clientRoutes, projectRoutes, milestoneRoutes, accessRoutes]) {
+    for (const routes of [sessionAuthRoutes, settingsRoutes, clientRoutes, projectRoutes, milestoneRoutes, accessRoutes, projectFileRoutes]) {
       await scope.register(routes, deps);
     }
+    await scope.register(uploadRoutes, { ...deps, tus });
   });
+  await api.register(downloadRoutes, deps);
 }

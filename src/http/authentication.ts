@@ -102,3 +102,16 @@ export function setSessionCookie(
 export function clearSessionCookie(reply: FastifyReply, config: Config, name: string): void {
   reply.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
 }
+
+/** For routes both parties use (downloads): the freelancer's session, else the client's. */
+export function anyCallerAuthenticator(db: Kysely<DB>) {
+  const freelancer = freelancerAuthenticator(db, { required: false });
+  return async function authenticateAnyCaller(request: FastifyRequest): Promise<void> {
+    await freelancer(request);
+    if (request.freelancer) return;
+    const token = request.cookies[CLIENT_COOKIE];
+    const session = token ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString()) : undefined;
+    if (!token || !session) throw new AppError('UNAUTHENTICATED', 'Log in or open the project with your access code');
+    request.client = { projectId: session.projectId, csrfToken: session.csrfToken, sessionToken: token };
+  };
+}

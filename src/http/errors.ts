@@ -26,6 +26,13 @@ const STATUS: Record<ErrorCode, number> = {
   LAST_MILESTONE: 409,
   ARCHIVED: 409,
   CONFLICT: 409,
+  FILE_LIMIT: 409,
+  UPLOADS_IN_PROGRESS: 409,
+  UPLOAD_CLOSED: 409,
+  PAYMENT_REQUIRED: 402,
+  FILE_TOO_LARGE: 413,
+  RANGE_NOT_SATISFIABLE: 416,
+  STORAGE_FULL: 507,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   AMOUNTS_DO_NOT_ADD_UP: 422,
@@ -41,16 +48,23 @@ export function errorBody(code: ErrorCode, message: string, field?: string): Err
   return { error: { code, message, ...(field !== undefined && { field }) } };
 }
 
-function fromValidation(error: FastifyError & { validation: { instancePath: string; message?: string; params: unknown }[] }, context: string): ErrorBody {
+function fromValidation(
+  error: FastifyError & { validation: { instancePath: string; message?: string; params: unknown }[] },
+  context: string,
+): ErrorBody {
   const first = error.validation[0];
   const path = (first?.instancePath ?? '').split('/').filter(Boolean);
-  const issue = (first?.params as { issue?: { keys?: string[] } } | undefined)?.issue;
-  if (path.length === 0 && issue?.keys?.[0]) {
-    return errorBody('VALIDATION_FAILED', `Unknown field "${issue.keys[0]}"`, issue.keys[0]);
+  const unknownKey = (first?.params as { keys?: unknown } | undefined)?.keys;
+  if (Array.isArray(unknownKey) && typeof unknownKey[0] === 'string') {
+    const field = [...path, unknownKey[0]].join('.');
+    return errorBody('VALIDATION_FAILED', `Unknown field "${field}"`, field);
   }
   const field = path.join('.');
-  const where = field || context;
-  return errorBody('VALIDATION_FAILED', `${where}: ${first?.message ?? 'is not valid'}`, field || undefined);
+  return errorBody(
+    'VALIDATION_FAILED',
+    `${field || context}: ${first?.message ?? 'is not valid'}`,
+    field || undefined,
+  );
 }
 
 function codeForStatus(status: number): ErrorCode {

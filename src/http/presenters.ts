@@ -1,11 +1,13 @@
 /** Database rows into the API's views (camelCase, only what each caller may see). */
 import type { z } from 'zod';
 import type { ProjectSummaryRow, ProjectWithClient } from '../db/queries/projects';
-import type { ClientRow, MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
+import type { ClientRow, DownloadRow, FileRow, MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
 import type { ChainedEntry } from '../domain/activity-chain';
 import type {
   activityView,
   clientView,
+  downloadView,
+  fileView,
   milestoneView,
   paymentView,
   portalProjectView,
@@ -128,4 +130,30 @@ export const presentPortalProject = (
   status: p.status,
   termsAcceptedAt: p.terms_accepted_at,
   freelancer: { name: freelancer.name, businessName: freelancer.business_name },
+});
+
+export const presentFile = (f: FileRow, downloadable: boolean): z.infer<typeof fileView> => ({
+  id: f.id,
+  milestoneId: f.milestone_id,
+  name: f.name,
+  type: f.type,
+  size: f.size,
+  sha256: f.sha256,
+  status: f.status,
+  createdAt: f.created_at,
+  completedAt: f.completed_at,
+  downloadable,
+});
+
+export const presentDownload = (d: DownloadRow, fileName: string): z.infer<typeof downloadView> => ({
+  id: d.id,
+  fileId: d.file_id,
+  fileName,
+  actorType: d.actor_type,
+  ip: d.ip,
+  rangeStart: d.range_start,
+  rangeEnd: d.range_end,
+  bytesSent: d.bytes_sent,
+  via: d.via,
+  at: d.at,
 });

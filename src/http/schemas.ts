@@ -139,3 +139,30 @@ export const portalProjectView = z.object({
   termsAcceptedAt: z.string().nullable(),
   freelancer: z.object({ name: z.string(), businessName: z.string() }),
 });
+
+export const fileView = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number(),
+  sha256: z.string().nullable(),
+  status: z.enum(['uploading', 'complete']),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** For the client: whether the file is unlocked (its milestone paid). */
+  downloadable: z.boolean(),
+});
+
+export const downloadView = z.object({
+  id: z.string(),
+  fileId: z.string(),
+  fileName: z.string(),
+  actorType: z.enum(['freelancer', 'client']),
+  ip: z.string(),
+  rangeStart: z.number(),
+  rangeEnd: z.number(),
+  bytesSent: z.number(),
+  via: z.enum(['stream', 'presigned']),
+  at: z.string(),
+});

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config';
 import type { DB } from '../../db/schema';
+import type { FileStorage } from '../../files/storage';
+import type { Mailer } from '../../mail/mailer';
 
 /** What every route plugin is registered with. */
 export interface RouteDeps {
   db: Kysely<DB>;
   config: Config;
+  storage: FileStorage;
+  mailer: Mailer;
 }

@@ -16,7 +16,7 @@ import { projectParams } from './projects';
 const milestoneParams = z.object({ projectId: id, milestoneId: id });
 const milestoneResponse = z.object({ milestone: milestoneView });
 
-export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config, mailer }) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones } = await getProject({ db, ownerId, projectId });
     const milestone = milestones.find((m) => m.id === milestoneId);
@@ -86,7 +86,8 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
     { schema: { tags: ['milestones'], params: milestoneParams, response: { 200: milestoneResponse } } },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      await deliverMilestone({ db, ownerId, ...request.params });
+      const { clientNotified } = await deliverMilestone({ db, config, mailer, ownerId, ...request.params });
+      if (!clientNotified) request.log.warn('the delivery email to the client could not be sent');
       return { milestone: await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId) };
     },
   );

@@ -6,7 +6,8 @@ import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
 import { CLIENT_COOKIE, clearSessionCookie, clientAuthenticator, clientOf, setSessionCookie } from '../authentication';
 import { presentMilestone, presentPortalProject } from '../presenters';
-import { milestoneView, portalProjectView } from '../schemas';
+import { fileView, milestoneView, portalProjectView } from '../schemas';
+import { listPortalFiles } from './files';
 import type { RouteDeps } from './deps';
 
 const sessionBody = z.union([
@@ -61,6 +62,12 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
           paymentInstructions: awaitingPayment ? view.freelancer.payment_instructions : null,
         };
       },
+    );
+
+    scope.get(
+      '/portal/files',
+      { schema: { tags: ['portal'], response: { 200: z.object({ files: z.array(fileView) }) } } },
+      async (request) => ({ files: await listPortalFiles(db, clientOf(request).projectId) }),
     );
 
     scope.post(

@@ -1,0 +1,79 @@
+import { appendActivity } from '../db/queries/activity';
+import { findOwnedFile, findProjectFile, insertDownload } from '../db/queries/files';
+import { newId } from '../db/ids';
+import type { FileRow } from '../db/schema';
+import { AppError, notFound } from '../domain/errors';
+import { clientMayDownload } from '../domain/uploads';
+import type { ActionContext } from './context';
+
+export type DownloadCaller = { kind: 'freelancer'; userId: string } | { kind: 'client'; projectId: string };
+
+/**
+ * The one gate for a deliverable's bytes, whatever the path (stream, range, presigned URL): the
+ * owner always; the client of the project only once the file's milestone is paid.
+ */
+export async function authorizeDownload(
+  options: Pick<ActionContext, 'db'> & { fileId: string; caller: DownloadCaller },
+): Promise<FileRow> {
+  const { db, caller } = options;
+  const file =
+    caller.kind === 'freelancer'
+      ? await findOwnedFile(db, caller.userId, options.fileId)
+      : await findProjectFile(db, caller.projectId, options.fileId);
+  if (!file || file.status !== 'complete') throw notFound('File');
+  if (caller.kind === 'client') {
+    const milestone = await db
+      .selectFrom('milestones')
+      .select(['status', 'position'])
+      .where('id', '=', file.milestone_id)
+      .where('project_id', '=', caller.projectId)
+      .executeTakeFirst();
+    if (!milestone || !clientMayDownload(milestone.status)) {
+      throw new AppError(
+        'PAYMENT_REQUIRED',
+        milestone ? `This file unlocks when milestone ${milestone.position} is paid` : 'This file unlocks once paid',
+      );
+    }
+  }
+  return file;
+}
+
+/** Logs a download once its bytes have gone out (or the client went away part-way). */
+export async function recordDownload(
+  options: Pick<ActionContext, 'db'> & {
+    file: FileRow;
+    caller: DownloadCaller;
+    ip: string;
+    span: { start: number; end: number };
+    bytesSent: number;
+    via: 'stream' | 'presigned';
+  },
+): Promise<void> {
+  const { db, file, caller } = options;
+  const at = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    await insertDownload(trx, {
+      id: newId(),
+      file_id: file.id,
+      project_id: file.project_id,
+      actor_type: caller.kind,
+      actor_id: caller.kind === 'freelancer' ? caller.userId : null,
+      ip: options.ip,
+      range_start: options.span.start,
+      range_end: options.span.end,
+      bytes_sent: options.bytesSent,
+      via: options.via,
+      at,
+    });
+    if (caller.kind === 'client') {
+      await appendActivity(trx, {
+        projectId: file.project_id,
+        actorType: 'client',
+        actorId: null,
+        action: 'file.downloaded',
+        details: { fileId: file.id, name: file.name, bytes: options.bytesSent, via: options.via },
+        at,
+      });
+    }
+  });
+}

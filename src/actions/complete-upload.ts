@@ -1,0 +1,25 @@
+import { appendActivity } from '../db/queries/activity';
+import { findFileById, markFileComplete } from '../db/queries/files';
+import { lockProjectById } from '../db/queries/projects';
+import type { ActionContext } from './context';
+
+/** Records a finished upload's size and SHA-256, which both parties see and receipts name. */
+export async function completeUpload(
+  options: Pick<ActionContext, 'db'> & { fileId: string; size: number; sha256: string },
+): Promise<void> {
+  const at = new Date().toISOString();
+  await options.db.transaction().execute(async (trx) => {
+    const file = await findFileById(trx, options.fileId);
+    if (!file || file.status === 'complete') return;
+    await lockProjectById(trx, file.project_id, at);
+    await markFileComplete(trx, file.id, { sha256: options.sha256, size: options.size, completedAt: at });
+    await appendActivity(trx, {
+      projectId: file.project_id,
+      actorType: 'freelancer',
+      actorId: file.owner_id,
+      action: 'file.uploaded',
+      details: { fileId: file.id, milestoneId: file.milestone_id, name: file.name, size: options.size, sha256: options.sha256 },
+      at,
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { DB, DownloadRow, FileRow } from '../schema';
+
+export async function insertFile(db: Kysely<DB>, file: FileRow): Promise<void> {
+  await db.insertInto('files').values(file).execute();
+}
+
+export async function countFilesOfMilestone(db: Kysely<DB>, milestoneId: string): Promise<number> {
+  const row = await db
+    .selectFrom('files')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('milestone_id', '=', milestoneId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export function findOwnedFile(db: Kysely<DB>, ownerId: string, fileId: string): Promise<FileRow | undefined> {
+  return db.selectFrom('files').selectAll().where('id', '=', fileId).where('owner_id', '=', ownerId).executeTakeFirst();
+}
+
+export function findProjectFile(db: Kysely<DB>, projectId: string, fileId: string): Promise<FileRow | undefined> {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('id', '=', fileId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+}
+
+export function findFileById(db: Kysely<DB>, fileId: string): Promise<FileRow | undefined> {
+  return db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirst();
+}
+
+export function listFilesOfProject(db: Kysely<DB>, projectId: string): Promise<FileRow[]> {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function markFileComplete(
+  db: Kysely<DB>,
+  fileId: string,
+  fields: { sha256: string; size: number; completedAt: string },
+): Promise<void> {
+  await db
+    .updateTable('files')
+    .set({ sha256: fields.sha256, size: fields.size, status: 'complete', completed_at: fields.completedAt })
+    .where('id', '=', fileId)
+    .execute();
+}
+
+export async function deleteFileRow(db: Kysely<DB>, fileId: string): Promise<void> {
+  await db.deleteFrom('files').where('id', '=', fileId).execute();
+}
+
+export function listExpiredUploads(db: Kysely<DB>, now: string): Promise<FileRow[]> {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('status', '=', 'uploading')
+    .where('expires_at', '<', now)
+    .execute();
+}
+
+export async function insertDownload(db: Kysely<DB>, download: DownloadRow): Promise<void> {
+  await db.insertInto('downloads').values(download).execute();
+}
+
+export function listDownloadsOfProject(db: Kysely<DB>, projectId: string): Promise<DownloadRow[]> {
+  return db
+    .selectFrom('downloads')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('at', 'desc')
+    .limit(500)
+    .execute();
+}

@@ -1,0 +1,37 @@
+/**
+ * Where deliverable bytes live. Two implementations behind one interface: local disk under the
+ * data folder (the default) and S3-compatible object storage. Both give @tus/server a DataStore
+ * to write through and give downloads a ranged read stream; S3 can also presign a URL.
+ */
+import type { Readable } from 'node:stream';
+import type { DataStore } from '@tus/utils';
+import type { Config } from '../config';
+import { createLocalStorage } from './local-storage';
+import { createS3Storage } from './s3-storage';
+
+export interface ByteSpan {
+  start: number;
+  end: number; // inclusive
+}
+
+export interface FileStorage {
+  readonly kind: 'local' | 's3';
+  /** The store that tus uploads write through. */
+  readonly datastore: DataStore;
+  /** A stream of the whole file or one inclusive byte span of it. */
+  read(id: string, span?: ByteSpan): Promise<Readable>;
+  /** The stored bytes of an unfinished upload, where the backend can read them (local disk). */
+  readPartial?(id: string, length: number): Readable;
+  /** Bytes still free for uploads, where the backend can tell (local disk). */
+  freeBytes?(): Promise<number>;
+  remove(id: string): Promise<void>;
+  presignDownload?(id: string, options: { disposition: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createStorage(config: Config): FileStorage {
+  const expirationMs = config.uploadExpiryHours * 3600 * 1000;
+  return config.storage.kind === 's3'
+    ? createS3Storage(config.storage, expirationMs)
+    : createLocalStorage(config.storage.directory, expirationMs);
+}

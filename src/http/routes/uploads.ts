@@ -1,0 +1,138 @@
+/**
+ * Resumable uploads with the tus 1.0 protocol (creation, creation-with-upload, termination,
+ * expiration) at /api/uploads. Every request is checked here before tus sees it: the caller
+ * must be the project's freelancer, ids must be ours (32 hex digits, nothing encoded), bytes may
+ * go only to an unfinished upload in the open milestone, and tus's own GET is not offered —
+ * files leave only through /api/files, behind the payment check.
+ */
+import type { IncomingMessage } from 'node:http';
+import { Server } from '@tus/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { completeUpload } from '../../actions/complete-upload';
+import { removeFile } from '../../actions/remove-file';
+import { reserveUpload } from '../../actions/reserve-upload';
+import { findOwnedFile } from '../../db/queries/files';
+import { AppError, notFound } from '../../domain/errors';
+import { isUploadId } from '../../domain/uploads';
+import { HashingStore } from '../../files/hashing-store';
+import { CSRF_HEADER, freelancerOf } from '../authentication';
+import type { RouteDeps } from './deps';
+
+export const UPLOADS_PATH = '/api/uploads';
+// The id reserved for each creation request, handed to tus's naming function.
+const reservedIds = new WeakMap<IncomingMessage, string>();
+
+/** The Node request under the Web Request that @tus/server v2 (through srvx) hands its hooks. */
+function nodeRequestOf(req: unknown): IncomingMessage | undefined {
+  return (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+}
+
+export function createTusServer({ db, config, storage }: RouteDeps): { tus: Server; store: HashingStore } {
+  const store = new HashingStore(storage);
+  const tus = new Server({
+    path: UPLOADS_PATH,
+    datastore: store,
+    maxSize: config.limits.maxFileBytes,
+    relativeLocation: true,
+    respectForwardedHeaders: config.trustProxy,
+    allowedOrigins: [new URL(config.publicUrl).origin],
+    allowedCredentials: true,
+    allowedHeaders: [CSRF_HEADER],
+    namingFunction: (req) => {
+      const raw = nodeRequestOf(req);
+      const id = raw && reservedIds.get(raw);
+      if (!id) throw { status_code: 500, body: 'Upload was not reserved\n' };
+      return id;
+    },
+    getFileIdFromRequest: (_req, lastPath) => (lastPath && isUploadId(lastPath) ? lastPath : undefined),
+    onUploadFinish: async (_req, upload) => {
+      const size = upload.size ?? upload.offset;
+      await completeUpload({ db, fileId: upload.id, size, sha256: await store.digest(upload.id, size) });
+      return {};
+    },
+  });
+  return { tus, store };
+}
+
+/** Reads tus's Upload-Metadata header: comma-separated "key base64value" pairs. */
+function parseMetadata(header: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const pair of (header ?? '').split(',')) {
+    const [key, value = ''] = pair.trim().split(' ');
+    if (key) result[key] = Buffer.from(value, 'base64').toString('utf8');
+  }
+  return result;
+}
+
+/** The id in the raw request path, so an encoded "/" or ".." can never be decoded into one. */
+function rawUploadId(request: FastifyRequest): string {
+  const path = (request.raw.url ?? '').split('?')[0] ?? '';
+  const id = path.slice(UPLOADS_PATH.length + 1);
+  if (!isUploadId(id)) throw new AppError('VALIDATION_FAILED', 'Not an upload id', { field: 'uploadId' });
+  return id;
+}
+
+export async function uploadRoutes(app: FastifyInstance, deps: RouteDeps & { tus: Server }): Promise<void> {
+  const { db, config, storage, tus } = deps;
+  // tus streams the body itself; Fastify must leave it unread.
+  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+
+  async function passToTus(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    await tus.handle(request.raw, reply.raw);
+  }
+
+  app.post('/uploads', async (request, reply) => {
+    if (request.headers['upload-defer-length'] !== undefined || request.headers['upload-concat'] !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Uploads must declare Upload-Length; deferred length and concatenation are not offered', {
+        field: 'Upload-Length',
+      });
+    }
+    const lengthHeader = request.headers['upload-length'];
+    const size = typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : Number.NaN;
+    const metadata = parseMetadata(request.headers['upload-metadata'] as string | undefined);
+    const milestoneId = metadata['milestoneId'] ?? '';
+    if (!/^[0-9a-f-]{36}$/.test(milestoneId)) {
+      throw new AppError('VALIDATION_FAILED', 'Upload-Metadata must name the milestoneId', { field: 'milestoneId' });
+    }
+    const file = await reserveUpload({
+      db,
+      config,
+      ownerId: freelancerOf(request).user.id,
+      milestoneId,
+      file: { name: metadata['filename'] ?? metadata['name'] ?? 'file', type: metadata['filetype'] ?? '', size },
+    });
+    reservedIds.set(request.raw, file.id);
+    await passToTus(request, reply);
+  });
+
+  app.route({
+    method: ['HEAD', 'PATCH'],
+    url: '/uploads/:uploadId',
+    handler: async (request, reply) => {
+      const id = rawUploadId(request);
+      const file = await findOwnedFile(db, freelancerOf(request).user.id, id);
+      if (!file) throw notFound('Upload');
+      if (request.method === 'PATCH') {
+        const milestone = await db
+          .selectFrom('milestones')
+          .select(['status', 'position'])
+          .where('id', '=', file.milestone_id)
+          .executeTakeFirstOrThrow();
+        if (milestone.status !== 'open' || file.status !== 'uploading') {
+          throw new AppError('UPLOAD_CLOSED', `This upload is closed: milestone ${milestone.position} is ${milestone.status}`);
+        }
+      }
+      await passToTus(request, reply);
+    },
+  });
+
+  app.delete('/uploads/:uploadId', async (request, reply) => {
+    await removeFile({ db, storage, ownerId: freelancerOf(request).user.id, fileId: rawUploadId(request) });
+    return reply.status(204).header('tus-resumable', '1.0.0').send();
+  });
+
+  app.get('/uploads/:uploadId', { exposeHeadRoute: false }, async () => {
+    throw new AppError('NOT_FOUND', 'Uploads are not served here; download files from /api/files/:fileId');
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Outgoing mail. With SMTP_URL set, through that server; without it, each message is written as
+ * an .eml file to the outbox folder, so nothing is lost on a machine with no mail server.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export function createMailer(mail: Config['mail']): Mailer {
+  if (mail.smtpUrl) {
+    const transport = nodemailer.createTransport(mail.smtpUrl);
+    return {
+      async send(message) {
+        await transport.sendMail({ from: mail.from, ...message });
+      },
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      const info = await transport.sendMail({ from: mail.from, ...message });
+      await fs.mkdir(mail.outboxDir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 24)}.eml`;
+      await fs.writeFile(path.join(mail.outboxDir, name), info.message as Buffer);
+    },
+  };
+}
