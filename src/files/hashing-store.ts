@@ -5,7 +5,6 @@
  * reading the stored prefix where the backend allows (local disk), or the whole file at the end.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { DataStore, type Upload } from '@tus/utils';
 import type { FileStorage } from './storage';
@@ -21,8 +20,9 @@ export const STORAGE_FULL = {
   body: 'The server is out of storage space. What was uploaded is kept; the upload resumes once space is freed.\n',
 };
 
-// Below this much free space a write is refused before it starts, so the disk never fills mid-file.
-const MIN_FREE_BYTES = 64 * 1024 * 1024;
+// Below this much free space the disk counts as full: a write is refused before it starts, and a
+// write that failed part-way is reported as "storage full" rather than as an unexplained error.
+const MIN_FREE_BYTES = 1024 * 1024;
 
 export class HashingStore extends DataStore {
   private readonly running = new Map<string, RunningHash>();
@@ -69,10 +69,12 @@ export class HashingStore extends DataStore {
         callback(null, chunk);
       },
     });
-    const passing = pipeline(readable, tap).catch(() => undefined);
+    // pipe(), not pipeline(): a failing store (a full disk) must not destroy the request stream
+    // with its raw error, or tus would answer 500 before we can say what happened.
+    readable.on('error', (error) => tap.destroy(error));
+    readable.pipe(tap);
     try {
       const newOffset = await this.storage.datastore.write(tap, id, offset);
-      await passing;
       if (state && offset + counted === newOffset) {
         state.bytes = newOffset;
         this.running.set(id, state);
