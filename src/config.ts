@@ -44,6 +44,13 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: flag(false),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
+  SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  STRIPE_API_URL: z.string().url().optional(),
 }).superRefine((e, ctx) => {
   if (e.STORAGE === 's3' && !e.S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE=s3' });
@@ -83,6 +90,10 @@ export type Config = Readonly<{
       };
   /** Without SMTP, mail is written as .eml files to the outbox folder. */
   mail: { from: string; smtpUrl: string | undefined; outboxDir: string };
+  /** Encrypts stored secrets (freelancers' Stripe keys); from SECRET_KEY, else a key file. */
+  secretKey: { base64: string } | { file: string };
+  /** The operator's Stripe account, used by freelancers who have not entered their own. */
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
 }>;
 
 export class ConfigError extends Error {}
@@ -134,5 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : { kind: 'local' as const, directory: path.join(dataDir, 'files') },
     mail: Object.freeze({ from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, outboxDir: path.join(dataDir, 'outbox') }),
+    secretKey: e.SECRET_KEY ? { base64: e.SECRET_KEY } : { file: path.join(dataDir, 'secret.key') },
+    stripe: Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL }),
   });
 }

@@ -30,6 +30,7 @@ export async function addMilestone(
       status: 'locked',
       delivered_at: null,
       paid_at: null,
+      version: 1,
       created_at: now,
       updated_at: now,
     };

@@ -3,7 +3,10 @@ import { findOwnedFile, findProjectFile, insertDownload } from '../db/queries/fi
 import { newId } from '../db/ids';
 import type { FileRow } from '../db/schema';
 import { AppError, notFound } from '../domain/errors';
+import { balanceOf } from '../domain/payment-balance';
 import { clientMayDownload } from '../domain/uploads';
+import { listPaymentsOfMilestone } from '../db/queries/payments';
+import { movementsOf } from './credit-payment';
 import type { ActionContext } from './context';
 
 export type DownloadCaller = { kind: 'freelancer'; userId: string } | { kind: 'client'; projectId: string };
@@ -28,10 +31,15 @@ export async function authorizeDownload(
       .where('id', '=', file.milestone_id)
       .where('project_id', '=', caller.projectId)
       .executeTakeFirst();
-    if (!milestone || !clientMayDownload(milestone.status)) {
+    const { refundedInFull } = balanceOf(0, movementsOf(await listPaymentsOfMilestone(db, file.milestone_id)));
+    if (!milestone || !clientMayDownload(milestone.status, refundedInFull)) {
       throw new AppError(
         'PAYMENT_REQUIRED',
-        milestone ? `This file unlocks when milestone ${milestone.position} is paid` : 'This file unlocks once paid',
+        refundedInFull
+          ? 'This milestone was refunded; its files are no longer available'
+          : milestone
+            ? `This file unlocks when milestone ${milestone.position} is paid`
+            : 'This file unlocks once paid',
       );
     }
   }

@@ -71,6 +71,7 @@ export async function createProject(
       status: statuses[i] ?? 'locked',
       delivered_at: null,
       paid_at: null,
+      version: 1,
       created_at: now,
       updated_at: now,
     }));

@@ -28,7 +28,8 @@ export async function issueAccess(
       projectId: project.id,
       actorType: 'freelancer',
       actorId: options.ownerId,
-      action: project.access_code_hash ? 'access.reissued' : 'access.issued',
+      action: 'access.issued',
+      details: { replacedEarlierCode: project.access_code_hash !== null },
       at: now,
     });
   });

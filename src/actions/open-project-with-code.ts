@@ -1,4 +1,4 @@
-import { assertUnderLimits, noteFailure } from '../auth/attempt-limits';
+import { attemptSucceeded, beginAttempt } from '../auth/attempt-limits';
 import { startClientSession, type IssuedSession } from '../auth/sessions';
 import { appendActivity } from '../db/queries/activity';
 import { findProjectByAccessHash, lockProjectById } from '../db/queries/projects';
@@ -18,12 +18,17 @@ export async function openProjectWithCode(
   const { db, config, secret } = options;
   const now = new Date();
   const { accessFailuresPerIp, accessFailuresGlobal, failureWindowMinutes } = config.limits;
-  await assertUnderLimits(
+  const attempt = await beginAttempt(
     db,
-    [
-      { scope: 'access', key: options.ip, max: accessFailuresPerIp, windowMinutes: failureWindowMinutes },
-      { scope: 'access', key: null, max: accessFailuresGlobal, windowMinutes: failureWindowMinutes },
-    ],
+    {
+      scope: 'access',
+      key: options.ip,
+      windowMinutes: failureWindowMinutes,
+      limits: [
+        { key: options.ip, max: accessFailuresPerIp },
+        { key: null, max: accessFailuresGlobal },
+      ],
+    },
     now,
   );
   const normalized = 'code' in secret ? normalizeAccessCode(secret.code) : secret.token;
@@ -31,10 +36,10 @@ export async function openProjectWithCode(
   const presented = normalized === null ? null : hashSecret(normalized);
   const project = presented === null ? undefined : await findProjectByAccessHash(db, column, presented);
   const stored = project?.[column];
+  const field = 'code' in secret ? 'code' : 'token';
   if (!project || !stored || presented === null || !hashesEqual(stored, presented)) {
-    await noteFailure(db, 'access', options.ip, failureWindowMinutes, now);
     throw new AppError('INVALID_ACCESS', 'That access code or link is not valid. Check it with your freelancer.', {
-      field: 'code' in secret ? 'code' : 'token',
+      field,
     });
   }
   const at = now.toISOString();
@@ -42,8 +47,9 @@ export async function openProjectWithCode(
     const current = await lockProjectById(trx, project.id, at);
     // Reissued or revoked between our read and the lock: the secret no longer opens it.
     if (!current || current[column] !== stored) {
-      throw new AppError('INVALID_ACCESS', 'That access code or link is no longer valid');
+      throw new AppError('INVALID_ACCESS', 'That access code or link is no longer valid', { field });
     }
+    await attemptSucceeded(trx, attempt);
     const session = await startClientSession(trx, {
       projectId: current.id,
       accessGeneration: current.access_generation,

@@ -62,11 +62,13 @@ export interface PortalView {
   project: ProjectRow;
   freelancer: UserRow;
   milestones: MilestoneRow[];
+  payments: PaymentRow[];
 }
 
 export async function getPortalView(options: Db & { projectId: string }): Promise<PortalView> {
   const project = await findProjectById(options.db, options.projectId);
   const freelancer = project && (await findUserById(options.db, project.owner_id));
   if (!project || !freelancer) throw notFound('Project');
-  return { project, freelancer, milestones: await listMilestones(options.db, project.id) };
+  const [milestones, payments] = await Promise.all([listMilestones(options.db, project.id), listPayments(options.db, project.id)]);
+  return { project, freelancer, milestones, payments };
 }

@@ -1,42 +1,39 @@
 import { newId } from '../db/ids';
-import { appendActivity } from '../db/queries/activity';
-import { insertPayment } from '../db/queries/payments';
 import type { PaymentRow } from '../db/schema';
 import { AppError } from '../domain/errors';
-import { applyEvent } from '../domain/milestone-sequence';
-import { formatMoney } from '../domain/money';
 import type { ActionContext } from './context';
-import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
+import { creditPayment, type CreditResult } from './credit-payment';
+import { findMilestone, lockProjectForChange } from './locked-project';
+import { sendReceipt } from './send-receipt';
+import type { Mailer } from '../mail/mailer';
 
 export const OFFLINE_METHODS = ['bank_transfer', 'cash', 'cheque', 'other'] as const;
 export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
 
 /**
- * The freelancer records money received outside Milepost for the delivered milestone: the
- * milestone becomes paid and the next one opens, all in one transaction.
+ * The freelancer records money received outside Milepost for a delivered milestone — all of it
+ * or a part. Once what was received covers the amount, the milestone is paid, its files unlock
+ * and the next milestone opens; every payment gets a receipt.
  */
 export async function recordOfflinePayment(
   options: Pick<ActionContext, 'db'> & {
+    mailer: Mailer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
     payment: { amountMinor: number; method: OfflineMethod; reference: string; receivedOn: string };
   },
-): Promise<PaymentRow> {
+): Promise<CreditResult> {
   const now = new Date().toISOString();
-  return options.db.transaction().execute(async (trx) => {
+  const result = await options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
-    const { milestone, index } = findMilestone(locked, options.milestoneId);
-    const next = applyEvent(
-      locked.milestones.map((m) => m.status),
-      { type: 'pay', index },
-    );
-    const currency = locked.project.currency;
-    if (options.payment.amountMinor !== milestone.amount_minor) {
+    const { milestone } = findMilestone(locked, options.milestoneId);
+    if (milestone.status !== 'delivered') {
       throw new AppError(
-        'PAYMENT_AMOUNT_MISMATCH',
-        `Milestone ${milestone.position} is ${formatMoney(milestone.amount_minor, currency)}; the payment is ${formatMoney(options.payment.amountMinor, currency)}`,
-        { field: 'amountMinor' },
+        milestone.status === 'paid' ? 'MILESTONE_ALREADY_PAID' : 'MILESTONE_NOT_DELIVERED',
+        milestone.status === 'paid'
+          ? `Milestone ${milestone.position} is already paid`
+          : `Milestone ${milestone.position} is ${milestone.status}: payments are recorded once it is delivered`,
       );
     }
     const payment: PaymentRow = {
@@ -44,45 +41,21 @@ export async function recordOfflinePayment(
       project_id: locked.project.id,
       milestone_id: milestone.id,
       amount_minor: options.payment.amountMinor,
-      currency,
+      currency: locked.project.currency,
       method: options.payment.method,
       reference: options.payment.reference.trim(),
       received_on: options.payment.receivedOn,
       recorded_by: options.ownerId,
+      kind: 'payment',
+      source: 'offline',
+      status: 'credited',
+      external_id: null,
+      payment_intent: null,
+      livemode: null,
       created_at: now,
     };
-    await insertPayment(trx, payment);
-    await appendActivity(trx, {
-      projectId: locked.project.id,
-      actorType: 'freelancer',
-      actorId: options.ownerId,
-      action: 'payment.recorded',
-      details: {
-        paymentId: payment.id,
-        milestoneId: milestone.id,
-        position: milestone.position,
-        amountMinor: payment.amount_minor,
-        currency,
-        method: payment.method,
-        reference: payment.reference,
-        receivedOn: payment.received_on,
-      },
-      at: now,
-    });
-    await appendActivity(trx, {
-      projectId: locked.project.id,
-      actorType: 'system',
-      actorId: null,
-      action: 'milestone.paid',
-      details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title },
-      at: now,
-    });
-    await applyStatuses(trx, {
-      locked,
-      milestones: locked.milestones,
-      next,
-      now,
-    });
-    return payment;
+    return creditPayment(trx, { locked, milestone, payment, actor: { type: 'freelancer', id: options.ownerId }, now });
   });
+  if (result.receipt) await sendReceipt({ db: options.db, mailer: options.mailer, receipt: result.receipt });
+  return result;
 }

@@ -39,6 +39,8 @@ export async function updateMilestone(
       ...(changes.deliverables !== undefined && { deliverables: changes.deliverables }),
       ...(changes.dueDate !== undefined && { due_date: changes.dueDate }),
       ...(changes.amountMinor !== undefined && { amount_minor: changes.amountMinor }),
+      // A new version: a checkout session opened for the old terms no longer matches.
+      version: milestone.version + 1,
       updated_at: now,
     };
     await writeMilestone(trx, locked.project.id, milestone.id, {
@@ -46,6 +48,7 @@ export async function updateMilestone(
       deliverables: updated.deliverables,
       due_date: updated.due_date,
       amount_minor: updated.amount_minor,
+      version: updated.version,
       updated_at: now,
     });
     await appendActivity(trx, {

@@ -12,6 +12,9 @@ export interface UsersTable {
   name: string;
   business_name: string;
   payment_instructions: string;
+  receipt_counter: Generated<number>;
+  stripe_secret_key_enc: string | null;
+  stripe_webhook_secret_enc: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -75,6 +78,7 @@ export interface MilestonesTable {
   status: MilestoneStatus;
   delivered_at: string | null;
   paid_at: string | null;
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -89,7 +93,45 @@ export interface PaymentsTable {
   reference: string;
   received_on: string;
   recorded_by: string;
+  kind: 'payment' | 'refund';
+  source: 'offline' | 'stripe';
+  status: 'credited' | 'flagged';
+  external_id: string | null;
+  payment_intent: string | null;
+  livemode: number | null;
   created_at: string;
+}
+
+export interface ReceiptsTable {
+  id: string;
+  owner_id: string;
+  number: number;
+  project_id: string;
+  milestone_id: string;
+  payment_id: string;
+  snapshot: string; // JSON of everything the PDF shows, so it renders the same forever
+  created_at: string;
+}
+
+export interface CheckoutSessionsTable {
+  id: string;
+  owner_id: string;
+  project_id: string;
+  milestone_id: string;
+  milestone_version: number;
+  amount_minor: number;
+  currency: string;
+  url: string;
+  status: 'open' | 'complete' | 'expired' | 'failed';
+  expires_at: string;
+  created_at: string;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  owner_id: string | null;
+  received_at: string;
 }
 
 export interface ActivityTable {
@@ -142,6 +184,9 @@ export interface DownloadsTable {
 }
 
 export interface DB {
+  receipts: ReceiptsTable;
+  checkout_sessions: CheckoutSessionsTable;
+  stripe_events: StripeEventsTable;
   files: FilesTable;
   downloads: DownloadsTable;
   users: UsersTable;
@@ -161,6 +206,8 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type MilestoneRow = Selectable<MilestonesTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type ActivityRow = Selectable<ActivityTable>;
+export type ReceiptRow = Selectable<ReceiptsTable>;
+export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DownloadRow = Selectable<DownloadsTable>;
 export type NewActivity = Insertable<ActivityTable>;

@@ -38,7 +38,7 @@ export function cleanFileName(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }
 
-/** Whether the client may have a milestone's files: only once it is paid. */
-export function clientMayDownload(milestoneStatus: string): boolean {
-  return milestoneStatus === 'paid';
+/** Whether the client may have a milestone's files: only once it is paid, and not refunded in full. */
+export function clientMayDownload(milestoneStatus: string, refundedInFull = false): boolean {
+  return milestoneStatus === 'paid' && !refundedInFull;
 }

@@ -4,7 +4,7 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -14,12 +14,13 @@ import {
 import type { Writable } from 'node:stream';
 import type { Server as TusServer } from '@tus/server';
 import type { Config } from '../config';
+import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
 import { startExpirySweep } from '../files/expiry-sweep';
 import { createStorage } from '../files/storage';
 import { createMailer } from '../mail/mailer';
 import { freelancerAuthenticator } from './authentication';
-import { registerErrorHandling } from './errors';
+import { errorBody, registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
@@ -28,6 +29,9 @@ import { downloadRoutes, projectFileRoutes } from './routes/files';
 import { milestoneRoutes } from './routes/milestones';
 import { portalRoutes } from './routes/portal';
 import { projectRoutes } from './routes/projects';
+import { paymentSettingsRoutes } from './routes/payment-settings';
+import { receiptRoutes } from './routes/receipts';
+import { webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { createTusServer, uploadRoutes } from './routes/uploads';
 import { registerWebApp } from './web';
@@ -51,9 +55,23 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     bodyLimit: 1024 * 1024,
     // Uploads are chunked by tus and may be slow; no whole-request deadline (Node's is 300 s).
     requestTimeout: 0,
+    routerOptions: { maxParamLength: 200 },
+    // Fastify's own refusals (bad URL, over-long parameter) in our error shape, echoing nothing.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as unknown as FastifyReply)
+        .status(status)
+        .send(errorBody('BAD_REQUEST', 'The request URL is malformed or too long'));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   const storage = createStorage(config);
-  const deps: RouteDeps = { db: database.db, config, storage, mailer: createMailer(config.mail) };
+  const deps: RouteDeps = {
+    db: database.db,
+    config,
+    storage,
+    mailer: createMailer(config.mail),
+    secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
+  };
   const tus = createTusServer(deps);
   const sweep = startExpirySweep({ db: database.db, storage, tus: tus.tus, log: app.log });
   app.addHook('onClose', async () => {
@@ -101,10 +119,11 @@ async function registerApi(api: FastifyInstance, database: Database, deps: Route
   await api.register(portalRoutes, deps);
   await api.register(async (scope) => {
     scope.addHook('onRequest', freelancerAuthenticator(database.db, { required: true }));
-    for (const routes of [sessionAuthRoutes, settingsRoutes, clientRoutes, projectRoutes, milestoneRoutes, accessRoutes, projectFileRoutes]) {
+    for (const routes of [sessionAuthRoutes, settingsRoutes, clientRoutes, projectRoutes, milestoneRoutes, accessRoutes, projectFileRoutes, receiptRoutes, paymentSettingsRoutes]) {
       await scope.register(routes, deps);
     }
     await scope.register(uploadRoutes, { ...deps, tus });
   });
   await api.register(downloadRoutes, deps);
+  await api.register(webhookRoutes, deps);
 }

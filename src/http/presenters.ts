@@ -1,8 +1,12 @@
 /** Database rows into the API's views (camelCase, only what each caller may see). */
 import type { z } from 'zod';
 import type { ProjectSummaryRow, ProjectWithClient } from '../db/queries/projects';
-import type { ClientRow, DownloadRow, FileRow, MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
+import type { ClientRow, DownloadRow, FileRow, MilestoneRow, PaymentRow, ProjectRow, ReceiptRow, UserRow } from '../db/schema';
+import { snapshotOf } from '../actions/send-receipt';
+import { receiptLabel } from '../domain/receipt';
+import { movementsOf } from '../actions/credit-payment';
 import type { ChainedEntry } from '../domain/activity-chain';
+import { balanceOf } from '../domain/payment-balance';
 import type {
   activityView,
   clientView,
@@ -13,6 +17,7 @@ import type {
   portalProjectView,
   projectSummaryView,
   projectView,
+  receiptView,
   userView,
 } from './schemas';
 
@@ -36,7 +41,12 @@ export const presentClient = (c: ClientRow): z.infer<typeof clientView> => ({
   createdAt: c.created_at,
 });
 
-export const presentMilestone = (m: MilestoneRow): z.infer<typeof milestoneView> => ({
+export const presentMilestone = (m: MilestoneRow, payments: readonly PaymentRow[] = []): z.infer<typeof milestoneView> => {
+  const balance = balanceOf(
+    m.amount_minor,
+    movementsOf(payments.filter((p) => p.milestone_id === m.id)),
+  );
+  return {
   id: m.id,
   position: m.position,
   title: m.title,
@@ -46,7 +56,13 @@ export const presentMilestone = (m: MilestoneRow): z.infer<typeof milestoneView>
   status: m.status,
   deliveredAt: m.delivered_at,
   paidAt: m.paid_at,
-});
+  receivedMinor: balance.receivedMinor,
+  refundedMinor: balance.refundedMinor,
+  outstandingMinor: balance.outstandingMinor,
+  overpaidMinor: balance.overpaidMinor,
+  refundedInFull: balance.refundedInFull,
+  };
+};
 
 export const presentPayment = (p: PaymentRow): z.infer<typeof paymentView> => ({
   id: p.id,
@@ -56,6 +72,9 @@ export const presentPayment = (p: PaymentRow): z.infer<typeof paymentView> => ({
   method: p.method,
   reference: p.reference,
   receivedOn: p.received_on,
+  kind: p.kind,
+  source: p.source,
+  status: p.status,
   createdAt: p.created_at,
 });
 
@@ -157,3 +176,22 @@ export const presentDownload = (d: DownloadRow, fileName: string): z.infer<typeo
   via: d.via,
   at: d.at,
 });
+
+export const presentReceipt = (r: ReceiptRow): z.infer<typeof receiptView> => {
+  const s = snapshotOf(r);
+  return {
+    id: r.id,
+    number: r.number,
+    label: receiptLabel(r.number),
+    projectId: r.project_id,
+    projectTitle: s.project.title,
+    milestoneId: r.milestone_id,
+    milestonePosition: s.milestone.position,
+    milestoneTitle: s.milestone.title,
+    amountMinor: s.payment.amountMinor,
+    currency: s.payment.currency,
+    method: s.payment.method,
+    receivedOn: s.payment.receivedOn,
+    createdAt: r.created_at,
+  };
+};

@@ -67,6 +67,12 @@ export const milestoneView = z.object({
   status: z.enum(MILESTONE_STATUSES),
   deliveredAt: z.string().nullable(),
   paidAt: z.string().nullable(),
+  /** Money received for it, less refunds, and what is still owed or was paid over. */
+  receivedMinor: z.number(),
+  refundedMinor: z.number(),
+  outstandingMinor: z.number(),
+  overpaidMinor: z.number(),
+  refundedInFull: z.boolean(),
 });
 
 export const paymentView = z.object({
@@ -77,6 +83,9 @@ export const paymentView = z.object({
   method: z.string(),
   reference: z.string(),
   receivedOn: z.string(),
+  kind: z.enum(['payment', 'refund']),
+  source: z.enum(['offline', 'stripe']),
+  status: z.enum(['credited', 'flagged']),
   createdAt: z.string(),
 });
 
@@ -165,4 +174,20 @@ export const downloadView = z.object({
   bytesSent: z.number(),
   via: z.enum(['stream', 'presigned']),
   at: z.string(),
+});
+
+export const receiptView = z.object({
+  id: z.string(),
+  number: z.number(),
+  label: z.string(),
+  projectId: z.string(),
+  projectTitle: z.string(),
+  milestoneId: z.string(),
+  milestonePosition: z.number(),
+  milestoneTitle: z.string(),
+  amountMinor: z.number(),
+  currency: z.string(),
+  method: z.string(),
+  receivedOn: z.string(),
+  createdAt: z.string(),
 });

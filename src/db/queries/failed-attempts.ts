@@ -1,16 +1,22 @@
 /**
- * Failed login and access-code attempts, kept in the database so the limits hold across every
- * app instance, and pruned as they age out of the window.
+ * Login and access-code attempts that failed (or are still being checked), kept in the database
+ * so the limits hold across every app instance, and pruned as they age out of the window.
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../ids';
 import type { DB } from '../schema';
 
-export async function recordFailure(db: Kysely<DB>, scope: string, key: string, at: string): Promise<void> {
-  await db.insertInto('failed_attempts').values({ id: newId(), scope, key, at }).execute();
+export async function recordFailure(db: Kysely<DB>, scope: string, key: string, at: string): Promise<string> {
+  const id = newId();
+  await db.insertInto('failed_attempts').values({ id, scope, key, at }).execute();
+  return id;
 }
 
-/** Failures since `since`, and the earliest of them (which decides when the window frees up). */
+export async function deleteFailure(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('failed_attempts').where('id', '=', id).execute();
+}
+
+/** Attempts since `since`, and the earliest of them (which decides when the window frees up). */
 export async function recentFailures(
   db: Kysely<DB>,
   scope: string,

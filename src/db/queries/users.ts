@@ -32,7 +32,12 @@ export function findUserById(db: Kysely<DB>, id: string): Promise<UserRow | unde
 export async function updateUser(
   db: Kysely<DB>,
   id: string,
-  changes: Partial<Pick<UserRow, 'name' | 'business_name' | 'payment_instructions' | 'password_hash'>>,
+  changes: Partial<
+    Pick<
+      UserRow,
+      'name' | 'business_name' | 'payment_instructions' | 'password_hash' | 'stripe_secret_key_enc' | 'stripe_webhook_secret_enc'
+    >
+  >,
   updatedAt: string,
 ): Promise<UserRow> {
   return db

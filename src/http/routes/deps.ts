@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../auth/secret-box';
 import type { Config } from '../../config';
 import type { DB } from '../../db/schema';
 import type { FileStorage } from '../../files/storage';
@@ -10,4 +11,5 @@ export interface RouteDeps {
   config: Config;
   storage: FileStorage;
   mailer: Mailer;
+  secretBox: SecretBox;
 }

@@ -11,6 +11,9 @@ import { listDownloadsOfProject, listFilesOfProject } from '../../db/queries/fil
 import { parseRange } from '../../domain/byte-range';
 import { AppError } from '../../domain/errors';
 import { clientMayDownload } from '../../domain/uploads';
+import { balanceOf } from '../../domain/payment-balance';
+import { listPayments } from '../../db/queries/payments';
+import { movementsOf } from '../../actions/credit-payment';
 import { anyCallerAuthenticator, freelancerOf } from '../authentication';
 import { presentDownload, presentFile } from '../presenters';
 import { downloadView, fileView } from '../schemas';
@@ -44,14 +47,20 @@ export const projectFileRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
 
 /** Files of the client's own project, with what is unlocked. */
 export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
-  const [files, milestones] = await Promise.all([
+  const [files, milestones, payments] = await Promise.all([
     listFilesOfProject(db, projectId),
     db.selectFrom('milestones').select(['id', 'status']).where('project_id', '=', projectId).execute(),
+    listPayments(db, projectId),
   ]);
-  const statusOf = new Map(milestones.map((m) => [m.id, m.status]));
-  return files
-    .filter((f) => f.status === 'complete')
-    .map((f) => presentFile(f, clientMayDownload(statusOf.get(f.milestone_id) ?? 'locked')));
+  const unlocked = new Set(
+    milestones
+      .filter((m) => {
+        const { refundedInFull } = balanceOf(0, movementsOf(payments.filter((p) => p.milestone_id === m.id)));
+        return clientMayDownload(m.status, refundedInFull);
+      })
+      .map((m) => m.id),
+  );
+  return files.filter((f) => f.status === 'complete').map((f) => presentFile(f, unlocked.has(f.milestone_id)));
 }
 
 /** The download routes, reachable by the freelancer's session or the client's. */

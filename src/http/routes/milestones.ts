@@ -4,6 +4,7 @@ import { addMilestone } from '../../actions/add-milestone';
 import { deliverMilestone } from '../../actions/deliver-milestone';
 import { getProject } from '../../actions/read-projects';
 import { recordOfflinePayment } from '../../actions/record-offline-payment';
+import { recordRefund } from '../../actions/record-refund';
 import { removeMilestone } from '../../actions/remove-milestone';
 import { updateMilestone } from '../../actions/update-milestone';
 import { notFound } from '../../domain/errors';
@@ -18,10 +19,10 @@ const milestoneResponse = z.object({ milestone: milestoneView });
 
 export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config, mailer }) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
-    const { milestones } = await getProject({ db, ownerId, projectId });
+    const { milestones, payments } = await getProject({ db, ownerId, projectId });
     const milestone = milestones.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound('Milestone');
-    return presentMilestone(milestone);
+    return presentMilestone(milestone, payments);
   }
 
   app.post(
@@ -93,6 +94,24 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
   );
 
   app.post(
+    '/projects/:projectId/milestones/:milestoneId/refunds',
+    {
+      schema: {
+        tags: ['payments'],
+        params: milestoneParams,
+        body: z.strictObject({ amountMinor, reference: text(200).default(''), refundedOn: isoDate }),
+        response: { 201: z.object({ refund: paymentView, milestone: milestoneView }) },
+      },
+    },
+    async (request, reply) => {
+      const ownerId = freelancerOf(request).user.id;
+      const refund = await recordRefund({ db, ownerId, ...request.params, refund: request.body });
+      const milestone = await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId);
+      return reply.status(201).send({ refund: presentPayment(refund), milestone });
+    },
+  );
+
+  app.post(
     '/projects/:projectId/milestones/:milestoneId/payments',
     {
       schema: {
@@ -109,7 +128,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
     },
     async (request, reply) => {
       const ownerId = freelancerOf(request).user.id;
-      const payment = await recordOfflinePayment({ db, ownerId, ...request.params, payment: request.body });
+      const { payment } = await recordOfflinePayment({ db, mailer, ownerId, ...request.params, payment: request.body });
       const milestone = await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId);
       return reply.status(201).send({ payment: presentPayment(payment), milestone });
     },

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptTerms } from '../../actions/accept-terms';
 import { leavePortal } from '../../actions/log-out';
@@ -6,17 +6,25 @@ import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
 import { CLIENT_COOKIE, clearSessionCookie, clientAuthenticator, clientOf, setSessionCookie } from '../authentication';
 import { presentMilestone, presentPortalProject } from '../presenters';
-import { fileView, milestoneView, portalProjectView } from '../schemas';
+import { fileView, id, milestoneView, portalProjectView } from '../schemas';
+import { startCheckout } from '../../actions/start-checkout';
 import { listPortalFiles } from './files';
+import { portalReceiptRoutes } from './receipts';
 import type { RouteDeps } from './deps';
 
-const sessionBody = z.union([
-  z.strictObject({ code: z.string().min(1, 'is required').max(40) }),
-  z.strictObject({ token: z.string().min(1, 'is required').max(200) }),
-]);
+const sessionBody = z
+  .strictObject({
+    code: z.string().min(1, 'is required').max(40).optional(),
+    token: z.string().min(1, 'is required').max(200).optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.token === undefined), {
+    message: 'give either the access code or the link token',
+    path: ['code'],
+  });
 
 /** The client's side: no account, one project, reached with the access code or link. */
-export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db, config } = deps;
   app.post(
     '/portal/session',
     {
@@ -27,7 +35,9 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       },
     },
     async (request, reply) => {
-      const { projectId, session } = await openProjectWithCode({ db, config, secret: request.body, ip: request.ip });
+      const { code, token } = request.body;
+      const secret = code !== undefined ? { code } : { token: token ?? '' };
+      const { projectId, session } = await openProjectWithCode({ db, config, secret, ip: request.ip });
       setSessionCookie(reply, config, CLIENT_COOKIE, session);
       return { projectId, csrfToken: session.csrfToken };
     },
@@ -58,7 +68,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
         return {
           csrfToken: caller.csrfToken,
           project: presentPortalProject(view.project, view.freelancer, view.milestones),
-          milestones: view.milestones.map(presentMilestone),
+          milestones: view.milestones.map((m) => presentMilestone(m, view.payments)),
           paymentInstructions: awaitingPayment ? view.freelancer.payment_instructions : null,
         };
       },
@@ -80,6 +90,21 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
         },
       },
       async (request) => ({ termsAcceptedAt: await acceptTerms({ db, projectId: clientOf(request).projectId }) }),
+    );
+
+    await scope.register(portalReceiptRoutes, deps);
+
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/portal/milestones/:milestoneId/checkout',
+      {
+        schema: {
+          tags: ['portal'],
+          params: z.object({ milestoneId: id }),
+          response: { 200: z.object({ url: z.string(), sessionId: z.string() }) },
+        },
+      },
+      async (request) =>
+        startCheckout({ ...deps, projectId: clientOf(request).projectId, milestoneId: request.params.milestoneId }),
     );
 
     scope.post('/portal/logout', { schema: { tags: ['portal'] } }, async (request, reply) => {

@@ -141,7 +141,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
     const detail = await getProject({ db, ownerId, projectId });
     return {
       project: presentProject(detail.project, detail.milestones),
-      milestones: detail.milestones.map(presentMilestone),
+      milestones: detail.milestones.map((m) => presentMilestone(m, detail.payments)),
       payments: detail.payments.map(presentPayment),
     };
   }

@@ -1,0 +1,28 @@
+/**
+ * A receipt is a frozen snapshot of everything it states, taken in the transaction that credits
+ * the payment, so it renders identically forever and can be re-sent at any time.
+ */
+export interface ReceiptSnapshot {
+  number: number;
+  issuedAt: string;
+  freelancer: { name: string; businessName: string; email: string };
+  client: { name: string; company: string; email: string };
+  project: { id: string; title: string };
+  milestone: { position: number; title: string; amountMinor: number };
+  payment: { amountMinor: number; currency: string; method: string; reference: string; receivedOn: string };
+  balance: { receivedMinor: number; outstandingMinor: number; overpaidMinor: number };
+  files: { name: string; size: number; sha256: string }[];
+}
+
+/** "R-000042": numbers are gapless per freelancer; the padding only keeps them sortable. */
+export function receiptLabel(number: number): string {
+  return `R-${String(number).padStart(6, '0')}`;
+}
+
+export const PAYMENT_METHOD_LABELS: Readonly<Record<string, string>> = {
+  bank_transfer: 'Bank transfer',
+  cash: 'Cash',
+  cheque: 'Cheque',
+  other: 'Other',
+  stripe: 'Card or bank (Stripe)',
+};

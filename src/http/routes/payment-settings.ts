@@ -1,0 +1,90 @@
+/** The freelancer's payment and mail settings: Stripe keys (never echoed back) and a test email. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { saveStripeSettings } from '../../actions/save-stripe-settings';
+import { stripeAccountFor } from '../../actions/stripe-account';
+import { findUserById } from '../../db/queries/users';
+import { AppError } from '../../domain/errors';
+import { freelancerOf } from '../authentication';
+import type { RouteDeps } from './deps';
+
+const paymentSettingsView = z.object({
+  stripe: z.object({
+    configured: z.boolean(),
+    source: z.enum(['own', 'operator']).nullable(),
+    mode: z.enum(['test', 'live']).nullable(),
+    webhookUrl: z.string().nullable(),
+    webhookSecretSet: z.boolean(),
+  }),
+  mail: z.object({ transport: z.enum(['smtp', 'outbox']) }),
+});
+
+export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db, config, mailer } = deps;
+
+  async function view(userId: string): Promise<z.infer<typeof paymentSettingsView>> {
+    const user = await findUserById(db, userId);
+    const account = user ? stripeAccountFor(user, deps) : null;
+    return {
+      stripe: {
+        configured: account !== null,
+        source: account?.source ?? null,
+        mode: account ? (account.livemode ? 'live' : 'test') : null,
+        webhookUrl: account
+          ? account.source === 'own'
+            ? `${config.publicUrl}/api/webhooks/stripe/${userId}`
+            : `${config.publicUrl}/api/webhooks/stripe`
+          : null,
+        webhookSecretSet: account?.webhookSecret !== undefined,
+      },
+      mail: { transport: config.mail.smtpUrl ? 'smtp' : 'outbox' },
+    };
+  }
+
+  app.get('/settings/payments', { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } }, async (request) =>
+    view(freelancerOf(request).user.id),
+  );
+
+  app.put(
+    '/settings/stripe',
+    {
+      schema: {
+        tags: ['settings'],
+        body: z.strictObject({
+          secretKey: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').max(300),
+          webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret (whsec_…)').max(300),
+        }),
+        response: { 200: paymentSettingsView },
+      },
+    },
+    async (request) => {
+      const { user } = freelancerOf(request);
+      await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: request.body });
+      return view(user.id);
+    },
+  );
+
+  app.delete('/settings/stripe', { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } }, async (request) => {
+    const { user } = freelancerOf(request);
+    await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: null });
+    return view(user.id);
+  });
+
+  app.post(
+    '/settings/test-email',
+    { schema: { tags: ['settings'], response: { 200: z.object({ sentTo: z.string(), transport: z.enum(['smtp', 'outbox']) }) } } },
+    async (request) => {
+      const { user } = freelancerOf(request);
+      try {
+        await mailer.send({
+          to: user.email,
+          subject: 'Milepost test email',
+          text: `This is a test email from Milepost at ${config.publicUrl}. If you can read it, mail works.`,
+        });
+      } catch (error) {
+        throw new AppError('MAIL_FAILED', `The mail server refused the message: ${(error as Error).message}`);
+      }
+      return { sentTo: user.email, transport: config.mail.smtpUrl ? ('smtp' as const) : ('outbox' as const) };
+    },
+  );
+};

@@ -1,0 +1,59 @@
+/** Receipts for both parties: lists, and the PDF rendered from the receipt's frozen snapshot. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { snapshotOf } from '../../actions/send-receipt';
+import { getProject } from '../../actions/read-projects';
+import { findReceipt, listReceiptsOfOwner, listReceiptsOfProject } from '../../db/queries/receipts';
+import type { ReceiptRow } from '../../db/schema';
+import { notFound } from '../../domain/errors';
+import { receiptLabel } from '../../domain/receipt';
+import { renderReceiptPdf } from '../../receipts/receipt-pdf';
+import { clientOf, freelancerOf } from '../authentication';
+import { presentReceipt } from '../presenters';
+import { id, receiptView } from '../schemas';
+import type { RouteDeps } from './deps';
+import { projectParams } from './projects';
+import type { FastifyReply } from 'fastify';
+
+const receiptParams = z.object({ receiptId: id });
+const receiptList = z.object({ receipts: z.array(receiptView) });
+
+async function sendPdf(reply: FastifyReply, receipt: ReceiptRow | undefined) {
+  if (!receipt) throw notFound('Receipt');
+  const pdf = await renderReceiptPdf(snapshotOf(receipt));
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `attachment; filename="${receiptLabel(receipt.number)}.pdf"`)
+    .header('cache-control', 'private, no-cache')
+    .send(pdf);
+}
+
+export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+  app.get('/receipts', { schema: { tags: ['receipts'], response: { 200: receiptList } } }, async (request) => ({
+    receipts: (await listReceiptsOfOwner(db, freelancerOf(request).user.id)).map(presentReceipt),
+  }));
+
+  app.get(
+    '/projects/:projectId/receipts',
+    { schema: { tags: ['receipts'], params: projectParams, response: { 200: receiptList } } },
+    async (request) => {
+      const { project } = await getProject({ db, ownerId: freelancerOf(request).user.id, projectId: request.params.projectId });
+      return { receipts: (await listReceiptsOfProject(db, project.id)).map(presentReceipt) };
+    },
+  );
+
+  app.get('/receipts/:receiptId/pdf', { schema: { tags: ['receipts'], params: receiptParams } }, async (request, reply) =>
+    sendPdf(reply, await findReceipt(db, { ownerId: freelancerOf(request).user.id }, request.params.receiptId)),
+  );
+};
+
+/** Registered inside the client-authenticated portal scope. */
+export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+  app.get('/portal/receipts', { schema: { tags: ['portal'], response: { 200: receiptList } } }, async (request) => ({
+    receipts: (await listReceiptsOfProject(db, clientOf(request).projectId)).map(presentReceipt),
+  }));
+
+  app.get('/portal/receipts/:receiptId/pdf', { schema: { tags: ['portal'], params: receiptParams } }, async (request, reply) =>
+    sendPdf(reply, await findReceipt(db, { projectId: clientOf(request).projectId }, request.params.receiptId)),
+  );
+};

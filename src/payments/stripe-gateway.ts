@@ -1,0 +1,128 @@
+/**
+ * The calls Milepost makes to Stripe, on the freelancer's own account: create a Checkout
+ * Session for one milestone, list recent sessions (to reconcile lost webhooks), and verify a
+ * webhook's signature. STRIPE_API_URL points the library at another server (tests run a local
+ * one speaking these endpoints).
+ */
+import Stripe from 'stripe';
+import { AppError } from '../domain/errors';
+
+export interface CheckoutSessionInfo {
+  id: string;
+  url: string | null;
+  status: string | null;
+  paymentStatus: string;
+  amountTotal: number | null;
+  currency: string | null; // upper case, as Milepost stores it
+  livemode: boolean;
+  paymentIntent: string | null;
+  metadata: Record<string, string>;
+  expiresAt: number;
+  created: number;
+}
+
+export interface CheckoutRequest {
+  amountMinor: number;
+  currency: string;
+  productName: string;
+  metadata: Record<string, string>;
+  successUrl: string;
+  cancelUrl: string;
+  customerEmail?: string;
+  idempotencyKey: string;
+}
+
+export interface StripeGateway {
+  readonly livemode: boolean;
+  createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSessionInfo>;
+  listRecentCheckoutSessions(createdAfterUnix: number): Promise<CheckoutSessionInfo[]>;
+}
+
+/** Stripe's webhook signature tolerance, in seconds. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export function isLiveKey(secretKey: string): boolean {
+  return /^(sk|rk)_live_/.test(secretKey);
+}
+
+function clientFor(secretKey: string, apiUrl: string | undefined): Stripe {
+  if (!apiUrl) return new Stripe(secretKey, { maxNetworkRetries: 2 });
+  const url = new URL(apiUrl);
+  return new Stripe(secretKey, {
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    protocol: url.protocol === 'https:' ? 'https' : 'http',
+    maxNetworkRetries: 0,
+  });
+}
+
+function toInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
+  return {
+    id: session.id,
+    url: session.url,
+    status: session.status,
+    paymentStatus: session.payment_status,
+    amountTotal: session.amount_total,
+    currency: session.currency ? session.currency.toUpperCase() : null,
+    livemode: session.livemode,
+    paymentIntent: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null),
+    metadata: session.metadata ?? {},
+    expiresAt: session.expires_at,
+    created: session.created,
+  };
+}
+
+export function createStripeGateway(secretKey: string, apiUrl: string | undefined): StripeGateway {
+  const stripe = clientFor(secretKey, apiUrl);
+  return {
+    livemode: isLiveKey(secretKey),
+    async createCheckoutSession(request) {
+      try {
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: request.currency.toLowerCase(),
+                  unit_amount: request.amountMinor,
+                  product_data: { name: request.productName },
+                },
+              },
+            ],
+            metadata: request.metadata,
+            payment_intent_data: { metadata: request.metadata },
+            success_url: request.successUrl,
+            cancel_url: request.cancelUrl,
+            ...(request.customerEmail && { customer_email: request.customerEmail }),
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        return toInfo(session);
+      } catch (error) {
+        throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused the payment page: ${(error as Error).message}`);
+      }
+    },
+    async listRecentCheckoutSessions(createdAfterUnix) {
+      const sessions: CheckoutSessionInfo[] = [];
+      for await (const session of stripe.checkout.sessions.list({ created: { gte: createdAfterUnix }, limit: 100 })) {
+        sessions.push(toInfo(session));
+        if (sessions.length >= 1000) break;
+      }
+      return sessions;
+    },
+  };
+}
+
+const verifier = new Stripe('sk_test_signature_verification_only');
+
+/** Verifies a webhook delivery against its signing secret; any doubt is a 400 and no writes. */
+export function verifyWebhook(rawBody: Buffer, signature: string | undefined, secret: string): Stripe.Event {
+  if (!signature) throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
+  try {
+    return verifier.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch {
+    throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'The Stripe signature does not match this payload');
+  }
+}
