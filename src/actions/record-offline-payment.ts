@@ -1,6 +1,6 @@
 import { newId } from '../db/ids';
 import type { PaymentRow } from '../db/schema';
-import { AppError } from '../domain/errors';
+import { applyEvent } from '../domain/milestone-sequence';
 import type { ActionContext } from './context';
 import { creditPayment, type CreditResult } from './credit-payment';
 import { findMilestone, lockProjectForChange } from './locked-project';
@@ -27,15 +27,9 @@ export async function recordOfflinePayment(
   const now = new Date().toISOString();
   const result = await options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
-    const { milestone } = findMilestone(locked, options.milestoneId);
-    if (milestone.status !== 'delivered') {
-      throw new AppError(
-        milestone.status === 'paid' ? 'MILESTONE_ALREADY_PAID' : 'MILESTONE_NOT_DELIVERED',
-        milestone.status === 'paid'
-          ? `Milestone ${milestone.position} is already paid`
-          : `Milestone ${milestone.position} is ${milestone.status}: payments are recorded once it is delivered`,
-      );
-    }
+    const { milestone, index } = findMilestone(locked, options.milestoneId);
+    // Money is taken only for the delivered milestone; the sequence says why not otherwise.
+    if (milestone.status !== 'delivered') applyEvent(locked.milestones.map((m) => m.status), { type: 'pay', index });
     const payment: PaymentRow = {
       id: newId(),
       project_id: locked.project.id,

@@ -1,0 +1,65 @@
+/** The freelancer's session: asked of the server once, then kept here. */
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
+import { ApiError, api, app } from './api';
+import type { User } from './types';
+
+export type AuthState =
+  { status: 'loading' } | { status: 'out'; error?: string } | { status: 'in'; user: User };
+
+interface AuthValue {
+  state: AuthState;
+  signedIn: (user: User) => void;
+  signedOut: () => void;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: 'loading' });
+
+  useEffect(() => {
+    let cancelled = false;
+    api.me().then(
+      ({ user }) => {
+        if (!cancelled) setState({ status: 'in', user });
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        const unauthenticated = err instanceof ApiError && err.status === 401;
+        setState(
+          unauthenticated
+            ? { status: 'out' }
+            : {
+                status: 'out',
+                error: err instanceof Error ? err.message : 'Could not reach Milepost.',
+              },
+        );
+      },
+    );
+    app.onUnauthenticated = () =>
+      setState({ status: 'out', error: 'Your session ended. Please log in again.' });
+    return () => {
+      cancelled = true;
+      app.onUnauthenticated = null;
+    };
+  }, []);
+
+  const signedIn = useCallback((user: User) => setState({ status: 'in', user }), []);
+  const signedOut = useCallback(() => setState({ status: 'out' }), []);
+  const value = useMemo(() => ({ state, signedIn, signedOut }), [state, signedIn, signedOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (value === null) throw new Error('useAuth outside AuthProvider');
+  return value;
+}

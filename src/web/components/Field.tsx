@@ -1,0 +1,121 @@
+/** Labelled form controls that show their hint and error and wire them up for screen readers. */
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
+
+interface Common {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  className?: string;
+}
+
+function describedBy(hintId: string, errorId: string, hint: ReactNode, error: string | undefined) {
+  const ids = [hint ? hintId : null, error ? errorId : null].filter((x): x is string => x !== null);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+function Wrapper(
+  props: Common & { id: string; hintId: string; errorId: string; children: ReactNode },
+) {
+  return (
+    <div className={`field ${props.className ?? ''}`.trim()}>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p className="hint" id={props.hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.children}
+      {props.error ? (
+        <p className="field-error" id={props.errorId}>
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField(
+  props: Common & Omit<InputHTMLAttributes<HTMLInputElement>, 'className'>,
+) {
+  const { label, hint, error, className, id: givenId, ...input } = props;
+  const autoId = useId();
+  const id = givenId ?? autoId;
+  return (
+    <Wrapper
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      id={id}
+      hintId={`${id}-hint`}
+      errorId={`${id}-error`}
+    >
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        {...input}
+      />
+    </Wrapper>
+  );
+}
+
+export function TextArea(
+  props: Common & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'className'>,
+) {
+  const { label, hint, error, className, id: givenId, ...input } = props;
+  const autoId = useId();
+  const id = givenId ?? autoId;
+  return (
+    <Wrapper
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      id={id}
+      hintId={`${id}-hint`}
+      errorId={`${id}-error`}
+    >
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        {...input}
+      />
+    </Wrapper>
+  );
+}
+
+export function SelectField(
+  props: Common & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'className'>,
+) {
+  const { label, hint, error, className, id: givenId, children, ...input } = props;
+  const autoId = useId();
+  const id = givenId ?? autoId;
+  return (
+    <Wrapper
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      id={id}
+      hintId={`${id}-hint`}
+      errorId={`${id}-error`}
+    >
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        {...input}
+      >
+        {children}
+      </select>
+    </Wrapper>
+  );
+}

@@ -1,0 +1,40 @@
+import { CopyButton } from './CopyButton';
+import { shortHash } from '../format';
+
+/**
+ * A file's SHA-256: short enough to read in a list, the full value a click away (and in the
+ * title), with a copy button, so either side can check the bytes they hold against it.
+ */
+export function FileHash({ sha256, name }: { sha256: string | null; name: string }) {
+  if (sha256 === null) {
+    return (
+      <p className="hash muted">
+        <span className="hash-label">SHA-256</span> computed when the upload completes
+      </p>
+    );
+  }
+  return (
+    <details className="hash">
+      <summary>
+        <span className="hash-label">SHA-256</span>{' '}
+        <code title={sha256} className="hash-short">
+          {shortHash(sha256)}
+        </code>{' '}
+        <span className="hash-toggle">
+          Show full<span className="visually-hidden"> SHA-256 of {name}</span>
+        </span>
+      </summary>
+      <div className="hash-full">
+        <code data-testid="sha256">{sha256}</code>
+        <CopyButton
+          text={sha256}
+          label={
+            <>
+              Copy<span className="visually-hidden"> SHA-256 of {name}</span>
+            </>
+          }
+        />
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,29 @@
+import type { ReactNode } from 'react';
+
+/** An error the user must read: announced at once. */
+export function ErrorBanner({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div className="banner banner-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** A calm confirmation, announced politely. */
+export function SuccessNote({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p className="banner banner-success" role="status">
+      {children}
+    </p>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState, type FormEvent } from 'react';
+import { parseMoney } from '../../domain/money';
+import { api } from '../api';
+import { SelectField, TextField } from './Field';
+import { ErrorBanner } from './Notice';
+import { PAYMENT_METHODS, toMajorInput, todayIso } from '../format';
+import { useFormErrors } from '../hooks';
+import type { Milestone, PaymentMethod } from '../types';
+
+function isMethod(value: string): value is PaymentMethod {
+  return value in PAYMENT_METHODS;
+}
+
+/** Records a payment received outside Milepost (bank transfer, cash, cheque) for a delivered milestone. */
+export function PaymentForm(props: {
+  projectId: string;
+  milestone: Milestone;
+  currency: string;
+  onDone: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { milestone, currency } = props;
+  const [method, setMethod] = useState<PaymentMethod>('bank_transfer');
+  const [reference, setReference] = useState('');
+  const [receivedOn, setReceivedOn] = useState(todayIso());
+  const [amount, setAmount] = useState(toMajorInput(milestone.amountMinor, currency));
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors();
+  const id = (name: string) => `pay-${milestone.id}-${name}`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    errors.clear();
+    let amountMinor: number;
+    try {
+      amountMinor = parseMoney(amount, currency);
+    } catch (err) {
+      errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.recordPayment(props.projectId, milestone.id, {
+        amountMinor,
+        method,
+        receivedOn,
+        ...(reference.trim() !== '' && { reference: reference.trim() }),
+      });
+      await props.onDone();
+    } catch (err) {
+      errors.show(err, ['amountMinor', 'method', 'reference', 'receivedOn']);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      className="stack payment-form"
+      aria-label={`Record payment for milestone ${milestone.position}`}
+    >
+      <ErrorBanner message={errors.banner} />
+      <div className="grid-2">
+        <SelectField
+          id={id('method')}
+          label="Method"
+          value={method}
+          onChange={(e) => isMethod(e.target.value) && setMethod(e.target.value)}
+          error={errors.fields.method}
+        >
+          {Object.entries(PAYMENT_METHODS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          id={id('reference')}
+          label="Reference (optional)"
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+          error={errors.fields.reference}
+        />
+        <TextField
+          id={id('date')}
+          label="Received on"
+          type="date"
+          required
+          value={receivedOn}
+          onChange={(e) => setReceivedOn(e.target.value)}
+          error={errors.fields.receivedOn}
+        />
+        <TextField
+          id={id('amount')}
+          label={`Amount received (${currency})`}
+          hint="Must equal the milestone amount."
+          inputMode="decimal"
+          required
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          error={errors.fields.amountMinor}
+        />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Recording…' : 'Record payment'}
+        </button>
+        <button type="button" className="button-secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,117 @@
+/** Display helpers over the shared domain money module. */
+import { currencyDecimals, formatMoney } from '../domain/money';
+
+export { formatMoney };
+
+/** 123450 EUR → "1234.50", for prefilling an amount field in major units. */
+export function toMajorInput(amountMinor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  const abs = Math.abs(amountMinor)
+    .toString()
+    .padStart(decimals + 1, '0');
+  const whole = decimals > 0 ? abs.slice(0, -decimals) : abs;
+  const fraction = decimals > 0 ? abs.slice(-decimals) : '';
+  return `${amountMinor < 0 ? '-' : ''}${whole}${fraction ? '.' + fraction : ''}`;
+}
+
+/** Sums amounts per currency, e.g. for dashboard totals across projects. */
+export function sumByCurrency(
+  items: readonly { currency: string; amountMinor: number }[],
+): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const item of items)
+    sums.set(item.currency, (sums.get(item.currency) ?? 0) + item.amountMinor);
+  return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function formatMoneyList(sums: readonly [string, number][], none = 'Nothing'): string {
+  if (sums.length === 0) return none;
+  return sums.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+}
+
+/** "2025-03-14" → "14 Mar 2025", read as a calendar date (no time zone shift). */
+export function formatDate(isoDate: string | null | undefined): string {
+  if (!isoDate) return '—';
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined || [y, m, d].some(Number.isNaN))
+    return isoDate;
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** Today as YYYY-MM-DD in the user's own time zone. */
+export function todayIso(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function addDaysIso(isoDate: string, days: number): string {
+  const [y = 1970, m = 1, d = 1] = isoDate.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d + days));
+  return date.toISOString().slice(0, 10);
+}
+
+export const PAYMENT_METHODS = {
+  bank_transfer: 'Bank transfer',
+  cash: 'Cash',
+  cheque: 'Cheque',
+  other: 'Other',
+} as const;
+
+export const STATUS_LABELS = {
+  locked: 'Locked',
+  open: 'Open',
+  delivered: 'Delivered',
+  paid: 'Paid',
+} as const;
+
+/** "K7QM2XPD9RTA" or "k7qm-2xpd-9rta" → "K7QM-2XPD-9RTA"; anything else is returned uppercased. */
+export function normaliseAccessCode(input: string): string {
+  const compact = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (compact.length === 12)
+    return `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}`;
+  return input.trim().toUpperCase();
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** 1536 → "1.5 KiB", 5368709120 → "5 GiB": binary units, at most one decimal. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  const text = new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(value);
+  return `${text} ${BYTE_UNITS[unit] ?? 'B'}`;
+}
+
+/** 1234567 → "1,234,567 bytes", for a title or a screen reader where the exact size matters. */
+export function formatByteCount(bytes: number): string {
+  return `${new Intl.NumberFormat('en-GB').format(bytes)} byte${bytes === 1 ? '' : 's'}`;
+}
+
+/** Bytes per second as "4.2 MiB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** A SHA-256 shortened for reading: "3a7bd3e2…c1f0" (the full value goes in a title or beside it). */
+export function shortHash(hex: string): string {
+  return hex.length <= 16 ? hex : `${hex.slice(0, 10)}…${hex.slice(-6)}`;
+}

@@ -1,0 +1,14 @@
+import { Link, useTitle } from '../router';
+
+export function NotFoundPage() {
+  useTitle('Page not found');
+  return (
+    <section className="card">
+      <h1>Page not found</h1>
+      <p>There is nothing at this address.</p>
+      <p>
+        <Link href="/">Go to Milepost</Link>
+      </p>
+    </section>
+  );
+}

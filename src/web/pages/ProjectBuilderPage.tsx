@@ -1,0 +1,253 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { isCurrencyCode, parseMoney } from '../../domain/money';
+import { ApiError, api } from '../api';
+import { BuilderCheck } from '../components/BuilderCheck';
+import {
+  BuilderDetails,
+  currencyOf,
+  EMPTY_DETAILS,
+  NEW_CLIENT,
+  type ProjectDetails,
+} from '../components/BuilderDetails';
+import { BuilderMilestone, type BuilderRow } from '../components/BuilderMilestone';
+import { BuilderMoney } from '../components/BuilderMoney';
+import { ErrorBanner } from '../components/Notice';
+import { addDaysIso, todayIso } from '../format';
+import { toApiError, useFormErrors, useLoad } from '../hooks';
+import { checkPlan, MAX_MILESTONES, type AmountMode, type PlanCheck } from '../plan';
+import { Link, navigate, useTitle } from '../router';
+import type { MilestoneInput, NewProjectInput } from '../types';
+
+const MILESTONE_FIELDS = ['title', 'deliverables', 'dueDate', 'amountMinor', 'percent'];
+const PROJECT_FIELDS = [
+  'clientId',
+  'title',
+  'currency',
+  'projectType',
+  'tags',
+  'description',
+  'totalMinor',
+  'milestones',
+];
+
+function blankRow(key: number, index: number): BuilderRow {
+  const dueDate = addDaysIso(todayIso(), 14 * (index + 1));
+  return { key, title: '', deliverables: '', dueDate, amount: '', percent: '' };
+}
+
+/** Empty amounts are flagged only once the freelancer has tried to create the project. */
+function visibleRowErrors(
+  check: PlanCheck,
+  rows: BuilderRow[],
+  attempted: boolean,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(check.rowErrors).filter(([key]) => {
+      if (attempted) return true;
+      const [, index, name] = key.split('.');
+      const row = rows[Number(index)];
+      return row !== undefined && (name === 'percent' ? row.percent : row.amount).trim() !== '';
+    }),
+  );
+}
+
+export function ProjectBuilderPage() {
+  useTitle('New project');
+  const clients = useLoad(() => api.listClients(false), 'clients');
+  const errors = useFormErrors();
+  const nextKey = useRef(2);
+  const [details, setDetails] = useState<ProjectDetails>(EMPTY_DETAILS);
+  const [mode, setMode] = useState<AmountMode>('percent');
+  const [total, setTotal] = useState('');
+  const [rows, setRows] = useState<BuilderRow[]>(() => [blankRow(1, 0)]);
+  const [busy, setBusy] = useState(false);
+  const [attempted, setAttempted] = useState(false);
+
+  const currency = currencyOf(details);
+  const currencyValid = isCurrencyCode(currency);
+  const check = useMemo(
+    () => checkPlan(mode, currency, total, rows),
+    [mode, currency, total, rows],
+  );
+  const clientList = clients.data?.clients ?? [];
+  // With no clients yet, the builder starts straight on "new client".
+  const clientChoice =
+    details.client === '' && clients.data && clientList.length === 0 ? NEW_CLIENT : details.client;
+  const atLimit = rows.length >= MAX_MILESTONES;
+
+  function applyTemplate(percentages: readonly number[]) {
+    setMode('percent');
+    setRows((current) =>
+      percentages.map((p, i) => ({
+        ...(current[i] ?? blankRow(nextKey.current++, i)),
+        percent: String(p),
+      })),
+    );
+  }
+
+  function addRow() {
+    setRows((current) =>
+      current.length >= MAX_MILESTONES
+        ? current
+        : [...current, blankRow(nextKey.current++, current.length)],
+    );
+  }
+
+  /** The chosen client's id, creating the new client first when that is the choice. */
+  async function resolveClient(): Promise<string | null> {
+    if (clientChoice === '') {
+      errors.setField('clientId', 'Choose a client or add a new one.');
+      return null;
+    }
+    if (clientChoice !== NEW_CLIENT) return clientChoice;
+    try {
+      const { client } = await api.createClient(details.newClient);
+      // A retry after a later error must not create the client twice.
+      setDetails((d) => ({ ...d, client: client.id }));
+      void clients.reload();
+      return client.id;
+    } catch (err) {
+      const e = toApiError(err);
+      const field = e.field ? `client.${e.field}` : undefined;
+      errors.show(new ApiError(e.status, e.code, e.message, field), [
+        'client.name',
+        'client.email',
+        'client.company',
+      ]);
+      return null;
+    }
+  }
+
+  function projectInput(clientId: string): NewProjectInput {
+    const input: NewProjectInput = {
+      clientId,
+      title: details.title.trim(),
+      currency,
+      projectType: details.projectType.trim(),
+      tags: details.tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+      description: details.description,
+      milestones: rows.map((row, i): MilestoneInput => {
+        const base = {
+          title: row.title.trim(),
+          deliverables: row.deliverables,
+          dueDate: row.dueDate,
+        };
+        return mode === 'percent'
+          ? { ...base, percent: Number(row.percent) }
+          : { ...base, amountMinor: check.amounts[i] ?? 0 };
+      }),
+    };
+    if (mode === 'percent' || total.trim() !== '') input.totalMinor = parseMoney(total, currency);
+    return input;
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    errors.clear();
+    setAttempted(true);
+    if (!currencyValid) {
+      errors.setField('currency', `"${currency}" is not an ISO 4217 currency code.`);
+      return;
+    }
+    if (!check.ok) {
+      errors.show(
+        new Error(`The project cannot be created yet: ${check.message ?? 'check the milestones.'}`),
+      );
+      return;
+    }
+    setBusy(true);
+    try {
+      const clientId = await resolveClient();
+      if (clientId === null) return;
+      const { project } = await api.createProject(projectInput(clientId));
+      navigate(`/app/projects/${project.id}`);
+    } catch (err) {
+      const rowFields = rows.flatMap((_, i) => MILESTONE_FIELDS.map((f) => `milestones.${i}.${f}`));
+      errors.show(err, [...PROJECT_FIELDS, ...rowFields]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <h1>New project</h1>
+      <ErrorBanner message={errors.banner ?? clients.error?.message} />
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <BuilderDetails
+          details={{ ...details, client: clientChoice }}
+          clients={clientList}
+          currencyValid={currencyValid}
+          errors={errors.fields}
+          onChange={(patch) => setDetails((d) => ({ ...d, ...patch }))}
+        />
+        <BuilderMoney
+          mode={mode}
+          total={total}
+          currency={currency}
+          currencyValid={currencyValid}
+          totalError={errors.fields.totalMinor ?? check.totalError ?? undefined}
+          onMode={setMode}
+          onTotal={setTotal}
+          onTemplate={applyTemplate}
+        />
+
+        <section className="stack" aria-labelledby="milestones-heading">
+          <h2 id="milestones-heading">Milestones</h2>
+          <p className="muted">
+            Milestones run in sequence: each one opens when the one before it is paid.
+          </p>
+          <ol className="milestone-editors">
+            {rows.map((row, i) => (
+              <BuilderMilestone
+                key={row.key}
+                index={i}
+                row={row}
+                mode={mode}
+                currency={currency}
+                currencyValid={currencyValid}
+                allocated={check.amounts[i] ?? null}
+                errors={{ ...visibleRowErrors(check, rows, attempted), ...errors.fields }}
+                canRemove={rows.length > 1}
+                onChange={(next) =>
+                  setRows((current) => current.map((r) => (r.key === row.key ? next : r)))
+                }
+                onRemove={() => setRows((current) => current.filter((r) => r.key !== row.key))}
+              />
+            ))}
+          </ol>
+          <div className="actions">
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={atLimit}
+              onClick={addRow}
+              aria-describedby="milestone-limit"
+            >
+              Add milestone
+            </button>
+            <span id="milestone-limit" className="muted">
+              {atLimit
+                ? `A project has at most ${MAX_MILESTONES} milestones.`
+                : `${rows.length} of at most ${MAX_MILESTONES} milestones.`}
+            </span>
+          </div>
+        </section>
+
+        <BuilderCheck check={check} currency={currency} serverError={errors.fields.milestones} />
+
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Creating…' : 'Create project'}
+          </button>
+          <Link href="/app" className="button button-secondary">
+            Cancel
+          </Link>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+/** The shapes the HTTP API answers with (see the API contract). */
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  businessName: string;
+  paymentInstructions: string;
+}
+
+export interface Settings {
+  name: string;
+  businessName: string;
+  paymentInstructions: string;
+}
+
+export interface Client {
+  id: string;
+  name: string;
+  email: string;
+  company: string;
+  archivedAt: string | null;
+  createdAt: string;
+}
+
+export type MilestoneStatus = 'locked' | 'open' | 'delivered' | 'paid';
+export type ProjectStatus = 'active' | 'complete';
+
+export interface ProjectSummary {
+  id: string;
+  title: string;
+  clientId: string;
+  clientName: string;
+  currency: string;
+  totalMinor: number;
+  paidMinor: number;
+  awaitingPaymentMinor: number;
+  status: ProjectStatus;
+  archivedAt: string | null;
+  milestoneCount: number;
+  currentMilestone: {
+    position: number;
+    title: string;
+    status: MilestoneStatus;
+    dueDate: string;
+  } | null;
+  createdAt: string;
+}
+
+export interface Project {
+  id: string;
+  clientId: string;
+  clientName: string;
+  clientEmail: string;
+  title: string;
+  currency: string;
+  projectType: string;
+  tags: string[];
+  description: string;
+  totalMinor: number;
+  paidMinor: number;
+  status: ProjectStatus;
+  archivedAt: string | null;
+  createdAt: string;
+  termsAcceptedAt: string | null;
+  access: { active: boolean; createdAt: string | null };
+}
+
+export interface Milestone {
+  id: string;
+  position: number;
+  title: string;
+  deliverables: string;
+  dueDate: string;
+  amountMinor: number;
+  status: MilestoneStatus;
+  deliveredAt: string | null;
+  paidAt: string | null;
+}
+
+export type PaymentMethod = 'bank_transfer' | 'cash' | 'cheque' | 'other';
+
+export interface Payment {
+  id: string;
+  milestoneId: string;
+  amountMinor: number;
+  currency: string;
+  method: PaymentMethod;
+  reference: string;
+  receivedOn: string;
+  createdAt: string;
+}
+
+export interface Activity {
+  seq: number;
+  actorType: 'freelancer' | 'client' | 'system';
+  action: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+  hash: string;
+}
+
+export interface MilestoneInput {
+  title: string;
+  deliverables: string;
+  dueDate: string;
+  amountMinor?: number;
+  percent?: number;
+}
+
+export interface NewProjectInput {
+  clientId: string;
+  title: string;
+  currency: string;
+  projectType?: string;
+  tags?: string[];
+  description?: string;
+  totalMinor?: number;
+  milestones: MilestoneInput[];
+}
+
+export interface PortalProject {
+  id: string;
+  title: string;
+  currency: string;
+  description: string;
+  totalMinor: number;
+  paidMinor: number;
+  status: ProjectStatus;
+  termsAcceptedAt: string | null;
+  freelancer: { name: string; businessName: string };
+}
+
+export interface PortalView {
+  csrfToken: string;
+  project: PortalProject;
+  milestones: Milestone[];
+  paymentInstructions: string | null;
+}
+
+export type FileStatus = 'uploading' | 'complete';
+
+/** A milestone's deliverable file; `downloadable` says whether the caller may fetch it now. */
+export interface DeliverableFile {
+  id: string;
+  milestoneId: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string | null;
+  status: FileStatus;
+  createdAt: string;
+  completedAt: string | null;
+  downloadable: boolean;
+}
+
+/** One logged download (or part of one): who, when, which bytes. */
+export interface Download {
+  id: string;
+  fileId: string;
+  fileName: string;
+  actorType: 'freelancer' | 'client';
+  ip: string;
+  rangeStart: number;
+  rangeEnd: number;
+  bytesSent: number;
+  via: 'stream' | 'presigned';
+  at: string;
+}

@@ -1,0 +1,146 @@
+/** Chromium from Debian, axe-core checks, and screenshots at desktop and phone widths. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { SCREENSHOT_DIR } from './paths';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export function launchBrowser(): Promise<Browser> {
+  // Playwright refuses --user-data-dir with launch(); it gives every launch a fresh temporary
+  // profile of its own, which is what we want. Never download a browser: use Debian's.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+declare global {
+  interface Window {
+    axe?: { run: (context?: unknown, options?: unknown) => Promise<{ violations: unknown[] }> };
+  }
+}
+
+/** Runs axe-core on the page; fails on serious or critical violations, printed readably. */
+export async function checkAccessibility(page: Page, screen: string): Promise<void> {
+  if (!(await page.evaluate(() => window.axe !== undefined)))
+    await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async (): Promise<Violation[]> => {
+    const axe = window.axe;
+    if (axe === undefined) throw new Error('axe-core did not load');
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return (result.violations as Violation[]).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: String(n.target), html: n.html, summary: n.summary })),
+    }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const text = bad
+      .map(
+        (v) =>
+          `- [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+          v.nodes
+            .map(
+              (n) =>
+                `    at ${n.target}\n      ${n.html}\n      ${n.summary.replace(/\n/g, '\n      ')}`,
+            )
+            .join('\n'),
+      )
+      .join('\n');
+    throw new Error(
+      `axe-core found ${bad.length} serious/critical violation(s) on "${screen}":\n${text}`,
+    );
+  }
+}
+
+/** Screenshots the screen at 1280 px and 390 px (full page), checking axe and horizontal scroll at both. */
+export async function captureScreen(page: Page, screen: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await settle(page);
+  await checkAccessibility(page, `${screen} @1280`);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${screen}-1280.png`), fullPage: true });
+
+  await page.setViewportSize(PHONE);
+  await settle(page);
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''}`,
+      );
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  });
+  if (overflow.scrollWidth > overflow.width) {
+    throw new Error(
+      `"${screen}" scrolls sideways at 390 px (${overflow.scrollWidth} > ${overflow.width}); too wide: ${overflow.wide.join(', ')}`,
+    );
+  }
+  await checkAccessibility(page, `${screen} @390`);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${screen}-390.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
+export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  await locator.first().waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+/** The status badge of the milestone whose heading contains `title`, as its text. */
+export async function milestoneBadge(page: Page, title: string): Promise<string> {
+  const item = page
+    .locator('li.timeline-item')
+    .filter({ has: page.getByRole('heading', { name: title }) });
+  await visible(item);
+  return ((await item.locator('.badge').first().textContent()) ?? '').trim();
+}
+
+/** Waits until the milestone's badge reads `status`. */
+export async function waitForBadge(
+  page: Page,
+  title: string,
+  status: string,
+  timeout = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await milestoneBadge(page, title);
+    if (last === status) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`Milestone "${title}" shows "${last}", expected "${status}"`);
+}
