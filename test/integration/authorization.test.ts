@@ -97,6 +97,13 @@ const ID_ROUTES: readonly RouteCase[] = [
   { method: 'GET', template: '/api/projects/:projectId/activity' },
   { method: 'POST', template: '/api/projects/:projectId/access' },
   { method: 'DELETE', template: '/api/projects/:projectId/access' },
+  { method: 'GET', template: '/api/projects/:projectId/files' },
+  { method: 'GET', template: '/api/projects/:projectId/receipts' },
+  {
+    method: 'POST',
+    template: '/api/projects/:projectId/milestones/:deliveredMilestoneId/refunds',
+    body: () => ({ amountMinor: 1, reference: 'planted', refundedOn: '2026-11-27' }),
+  },
 ];
 
 /**
@@ -126,11 +133,23 @@ const OWNER_ROUTES: readonly RouteCase[] = [
     body: () => ({ name: 'Planted', email: 'planted@example.test' }),
   },
   { method: 'GET', template: '/api/projects' },
+  { method: 'GET', template: '/api/receipts' },
+  { method: 'GET', template: '/api/settings/payments' },
+  {
+    method: 'PUT',
+    template: '/api/settings/stripe',
+    body: () => ({ secretKey: 'sk_test_planted', webhookSecret: 'whsec_planted' }),
+  },
+  { method: 'DELETE', template: '/api/settings/stripe' },
+  { method: 'POST', template: '/api/settings/test-email' },
 ];
 
 const PORTAL_ROUTES: readonly RouteCase[] = [
   { method: 'GET', template: '/api/portal/project' },
   { method: 'POST', template: '/api/portal/terms', body: () => ({ accept: true }) },
+  { method: 'GET', template: '/api/portal/files' },
+  { method: 'GET', template: '/api/portal/receipts' },
+  { method: 'POST', template: '/api/portal/milestones/:deliveredMilestoneId/checkout' },
 ];
 
 function fill(template: string, ids: Ids): string {
