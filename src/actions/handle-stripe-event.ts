@@ -16,7 +16,7 @@ import { lockProjectById } from '../db/queries/projects';
 import { insertStripeEvent } from '../db/queries/stripe-events';
 import type { DB, PaymentRow, ReceiptRow } from '../db/schema';
 import type { Mailer } from '../mail/mailer';
-import type { CheckoutSessionInfo } from '../payments/stripe-gateway';
+import { checkoutSessionInfo, type CheckoutSessionInfo } from '../payments/stripe-gateway';
 import { creditPayment } from './credit-payment';
 import { applyRefund } from './record-refund';
 import { sendReceipt } from './send-receipt';
@@ -63,9 +63,9 @@ async function applyEvent(
   switch (event.type) {
     case 'checkout.session.completed':
       if (event.data.object.payment_status !== 'paid') return recordPending(trx, event.data.object, options);
-      return creditSession(trx, sessionInfo(event.data.object), options);
+      return creditSession(trx, checkoutSessionInfo(event.data.object), options);
     case 'checkout.session.async_payment_succeeded':
-      return creditSession(trx, sessionInfo(event.data.object), options);
+      return creditSession(trx, checkoutSessionInfo(event.data.object), options);
     case 'checkout.session.async_payment_failed':
       return recordFailed(trx, event.data.object, options);
     case 'charge.refunded':
@@ -75,22 +75,6 @@ async function applyEvent(
     default:
       return nothing('ignored');
   }
-}
-
-function sessionInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
-  return {
-    id: session.id,
-    url: session.url,
-    status: session.status,
-    paymentStatus: session.payment_status,
-    amountTotal: session.amount_total,
-    currency: session.currency ? session.currency.toUpperCase() : null,
-    livemode: session.livemode,
-    paymentIntent: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null),
-    metadata: session.metadata ?? {},
-    expiresAt: session.expires_at,
-    created: session.created,
-  };
 }
 
 /** Locks and loads the project a milestone belongs to, if it is the expected owner's. */

@@ -56,7 +56,8 @@ function clientFor(secretKey: string, apiUrl: string | undefined): Stripe {
   });
 }
 
-function toInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
+/** The fields of a checkout session Milepost acts on, whether fetched or sent in a webhook. */
+export function checkoutSessionInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
   return {
     id: session.id,
     url: session.url,
@@ -99,7 +100,7 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
           },
           { idempotencyKey: request.idempotencyKey },
         );
-        return toInfo(session);
+        return checkoutSessionInfo(session);
       } catch (error) {
         throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused the payment page: ${(error as Error).message}`);
       }
@@ -107,7 +108,7 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
     async listRecentCheckoutSessions(createdAfterUnix) {
       const sessions: CheckoutSessionInfo[] = [];
       for await (const session of stripe.checkout.sessions.list({ created: { gte: createdAfterUnix }, limit: 100 })) {
-        sessions.push(toInfo(session));
+        sessions.push(checkoutSessionInfo(session));
         if (sessions.length >= 1000) break;
       }
       return sessions;
