@@ -14,48 +14,73 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
-    .optional(),
-  PUBLIC_URL: z.string().url().optional(),
-  TRUST_PROXY: flag(false),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_DAYS: positiveInt(30),
-  CLIENT_SESSION_DAYS: positiveInt(90),
-  LOGIN_FAILURES_PER_IP: positiveInt(10),
-  ACCESS_FAILURES_PER_IP: positiveInt(10),
-  ACCESS_FAILURES_GLOBAL: positiveInt(200),
-  FAILURE_WINDOW_MINUTES: positiveInt(15),
-  MAX_MILESTONES: z.coerce.number().int().min(1).max(10).default(10),
-  MAX_FILES_PER_MILESTONE: z.coerce.number().int().min(1).max(MAX_FILES_PER_MILESTONE).default(MAX_FILES_PER_MILESTONE),
-  MAX_FILE_BYTES: z.coerce.number().int().min(1).max(MAX_FILE_BYTES).default(MAX_FILE_BYTES),
-  UPLOAD_EXPIRY_HOURS: z.coerce.number().int().min(24, 'must be at least 24 (a slow 5 GB upload)').default(48),
-  STORAGE: z.enum(['local', 's3']).default('local'),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_FORCE_PATH_STYLE: flag(false),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
-  MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
-  SECRET_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
-    .optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
-  STRIPE_API_URL: z.string().url().optional(),
-}).superRefine((e, ctx) => {
-  if (e.STORAGE === 's3' && !e.S3_BUCKET) {
-    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE=s3' });
-  }
-});
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
+      .optional(),
+    PUBLIC_URL: z.string().url().optional(),
+    TRUST_PROXY: flag(false),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    SESSION_DAYS: positiveInt(30),
+    CLIENT_SESSION_DAYS: positiveInt(90),
+    LOGIN_FAILURES_PER_IP: positiveInt(10),
+    ACCESS_FAILURES_PER_IP: positiveInt(10),
+    ACCESS_FAILURES_GLOBAL: positiveInt(200),
+    FAILURE_WINDOW_MINUTES: positiveInt(15),
+    MAX_MILESTONES: z.coerce.number().int().min(1).max(10).default(10),
+    MAX_FILES_PER_MILESTONE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_FILES_PER_MILESTONE)
+      .default(MAX_FILES_PER_MILESTONE),
+    MAX_FILE_BYTES: z.coerce.number().int().min(1).max(MAX_FILE_BYTES).default(MAX_FILE_BYTES),
+    UPLOAD_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(24, 'must be at least 24 (a slow 5 GB upload)')
+      .default(48),
+    STORAGE: z.enum(['local', 's3']).default('local'),
+    S3_BUCKET: z.string().min(1).optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: flag(false),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
+    SECRET_KEY: z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, 'base64').length === 32,
+        'must be 32 random bytes in base64 (openssl rand -base64 32)',
+      )
+      .optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)')
+      .optional(),
+    STRIPE_API_URL: z.string().url().optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.STORAGE === 's3' && !e.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE=s3' });
+    }
+  });
 
 export type Config = Readonly<{
   port: number;
@@ -93,7 +118,11 @@ export type Config = Readonly<{
   /** Encrypts stored secrets (freelancers' Stripe keys); from SECRET_KEY, else a key file. */
   secretKey: { base64: string } | { file: string };
   /** The operator's Stripe account, used by freelancers who have not entered their own. */
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiUrl: string | undefined;
+  };
 }>;
 
 export class ConfigError extends Error {}
@@ -144,8 +173,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
                 : undefined,
           }
         : { kind: 'local' as const, directory: path.join(dataDir, 'files') },
-    mail: Object.freeze({ from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, outboxDir: path.join(dataDir, 'outbox') }),
+    mail: Object.freeze({
+      from: e.MAIL_FROM,
+      smtpUrl: e.SMTP_URL,
+      outboxDir: path.join(dataDir, 'outbox'),
+    }),
     secretKey: e.SECRET_KEY ? { base64: e.SECRET_KEY } : { file: path.join(dataDir, 'secret.key') },
-    stripe: Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL }),
+    stripe: Object.freeze({
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiUrl: e.STRIPE_API_URL,
+    }),
   });
 }

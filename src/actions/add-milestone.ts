@@ -40,7 +40,13 @@ export async function addMilestone(
       actorType: 'freelancer',
       actorId: options.ownerId,
       action: 'milestone.added',
-      details: { milestoneId: row.id, position: row.position, title: row.title, amountMinor: row.amount_minor, dueDate: row.due_date },
+      details: {
+        milestoneId: row.id,
+        position: row.position,
+        title: row.title,
+        amountMinor: row.amount_minor,
+        dueDate: row.due_date,
+      },
       at: now,
     });
     const milestones = [...locked.milestones, row];

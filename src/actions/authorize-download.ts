@@ -9,7 +9,8 @@ import { listPaymentsOfMilestone } from '../db/queries/payments';
 import { movementsOf } from './credit-payment';
 import type { ActionContext } from './context';
 
-export type DownloadCaller = { kind: 'freelancer'; userId: string } | { kind: 'client'; projectId: string };
+export type DownloadCaller =
+  { kind: 'freelancer'; userId: string } | { kind: 'client'; projectId: string };
 
 /**
  * The one gate for a deliverable's bytes, whatever the path (stream, range, presigned URL): the
@@ -31,7 +32,10 @@ export async function authorizeDownload(
       .where('id', '=', file.milestone_id)
       .where('project_id', '=', caller.projectId)
       .executeTakeFirst();
-    const { refundedInFull } = balanceOf(0, movementsOf(await listPaymentsOfMilestone(db, file.milestone_id)));
+    const { refundedInFull } = balanceOf(
+      0,
+      movementsOf(await listPaymentsOfMilestone(db, file.milestone_id)),
+    );
     if (!milestone || !clientMayDownload(milestone.status, refundedInFull)) {
       throw new AppError(
         'PAYMENT_REQUIRED',

@@ -12,13 +12,23 @@ export async function completeUpload(
     const file = await findFileById(trx, options.fileId);
     if (!file || file.status === 'complete') return;
     await lockProjectById(trx, file.project_id, at);
-    await markFileComplete(trx, file.id, { sha256: options.sha256, size: options.size, completedAt: at });
+    await markFileComplete(trx, file.id, {
+      sha256: options.sha256,
+      size: options.size,
+      completedAt: at,
+    });
     await appendActivity(trx, {
       projectId: file.project_id,
       actorType: 'freelancer',
       actorId: file.owner_id,
       action: 'file.uploaded',
-      details: { fileId: file.id, milestoneId: file.milestone_id, name: file.name, size: options.size, sha256: options.sha256 },
+      details: {
+        fileId: file.id,
+        milestoneId: file.milestone_id,
+        name: file.name,
+        size: options.size,
+        sha256: options.sha256,
+      },
       at,
     });
   });

@@ -84,7 +84,12 @@ export async function createProject(
       details: {
         title: project.title,
         currency: project.currency,
-        milestones: rows.map((r) => ({ position: r.position, title: r.title, amountMinor: r.amount_minor, dueDate: r.due_date })),
+        milestones: rows.map((r) => ({
+          position: r.position,
+          title: r.title,
+          amountMinor: r.amount_minor,
+          dueDate: r.due_date,
+        })),
       },
       at: now,
     });

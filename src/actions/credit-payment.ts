@@ -25,7 +25,11 @@ export interface CreditResult {
 }
 
 export function movementsOf(payments: readonly PaymentRow[]) {
-  return payments.map((p) => ({ kind: p.kind, amountMinor: p.amount_minor, counted: p.status === 'credited' }));
+  return payments.map((p) => ({
+    kind: p.kind,
+    amountMinor: p.amount_minor,
+    counted: p.status === 'credited',
+  }));
 }
 
 export async function creditPayment(
@@ -53,7 +57,10 @@ export async function creditPayment(
     receivedOn: payment.received_on,
     source: payment.source,
   };
-  const balance = balanceOf(milestone.amount_minor, movementsOf(await listPaymentsOfMilestone(trx, milestone.id)));
+  const balance = balanceOf(
+    milestone.amount_minor,
+    movementsOf(await listPaymentsOfMilestone(trx, milestone.id)),
+  );
   if (options.flaggedBecause !== undefined) {
     await appendActivity(trx, {
       projectId: locked.project.id,
@@ -70,7 +77,11 @@ export async function creditPayment(
     actorType: options.actor.type,
     actorId: options.actor.id,
     action: 'payment.recorded',
-    details: { ...details, receivedMinor: balance.receivedMinor, outstandingMinor: balance.outstandingMinor },
+    details: {
+      ...details,
+      receivedMinor: balance.receivedMinor,
+      outstandingMinor: balance.outstandingMinor,
+    },
     at: now,
   });
   if (milestone.status === 'delivered' && balance.covered) {
@@ -103,7 +114,13 @@ export async function creditPayment(
 
 async function issueReceipt(
   trx: Kysely<DB>,
-  options: { locked: LockedProject; milestone: MilestoneRow; payment: PaymentRow; balance: Balance; now: string },
+  options: {
+    locked: LockedProject;
+    milestone: MilestoneRow;
+    payment: PaymentRow;
+    balance: Balance;
+    now: string;
+  },
 ): Promise<ReceiptRow> {
   const { locked, milestone, payment, balance, now } = options;
   const ownerId = locked.project.owner_id;
@@ -116,10 +133,22 @@ async function issueReceipt(
   const snapshot: ReceiptSnapshot = {
     number,
     issuedAt: now,
-    freelancer: { name: freelancer?.name ?? '', businessName: freelancer?.business_name ?? '', email: freelancer?.email ?? '' },
-    client: { name: client?.name ?? '', company: client?.company ?? '', email: client?.email ?? '' },
+    freelancer: {
+      name: freelancer?.name ?? '',
+      businessName: freelancer?.business_name ?? '',
+      email: freelancer?.email ?? '',
+    },
+    client: {
+      name: client?.name ?? '',
+      company: client?.company ?? '',
+      email: client?.email ?? '',
+    },
     project: { id: locked.project.id, title: locked.project.title },
-    milestone: { position: milestone.position, title: milestone.title, amountMinor: milestone.amount_minor },
+    milestone: {
+      position: milestone.position,
+      title: milestone.title,
+      amountMinor: milestone.amount_minor,
+    },
     payment: {
       amountMinor: payment.amount_minor,
       currency: payment.currency,

@@ -12,7 +12,12 @@ import { applyStatuses, findMilestone, lockProjectForChange } from './locked-pro
  * told by email, and the client may now pay.
  */
 export async function deliverMilestone(
-  options: ActionContext & { mailer: Mailer; ownerId: string; projectId: string; milestoneId: string },
+  options: ActionContext & {
+    mailer: Mailer;
+    ownerId: string;
+    projectId: string;
+    milestoneId: string;
+  },
 ): Promise<{ clientNotified: boolean }> {
   const now = new Date().toISOString();
   const delivered = await options.db.transaction().execute(async (trx) => {
@@ -22,7 +27,9 @@ export async function deliverMilestone(
       locked.milestones.map((m) => m.status),
       { type: 'deliver', index },
     );
-    const files = (await listFilesOfProject(trx, locked.project.id)).filter((f) => f.milestone_id === milestone.id);
+    const files = (await listFilesOfProject(trx, locked.project.id)).filter(
+      (f) => f.milestone_id === milestone.id,
+    );
     const unfinished = files.filter((f) => f.status !== 'complete');
     if (unfinished.length > 0) {
       throw new AppError(
@@ -51,7 +58,9 @@ export async function deliverMilestone(
   // Mail goes after the commit: a mail failure must not undo a delivery.
   const { project, milestone, files, client } = delivered;
   if (!client) return { clientNotified: false };
-  const list = files.map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`).join('\n');
+  const list = files
+    .map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`)
+    .join('\n');
   return options.mailer
     .send({
       to: client.email,
@@ -60,7 +69,9 @@ export async function deliverMilestone(
         `Hello ${client.name},`,
         '',
         `Milestone ${milestone.position}, "${milestone.title}", of "${project.title}" has been delivered.`,
-        files.length > 0 ? `\nFiles delivered:\n${list}\n\nThey unlock for download once the milestone is paid.` : '',
+        files.length > 0
+          ? `\nFiles delivered:\n${list}\n\nThey unlock for download once the milestone is paid.`
+          : '',
         '',
         `Open your project: ${options.config.publicUrl}/portal (with the access code you were given).`,
       ].join('\n'),

@@ -22,7 +22,8 @@ import { applyRefund } from './record-refund';
 import { sendReceipt } from './send-receipt';
 import { listMilestones } from '../db/queries/milestones';
 
-export type EventOutcome = 'credited' | 'flagged' | 'refunded' | 'recorded' | 'duplicate' | 'ignored';
+export type EventOutcome =
+  'credited' | 'flagged' | 'refunded' | 'recorded' | 'duplicate' | 'ignored';
 
 interface Effect {
   outcome: EventOutcome;
@@ -44,14 +45,20 @@ export async function handleStripeEvent(options: {
   let effect: Effect;
   try {
     effect = await db.transaction().execute(async (trx) => {
-      await insertStripeEvent(trx, { id: event.id, type: event.type, ownerId: options.ownerId, receivedAt: new Date().toISOString() });
+      await insertStripeEvent(trx, {
+        id: event.id,
+        type: event.type,
+        ownerId: options.ownerId,
+        receivedAt: new Date().toISOString(),
+      });
       return applyEvent(trx, options);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return 'duplicate';
     throw error;
   }
-  if (effect.receipt) await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(() => false);
+  if (effect.receipt)
+    await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(() => false);
   return effect.outcome;
 }
 
@@ -62,7 +69,8 @@ async function applyEvent(
   const { event } = options;
   switch (event.type) {
     case 'checkout.session.completed':
-      if (event.data.object.payment_status !== 'paid') return recordPending(trx, event.data.object, options);
+      if (event.data.object.payment_status !== 'paid')
+        return recordPending(trx, event.data.object, options);
       return creditSession(trx, checkoutSessionInfo(event.data.object), options);
     case 'checkout.session.async_payment_succeeded':
       return creditSession(trx, checkoutSessionInfo(event.data.object), options);
@@ -78,9 +86,18 @@ async function applyEvent(
 }
 
 /** Locks and loads the project a milestone belongs to, if it is the expected owner's. */
-async function lockMilestoneProject(trx: Kysely<DB>, milestoneId: string | undefined, ownerId: string | null, now: string) {
+async function lockMilestoneProject(
+  trx: Kysely<DB>,
+  milestoneId: string | undefined,
+  ownerId: string | null,
+  now: string,
+) {
   if (!milestoneId) return null;
-  const ref = await trx.selectFrom('milestones').select('project_id').where('id', '=', milestoneId).executeTakeFirst();
+  const ref = await trx
+    .selectFrom('milestones')
+    .select('project_id')
+    .where('id', '=', milestoneId)
+    .executeTakeFirst();
   const project = ref && (await lockProjectById(trx, ref.project_id, now));
   if (!project || (ownerId !== null && project.owner_id !== ownerId)) return null;
   const milestones = await listMilestones(trx, project.id);
@@ -95,7 +112,12 @@ export async function creditSession(
   options: { ownerId: string | null; livemode: boolean },
 ): Promise<Effect> {
   const now = new Date().toISOString();
-  const target = await lockMilestoneProject(trx, session.metadata['milestoneId'], options.ownerId, now);
+  const target = await lockMilestoneProject(
+    trx,
+    session.metadata['milestoneId'],
+    options.ownerId,
+    now,
+  );
   if (!target) return nothing('ignored');
   if (await findPaymentByExternalId(trx, session.id)) return nothing('duplicate');
   const { locked, milestone } = target;
@@ -103,9 +125,13 @@ export async function creditSession(
   const problems = [
     !asked && 'no such checkout session was opened by Milepost',
     asked && asked.milestone_id !== milestone.id && 'the session belongs to another milestone',
-    session.currency !== locked.project.currency && `currency ${session.currency ?? '?'} instead of ${locked.project.currency}`,
-    asked && session.amountTotal !== asked.amount_minor && `amount ${session.amountTotal ?? '?'} instead of ${asked.amount_minor}`,
-    session.livemode !== options.livemode && (session.livemode ? 'a live payment on a test account' : 'a test payment on a live account'),
+    session.currency !== locked.project.currency &&
+      `currency ${session.currency ?? '?'} instead of ${locked.project.currency}`,
+    asked &&
+      session.amountTotal !== asked.amount_minor &&
+      `amount ${session.amountTotal ?? '?'} instead of ${asked.amount_minor}`,
+    session.livemode !== options.livemode &&
+      (session.livemode ? 'a live payment on a test account' : 'a test payment on a live account'),
   ].filter((p): p is string => typeof p === 'string');
   const payment: PaymentRow = {
     id: newId(),
@@ -137,9 +163,18 @@ export async function creditSession(
   return { outcome: problems.length > 0 ? 'flagged' : 'credited', receipt: result.receipt };
 }
 
-async function recordPending(trx: Kysely<DB>, session: Stripe.Checkout.Session, options: { ownerId: string | null }): Promise<Effect> {
+async function recordPending(
+  trx: Kysely<DB>,
+  session: Stripe.Checkout.Session,
+  options: { ownerId: string | null },
+): Promise<Effect> {
   const now = new Date().toISOString();
-  const target = await lockMilestoneProject(trx, session.metadata?.['milestoneId'], options.ownerId, now);
+  const target = await lockMilestoneProject(
+    trx,
+    session.metadata?.['milestoneId'],
+    options.ownerId,
+    now,
+  );
   if (!target) return nothing('ignored');
   await appendActivity(trx, {
     projectId: target.locked.project.id,
@@ -152,11 +187,21 @@ async function recordPending(trx: Kysely<DB>, session: Stripe.Checkout.Session, 
   return nothing('recorded');
 }
 
-async function recordFailed(trx: Kysely<DB>, session: Stripe.Checkout.Session, options: { ownerId: string | null }): Promise<Effect> {
+async function recordFailed(
+  trx: Kysely<DB>,
+  session: Stripe.Checkout.Session,
+  options: { ownerId: string | null },
+): Promise<Effect> {
   const now = new Date().toISOString();
-  const target = await lockMilestoneProject(trx, session.metadata?.['milestoneId'], options.ownerId, now);
+  const target = await lockMilestoneProject(
+    trx,
+    session.metadata?.['milestoneId'],
+    options.ownerId,
+    now,
+  );
   if (!target) return nothing('ignored');
-  if (await findCheckoutSession(trx, session.id)) await setCheckoutSessionStatus(trx, session.id, 'failed');
+  if (await findCheckoutSession(trx, session.id))
+    await setCheckoutSessionStatus(trx, session.id, 'failed');
   await appendActivity(trx, {
     projectId: target.locked.project.id,
     actorType: 'system',
@@ -168,7 +213,12 @@ async function recordFailed(trx: Kysely<DB>, session: Stripe.Checkout.Session, o
   return nothing('recorded');
 }
 
-async function paymentForIntent(trx: Kysely<DB>, intent: string | Stripe.PaymentIntent | null, ownerId: string | null, now: string) {
+async function paymentForIntent(
+  trx: Kysely<DB>,
+  intent: string | Stripe.PaymentIntent | null,
+  ownerId: string | null,
+  now: string,
+) {
   const intentId = typeof intent === 'string' ? intent : (intent?.id ?? null);
   if (!intentId) return null;
   const payments = await listPaymentsByIntent(trx, intentId);
@@ -178,12 +228,18 @@ async function paymentForIntent(trx: Kysely<DB>, intent: string | Stripe.Payment
   return target && { ...target, payment, intentId, all: payments };
 }
 
-async function refundCharge(trx: Kysely<DB>, charge: Stripe.Charge, options: { ownerId: string | null }): Promise<Effect> {
+async function refundCharge(
+  trx: Kysely<DB>,
+  charge: Stripe.Charge,
+  options: { ownerId: string | null },
+): Promise<Effect> {
   const now = new Date().toISOString();
   const found = await paymentForIntent(trx, charge.payment_intent, options.ownerId, now);
   if (!found) return nothing('ignored');
   // amount_refunded is cumulative: record only what our books do not have yet.
-  const known = found.all.filter((p) => p.kind === 'refund').reduce((sum, p) => sum + p.amount_minor, 0);
+  const known = found.all
+    .filter((p) => p.kind === 'refund')
+    .reduce((sum, p) => sum + p.amount_minor, 0);
   const missing = charge.amount_refunded - known;
   if (missing <= 0) return nothing('duplicate');
   const refund: PaymentRow = {
@@ -202,7 +258,11 @@ async function refundCharge(trx: Kysely<DB>, charge: Stripe.Charge, options: { o
   return nothing('refunded');
 }
 
-async function recordDispute(trx: Kysely<DB>, dispute: Stripe.Dispute, options: { ownerId: string | null }): Promise<Effect> {
+async function recordDispute(
+  trx: Kysely<DB>,
+  dispute: Stripe.Dispute,
+  options: { ownerId: string | null },
+): Promise<Effect> {
   const now = new Date().toISOString();
   const found = await paymentForIntent(trx, dispute.payment_intent, options.ownerId, now);
   if (!found) return nothing('ignored');

@@ -27,7 +27,10 @@ export async function lockProjectForChange(
   return { project, milestones: await listMilestones(trx, project.id) };
 }
 
-export function findMilestone(locked: LockedProject, milestoneId: string): { milestone: MilestoneRow; index: number } {
+export function findMilestone(
+  locked: LockedProject,
+  milestoneId: string,
+): { milestone: MilestoneRow; index: number } {
   const index = locked.milestones.findIndex((m) => m.id === milestoneId);
   const milestone = locked.milestones[index];
   if (!milestone) throw notFound('Milestone');
@@ -63,7 +66,11 @@ export async function applyStatuses(
         actorType: 'system',
         actorId: null,
         action: 'milestone.opened',
-        details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title },
+        details: {
+          milestoneId: milestone.id,
+          position: milestone.position,
+          title: milestone.title,
+        },
         at: now,
       });
     }

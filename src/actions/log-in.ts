@@ -23,9 +23,16 @@ export async function logIn(
   );
   const user = await findUserByEmail(db, options.email.trim().toLowerCase());
   // Verify against a decoy when the account is unknown, so timing does not tell.
-  const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), options.password);
+  const valid = await verifyPassword(
+    user?.password_hash ?? (await decoyPasswordHash()),
+    options.password,
+  );
   if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'Email or password is not right');
   await attemptSucceeded(db, attempt);
-  const session = await startFreelancerSession(db, { userId: user.id, days: config.sessionDays, now });
+  const session = await startFreelancerSession(db, {
+    userId: user.id,
+    days: config.sessionDays,
+    now,
+  });
   return { user, session };
 }

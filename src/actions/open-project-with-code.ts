@@ -34,20 +34,27 @@ export async function openProjectWithCode(
   const normalized = 'code' in secret ? normalizeAccessCode(secret.code) : secret.token;
   const column = 'code' in secret ? 'access_code_hash' : 'access_token_hash';
   const presented = normalized === null ? null : hashSecret(normalized);
-  const project = presented === null ? undefined : await findProjectByAccessHash(db, column, presented);
+  const project =
+    presented === null ? undefined : await findProjectByAccessHash(db, column, presented);
   const stored = project?.[column];
   const field = 'code' in secret ? 'code' : 'token';
   if (!project || !stored || presented === null || !hashesEqual(stored, presented)) {
-    throw new AppError('INVALID_ACCESS', 'That access code or link is not valid. Check it with your freelancer.', {
-      field,
-    });
+    throw new AppError(
+      'INVALID_ACCESS',
+      'That access code or link is not valid. Check it with your freelancer.',
+      {
+        field,
+      },
+    );
   }
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const current = await lockProjectById(trx, project.id, at);
     // Reissued or revoked between our read and the lock: the secret no longer opens it.
     if (!current || current[column] !== stored) {
-      throw new AppError('INVALID_ACCESS', 'That access code or link is no longer valid', { field });
+      throw new AppError('INVALID_ACCESS', 'That access code or link is no longer valid', {
+        field,
+      });
     }
     await attemptSucceeded(trx, attempt);
     const session = await startClientSession(trx, {

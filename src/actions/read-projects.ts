@@ -20,7 +20,11 @@ type Db = Pick<ActionContext, 'db'>;
 export async function listProjects(
   options: Db & { ownerId: string; includeArchived: boolean },
 ): Promise<{ summary: ProjectSummaryRow; current: MilestoneRow | null }[]> {
-  const summaries = await listOwnedProjectSummaries(options.db, options.ownerId, options.includeArchived);
+  const summaries = await listOwnedProjectSummaries(
+    options.db,
+    options.ownerId,
+    options.includeArchived,
+  );
   const milestones = await listMilestonesOfProjects(
     options.db,
     summaries.map((s) => s.id),
@@ -28,8 +32,9 @@ export async function listProjects(
   return summaries.map((summary) => ({
     summary,
     current:
-      milestones.find((m) => m.project_id === summary.id && (m.status === 'open' || m.status === 'delivered')) ??
-      null,
+      milestones.find(
+        (m) => m.project_id === summary.id && (m.status === 'open' || m.status === 'delivered'),
+      ) ?? null,
   }));
 }
 
@@ -39,7 +44,9 @@ export interface ProjectDetail {
   payments: PaymentRow[];
 }
 
-export async function getProject(options: Db & { ownerId: string; projectId: string }): Promise<ProjectDetail> {
+export async function getProject(
+  options: Db & { ownerId: string; projectId: string },
+): Promise<ProjectDetail> {
   const project = await findOwnedProject(options.db, options.ownerId, options.projectId);
   if (!project) throw notFound('Project');
   const [milestones, payments] = await Promise.all([
@@ -69,6 +76,9 @@ export async function getPortalView(options: Db & { projectId: string }): Promis
   const project = await findProjectById(options.db, options.projectId);
   const freelancer = project && (await findUserById(options.db, project.owner_id));
   if (!project || !freelancer) throw notFound('Project');
-  const [milestones, payments] = await Promise.all([listMilestones(options.db, project.id), listPayments(options.db, project.id)]);
+  const [milestones, payments] = await Promise.all([
+    listMilestones(options.db, project.id),
+    listPayments(options.db, project.id),
+  ]);
   return { project, freelancer, milestones, payments };
 }

@@ -22,7 +22,9 @@ export async function reconcilePayments(
     const owner = await findUserById(db, ownerId);
     const account = owner && stripeAccountFor(owner, options);
     if (!account) continue;
-    const sessions = await account.gateway.listRecentCheckoutSessions(Math.floor(since.getTime() / 1000));
+    const sessions = await account.gateway.listRecentCheckoutSessions(
+      Math.floor(since.getTime() / 1000),
+    );
     for (const session of sessions) {
       if (session.paymentStatus !== 'paid' || !session.metadata['milestoneId']) continue;
       checked++;
@@ -30,7 +32,10 @@ export async function reconcilePayments(
         .transaction()
         .execute((trx) => creditSession(trx, session, { ownerId, livemode: account.livemode }));
       if (effect.outcome === 'credited') credited++;
-      if (effect.receipt) await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(() => false);
+      if (effect.receipt)
+        await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(
+          () => false,
+        );
     }
   }
   return { checked, credited };

@@ -29,7 +29,11 @@ export async function recordOfflinePayment(
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
     // Money is taken only for the delivered milestone; the sequence says why not otherwise.
-    if (milestone.status !== 'delivered') applyEvent(locked.milestones.map((m) => m.status), { type: 'pay', index });
+    if (milestone.status !== 'delivered')
+      applyEvent(
+        locked.milestones.map((m) => m.status),
+        { type: 'pay', index },
+      );
     const payment: PaymentRow = {
       id: newId(),
       project_id: locked.project.id,
@@ -48,8 +52,15 @@ export async function recordOfflinePayment(
       livemode: null,
       created_at: now,
     };
-    return creditPayment(trx, { locked, milestone, payment, actor: { type: 'freelancer', id: options.ownerId }, now });
+    return creditPayment(trx, {
+      locked,
+      milestone,
+      payment,
+      actor: { type: 'freelancer', id: options.ownerId },
+      now,
+    });
   });
-  if (result.receipt) await sendReceipt({ db: options.db, mailer: options.mailer, receipt: result.receipt });
+  if (result.receipt)
+    await sendReceipt({ db: options.db, mailer: options.mailer, receipt: result.receipt });
   return result;
 }

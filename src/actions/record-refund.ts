@@ -16,11 +16,20 @@ import { findMilestone, lockProjectForChange, type LockedProject } from './locke
  */
 export async function applyRefund(
   trx: Kysely<DB>,
-  options: { locked: LockedProject; milestone: MilestoneRow; refund: PaymentRow; actor: { type: 'freelancer' | 'system'; id: string | null }; now: string },
+  options: {
+    locked: LockedProject;
+    milestone: MilestoneRow;
+    refund: PaymentRow;
+    actor: { type: 'freelancer' | 'system'; id: string | null };
+    now: string;
+  },
 ): Promise<void> {
   const { locked, milestone, refund, now } = options;
   await insertPayment(trx, refund);
-  const balance = balanceOf(milestone.amount_minor, movementsOf(await listPaymentsOfMilestone(trx, milestone.id)));
+  const balance = balanceOf(
+    milestone.amount_minor,
+    movementsOf(await listPaymentsOfMilestone(trx, milestone.id)),
+  );
   await appendActivity(trx, {
     projectId: locked.project.id,
     actorType: options.actor.type,
@@ -44,7 +53,11 @@ export async function applyRefund(
       actorType: 'system',
       actorId: null,
       action: 'files.locked',
-      details: { milestoneId: milestone.id, position: milestone.position, reason: 'refunded in full' },
+      details: {
+        milestoneId: milestone.id,
+        position: milestone.position,
+        reason: 'refunded in full',
+      },
       at: now,
     });
   }
@@ -63,7 +76,10 @@ export async function recordRefund(
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: true });
     const { milestone } = findMilestone(locked, options.milestoneId);
-    const balance = balanceOf(milestone.amount_minor, movementsOf(await listPaymentsOfMilestone(trx, milestone.id)));
+    const balance = balanceOf(
+      milestone.amount_minor,
+      movementsOf(await listPaymentsOfMilestone(trx, milestone.id)),
+    );
     if (options.refund.amountMinor > balance.netMinor) {
       throw new AppError(
         'REFUND_TOO_LARGE',
@@ -89,7 +105,13 @@ export async function recordRefund(
       livemode: null,
       created_at: now,
     };
-    await applyRefund(trx, { locked, milestone, refund, actor: { type: 'freelancer', id: options.ownerId }, now });
+    await applyRefund(trx, {
+      locked,
+      milestone,
+      refund,
+      actor: { type: 'freelancer', id: options.ownerId },
+      now,
+    });
     return refund;
   });
 }

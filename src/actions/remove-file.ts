@@ -13,10 +13,17 @@ export async function removeFile(
   await options.db.transaction().execute(async (trx) => {
     const file = await findOwnedFile(trx, options.ownerId, options.fileId);
     if (!file) throw notFound('File');
-    const locked = await lockProjectForChange(trx, { ownerId: options.ownerId, projectId: file.project_id, now: at });
+    const locked = await lockProjectForChange(trx, {
+      ownerId: options.ownerId,
+      projectId: file.project_id,
+      now: at,
+    });
     const { milestone } = findMilestone(locked, file.milestone_id);
     if (milestone.status !== 'open') {
-      throw new AppError('UPLOAD_CLOSED', `Milestone ${milestone.position} is ${milestone.status}: its files no longer change`);
+      throw new AppError(
+        'UPLOAD_CLOSED',
+        `Milestone ${milestone.position} is ${milestone.status}: its files no longer change`,
+      );
     }
     await deleteFileRow(trx, file.id);
     await appendActivity(trx, {

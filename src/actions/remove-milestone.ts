@@ -26,14 +26,22 @@ export async function removeMilestone(
     const remaining = locked.milestones.filter((m) => m.id !== milestone.id);
     // Ascending, so each position moves into a slot already vacated.
     for (const later of remaining.slice(index)) {
-      await updateMilestone(trx, locked.project.id, later.id, { position: later.position - 1, updated_at: now });
+      await updateMilestone(trx, locked.project.id, later.id, {
+        position: later.position - 1,
+        updated_at: now,
+      });
     }
     await appendActivity(trx, {
       projectId: locked.project.id,
       actorType: 'freelancer',
       actorId: options.ownerId,
       action: 'milestone.removed',
-      details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title, amountMinor: milestone.amount_minor },
+      details: {
+        milestoneId: milestone.id,
+        position: milestone.position,
+        title: milestone.title,
+        amountMinor: milestone.amount_minor,
+      },
       at: now,
     });
     const renumbered = remaining.map((m, i) => ({ ...m, position: i + 1 }));

@@ -28,11 +28,16 @@ export async function reserveUpload(
     .where('milestones.id', '=', options.milestoneId)
     .where('projects.owner_id', '=', options.ownerId)
     .executeTakeFirst();
-  if (!milestoneRef) throw new AppError('NOT_FOUND', 'Milestone not found', { field: 'milestoneId' });
+  if (!milestoneRef)
+    throw new AppError('NOT_FOUND', 'Milestone not found', { field: 'milestoneId' });
   const now = new Date();
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
-    const locked = await lockProjectForChange(trx, { ownerId: options.ownerId, projectId: milestoneRef.project_id, now: at });
+    const locked = await lockProjectForChange(trx, {
+      ownerId: options.ownerId,
+      projectId: milestoneRef.project_id,
+      now: at,
+    });
     const { milestone } = findMilestone(locked, options.milestoneId);
     if (milestone.status !== 'open') {
       throw new AppError(
@@ -40,7 +45,10 @@ export async function reserveUpload(
         `Milestone ${milestone.position} is ${milestone.status}: files can be added only to the open milestone before it is delivered`,
       );
     }
-    assertRoomForFile(await countFilesOfMilestone(trx, milestone.id), config.limits.maxFilesPerMilestone);
+    assertRoomForFile(
+      await countFilesOfMilestone(trx, milestone.id),
+      config.limits.maxFilesPerMilestone,
+    );
     const file: FileRow = {
       id: randomBytes(16).toString('hex'),
       project_id: locked.project.id,

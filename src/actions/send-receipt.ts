@@ -13,7 +13,11 @@ export function snapshotOf(receipt: ReceiptRow): ReceiptSnapshot {
  * Emails the receipt, as a PDF attachment, to both parties. Called after the crediting
  * transaction has committed; a mail failure leaves the receipt in the app for both to download.
  */
-export async function sendReceipt(options: { db: Kysely<DB>; mailer: Mailer; receipt: ReceiptRow }): Promise<boolean> {
+export async function sendReceipt(options: {
+  db: Kysely<DB>;
+  mailer: Mailer;
+  receipt: ReceiptRow;
+}): Promise<boolean> {
   const snapshot = snapshotOf(options.receipt);
   const pdf = await renderReceiptPdf(snapshot);
   const label = receiptLabel(snapshot.number);
@@ -31,6 +35,8 @@ export async function sendReceipt(options: { db: Kysely<DB>; mailer: Mailer; rec
   ].join('\n');
   const attachments = [{ filename: `${label}.pdf`, content: pdf, contentType: 'application/pdf' }];
   const recipients = [snapshot.freelancer.email, snapshot.client.email].filter((to) => to !== '');
-  const results = await Promise.allSettled(recipients.map((to) => options.mailer.send({ to, subject, text, attachments })));
+  const results = await Promise.allSettled(
+    recipients.map((to) => options.mailer.send({ to, subject, text, attachments })),
+  );
   return results.every((r) => r.status === 'fulfilled');
 }

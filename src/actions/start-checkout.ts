@@ -1,6 +1,9 @@
 import type { SecretBox } from '../auth/secret-box';
 import { appendActivity } from '../db/queries/activity';
-import { insertCheckoutSession, listCheckoutSessionsOfMilestone } from '../db/queries/checkout-sessions';
+import {
+  insertCheckoutSession,
+  listCheckoutSessionsOfMilestone,
+} from '../db/queries/checkout-sessions';
 import { findOwnedClient } from '../db/queries/clients';
 import { listPaymentsOfMilestone } from '../db/queries/payments';
 import { findProjectById, lockProjectById } from '../db/queries/projects';
@@ -44,9 +47,15 @@ export async function startCheckout(
   const owner = await findUserById(db, project.owner_id);
   const account = owner && stripeAccountFor(owner, options);
   if (!owner || !account) {
-    throw new AppError('STRIPE_NOT_CONFIGURED', 'Online payment is not set up; please pay using the instructions shown');
+    throw new AppError(
+      'STRIPE_NOT_CONFIGURED',
+      'Online payment is not set up; please pay using the instructions shown',
+    );
   }
-  const { outstandingMinor } = balanceOf(milestone.amount_minor, movementsOf(await listPaymentsOfMilestone(db, milestone.id)));
+  const { outstandingMinor } = balanceOf(
+    milestone.amount_minor,
+    movementsOf(await listPaymentsOfMilestone(db, milestone.id)),
+  );
   const earlier = await listCheckoutSessionsOfMilestone(db, milestone.id);
   const reusable = earlier.find(
     (s) =>
@@ -96,7 +105,12 @@ export async function startCheckout(
         actorType: 'client',
         actorId: null,
         action: 'checkout.started',
-        details: { milestoneId: milestone.id, sessionId: session.id, amountMinor: outstandingMinor, currency: project.currency },
+        details: {
+          milestoneId: milestone.id,
+          sessionId: session.id,
+          amountMinor: outstandingMinor,
+          currency: project.currency,
+        },
         at: now,
       });
     }

@@ -14,14 +14,19 @@ export interface StripeAccount {
  * The Stripe account a freelancer is paid through: their own keys from settings, else the
  * operator's from the environment, else none (offline payments only).
  */
-export function stripeAccountFor(user: UserRow, deps: { config: Config; secretBox: SecretBox }): StripeAccount | null {
+export function stripeAccountFor(
+  user: UserRow,
+  deps: { config: Config; secretBox: SecretBox },
+): StripeAccount | null {
   const { stripe } = deps.config;
   if (user.stripe_secret_key_enc) {
     const secretKey = deps.secretBox.open(user.stripe_secret_key_enc);
     return {
       source: 'own',
       livemode: isLiveKey(secretKey),
-      webhookSecret: user.stripe_webhook_secret_enc ? deps.secretBox.open(user.stripe_webhook_secret_enc) : undefined,
+      webhookSecret: user.stripe_webhook_secret_enc
+        ? deps.secretBox.open(user.stripe_webhook_secret_enc)
+        : undefined,
       gateway: createStripeGateway(secretKey, stripe.apiUrl),
     };
   }

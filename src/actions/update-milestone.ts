@@ -59,8 +59,18 @@ export async function updateMilestone(
       details: {
         milestoneId: milestone.id,
         position: milestone.position,
-        before: { title: milestone.title, deliverables: milestone.deliverables, dueDate: milestone.due_date, amountMinor: milestone.amount_minor },
-        after: { title: updated.title, deliverables: updated.deliverables, dueDate: updated.due_date, amountMinor: updated.amount_minor },
+        before: {
+          title: milestone.title,
+          deliverables: milestone.deliverables,
+          dueDate: milestone.due_date,
+          amountMinor: milestone.amount_minor,
+        },
+        after: {
+          title: updated.title,
+          deliverables: updated.deliverables,
+          dueDate: updated.due_date,
+          amountMinor: updated.amount_minor,
+        },
       },
       at: now,
     });

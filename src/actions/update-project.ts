@@ -15,22 +15,34 @@ export interface ProjectChanges {
 
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
 export async function updateProject(
-  options: Pick<ActionContext, 'db'> & { ownerId: string; projectId: string; changes: ProjectChanges },
+  options: Pick<ActionContext, 'db'> & {
+    ownerId: string;
+    projectId: string;
+    changes: ProjectChanges;
+  },
 ): Promise<void> {
   const { changes } = options;
   const now = new Date().toISOString();
   await options.db.transaction().execute(async (trx) => {
     const onlyArchiving = Object.keys(changes).every((k) => k === 'archived');
-    const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: onlyArchiving });
+    const locked = await lockProjectForChange(trx, {
+      ...options,
+      now,
+      allowArchived: onlyArchiving,
+    });
     const { project } = locked;
     if (
       changes.currency !== undefined &&
       changes.currency !== project.currency &&
       locked.milestones.some((m) => m.status === 'delivered' || m.status === 'paid')
     ) {
-      throw new AppError('CURRENCY_LOCKED', 'The currency cannot change once a milestone is delivered or paid', {
-        field: 'currency',
-      });
+      throw new AppError(
+        'CURRENCY_LOCKED',
+        'The currency cannot change once a milestone is delivered or paid',
+        {
+          field: 'currency',
+        },
+      );
     }
     const fields = {
       ...(changes.title !== undefined && { title: changes.title.trim() }),
@@ -51,7 +63,10 @@ export async function updateProject(
       });
     }
     if (changes.archived !== undefined && changes.archived !== (project.archived_at !== null)) {
-      await writeProject(trx, project.id, { archived_at: changes.archived ? now : null, updated_at: now });
+      await writeProject(trx, project.id, {
+        archived_at: changes.archived ? now : null,
+        updated_at: now,
+      });
       await appendActivity(trx, {
         projectId: project.id,
         actorType: 'freelancer',

@@ -8,7 +8,12 @@
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../domain/errors';
-import { deleteFailure, pruneFailures, recentFailures, recordFailure } from '../db/queries/failed-attempts';
+import {
+  deleteFailure,
+  pruneFailures,
+  recentFailures,
+  recordFailure,
+} from '../db/queries/failed-attempts';
 import type { DB } from '../db/schema';
 
 export interface AttemptLimit {
@@ -28,7 +33,11 @@ export interface AttemptPolicy {
  * Records an attempt and refuses it with 429 if it is over any limit. Returns the attempt's id:
  * pass it to `attemptSucceeded` when the attempt turns out right.
  */
-export async function beginAttempt(db: Kysely<DB>, policy: AttemptPolicy, now: Date): Promise<string> {
+export async function beginAttempt(
+  db: Kysely<DB>,
+  policy: AttemptPolicy,
+  now: Date,
+): Promise<string> {
   const windowMs = policy.windowMinutes * 60_000;
   const since = new Date(now.getTime() - windowMs).toISOString();
   await pruneFailures(db, since);
@@ -40,9 +49,13 @@ export async function beginAttempt(db: Kysely<DB>, policy: AttemptPolicy, now: D
       await deleteFailure(db, attemptId);
       const freesAt = (earliest ? Date.parse(earliest) : now.getTime()) + windowMs;
       const retryAfterSeconds = Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
-      throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`, {
-        retryAfterSeconds,
-      });
+      throw new AppError(
+        'TOO_MANY_ATTEMPTS',
+        `Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`,
+        {
+          retryAfterSeconds,
+        },
+      );
     }
   }
   return attemptId;

@@ -18,7 +18,10 @@ export function loadInstanceKey(source: Config['secretKey']): Buffer {
     fs.mkdirSync(path.dirname(source.file), { recursive: true });
     // 'wx': never overwrite a key another instance just wrote.
     try {
-      fs.writeFileSync(source.file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(source.file, randomBytes(32).toString('base64'), {
+        mode: 0o600,
+        flag: 'wx',
+      });
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST') throw error;
     }

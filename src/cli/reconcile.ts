@@ -14,7 +14,9 @@ try {
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
     mailer: createMailer(config.mail),
   });
-  console.log(`reconcile: ${result.checked} paid session(s) checked, ${result.credited} newly credited`);
+  console.log(
+    `reconcile: ${result.checked} paid session(s) checked, ${result.credited} newly credited`,
+  );
 } finally {
   await database.close();
 }

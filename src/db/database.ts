@@ -36,7 +36,9 @@ export async function openDatabase(config: Config): Promise<Database> {
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
     db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url, max: 10 }) }),
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: settings.url, max: 10 }),
+      }),
     });
   }
   const database: Database = { db, dialect: settings.dialect, close: () => db.destroy() };

@@ -27,12 +27,9 @@ export function generateToken(): string {
  * look-alikes Crockford allows (O→0, I/L→1) folded. Null when it cannot be a code at all.
  */
 export function normalizeAccessCode(input: string): string | null {
-  const folded = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-  if (folded.length !== CODE_SYMBOLS || [...folded].some((c) => !CROCKFORD.includes(c))) return null;
+  const folded = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (folded.length !== CODE_SYMBOLS || [...folded].some((c) => !CROCKFORD.includes(c)))
+    return null;
   return `${folded.slice(0, 4)}-${folded.slice(4, 8)}-${folded.slice(8, 12)}`;
 }
 

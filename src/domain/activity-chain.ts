@@ -35,7 +35,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function entryHash(prevHash: string, content: ChainedEntryContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(content))
+    .digest('hex');
 }
 
 /** True when the entries, in sequence order from the first, form an unbroken chain. */

@@ -14,16 +14,26 @@ export const FULL_BASIS_POINTS = 10_000;
 export function percentToBasisPoints(percent: number): number {
   const bp = Math.round(percent * 100);
   if (!Number.isFinite(percent) || percent < 0 || Math.abs(bp - percent * 100) > 1e-6) {
-    throw new AppError('VALIDATION_FAILED', `${percent}% must be a percentage with at most two decimals`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${percent}% must be a percentage with at most two decimals`,
+    );
   }
   return bp;
 }
 
-export function allocateByBasisPoints(totalMinor: number, basisPoints: readonly number[]): number[] {
+export function allocateByBasisPoints(
+  totalMinor: number,
+  basisPoints: readonly number[],
+): number[] {
   if (!Number.isSafeInteger(totalMinor) || totalMinor < 0) {
-    throw new AppError('VALIDATION_FAILED', 'Total must be a non-negative whole number of minor units', {
-      field: 'totalMinor',
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Total must be a non-negative whole number of minor units',
+      {
+        field: 'totalMinor',
+      },
+    );
   }
   const sum = basisPoints.reduce((a, b) => a + b, 0);
   if (sum !== FULL_BASIS_POINTS || basisPoints.some((bp) => !Number.isInteger(bp) || bp < 0)) {

@@ -28,9 +28,13 @@ export function assertCount(count: number, max: number = MAX_MILESTONES): void {
     });
   }
   if (count > Math.min(max, MAX_MILESTONES)) {
-    throw new AppError('MILESTONE_LIMIT', `A project has at most ${Math.min(max, MAX_MILESTONES)} milestones`, {
-      field: 'milestones',
-    });
+    throw new AppError(
+      'MILESTONE_LIMIT',
+      `A project has at most ${Math.min(max, MAX_MILESTONES)} milestones`,
+      {
+        field: 'milestones',
+      },
+    );
   }
 }
 

@@ -14,8 +14,10 @@ export function isCurrencyCode(code: string): boolean {
 }
 
 export function currencyDecimals(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2
+  );
 }
 
 /** "12345" EUR → "€123.45"; JPY 12345 → "¥12,345". */
@@ -32,7 +34,9 @@ export function formatMoney(amountMinor: number, currency: string, locale = 'en'
     currency,
     minimumFractionDigits: decimals,
     maximumFractionDigits: decimals,
-  }).format(`${negative ? '-' : ''}${whole}${decimals > 0 ? '.' + fraction : ''}` as unknown as number);
+  }).format(
+    `${negative ? '-' : ''}${whole}${decimals > 0 ? '.' + fraction : ''}` as unknown as number,
+  );
   return formatted;
 }
 
@@ -46,7 +50,8 @@ export function parseMoney(input: string, currency: string): number {
   if (fraction.length > decimals) {
     throw new AppError('VALIDATION_FAILED', `${currency} has ${decimals} decimal places`);
   }
-  const minor = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
+  const minor =
+    BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
   if (minor > BigInt(MAX_AMOUNT_MINOR)) throw new AppError('VALIDATION_FAILED', 'Amount too large');
   return Number(minor);
 }

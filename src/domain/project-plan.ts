@@ -11,7 +11,10 @@ export interface PlannedAmount {
   percent?: number | undefined;
 }
 
-export function resolveAmounts(milestones: readonly PlannedAmount[], totalMinor?: number): number[] {
+export function resolveAmounts(
+  milestones: readonly PlannedAmount[],
+  totalMinor?: number,
+): number[] {
   const byPercent = milestones.every((m) => m.percent !== undefined && m.amountMinor === undefined);
   const byAmount = milestones.every((m) => m.amountMinor !== undefined && m.percent === undefined);
   if (!byPercent && !byAmount) {
@@ -40,18 +43,26 @@ export function resolveAmounts(milestones: readonly PlannedAmount[], totalMinor?
     const amounts = allocateByBasisPoints(totalMinor, basisPoints);
     const empty = amounts.findIndex((a) => a < 1);
     if (empty >= 0) {
-      throw new AppError('VALIDATION_FAILED', `Milestone ${empty + 1} would be worth nothing: raise the total or its share`, {
-        field: `milestones.${empty}.percent`,
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Milestone ${empty + 1} would be worth nothing: raise the total or its share`,
+        {
+          field: `milestones.${empty}.percent`,
+        },
+      );
     }
     return amounts;
   }
   const amounts = milestones.map((m) => m.amountMinor ?? 0);
   const sum = amounts.reduce((a, b) => a + b, 0);
   if (sum > MAX_AMOUNT_MINOR) {
-    throw new AppError('VALIDATION_FAILED', 'The milestones add up to more than the largest amount allowed', {
-      field: 'milestones',
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'The milestones add up to more than the largest amount allowed',
+      {
+        field: 'milestones',
+      },
+    );
   }
   if (totalMinor !== undefined && totalMinor !== sum) {
     throw new AppError(

@@ -9,7 +9,13 @@ export interface ReceiptSnapshot {
   client: { name: string; company: string; email: string };
   project: { id: string; title: string };
   milestone: { position: number; title: string; amountMinor: number };
-  payment: { amountMinor: number; currency: string; method: string; reference: string; receivedOn: string };
+  payment: {
+    amountMinor: number;
+    currency: string;
+    method: string;
+    reference: string;
+    receivedOn: string;
+  };
   balance: { receivedMinor: number; outstandingMinor: number; overpaidMinor: number };
   files: { name: string; size: number; sha256: string }[];
 }

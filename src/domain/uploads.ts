@@ -20,7 +20,9 @@ export function assertFileSize(size: number, maxBytes: number): void {
     });
   }
   if (size > maxBytes) {
-    throw new AppError('FILE_TOO_LARGE', `A file may be at most ${maxBytes} bytes`, { field: 'Upload-Length' });
+    throw new AppError('FILE_TOO_LARGE', `A file may be at most ${maxBytes} bytes`, {
+      field: 'Upload-Length',
+    });
   }
 }
 
@@ -33,8 +35,10 @@ export function assertRoomForFile(filesInMilestone: number, maxFiles: number): v
 /** A file name safe to show and to offer for download: no paths, no control characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const withoutControls = [...base]
+    .filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f)
+    .join('');
+  const cleaned = withoutControls.trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }
 

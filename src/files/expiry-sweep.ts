@@ -11,7 +11,11 @@ import type { FileStorage } from './storage';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
-export async function sweepExpiredUploads(options: { db: Kysely<DB>; storage: FileStorage; now?: Date }): Promise<number> {
+export async function sweepExpiredUploads(options: {
+  db: Kysely<DB>;
+  storage: FileStorage;
+  now?: Date;
+}): Promise<number> {
   const expired = await listExpiredUploads(options.db, (options.now ?? new Date()).toISOString());
   for (const file of expired) {
     await options.storage.remove(file.id).catch(() => undefined); // already gone is fine

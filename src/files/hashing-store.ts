@@ -59,7 +59,8 @@ export class HashingStore extends DataStore {
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    if (this.storage.freeBytes && (await this.storage.freeBytes()) < MIN_FREE_BYTES) throw STORAGE_FULL;
+    if (this.storage.freeBytes && (await this.storage.freeBytes()) < MIN_FREE_BYTES)
+      throw STORAGE_FULL;
     const state = await this.hashAt(id, offset);
     let counted = 0;
     const tap = new Transform({
@@ -84,7 +85,8 @@ export class HashingStore extends DataStore {
       return newOffset;
     } catch (error) {
       this.running.delete(id);
-      if (this.storage.freeBytes && (await this.storage.freeBytes()) < MIN_FREE_BYTES) throw STORAGE_FULL;
+      if (this.storage.freeBytes && (await this.storage.freeBytes()) < MIN_FREE_BYTES)
+        throw STORAGE_FULL;
       throw error;
     }
   }

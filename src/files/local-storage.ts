@@ -7,13 +7,17 @@ import type { ByteSpan, FileStorage } from './storage';
 // 1 MiB reads: the default 64 KiB streams a paid file at a third of the speed (see STACK.md).
 const READ_CHUNK = 1 << 20;
 
-export function createLocalStorage(directory: string, expirationPeriodInMilliseconds: number): FileStorage {
+export function createLocalStorage(
+  directory: string,
+  expirationPeriodInMilliseconds: number,
+): FileStorage {
   fs.mkdirSync(directory, { recursive: true });
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds });
   // Ids are checked (32 hex digits) before any call reaches here; resolve() is a second guard.
   const pathOf = (id: string): string => {
     const resolved = path.resolve(directory, id);
-    if (path.dirname(resolved) !== path.resolve(directory)) throw new Error('Upload id escapes the store');
+    if (path.dirname(resolved) !== path.resolve(directory))
+      throw new Error('Upload id escapes the store');
     return resolved;
   };
   return {
@@ -21,7 +25,10 @@ export function createLocalStorage(directory: string, expirationPeriodInMillisec
     datastore,
     read: (id: string, span?: ByteSpan): Promise<Readable> =>
       Promise.resolve(
-        fs.createReadStream(pathOf(id), { highWaterMark: READ_CHUNK, ...(span && { start: span.start, end: span.end }) }),
+        fs.createReadStream(pathOf(id), {
+          highWaterMark: READ_CHUNK,
+          ...(span && { start: span.start, end: span.end }),
+        }),
       ),
     readPartial: (id: string, length: number): Readable =>
       fs.createReadStream(pathOf(id), { highWaterMark: READ_CHUNK, start: 0, end: length - 1 }),

@@ -7,7 +7,10 @@ import type { ByteSpan, FileStorage } from './storage';
 
 type S3Settings = Extract<Config['storage'], { kind: 's3' }>;
 
-export function createS3Storage(settings: S3Settings, expirationPeriodInMilliseconds: number): FileStorage {
+export function createS3Storage(
+  settings: S3Settings,
+  expirationPeriodInMilliseconds: number,
+): FileStorage {
   const clientConfig: S3ClientConfig = {
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,

@@ -25,7 +25,10 @@ export interface FileStorage {
   /** Bytes still free for uploads, where the backend can tell (local disk). */
   freeBytes?(): Promise<number>;
   remove(id: string): Promise<void>;
-  presignDownload?(id: string, options: { disposition: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+  presignDownload?(
+    id: string,
+    options: { disposition: string; contentType: string; expiresInSeconds: number },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 

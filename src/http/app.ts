@@ -58,7 +58,10 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     routerOptions: { maxParamLength: 200 },
     // Fastify's own refusals (bad URL, over-long parameter) in our error shape, echoing nothing.
     frameworkErrors: (error, _request, reply) => {
-      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const status =
+        error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
       void (reply as unknown as FastifyReply)
         .status(status)
         .send(errorBody('BAD_REQUEST', 'The request URL is malformed or too long'));
@@ -89,7 +92,11 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Milepost API', version: '0.1.0', description: 'Milestone payments for freelancers.' },
+      info: {
+        title: 'Milepost API',
+        version: '0.1.0',
+        description: 'Milestone payments for freelancers.',
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -104,10 +111,22 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
   return app;
 }
 
-async function registerApi(api: FastifyInstance, database: Database, deps: RouteDeps, tus: TusServer): Promise<void> {
+async function registerApi(
+  api: FastifyInstance,
+  database: Database,
+  deps: RouteDeps,
+  tus: TusServer,
+): Promise<void> {
   api.get(
     '/health',
-    { schema: { tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) } } },
+    {
+      schema: {
+        tags: ['meta'],
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+        },
+      },
+    },
     async () => ({ status: 'ok' as const, database: database.dialect }),
   );
   api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
@@ -119,7 +138,17 @@ async function registerApi(api: FastifyInstance, database: Database, deps: Route
   await api.register(portalRoutes, deps);
   await api.register(async (scope) => {
     scope.addHook('onRequest', freelancerAuthenticator(database.db, { required: true }));
-    for (const routes of [sessionAuthRoutes, settingsRoutes, clientRoutes, projectRoutes, milestoneRoutes, accessRoutes, projectFileRoutes, receiptRoutes, paymentSettingsRoutes]) {
+    for (const routes of [
+      sessionAuthRoutes,
+      settingsRoutes,
+      clientRoutes,
+      projectRoutes,
+      milestoneRoutes,
+      accessRoutes,
+      projectFileRoutes,
+      receiptRoutes,
+      paymentSettingsRoutes,
+    ]) {
       await scope.register(routes, deps);
     }
     await scope.register(uploadRoutes, { ...deps, tus });

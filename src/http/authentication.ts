@@ -51,7 +51,9 @@ function assertCsrf(request: FastifyRequest, expected: string): void {
 export function freelancerAuthenticator(db: Kysely<DB>, options: { required: boolean }) {
   return async function authenticateFreelancer(request: FastifyRequest): Promise<void> {
     const token = request.cookies[FREELANCER_COOKIE];
-    const session = token ? await findLiveSession(db, hashSecret(token), new Date().toISOString()) : undefined;
+    const session = token
+      ? await findLiveSession(db, hashSecret(token), new Date().toISOString())
+      : undefined;
     if (!token || !session) {
       if (options.required) throw new AppError('UNAUTHENTICATED', 'Log in to continue');
       return;
@@ -64,11 +66,17 @@ export function freelancerAuthenticator(db: Kysely<DB>, options: { required: boo
 export function clientAuthenticator(db: Kysely<DB>) {
   return async function authenticateClient(request: FastifyRequest): Promise<void> {
     const token = request.cookies[CLIENT_COOKIE];
-    const session = token ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString()) : undefined;
+    const session = token
+      ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString())
+      : undefined;
     if (!token || !session) {
       throw new AppError('UNAUTHENTICATED', 'Open the project with your access code to continue');
     }
-    request.client = { projectId: session.projectId, csrfToken: session.csrfToken, sessionToken: token };
+    request.client = {
+      projectId: session.projectId,
+      csrfToken: session.csrfToken,
+      sessionToken: token,
+    };
     assertCsrf(request, session.csrfToken);
   };
 }
@@ -80,7 +88,8 @@ export function freelancerOf(request: FastifyRequest): FreelancerCaller {
 }
 
 export function clientOf(request: FastifyRequest): ClientCaller {
-  if (!request.client) throw new AppError('UNAUTHENTICATED', 'Open the project with your access code to continue');
+  if (!request.client)
+    throw new AppError('UNAUTHENTICATED', 'Open the project with your access code to continue');
   return request.client;
 }
 
@@ -100,7 +109,12 @@ export function setSessionCookie(
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: Config, name: string): void {
-  reply.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
+  reply.clearCookie(name, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    path: '/',
+  });
 }
 
 /** For routes both parties use (downloads): the freelancer's session, else the client's. */
@@ -110,8 +124,15 @@ export function anyCallerAuthenticator(db: Kysely<DB>) {
     await freelancer(request);
     if (request.freelancer) return;
     const token = request.cookies[CLIENT_COOKIE];
-    const session = token ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString()) : undefined;
-    if (!token || !session) throw new AppError('UNAUTHENTICATED', 'Log in or open the project with your access code');
-    request.client = { projectId: session.projectId, csrfToken: session.csrfToken, sessionToken: token };
+    const session = token
+      ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString())
+      : undefined;
+    if (!token || !session)
+      throw new AppError('UNAUTHENTICATED', 'Log in or open the project with your access code');
+    request.client = {
+      projectId: session.projectId,
+      csrfToken: session.csrfToken,
+      sessionToken: token,
+    };
   };
 }

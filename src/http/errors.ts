@@ -54,7 +54,9 @@ export function errorBody(code: ErrorCode, message: string, field?: string): Err
 }
 
 function fromValidation(
-  error: FastifyError & { validation: { instancePath: string; message?: string; params: unknown }[] },
+  error: FastifyError & {
+    validation: { instancePath: string; message?: string; params: unknown }[];
+  },
   context: string,
 ): ErrorBody {
   const first = error.validation[0];
@@ -83,8 +85,11 @@ function codeForStatus(status: number): ErrorCode {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.status(STATUS[error.code]).send(errorBody(error.code, error.message, error.field));
+      if (error.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply
+        .status(STATUS[error.code])
+        .send(errorBody(error.code, error.message, error.field));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       return reply.status(400).send(fromValidation(error, error.validationContext ?? 'request'));
@@ -94,6 +99,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(status).send(errorBody(codeForStatus(status), error.message));
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send(errorBody('INTERNAL', 'Something went wrong on our side. It has been logged.'));
+    return reply
+      .status(500)
+      .send(errorBody('INTERNAL', 'Something went wrong on our side. It has been logged.'));
   });
 }

@@ -1,7 +1,16 @@
 /** Database rows into the API's views (camelCase, only what each caller may see). */
 import type { z } from 'zod';
 import type { ProjectSummaryRow, ProjectWithClient } from '../db/queries/projects';
-import type { ClientRow, DownloadRow, FileRow, MilestoneRow, PaymentRow, ProjectRow, ReceiptRow, UserRow } from '../db/schema';
+import type {
+  ClientRow,
+  DownloadRow,
+  FileRow,
+  MilestoneRow,
+  PaymentRow,
+  ProjectRow,
+  ReceiptRow,
+  UserRow,
+} from '../db/schema';
 import { snapshotOf } from '../actions/send-receipt';
 import { receiptLabel } from '../domain/receipt';
 import { movementsOf } from '../actions/credit-payment';
@@ -22,7 +31,9 @@ import type {
 } from './schemas';
 
 const sum = (milestones: MilestoneRow[], only?: MilestoneRow['status']): number =>
-  milestones.filter((m) => !only || m.status === only).reduce((total, m) => total + m.amount_minor, 0);
+  milestones
+    .filter((m) => !only || m.status === only)
+    .reduce((total, m) => total + m.amount_minor, 0);
 
 export const presentUser = (u: UserRow): z.infer<typeof userView> => ({
   id: u.id,
@@ -41,26 +52,29 @@ export const presentClient = (c: ClientRow): z.infer<typeof clientView> => ({
   createdAt: c.created_at,
 });
 
-export const presentMilestone = (m: MilestoneRow, payments: readonly PaymentRow[] = []): z.infer<typeof milestoneView> => {
+export const presentMilestone = (
+  m: MilestoneRow,
+  payments: readonly PaymentRow[] = [],
+): z.infer<typeof milestoneView> => {
   const balance = balanceOf(
     m.amount_minor,
     movementsOf(payments.filter((p) => p.milestone_id === m.id)),
   );
   return {
-  id: m.id,
-  position: m.position,
-  title: m.title,
-  deliverables: m.deliverables,
-  dueDate: m.due_date,
-  amountMinor: m.amount_minor,
-  status: m.status,
-  deliveredAt: m.delivered_at,
-  paidAt: m.paid_at,
-  receivedMinor: balance.receivedMinor,
-  refundedMinor: balance.refundedMinor,
-  outstandingMinor: balance.outstandingMinor,
-  overpaidMinor: balance.overpaidMinor,
-  refundedInFull: balance.refundedInFull,
+    id: m.id,
+    position: m.position,
+    title: m.title,
+    deliverables: m.deliverables,
+    dueDate: m.due_date,
+    amountMinor: m.amount_minor,
+    status: m.status,
+    deliveredAt: m.delivered_at,
+    paidAt: m.paid_at,
+    receivedMinor: balance.receivedMinor,
+    refundedMinor: balance.refundedMinor,
+    outstandingMinor: balance.outstandingMinor,
+    overpaidMinor: balance.overpaidMinor,
+    refundedInFull: balance.refundedInFull,
   };
 };
 
@@ -83,7 +97,10 @@ const parseTags = (json: string): string[] => {
   return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
 };
 
-export const presentProject = (p: ProjectWithClient, milestones: MilestoneRow[]): z.infer<typeof projectView> => ({
+export const presentProject = (
+  p: ProjectWithClient,
+  milestones: MilestoneRow[],
+): z.infer<typeof projectView> => ({
   id: p.id,
   clientId: p.client_id,
   clientName: p.client_name,
@@ -164,7 +181,10 @@ export const presentFile = (f: FileRow, downloadable: boolean): z.infer<typeof f
   downloadable,
 });
 
-export const presentDownload = (d: DownloadRow, fileName: string): z.infer<typeof downloadView> => ({
+export const presentDownload = (
+  d: DownloadRow,
+  fileName: string,
+): z.infer<typeof downloadView> => ({
   id: d.id,
   fileId: d.file_id,
   fileName,

@@ -123,7 +123,12 @@ export const projectSummaryView = z.object({
   archivedAt: z.string().nullable(),
   milestoneCount: z.number(),
   currentMilestone: z
-    .object({ position: z.number(), title: z.string(), status: z.enum(MILESTONE_STATUSES), dueDate: z.string() })
+    .object({
+      position: z.number(),
+      title: z.string(),
+      status: z.enum(MILESTONE_STATUSES),
+      dueDate: z.string(),
+    })
     .nullable(),
   createdAt: z.string(),
 });

@@ -18,7 +18,9 @@ export async function registerWebApp(app: FastifyInstance): Promise<void> {
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '';
     if (pathname.startsWith('/api/') || pathname === '/api' || request.method !== 'GET') {
-      return reply.status(404).send(errorBody('NOT_FOUND', `No route for ${request.method} ${pathname}`));
+      return reply
+        .status(404)
+        .send(errorBody('NOT_FOUND', `No route for ${request.method} ${pathname}`));
     }
     if (!built) {
       return reply

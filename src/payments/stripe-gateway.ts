@@ -66,7 +66,10 @@ export function checkoutSessionInfo(session: Stripe.Checkout.Session): CheckoutS
     amountTotal: session.amount_total,
     currency: session.currency ? session.currency.toUpperCase() : null,
     livemode: session.livemode,
-    paymentIntent: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null),
+    paymentIntent:
+      typeof session.payment_intent === 'string'
+        ? session.payment_intent
+        : (session.payment_intent?.id ?? null),
     metadata: session.metadata ?? {},
     expiresAt: session.expires_at,
     created: session.created,
@@ -102,12 +105,18 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
         );
         return checkoutSessionInfo(session);
       } catch (error) {
-        throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused the payment page: ${(error as Error).message}`);
+        throw new AppError(
+          'PAYMENT_PROVIDER_ERROR',
+          `Stripe refused the payment page: ${(error as Error).message}`,
+        );
       }
     },
     async listRecentCheckoutSessions(createdAfterUnix) {
       const sessions: CheckoutSessionInfo[] = [];
-      for await (const session of stripe.checkout.sessions.list({ created: { gte: createdAfterUnix }, limit: 100 })) {
+      for await (const session of stripe.checkout.sessions.list({
+        created: { gte: createdAfterUnix },
+        limit: 100,
+      })) {
         sessions.push(checkoutSessionInfo(session));
         if (sessions.length >= 1000) break;
       }
@@ -119,11 +128,19 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
 const verifier = new Stripe('sk_test_signature_verification_only');
 
 /** Verifies a webhook delivery against its signing secret; any doubt is a 400 and no writes. */
-export function verifyWebhook(rawBody: Buffer, signature: string | undefined, secret: string): Stripe.Event {
-  if (!signature) throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
+export function verifyWebhook(
+  rawBody: Buffer,
+  signature: string | undefined,
+  secret: string,
+): Stripe.Event {
+  if (!signature)
+    throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
   try {
     return verifier.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
   } catch {
-    throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'The Stripe signature does not match this payload');
+    throw new AppError(
+      'WEBHOOK_SIGNATURE_INVALID',
+      'The Stripe signature does not match this payload',
+    );
   }
 }

@@ -16,7 +16,10 @@ export function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
-    info: { Title: `Receipt ${receiptLabel(receipt.number)}`, Author: receipt.freelancer.businessName || receipt.freelancer.name },
+    info: {
+      Title: `Receipt ${receiptLabel(receipt.number)}`,
+      Author: receipt.freelancer.businessName || receipt.freelancer.name,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,39 +31,80 @@ export function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
   doc.registerFont('bold', FONT_BOLD);
   const money = (minor: number) => formatMoney(minor, receipt.payment.currency);
 
-  doc.font('bold').fontSize(20).text(`Receipt ${receiptLabel(receipt.number)}`);
-  doc.font('body').fontSize(10).fillColor('#444').text(`Issued ${receipt.issuedAt.slice(0, 10)}`).moveDown();
+  doc
+    .font('bold')
+    .fontSize(20)
+    .text(`Receipt ${receiptLabel(receipt.number)}`);
+  doc
+    .font('body')
+    .fontSize(10)
+    .fillColor('#444')
+    .text(`Issued ${receipt.issuedAt.slice(0, 10)}`)
+    .moveDown();
 
   doc.fillColor('#000').font('bold').fontSize(11).text('From');
-  doc.font('body').text([receipt.freelancer.businessName, receipt.freelancer.name, receipt.freelancer.email].filter(Boolean).join('\n'));
+  doc
+    .font('body')
+    .text(
+      [receipt.freelancer.businessName, receipt.freelancer.name, receipt.freelancer.email]
+        .filter(Boolean)
+        .join('\n'),
+    );
   doc.moveDown(0.5).font('bold').text('To');
-  doc.font('body').text([receipt.client.company, receipt.client.name, receipt.client.email].filter(Boolean).join('\n'));
+  doc
+    .font('body')
+    .text(
+      [receipt.client.company, receipt.client.name, receipt.client.email]
+        .filter(Boolean)
+        .join('\n'),
+    );
   doc.moveDown();
 
   doc.font('bold').text('For');
-  doc.font('body').text(`${receipt.project.title}\nMilestone ${receipt.milestone.position}: ${receipt.milestone.title} (${money(receipt.milestone.amountMinor)})`);
+  doc
+    .font('body')
+    .text(
+      `${receipt.project.title}\nMilestone ${receipt.milestone.position}: ${receipt.milestone.title} (${money(receipt.milestone.amountMinor)})`,
+    );
   doc.moveDown();
 
-  doc.font('bold').fontSize(14).text(`Amount received: ${money(receipt.payment.amountMinor)}`);
-  doc.font('body').fontSize(11).text(
-    [
-      `Currency: ${receipt.payment.currency}`,
-      `Method: ${PAYMENT_METHOD_LABELS[receipt.payment.method] ?? receipt.payment.method}`,
-      `Date received: ${receipt.payment.receivedOn}`,
-      receipt.payment.reference ? `Reference: ${receipt.payment.reference}` : '',
-      `Received for this milestone so far: ${money(receipt.balance.receivedMinor)}`,
-      receipt.balance.outstandingMinor > 0 ? `Still outstanding: ${money(receipt.balance.outstandingMinor)}` : 'Milestone paid in full',
-      receipt.balance.overpaidMinor > 0 ? `Overpaid: ${money(receipt.balance.overpaidMinor)}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  );
+  doc
+    .font('bold')
+    .fontSize(14)
+    .text(`Amount received: ${money(receipt.payment.amountMinor)}`);
+  doc
+    .font('body')
+    .fontSize(11)
+    .text(
+      [
+        `Currency: ${receipt.payment.currency}`,
+        `Method: ${PAYMENT_METHOD_LABELS[receipt.payment.method] ?? receipt.payment.method}`,
+        `Date received: ${receipt.payment.receivedOn}`,
+        receipt.payment.reference ? `Reference: ${receipt.payment.reference}` : '',
+        `Received for this milestone so far: ${money(receipt.balance.receivedMinor)}`,
+        receipt.balance.outstandingMinor > 0
+          ? `Still outstanding: ${money(receipt.balance.outstandingMinor)}`
+          : 'Milestone paid in full',
+        receipt.balance.overpaidMinor > 0
+          ? `Overpaid: ${money(receipt.balance.overpaidMinor)}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
   doc.moveDown();
 
-  doc.font('bold').text(receipt.files.length > 0 ? 'Files delivered (SHA-256)' : 'Files delivered: none');
+  doc
+    .font('bold')
+    .text(receipt.files.length > 0 ? 'Files delivered (SHA-256)' : 'Files delivered: none');
   doc.font('body').fontSize(9);
   for (const file of receipt.files) {
-    doc.text(`${file.name} — ${file.size} bytes`).fillColor('#333').text(file.sha256).fillColor('#000').moveDown(0.3);
+    doc
+      .text(`${file.name} — ${file.size} bytes`)
+      .fillColor('#333')
+      .text(file.sha256)
+      .fillColor('#000')
+      .moveDown(0.3);
   }
   doc.end();
   return done;

@@ -11,7 +11,8 @@ describe('access secrets', () => {
   it('makes codes of 12 Crockford symbols in three groups (60 bits)', () => {
     const codes = new Set(Array.from({ length: 1000 }, generateAccessCode));
     expect(codes.size).toBe(1000);
-    for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    for (const code of codes)
+      expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   });
 
   it('makes link tokens of 256 bits', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { entryHash, GENESIS_HASH, verifyChain, type ChainedEntry } from '../../src/domain/activity-chain';
+import {
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type ChainedEntry,
+} from '../../src/domain/activity-chain';
 
 function chain(actions: string[]): ChainedEntry[] {
   const entries: ChainedEntry[] = [];
@@ -34,7 +39,9 @@ describe('activity chain', () => {
     expect(verifyChain(edited)).toBe(false);
     expect(verifyChain([entries[0], entries[2]].filter((e) => e !== undefined))).toBe(false);
     expect(verifyChain([...entries].reverse())).toBe(false);
-    const forged = entries.map((e, i) => (i === 1 ? { ...e, action: 'x', hash: entryHash(e.prevHash, { ...e, action: 'x' }) } : e));
+    const forged = entries.map((e, i) =>
+      i === 1 ? { ...e, action: 'x', hash: entryHash(e.prevHash, { ...e, action: 'x' }) } : e,
+    );
     expect(verifyChain(forged)).toBe(false); // the next entry still points at the old hash
   });
 

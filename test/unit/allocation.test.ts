@@ -21,17 +21,21 @@ const sharesSummingTo100 = fc
 describe('allocateByBasisPoints (largest remainder)', () => {
   it('always sums to the total, each part within one minor unit of its exact share', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: MAX_AMOUNT_MINOR }), sharesSummingTo100, (total, shares) => {
-        const parts = allocateByBasisPoints(total, shares);
-        expect(parts).toHaveLength(shares.length);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        parts.forEach((part, i) => {
-          expect(Number.isSafeInteger(part)).toBe(true);
-          // |part − total·share/10000| < 1  ⇔  |part·10000 − total·share| < 10000, in exact integers.
-          const error = BigInt(part) * 10_000n - BigInt(total) * BigInt(shares[i] ?? 0);
-          expect(error < 0n ? -error : error).toBeLessThan(10_000n);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: MAX_AMOUNT_MINOR }),
+        sharesSummingTo100,
+        (total, shares) => {
+          const parts = allocateByBasisPoints(total, shares);
+          expect(parts).toHaveLength(shares.length);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          parts.forEach((part, i) => {
+            expect(Number.isSafeInteger(part)).toBe(true);
+            // |part − total·share/10000| < 1  ⇔  |part·10000 − total·share| < 10000, in exact integers.
+            const error = BigInt(part) * 10_000n - BigInt(total) * BigInt(shares[i] ?? 0);
+            expect(error < 0n ? -error : error).toBeLessThan(10_000n);
+          });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -40,7 +44,9 @@ describe('allocateByBasisPoints (largest remainder)', () => {
     expect(allocateByBasisPoints(100, [3333, 3333, 3334])).toEqual([33, 33, 34]);
     expect(allocateByBasisPoints(100001, [3000, 4000, 3000])).toEqual([30000, 40001, 30000]);
     expect(allocateByBasisPoints(2, [3333, 3334, 3333])).toEqual([1, 1, 0]);
-    expect(allocateByBasisPoints(1000, [1500, 2500, 3000, 2000, 1000])).toEqual([150, 250, 300, 200, 100]);
+    expect(allocateByBasisPoints(1000, [1500, 2500, 3000, 2000, 1000])).toEqual([
+      150, 250, 300, 200, 100,
+    ]);
   });
 
   it('refuses shares that do not add up to 100%', () => {

@@ -26,7 +26,10 @@ function allSequences(maxLength: number): MilestoneStatus[][] {
 }
 
 /** The rule written the slow, obvious way, to check the machine against. */
-function expectedAfter(statuses: MilestoneStatus[], event: SequenceEvent): MilestoneStatus[] | string {
+function expectedAfter(
+  statuses: MilestoneStatus[],
+  event: SequenceEvent,
+): MilestoneStatus[] | string {
   const current = statuses[event.index];
   if (event.type === 'deliver') {
     if (current !== 'open') return `refused:${current}`;
@@ -81,7 +84,9 @@ describe('milestone sequence', () => {
       }
     };
     expect(codeOf(['open', 'locked'], { type: 'deliver', index: 1 })).toBe('MILESTONE_LOCKED');
-    expect(codeOf(['delivered', 'locked'], { type: 'deliver', index: 0 })).toBe('MILESTONE_NOT_OPEN');
+    expect(codeOf(['delivered', 'locked'], { type: 'deliver', index: 0 })).toBe(
+      'MILESTONE_NOT_OPEN',
+    );
     expect(codeOf(['open', 'locked'], { type: 'pay', index: 0 })).toBe('MILESTONE_NOT_DELIVERED');
     expect(codeOf(['paid', 'open'], { type: 'pay', index: 0 })).toBe('MILESTONE_ALREADY_PAID');
     expect(codeOf(['open'], { type: 'pay', index: 3 })).toBe('NOT_FOUND');
@@ -107,7 +112,11 @@ describe('milestone sequence', () => {
 
   it('restores the invariant after milestones are added or removed', () => {
     expect(normalizeSequence(['paid', 'locked', 'locked'])).toEqual(['paid', 'open', 'locked']);
-    expect(normalizeSequence(['paid', 'delivered', 'locked'])).toEqual(['paid', 'delivered', 'locked']);
+    expect(normalizeSequence(['paid', 'delivered', 'locked'])).toEqual([
+      'paid',
+      'delivered',
+      'locked',
+    ]);
     expect(normalizeSequence(['paid', 'paid', 'locked'])).toEqual(['paid', 'paid', 'open']);
     for (const statuses of valid) expect(normalizeSequence(statuses)).toEqual(statuses);
   });

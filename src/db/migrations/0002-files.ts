@@ -6,8 +6,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('files')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
-    .addColumn('milestone_id', 'text', (c) => c.notNull().references('milestones.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
+    .addColumn('milestone_id', 'text', (c) =>
+      c.notNull().references('milestones.id').onDelete('cascade'),
+    )
     .addColumn('owner_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -19,13 +23,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('files_milestone').on('files').column('milestone_id').execute();
-  await db.schema.createIndex('files_status_expires').on('files').columns(['status', 'expires_at']).execute();
+  await db.schema
+    .createIndex('files_status_expires')
+    .on('files')
+    .columns(['status', 'expires_at'])
+    .execute();
 
   await db.schema
     .createTable('downloads')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('file_id', 'text', (c) => c.notNull().references('files.id').onDelete('cascade'))
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('actor_type', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('ip', 'text', (c) => c.notNull())

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { CheckoutSessionRow, DB } from '../schema';
 
-export async function insertCheckoutSession(db: Kysely<DB>, row: CheckoutSessionRow): Promise<boolean> {
+export async function insertCheckoutSession(
+  db: Kysely<DB>,
+  row: CheckoutSessionRow,
+): Promise<boolean> {
   const result = await db
     .insertInto('checkout_sessions')
     .values(row)
@@ -10,7 +13,10 @@ export async function insertCheckoutSession(db: Kysely<DB>, row: CheckoutSession
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export function listCheckoutSessionsOfMilestone(db: Kysely<DB>, milestoneId: string): Promise<CheckoutSessionRow[]> {
+export function listCheckoutSessionsOfMilestone(
+  db: Kysely<DB>,
+  milestoneId: string,
+): Promise<CheckoutSessionRow[]> {
   return db
     .selectFrom('checkout_sessions')
     .selectAll()
@@ -19,11 +25,18 @@ export function listCheckoutSessionsOfMilestone(db: Kysely<DB>, milestoneId: str
     .execute();
 }
 
-export function findCheckoutSession(db: Kysely<DB>, id: string): Promise<CheckoutSessionRow | undefined> {
+export function findCheckoutSession(
+  db: Kysely<DB>,
+  id: string,
+): Promise<CheckoutSessionRow | undefined> {
   return db.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function setCheckoutSessionStatus(db: Kysely<DB>, id: string, status: CheckoutSessionRow['status']): Promise<void> {
+export async function setCheckoutSessionStatus(
+  db: Kysely<DB>,
+  id: string,
+  status: CheckoutSessionRow['status'],
+): Promise<void> {
   await db.updateTable('checkout_sessions').set({ status }).where('id', '=', id).execute();
 }
 

@@ -32,7 +32,9 @@ export function updateOwnedClient(
   db: Kysely<DB>,
   ownerId: string,
   clientId: string,
-  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'archived_at'>> & { updated_at: string },
+  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'archived_at'>> & {
+    updated_at: string;
+  },
 ): Promise<ClientRow | undefined> {
   return db
     .updateTable('clients')

@@ -6,7 +6,12 @@ import type { Kysely } from 'kysely';
 import { newId } from '../ids';
 import type { DB } from '../schema';
 
-export async function recordFailure(db: Kysely<DB>, scope: string, key: string, at: string): Promise<string> {
+export async function recordFailure(
+  db: Kysely<DB>,
+  scope: string,
+  key: string,
+  at: string,
+): Promise<string> {
   const id = newId();
   await db.insertInto('failed_attempts').values({ id, scope, key, at }).execute();
   return id;

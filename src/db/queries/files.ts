@@ -14,11 +14,24 @@ export async function countFilesOfMilestone(db: Kysely<DB>, milestoneId: string)
   return Number(row.count);
 }
 
-export function findOwnedFile(db: Kysely<DB>, ownerId: string, fileId: string): Promise<FileRow | undefined> {
-  return db.selectFrom('files').selectAll().where('id', '=', fileId).where('owner_id', '=', ownerId).executeTakeFirst();
+export function findOwnedFile(
+  db: Kysely<DB>,
+  ownerId: string,
+  fileId: string,
+): Promise<FileRow | undefined> {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('id', '=', fileId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
 }
 
-export function findProjectFile(db: Kysely<DB>, projectId: string, fileId: string): Promise<FileRow | undefined> {
+export function findProjectFile(
+  db: Kysely<DB>,
+  projectId: string,
+  fileId: string,
+): Promise<FileRow | undefined> {
   return db
     .selectFrom('files')
     .selectAll()
@@ -48,7 +61,12 @@ export async function markFileComplete(
 ): Promise<void> {
   await db
     .updateTable('files')
-    .set({ sha256: fields.sha256, size: fields.size, status: 'complete', completed_at: fields.completedAt })
+    .set({
+      sha256: fields.sha256,
+      size: fields.size,
+      status: 'complete',
+      completed_at: fields.completedAt,
+    })
     .where('id', '=', fileId)
     .execute();
 }

@@ -10,7 +10,10 @@ export function listMilestones(db: Kysely<DB>, projectId: string): Promise<Miles
     .execute();
 }
 
-export function listMilestonesOfProjects(db: Kysely<DB>, projectIds: string[]): Promise<MilestoneRow[]> {
+export function listMilestonesOfProjects(
+  db: Kysely<DB>,
+  projectIds: string[],
+): Promise<MilestoneRow[]> {
   if (projectIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('milestones')
@@ -39,7 +42,11 @@ export async function updateMilestone(
     .execute();
 }
 
-export async function deleteMilestone(db: Kysely<DB>, projectId: string, milestoneId: string): Promise<void> {
+export async function deleteMilestone(
+  db: Kysely<DB>,
+  projectId: string,
+  milestoneId: string,
+): Promise<void> {
   await db
     .deleteFrom('milestones')
     .where('id', '=', milestoneId)

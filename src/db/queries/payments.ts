@@ -15,14 +15,33 @@ export function listPayments(db: Kysely<DB>, projectId: string): Promise<Payment
     .execute();
 }
 
-export function listPaymentsOfMilestone(db: Kysely<DB>, milestoneId: string): Promise<PaymentRow[]> {
-  return db.selectFrom('payments').selectAll().where('milestone_id', '=', milestoneId).orderBy('created_at').execute();
+export function listPaymentsOfMilestone(
+  db: Kysely<DB>,
+  milestoneId: string,
+): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('milestone_id', '=', milestoneId)
+    .orderBy('created_at')
+    .execute();
 }
 
-export function findPaymentByExternalId(db: Kysely<DB>, externalId: string): Promise<PaymentRow | undefined> {
-  return db.selectFrom('payments').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+export function findPaymentByExternalId(
+  db: Kysely<DB>,
+  externalId: string,
+): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
 }
 
 export function listPaymentsByIntent(db: Kysely<DB>, paymentIntent: string): Promise<PaymentRow[]> {
-  return db.selectFrom('payments').selectAll().where('payment_intent', '=', paymentIntent).execute();
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('payment_intent', '=', paymentIntent)
+    .execute();
 }

@@ -3,7 +3,10 @@ import type { DB, ProjectRow } from '../schema';
 
 export type ProjectWithClient = ProjectRow & { client_name: string; client_email: string };
 
-export async function insertProject(db: Kysely<DB>, project: Omit<ProjectRow, 'access_generation'>): Promise<void> {
+export async function insertProject(
+  db: Kysely<DB>,
+  project: Omit<ProjectRow, 'access_generation'>,
+): Promise<void> {
   await db.insertInto('projects').values(project).execute();
 }
 
@@ -22,7 +25,10 @@ export function findOwnedProject(
     .executeTakeFirst();
 }
 
-export function findProjectById(db: Kysely<DB>, projectId: string): Promise<ProjectRow | undefined> {
+export function findProjectById(
+  db: Kysely<DB>,
+  projectId: string,
+): Promise<ProjectRow | undefined> {
   return db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst();
 }
 
@@ -46,7 +52,11 @@ export function lockOwnedProject(
     .executeTakeFirst();
 }
 
-export function lockProjectById(db: Kysely<DB>, projectId: string, now: string): Promise<ProjectRow | undefined> {
+export function lockProjectById(
+  db: Kysely<DB>,
+  projectId: string,
+  now: string,
+): Promise<ProjectRow | undefined> {
   return db
     .updateTable('projects')
     .set({ updated_at: now })
@@ -100,7 +110,12 @@ export async function listOwnedProjectSummaries(
       eb.fn
         .coalesce(
           eb.fn.sum<number>(
-            eb.case().when('milestones.status', '=', 'paid').then(eb.ref('milestones.amount_minor')).else(0).end(),
+            eb
+              .case()
+              .when('milestones.status', '=', 'paid')
+              .then(eb.ref('milestones.amount_minor'))
+              .else(0)
+              .end(),
           ),
           eb.lit(0),
         )

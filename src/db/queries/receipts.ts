@@ -18,11 +18,21 @@ export async function insertReceipt(db: Kysely<DB>, receipt: ReceiptRow): Promis
 }
 
 export function listReceiptsOfOwner(db: Kysely<DB>, ownerId: string): Promise<ReceiptRow[]> {
-  return db.selectFrom('receipts').selectAll().where('owner_id', '=', ownerId).orderBy('number', 'desc').execute();
+  return db
+    .selectFrom('receipts')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('number', 'desc')
+    .execute();
 }
 
 export function listReceiptsOfProject(db: Kysely<DB>, projectId: string): Promise<ReceiptRow[]> {
-  return db.selectFrom('receipts').selectAll().where('project_id', '=', projectId).orderBy('number', 'desc').execute();
+  return db
+    .selectFrom('receipts')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('number', 'desc')
+    .execute();
 }
 
 export function findReceipt(
@@ -31,6 +41,9 @@ export function findReceipt(
   receiptId: string,
 ): Promise<ReceiptRow | undefined> {
   let query = db.selectFrom('receipts').selectAll().where('id', '=', receiptId);
-  query = 'ownerId' in scope ? query.where('owner_id', '=', scope.ownerId) : query.where('project_id', '=', scope.projectId);
+  query =
+    'ownerId' in scope
+      ? query.where('owner_id', '=', scope.ownerId)
+      : query.where('project_id', '=', scope.projectId);
   return query.executeTakeFirst();
 }

@@ -8,7 +8,13 @@ export interface SessionWithUser {
 
 export async function insertSession(
   db: Kysely<DB>,
-  session: { tokenHash: string; userId: string; csrfToken: string; createdAt: string; expiresAt: string },
+  session: {
+    tokenHash: string;
+    userId: string;
+    csrfToken: string;
+    createdAt: string;
+    expiresAt: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -106,6 +112,9 @@ export async function deleteClientSession(db: Kysely<DB>, tokenHash: string): Pr
   await db.deleteFrom('client_sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-export async function deleteClientSessionsOfProject(db: Kysely<DB>, projectId: string): Promise<void> {
+export async function deleteClientSessionsOfProject(
+  db: Kysely<DB>,
+  projectId: string,
+): Promise<void> {
   await db.deleteFrom('client_sessions').where('project_id', '=', projectId).execute();
 }

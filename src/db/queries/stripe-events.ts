@@ -8,10 +8,18 @@ export async function insertStripeEvent(
 ): Promise<void> {
   await db
     .insertInto('stripe_events')
-    .values({ id: event.id, type: event.type, owner_id: event.ownerId, received_at: event.receivedAt })
+    .values({
+      id: event.id,
+      type: event.type,
+      owner_id: event.ownerId,
+      received_at: event.receivedAt,
+    })
     .execute();
 }
 
 export async function hasStripeEvent(db: Kysely<DB>, id: string): Promise<boolean> {
-  return (await db.selectFrom('stripe_events').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('stripe_events').select('id').where('id', '=', id).executeTakeFirst()) !==
+    undefined
+  );
 }

@@ -15,7 +15,9 @@ export async function insertUser(
       .executeTakeFirstOrThrow();
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
+      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
+        field: 'email',
+      });
     }
     throw error;
   }
@@ -35,7 +37,12 @@ export async function updateUser(
   changes: Partial<
     Pick<
       UserRow,
-      'name' | 'business_name' | 'payment_instructions' | 'password_hash' | 'stripe_secret_key_enc' | 'stripe_webhook_secret_enc'
+      | 'name'
+      | 'business_name'
+      | 'payment_instructions'
+      | 'password_hash'
+      | 'stripe_secret_key_enc'
+      | 'stripe_webhook_secret_enc'
     >
   >,
   updatedAt: string,

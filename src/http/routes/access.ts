@@ -18,7 +18,12 @@ export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       },
     },
     async (request, reply) => {
-      const secrets = await issueAccess({ db, config, ownerId: freelancerOf(request).user.id, ...request.params });
+      const secrets = await issueAccess({
+        db,
+        config,
+        ownerId: freelancerOf(request).user.id,
+        ...request.params,
+      });
       // Shown once: keep it out of every cache between here and the freelancer's screen.
       reply.header('cache-control', 'no-store');
       return reply.status(201).send(secrets);

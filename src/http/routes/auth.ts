@@ -5,7 +5,12 @@ import { logIn } from '../../actions/log-in';
 import { logOut } from '../../actions/log-out';
 import { signUp } from '../../actions/sign-up';
 import { AppError } from '../../domain/errors';
-import { clearSessionCookie, FREELANCER_COOKIE, freelancerOf, setSessionCookie } from '../authentication';
+import {
+  clearSessionCookie,
+  FREELANCER_COOKIE,
+  freelancerOf,
+  setSessionCookie,
+} from '../authentication';
 import { presentUser } from '../presenters';
 import { email, password, requiredText, userView } from '../schemas';
 import type { RouteDeps } from './deps';
@@ -46,10 +51,17 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
     },
   );
 
-  app.get('/auth/me', { schema: { tags: ['auth'], response: { 200: sessionResponse } } }, async (request) => {
-    if (!request.freelancer) throw new AppError('UNAUTHENTICATED', 'Not logged in');
-    return { user: presentUser(request.freelancer.user), csrfToken: request.freelancer.csrfToken };
-  });
+  app.get(
+    '/auth/me',
+    { schema: { tags: ['auth'], response: { 200: sessionResponse } } },
+    async (request) => {
+      if (!request.freelancer) throw new AppError('UNAUTHENTICATED', 'Not logged in');
+      return {
+        user: presentUser(request.freelancer.user),
+        csrfToken: request.freelancer.csrfToken,
+      };
+    },
+  );
 };
 
 /** Log-out and password change: for a logged-in freelancer. */
@@ -70,7 +82,12 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
     },
     async (request, reply) => {
       const caller = freelancerOf(request);
-      await changePassword({ db, userId: caller.user.id, sessionToken: caller.sessionToken, ...request.body });
+      await changePassword({
+        db,
+        userId: caller.user.id,
+        sessionToken: caller.sessionToken,
+        ...request.body,
+      });
       return reply.status(204).send();
     },
   );

@@ -15,9 +15,19 @@ const includeArchived = z.object({ includeArchived: z.enum(['true', 'false']).op
 export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   app.get(
     '/clients',
-    { schema: { tags: ['clients'], querystring: includeArchived, response: { 200: z.object({ clients: z.array(clientView) }) } } },
+    {
+      schema: {
+        tags: ['clients'],
+        querystring: includeArchived,
+        response: { 200: z.object({ clients: z.array(clientView) }) },
+      },
+    },
     async (request) => {
-      const clients = await listOwnedClients(db, freelancerOf(request).user.id, request.query.includeArchived === 'true');
+      const clients = await listOwnedClients(
+        db,
+        freelancerOf(request).user.id,
+        request.query.includeArchived === 'true',
+      );
       return { clients: clients.map(presentClient) };
     },
   );
@@ -32,7 +42,11 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
       },
     },
     async (request, reply) => {
-      const client = await createClient({ db, ownerId: freelancerOf(request).user.id, fields: request.body });
+      const client = await createClient({
+        db,
+        ownerId: freelancerOf(request).user.id,
+        fields: request.body,
+      });
       return reply.status(201).send({ client: presentClient(client) });
     },
   );
@@ -41,7 +55,11 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
     '/clients/:clientId',
     { schema: { tags: ['clients'], params: clientParams, response: { 200: clientResponse } } },
     async (request) => {
-      const client = await findOwnedClient(db, freelancerOf(request).user.id, request.params.clientId);
+      const client = await findOwnedClient(
+        db,
+        freelancerOf(request).user.id,
+        request.params.clientId,
+      );
       if (!client) throw notFound('Client');
       return { client: presentClient(client) };
     },
@@ -53,7 +71,11 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
       schema: {
         tags: ['clients'],
         params: clientParams,
-        body: z.strictObject({ name: requiredText(200).optional(), email: email.optional(), company: text(200).optional() }),
+        body: z.strictObject({
+          name: requiredText(200).optional(),
+          email: email.optional(),
+          company: text(200).optional(),
+        }),
         response: { 200: clientResponse },
       },
     },
@@ -68,7 +90,10 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
     },
   );
 
-  for (const [verb, archived] of [['archive', true], ['unarchive', false]] as const) {
+  for (const [verb, archived] of [
+    ['archive', true],
+    ['unarchive', false],
+  ] as const) {
     app.post(
       `/clients/:clientId/${verb}`,
       { schema: { tags: ['clients'], params: clientParams, response: { 200: clientResponse } } },

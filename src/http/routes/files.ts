@@ -5,7 +5,11 @@
 import { create as contentDisposition } from 'content-disposition';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authorizeDownload, recordDownload, type DownloadCaller } from '../../actions/authorize-download';
+import {
+  authorizeDownload,
+  recordDownload,
+  type DownloadCaller,
+} from '../../actions/authorize-download';
 import { getProject } from '../../actions/read-projects';
 import { listDownloadsOfProject, listFilesOfProject } from '../../db/queries/files';
 import { parseRange } from '../../domain/byte-range';
@@ -34,8 +38,15 @@ export const projectFileRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
       },
     },
     async (request) => {
-      const { project } = await getProject({ db, ownerId: freelancerOf(request).user.id, projectId: request.params.projectId });
-      const [files, downloads] = await Promise.all([listFilesOfProject(db, project.id), listDownloadsOfProject(db, project.id)]);
+      const { project } = await getProject({
+        db,
+        ownerId: freelancerOf(request).user.id,
+        projectId: request.params.projectId,
+      });
+      const [files, downloads] = await Promise.all([
+        listFilesOfProject(db, project.id),
+        listDownloadsOfProject(db, project.id),
+      ]);
       const names = new Map(files.map((f) => [f.id, f.name]));
       return {
         files: files.map((f) => presentFile(f, f.status === 'complete')),
@@ -49,70 +60,95 @@ export const projectFileRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
 export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
   const [files, milestones, payments] = await Promise.all([
     listFilesOfProject(db, projectId),
-    db.selectFrom('milestones').select(['id', 'status']).where('project_id', '=', projectId).execute(),
+    db
+      .selectFrom('milestones')
+      .select(['id', 'status'])
+      .where('project_id', '=', projectId)
+      .execute(),
     listPayments(db, projectId),
   ]);
   const unlocked = new Set(
     milestones
       .filter((m) => {
-        const { refundedInFull } = balanceOf(0, movementsOf(payments.filter((p) => p.milestone_id === m.id)));
+        const { refundedInFull } = balanceOf(
+          0,
+          movementsOf(payments.filter((p) => p.milestone_id === m.id)),
+        );
         return clientMayDownload(m.status, refundedInFull);
       })
       .map((m) => m.id),
   );
-  return files.filter((f) => f.status === 'complete').map((f) => presentFile(f, unlocked.has(f.milestone_id)));
+  return files
+    .filter((f) => f.status === 'complete')
+    .map((f) => presentFile(f, unlocked.has(f.milestone_id)));
 }
 
 /** The download routes, reachable by the freelancer's session or the client's. */
 export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, storage }) => {
   app.addHook('onRequest', anyCallerAuthenticator(db));
   const fileParams = z.object({ fileId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a file id') });
-  const callerOf = (request: { freelancer: { user: { id: string } } | null; client: { projectId: string } | null }): DownloadCaller =>
+  const callerOf = (request: {
+    freelancer: { user: { id: string } } | null;
+    client: { projectId: string } | null;
+  }): DownloadCaller =>
     request.freelancer
       ? { kind: 'freelancer', userId: request.freelancer.user.id }
       : { kind: 'client', projectId: request.client?.projectId ?? '' };
 
-  app.get('/files/:fileId', { schema: { tags: ['files'], params: fileParams } }, async (request, reply) => {
-    const caller = callerOf(request);
-    const file = await authorizeDownload({ db, fileId: request.params.fileId, caller });
-    const etag = `"sha256-${file.sha256 ?? file.id}"`;
-    reply.headers({
-      'accept-ranges': 'bytes',
-      etag,
-      'cache-control': 'private, no-cache',
-      'content-type': 'application/octet-stream',
-      'content-disposition': contentDisposition(file.name, { type: 'attachment' }),
-      'x-content-type-options': 'nosniff',
-      // Should the file be opened in our origin anyway, it runs nothing and reaches nothing.
-      'content-security-policy': "default-src 'none'; sandbox",
-    });
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    const ifRange = request.headers['if-range'];
-    const range = ifRange !== undefined && ifRange !== etag ? { kind: 'whole' as const } : parseRange(request.headers.range, file.size);
-    if (range.kind === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${file.size}`);
-      throw new AppError('RANGE_NOT_SATISFIABLE', `The range is outside the file's ${file.size} bytes`);
-    }
-    const span = range.kind === 'partial' ? { start: range.start, end: range.end } : { start: 0, end: file.size - 1 };
-    const length = file.size === 0 ? 0 : span.end - span.start + 1;
-    if (range.kind === 'partial') {
-      reply.status(206).header('content-range', `bytes ${span.start}-${span.end}/${file.size}`);
-    }
-    reply.header('content-length', String(length));
-    if (request.method === 'HEAD' || length === 0) return reply.send();
+  app.get(
+    '/files/:fileId',
+    { schema: { tags: ['files'], params: fileParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const file = await authorizeDownload({ db, fileId: request.params.fileId, caller });
+      const etag = `"sha256-${file.sha256 ?? file.id}"`;
+      reply.headers({
+        'accept-ranges': 'bytes',
+        etag,
+        'cache-control': 'private, no-cache',
+        'content-type': 'application/octet-stream',
+        'content-disposition': contentDisposition(file.name, { type: 'attachment' }),
+        'x-content-type-options': 'nosniff',
+        // Should the file be opened in our origin anyway, it runs nothing and reaches nothing.
+        'content-security-policy': "default-src 'none'; sandbox",
+      });
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const ifRange = request.headers['if-range'];
+      const range =
+        ifRange !== undefined && ifRange !== etag
+          ? { kind: 'whole' as const }
+          : parseRange(request.headers.range, file.size);
+      if (range.kind === 'unsatisfiable') {
+        reply.header('content-range', `bytes */${file.size}`);
+        throw new AppError(
+          'RANGE_NOT_SATISFIABLE',
+          `The range is outside the file's ${file.size} bytes`,
+        );
+      }
+      const span =
+        range.kind === 'partial'
+          ? { start: range.start, end: range.end }
+          : { start: 0, end: file.size - 1 };
+      const length = file.size === 0 ? 0 : span.end - span.start + 1;
+      if (range.kind === 'partial') {
+        reply.status(206).header('content-range', `bytes ${span.start}-${span.end}/${file.size}`);
+      }
+      reply.header('content-length', String(length));
+      if (request.method === 'HEAD' || length === 0) return reply.send();
 
-    const stream = await storage.read(file.id, span);
-    let bytesSent = 0;
-    stream.on('data', (chunk: Buffer) => {
-      bytesSent += chunk.length;
-    });
-    reply.raw.once('close', () => {
-      recordDownload({ db, file, caller, ip: request.ip, span, bytesSent, via: 'stream' }).catch((error: unknown) =>
-        request.log.error({ err: error }, 'could not log a download'),
-      );
-    });
-    return reply.send(stream);
-  });
+      const stream = await storage.read(file.id, span);
+      let bytesSent = 0;
+      stream.on('data', (chunk: Buffer) => {
+        bytesSent += chunk.length;
+      });
+      reply.raw.once('close', () => {
+        recordDownload({ db, file, caller, ip: request.ip, span, bytesSent, via: 'stream' }).catch(
+          (error: unknown) => request.log.error({ err: error }, 'could not log a download'),
+        );
+      });
+      return reply.send(stream);
+    },
+  );
 
   app.get(
     '/files/:fileId/url',
@@ -127,17 +163,27 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
       const caller = callerOf(request);
       const file = await authorizeDownload({ db, fileId: request.params.fileId, caller });
       if (!storage.presignDownload) {
-        throw new AppError('NOT_FOUND', 'Signed URLs are offered only with object storage; use /api/files/:fileId');
+        throw new AppError(
+          'NOT_FOUND',
+          'Signed URLs are offered only with object storage; use /api/files/:fileId',
+        );
       }
       const url = await storage.presignDownload(file.id, {
         disposition: contentDisposition(file.name, { type: 'attachment' }),
         contentType: 'application/octet-stream',
         expiresInSeconds: PRESIGNED_URL_SECONDS,
       });
-      await recordDownload({ db, file, caller, ip: request.ip, span: { start: 0, end: file.size - 1 }, bytesSent: 0, via: 'presigned' });
+      await recordDownload({
+        db,
+        file,
+        caller,
+        ip: request.ip,
+        span: { start: 0, end: file.size - 1 },
+        bytesSent: 0,
+        via: 'presigned',
+      });
       reply.header('cache-control', 'no-store');
       return { url, expiresAt: new Date(Date.now() + PRESIGNED_URL_SECONDS * 1000).toISOString() };
     },
   );
 };
-

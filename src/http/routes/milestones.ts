@@ -10,14 +10,26 @@ import { updateMilestone } from '../../actions/update-milestone';
 import { notFound } from '../../domain/errors';
 import { freelancerOf } from '../authentication';
 import { presentMilestone, presentPayment } from '../presenters';
-import { amountMinor, id, isoDate, milestoneView, offlineMethod, paymentView, requiredText, text } from '../schemas';
+import {
+  amountMinor,
+  id,
+  isoDate,
+  milestoneView,
+  offlineMethod,
+  paymentView,
+  requiredText,
+  text,
+} from '../schemas';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
 
 const milestoneParams = z.object({ projectId: id, milestoneId: id });
 const milestoneResponse = z.object({ milestone: milestoneView });
 
-export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config, mailer }) => {
+export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, config, mailer },
+) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones, payments } = await getProject({ db, ownerId, projectId });
     const milestone = milestones.find((m) => m.id === milestoneId);
@@ -31,7 +43,12 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
       schema: {
         tags: ['milestones'],
         params: projectParams,
-        body: z.strictObject({ title: requiredText(200), deliverables: text(5000), dueDate: isoDate, amountMinor }),
+        body: z.strictObject({
+          title: requiredText(200),
+          deliverables: text(5000),
+          dueDate: isoDate,
+          amountMinor,
+        }),
         response: { 201: milestoneResponse },
       },
     },
@@ -84,12 +101,30 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
 
   app.post(
     '/projects/:projectId/milestones/:milestoneId/deliver',
-    { schema: { tags: ['milestones'], params: milestoneParams, response: { 200: milestoneResponse } } },
+    {
+      schema: {
+        tags: ['milestones'],
+        params: milestoneParams,
+        response: { 200: milestoneResponse },
+      },
+    },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      const { clientNotified } = await deliverMilestone({ db, config, mailer, ownerId, ...request.params });
+      const { clientNotified } = await deliverMilestone({
+        db,
+        config,
+        mailer,
+        ownerId,
+        ...request.params,
+      });
       if (!clientNotified) request.log.warn('the delivery email to the client could not be sent');
-      return { milestone: await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId) };
+      return {
+        milestone: await currentMilestone(
+          ownerId,
+          request.params.projectId,
+          request.params.milestoneId,
+        ),
+      };
     },
   );
 
@@ -99,14 +134,22 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
       schema: {
         tags: ['payments'],
         params: milestoneParams,
-        body: z.strictObject({ amountMinor, reference: text(200).default(''), refundedOn: isoDate }),
+        body: z.strictObject({
+          amountMinor,
+          reference: text(200).default(''),
+          refundedOn: isoDate,
+        }),
         response: { 201: z.object({ refund: paymentView, milestone: milestoneView }) },
       },
     },
     async (request, reply) => {
       const ownerId = freelancerOf(request).user.id;
       const refund = await recordRefund({ db, ownerId, ...request.params, refund: request.body });
-      const milestone = await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId);
+      const milestone = await currentMilestone(
+        ownerId,
+        request.params.projectId,
+        request.params.milestoneId,
+      );
       return reply.status(201).send({ refund: presentPayment(refund), milestone });
     },
   );
@@ -128,8 +171,18 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { d
     },
     async (request, reply) => {
       const ownerId = freelancerOf(request).user.id;
-      const { payment } = await recordOfflinePayment({ db, mailer, ownerId, ...request.params, payment: request.body });
-      const milestone = await currentMilestone(ownerId, request.params.projectId, request.params.milestoneId);
+      const { payment } = await recordOfflinePayment({
+        db,
+        mailer,
+        ownerId,
+        ...request.params,
+        payment: request.body,
+      });
+      const milestone = await currentMilestone(
+        ownerId,
+        request.params.projectId,
+        request.params.milestoneId,
+      );
       return reply.status(201).send({ payment: presentPayment(payment), milestone });
     },
   );

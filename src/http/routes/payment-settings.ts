@@ -41,8 +41,10 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
     };
   }
 
-  app.get('/settings/payments', { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } }, async (request) =>
-    view(freelancerOf(request).user.id),
+  app.get(
+    '/settings/payments',
+    { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } },
+    async (request) => view(freelancerOf(request).user.id),
   );
 
   app.put(
@@ -51,28 +53,51 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
       schema: {
         tags: ['settings'],
         body: z.strictObject({
-          secretKey: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').max(300),
-          webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret (whsec_…)').max(300),
+          secretKey: z
+            .string()
+            .regex(
+              /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+              'must be a Stripe secret key (sk_test_… or sk_live_…)',
+            )
+            .max(300),
+          webhookSecret: z
+            .string()
+            .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret (whsec_…)')
+            .max(300),
         }),
         response: { 200: paymentSettingsView },
       },
     },
     async (request) => {
       const { user } = freelancerOf(request);
-      await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: request.body });
+      await saveStripeSettings({
+        db,
+        secretBox: deps.secretBox,
+        userId: user.id,
+        keys: request.body,
+      });
       return view(user.id);
     },
   );
 
-  app.delete('/settings/stripe', { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } }, async (request) => {
-    const { user } = freelancerOf(request);
-    await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: null });
-    return view(user.id);
-  });
+  app.delete(
+    '/settings/stripe',
+    { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } },
+    async (request) => {
+      const { user } = freelancerOf(request);
+      await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: null });
+      return view(user.id);
+    },
+  );
 
   app.post(
     '/settings/test-email',
-    { schema: { tags: ['settings'], response: { 200: z.object({ sentTo: z.string(), transport: z.enum(['smtp', 'outbox']) }) } } },
+    {
+      schema: {
+        tags: ['settings'],
+        response: { 200: z.object({ sentTo: z.string(), transport: z.enum(['smtp', 'outbox']) }) },
+      },
+    },
     async (request) => {
       const { user } = freelancerOf(request);
       try {
@@ -82,9 +107,15 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
           text: `This is a test email from Milepost at ${config.publicUrl}. If you can read it, mail works.`,
         });
       } catch (error) {
-        throw new AppError('MAIL_FAILED', `The mail server refused the message: ${(error as Error).message}`);
+        throw new AppError(
+          'MAIL_FAILED',
+          `The mail server refused the message: ${(error as Error).message}`,
+        );
       }
-      return { sentTo: user.email, transport: config.mail.smtpUrl ? ('smtp' as const) : ('outbox' as const) };
+      return {
+        sentTo: user.email,
+        transport: config.mail.smtpUrl ? ('smtp' as const) : ('outbox' as const),
+      };
     },
   );
 };

@@ -4,7 +4,13 @@ import { acceptTerms } from '../../actions/accept-terms';
 import { leavePortal } from '../../actions/log-out';
 import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
-import { CLIENT_COOKIE, clearSessionCookie, clientAuthenticator, clientOf, setSessionCookie } from '../authentication';
+import {
+  CLIENT_COOKIE,
+  clearSessionCookie,
+  clientAuthenticator,
+  clientOf,
+  setSessionCookie,
+} from '../authentication';
 import { presentMilestone, presentPortalProject } from '../presenters';
 import { fileView, id, milestoneView, portalProjectView } from '../schemas';
 import { startCheckout } from '../../actions/start-checkout';
@@ -37,7 +43,12 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     async (request, reply) => {
       const { code, token } = request.body;
       const secret = code !== undefined ? { code } : { token: token ?? '' };
-      const { projectId, session } = await openProjectWithCode({ db, config, secret, ip: request.ip });
+      const { projectId, session } = await openProjectWithCode({
+        db,
+        config,
+        secret,
+        ip: request.ip,
+      });
       setSessionCookie(reply, config, CLIENT_COOKIE, session);
       return { projectId, csrfToken: session.csrfToken };
     },
@@ -89,7 +100,9 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
           response: { 200: z.object({ termsAcceptedAt: z.string() }) },
         },
       },
-      async (request) => ({ termsAcceptedAt: await acceptTerms({ db, projectId: clientOf(request).projectId }) }),
+      async (request) => ({
+        termsAcceptedAt: await acceptTerms({ db, projectId: clientOf(request).projectId }),
+      }),
     );
 
     await scope.register(portalReceiptRoutes, deps);
@@ -104,7 +117,11 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         },
       },
       async (request) =>
-        startCheckout({ ...deps, projectId: clientOf(request).projectId, milestoneId: request.params.milestoneId }),
+        startCheckout({
+          ...deps,
+          projectId: clientOf(request).projectId,
+          milestoneId: request.params.milestoneId,
+        }),
     );
 
     scope.post('/portal/logout', { schema: { tags: ['portal'] } }, async (request, reply) => {

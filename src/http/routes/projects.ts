@@ -5,7 +5,13 @@ import { getActivity, getProject, listProjects } from '../../actions/read-projec
 import { updateProject } from '../../actions/update-project';
 import { MAX_AMOUNT_MINOR } from '../../domain/money';
 import { freelancerOf } from '../authentication';
-import { presentActivity, presentMilestone, presentPayment, presentProject, presentProjectSummary } from '../presenters';
+import {
+  presentActivity,
+  presentMilestone,
+  presentPayment,
+  presentProject,
+  presentProjectSummary,
+} from '../presenters';
 import {
   activityView,
   amountMinor,
@@ -23,7 +29,11 @@ import {
 import type { RouteDeps } from './deps';
 
 export const projectParams = z.object({ projectId: id });
-const projectResponse = z.object({ project: projectView, milestones: z.array(milestoneView), payments: z.array(paymentView) });
+const projectResponse = z.object({
+  project: projectView,
+  milestones: z.array(milestoneView),
+  payments: z.array(paymentView),
+});
 
 export const milestoneInput = z.strictObject({
   title: requiredText(200),
@@ -40,7 +50,12 @@ const newProjectBody = z.strictObject({
   projectType: text(100).default(''),
   tags: tags.default([]),
   description: text(10_000).default(''),
-  totalMinor: z.number().int('must be a whole number of minor units').min(1).max(MAX_AMOUNT_MINOR).optional(),
+  totalMinor: z
+    .number()
+    .int('must be a whole number of minor units')
+    .min(1)
+    .max(MAX_AMOUNT_MINOR)
+    .optional(),
   // The count limit is the domain's (MILESTONE_LIMIT); this bound only stops absurd payloads.
   milestones: z.array(milestoneInput).max(100, 'too many milestones'),
 });
@@ -61,7 +76,9 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
         ownerId: freelancerOf(request).user.id,
         includeArchived: request.query.includeArchived === 'true',
       });
-      return { projects: rows.map(({ summary, current }) => presentProjectSummary(summary, current)) };
+      return {
+        projects: rows.map(({ summary, current }) => presentProjectSummary(summary, current)),
+      };
     },
   );
 
@@ -99,19 +116,38 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
     },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      await updateProject({ db, ownerId, projectId: request.params.projectId, changes: request.body });
+      await updateProject({
+        db,
+        ownerId,
+        projectId: request.params.projectId,
+        changes: request.body,
+      });
       const { project } = await projectDetail(ownerId, request.params.projectId);
       return { project };
     },
   );
 
-  for (const [verb, archived] of [['archive', true], ['unarchive', false]] as const) {
+  for (const [verb, archived] of [
+    ['archive', true],
+    ['unarchive', false],
+  ] as const) {
     app.post(
       `/projects/:projectId/${verb}`,
-      { schema: { tags: ['projects'], params: projectParams, response: { 200: z.object({ project: projectView }) } } },
+      {
+        schema: {
+          tags: ['projects'],
+          params: projectParams,
+          response: { 200: z.object({ project: projectView }) },
+        },
+      },
       async (request) => {
         const ownerId = freelancerOf(request).user.id;
-        await updateProject({ db, ownerId, projectId: request.params.projectId, changes: { archived } });
+        await updateProject({
+          db,
+          ownerId,
+          projectId: request.params.projectId,
+          changes: { archived },
+        });
         const { project } = await projectDetail(ownerId, request.params.projectId);
         return { project };
       },

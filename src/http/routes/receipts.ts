@@ -29,31 +29,55 @@ async function sendPdf(reply: FastifyReply, receipt: ReceiptRow | undefined) {
 }
 
 export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  app.get('/receipts', { schema: { tags: ['receipts'], response: { 200: receiptList } } }, async (request) => ({
-    receipts: (await listReceiptsOfOwner(db, freelancerOf(request).user.id)).map(presentReceipt),
-  }));
+  app.get(
+    '/receipts',
+    { schema: { tags: ['receipts'], response: { 200: receiptList } } },
+    async (request) => ({
+      receipts: (await listReceiptsOfOwner(db, freelancerOf(request).user.id)).map(presentReceipt),
+    }),
+  );
 
   app.get(
     '/projects/:projectId/receipts',
     { schema: { tags: ['receipts'], params: projectParams, response: { 200: receiptList } } },
     async (request) => {
-      const { project } = await getProject({ db, ownerId: freelancerOf(request).user.id, projectId: request.params.projectId });
+      const { project } = await getProject({
+        db,
+        ownerId: freelancerOf(request).user.id,
+        projectId: request.params.projectId,
+      });
       return { receipts: (await listReceiptsOfProject(db, project.id)).map(presentReceipt) };
     },
   );
 
-  app.get('/receipts/:receiptId/pdf', { schema: { tags: ['receipts'], params: receiptParams } }, async (request, reply) =>
-    sendPdf(reply, await findReceipt(db, { ownerId: freelancerOf(request).user.id }, request.params.receiptId)),
+  app.get(
+    '/receipts/:receiptId/pdf',
+    { schema: { tags: ['receipts'], params: receiptParams } },
+    async (request, reply) =>
+      sendPdf(
+        reply,
+        await findReceipt(db, { ownerId: freelancerOf(request).user.id }, request.params.receiptId),
+      ),
   );
 };
 
 /** Registered inside the client-authenticated portal scope. */
 export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  app.get('/portal/receipts', { schema: { tags: ['portal'], response: { 200: receiptList } } }, async (request) => ({
-    receipts: (await listReceiptsOfProject(db, clientOf(request).projectId)).map(presentReceipt),
-  }));
+  app.get(
+    '/portal/receipts',
+    { schema: { tags: ['portal'], response: { 200: receiptList } } },
+    async (request) => ({
+      receipts: (await listReceiptsOfProject(db, clientOf(request).projectId)).map(presentReceipt),
+    }),
+  );
 
-  app.get('/portal/receipts/:receiptId/pdf', { schema: { tags: ['portal'], params: receiptParams } }, async (request, reply) =>
-    sendPdf(reply, await findReceipt(db, { projectId: clientOf(request).projectId }, request.params.receiptId)),
+  app.get(
+    '/portal/receipts/:receiptId/pdf',
+    { schema: { tags: ['portal'], params: receiptParams } },
+    async (request, reply) =>
+      sendPdf(
+        reply,
+        await findReceipt(db, { projectId: clientOf(request).projectId }, request.params.receiptId),
+      ),
   );
 };

@@ -12,17 +12,33 @@ const settingsBody = z.strictObject({
 });
 
 export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  app.get('/settings', { schema: { tags: ['settings'], response: { 200: settingsBody } } }, async (request) => {
-    const { user } = freelancerOf(request);
-    return { name: user.name, businessName: user.business_name, paymentInstructions: user.payment_instructions };
-  });
+  app.get(
+    '/settings',
+    { schema: { tags: ['settings'], response: { 200: settingsBody } } },
+    async (request) => {
+      const { user } = freelancerOf(request);
+      return {
+        name: user.name,
+        businessName: user.business_name,
+        paymentInstructions: user.payment_instructions,
+      };
+    },
+  );
 
   app.put(
     '/settings',
     { schema: { tags: ['settings'], body: settingsBody, response: { 200: settingsBody } } },
     async (request) => {
-      const user = await updateSettings({ db, userId: freelancerOf(request).user.id, settings: request.body });
-      return { name: user.name, businessName: user.business_name, paymentInstructions: user.payment_instructions };
+      const user = await updateSettings({
+        db,
+        userId: freelancerOf(request).user.id,
+        settings: request.body,
+      });
+      return {
+        name: user.name,
+        businessName: user.business_name,
+        paymentInstructions: user.payment_instructions,
+      };
     },
   );
 };

@@ -27,7 +27,10 @@ function nodeRequestOf(req: unknown): IncomingMessage | undefined {
   return (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
 }
 
-export function createTusServer({ db, config, storage }: RouteDeps): { tus: Server; store: HashingStore } {
+export function createTusServer({ db, config, storage }: RouteDeps): {
+  tus: Server;
+  store: HashingStore;
+} {
   const store = new HashingStore(storage);
   const tus = new Server({
     path: UPLOADS_PATH,
@@ -44,10 +47,16 @@ export function createTusServer({ db, config, storage }: RouteDeps): { tus: Serv
       if (!id) throw { status_code: 500, body: 'Upload was not reserved\n' };
       return id;
     },
-    getFileIdFromRequest: (_req, lastPath) => (lastPath && isUploadId(lastPath) ? lastPath : undefined),
+    getFileIdFromRequest: (_req, lastPath) =>
+      lastPath && isUploadId(lastPath) ? lastPath : undefined,
     onUploadFinish: async (_req, upload) => {
       const size = upload.size ?? upload.offset;
-      await completeUpload({ db, fileId: upload.id, size, sha256: await store.digest(upload.id, size) });
+      await completeUpload({
+        db,
+        fileId: upload.id,
+        size,
+        sha256: await store.digest(upload.id, size),
+      });
       return {};
     },
   });
@@ -68,14 +77,20 @@ function parseMetadata(header: string | undefined): Record<string, string> {
 function rawUploadId(request: FastifyRequest): string {
   const path = (request.raw.url ?? '').split('?')[0] ?? '';
   const id = path.slice(UPLOADS_PATH.length + 1);
-  if (!isUploadId(id)) throw new AppError('VALIDATION_FAILED', 'Not an upload id', { field: 'uploadId' });
+  if (!isUploadId(id))
+    throw new AppError('VALIDATION_FAILED', 'Not an upload id', { field: 'uploadId' });
   return id;
 }
 
-export async function uploadRoutes(app: FastifyInstance, deps: RouteDeps & { tus: Server }): Promise<void> {
+export async function uploadRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps & { tus: Server },
+): Promise<void> {
   const { db, config, storage, tus } = deps;
   // tus streams the body itself; Fastify must leave it unread.
-  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) =>
+    done(null),
+  );
 
   async function passToTus(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     reply.hijack();
@@ -83,24 +98,40 @@ export async function uploadRoutes(app: FastifyInstance, deps: RouteDeps & { tus
   }
 
   app.post('/uploads', async (request, reply) => {
-    if (request.headers['upload-defer-length'] !== undefined || request.headers['upload-concat'] !== undefined) {
-      throw new AppError('VALIDATION_FAILED', 'Uploads must declare Upload-Length; deferred length and concatenation are not offered', {
-        field: 'Upload-Length',
-      });
+    if (
+      request.headers['upload-defer-length'] !== undefined ||
+      request.headers['upload-concat'] !== undefined
+    ) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Uploads must declare Upload-Length; deferred length and concatenation are not offered',
+        {
+          field: 'Upload-Length',
+        },
+      );
     }
     const lengthHeader = request.headers['upload-length'];
-    const size = typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : Number.NaN;
+    const size =
+      typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader)
+        ? Number(lengthHeader)
+        : Number.NaN;
     const metadata = parseMetadata(request.headers['upload-metadata'] as string | undefined);
     const milestoneId = metadata['milestoneId'] ?? '';
     if (!/^[0-9a-f-]{36}$/.test(milestoneId)) {
-      throw new AppError('VALIDATION_FAILED', 'Upload-Metadata must name the milestoneId', { field: 'milestoneId' });
+      throw new AppError('VALIDATION_FAILED', 'Upload-Metadata must name the milestoneId', {
+        field: 'milestoneId',
+      });
     }
     const file = await reserveUpload({
       db,
       config,
       ownerId: freelancerOf(request).user.id,
       milestoneId,
-      file: { name: metadata['filename'] ?? metadata['name'] ?? 'file', type: metadata['filetype'] ?? '', size },
+      file: {
+        name: metadata['filename'] ?? metadata['name'] ?? 'file',
+        type: metadata['filetype'] ?? '',
+        size,
+      },
     });
     reservedIds.set(request.raw, file.id);
     await passToTus(request, reply);
@@ -120,7 +151,10 @@ export async function uploadRoutes(app: FastifyInstance, deps: RouteDeps & { tus
           .where('id', '=', file.milestone_id)
           .executeTakeFirstOrThrow();
         if (milestone.status !== 'open' || file.status !== 'uploading') {
-          throw new AppError('UPLOAD_CLOSED', `This upload is closed: milestone ${milestone.position} is ${milestone.status}`);
+          throw new AppError(
+            'UPLOAD_CLOSED',
+            `This upload is closed: milestone ${milestone.position} is ${milestone.status}`,
+          );
         }
       }
       await passToTus(request, reply);
@@ -128,11 +162,19 @@ export async function uploadRoutes(app: FastifyInstance, deps: RouteDeps & { tus
   });
 
   app.delete('/uploads/:uploadId', async (request, reply) => {
-    await removeFile({ db, storage, ownerId: freelancerOf(request).user.id, fileId: rawUploadId(request) });
+    await removeFile({
+      db,
+      storage,
+      ownerId: freelancerOf(request).user.id,
+      fileId: rawUploadId(request),
+    });
     return reply.status(204).header('tus-resumable', '1.0.0').send();
   });
 
   app.get('/uploads/:uploadId', { exposeHeadRoute: false }, async () => {
-    throw new AppError('NOT_FOUND', 'Uploads are not served here; download files from /api/files/:fileId');
+    throw new AppError(
+      'NOT_FOUND',
+      'Uploads are not served here; download files from /api/files/:fileId',
+    );
   });
 }

@@ -16,12 +16,17 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   const rawBodyOf = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
-  const signatureOf = (header: string | string[] | undefined) => (typeof header === 'string' ? header : undefined);
+  const signatureOf = (header: string | string[] | undefined) =>
+    typeof header === 'string' ? header : undefined;
 
   app.post('/webhooks/stripe', async (request) => {
     const secret = config.stripe.webhookSecret;
     if (!secret) throw notFound('Webhook endpoint');
-    const event = verifyWebhook(rawBodyOf(request.body), signatureOf(request.headers['stripe-signature']), secret);
+    const event = verifyWebhook(
+      rawBodyOf(request.body),
+      signatureOf(request.headers['stripe-signature']),
+      secret,
+    );
     const outcome = await handleStripeEvent({
       db,
       mailer,
@@ -36,9 +41,20 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     const { userId } = request.params;
     const user = /^[0-9a-f-]{36}$/.test(userId) ? await findUserById(db, userId) : undefined;
     const account = user && stripeAccountFor(user, deps);
-    if (!account || account.source !== 'own' || !account.webhookSecret) throw notFound('Webhook endpoint');
-    const event = verifyWebhook(rawBodyOf(request.body), signatureOf(request.headers['stripe-signature']), account.webhookSecret);
-    const outcome = await handleStripeEvent({ db, mailer, event, ownerId: userId, livemode: account.livemode });
+    if (!account || account.source !== 'own' || !account.webhookSecret)
+      throw notFound('Webhook endpoint');
+    const event = verifyWebhook(
+      rawBodyOf(request.body),
+      signatureOf(request.headers['stripe-signature']),
+      account.webhookSecret,
+    );
+    const outcome = await handleStripeEvent({
+      db,
+      mailer,
+      event,
+      ownerId: userId,
+      livemode: account.livemode,
+    });
     return { received: true, outcome };
   });
 };
