@@ -15,10 +15,21 @@ import { presentUser } from '../presenters';
 import { email, password, requiredText, userView } from '../schemas';
 import type { RouteDeps } from './deps';
 
-const sessionResponse = z.object({ user: userView, csrfToken: z.string() });
+const limitsView = z.object({
+  maxMilestones: z.number(),
+  maxFilesPerMilestone: z.number(),
+  maxFileBytes: z.number(),
+});
+const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits: limitsView });
 
 /** Sign-up, log-in and who-am-I: reachable without a session. */
 export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+  // The operator's limits, so the web app can state them before the server refuses.
+  const limits = {
+    maxMilestones: config.limits.maxMilestones,
+    maxFilesPerMilestone: config.limits.maxFilesPerMilestone,
+    maxFileBytes: config.limits.maxFileBytes,
+  };
   app.post(
     '/auth/signup',
     {
@@ -31,7 +42,9 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
     async (request, reply) => {
       const { user, session } = await signUp({ db, config, ...request.body });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);
-      return reply.status(201).send({ user: presentUser(user), csrfToken: session.csrfToken });
+      return reply
+        .status(201)
+        .send({ user: presentUser(user), csrfToken: session.csrfToken, limits });
     },
   );
 
@@ -47,7 +60,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
     async (request, reply) => {
       const { user, session } = await logIn({ db, config, ...request.body, ip: request.ip });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);
-      return { user: presentUser(user), csrfToken: session.csrfToken };
+      return { user: presentUser(user), csrfToken: session.csrfToken, limits };
     },
   );
 
@@ -59,6 +72,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
       return {
         user: presentUser(request.freelancer.user),
         csrfToken: request.freelancer.csrfToken,
+        limits,
       };
     },
   );
