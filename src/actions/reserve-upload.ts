@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { appendActivity } from '../db/queries/activity';
 import { countFilesOfMilestone, insertFile } from '../db/queries/files';
 import type { FileRow } from '../db/schema';
 import { AppError } from '../domain/errors';
@@ -64,14 +63,6 @@ export async function reserveUpload(
       expires_at: new Date(now.getTime() + config.uploadExpiryHours * 3600 * 1000).toISOString(),
     };
     await insertFile(trx, file);
-    await appendActivity(trx, {
-      projectId: locked.project.id,
-      actorType: 'freelancer',
-      actorId: options.ownerId,
-      action: 'file.upload_started',
-      details: { fileId: file.id, milestoneId: milestone.id, name: file.name, size: file.size },
-      at,
-    });
     return file;
   });
 }

@@ -1,5 +1,10 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3Store } from '@tus/s3-store';
 import type { Config } from '../config';
@@ -13,6 +18,9 @@ export function createS3Storage(
 ): FileStorage {
   const clientConfig: S3ClientConfig = {
     region: settings.region,
+    // Plain bodies: several S3-compatible stores cannot read the SDK's chunked-checksum framing.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     forcePathStyle: settings.forcePathStyle,
     ...(settings.endpoint && { endpoint: settings.endpoint }),
     ...(settings.credentials && { credentials: settings.credentials }),
@@ -36,7 +44,13 @@ export function createS3Storage(
       );
       return object.Body as Readable;
     },
-    remove: (id: string) => datastore.remove(id),
+    async remove(id: string) {
+      await datastore.remove(id);
+      // @tus/s3-store keeps a tail smaller than a part in "<id>.part" and does not delete it.
+      await client
+        .send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: `${id}.part` }))
+        .catch(() => undefined);
+    },
     presignDownload: (id, options) =>
       getSignedUrl(
         client,

@@ -58,6 +58,7 @@ export const projectFileRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
 
 /** Files of the client's own project, with what is unlocked. */
 export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
+  // The client sees a milestone's files once it is delivered, never while work is in progress.
   const [files, milestones, payments] = await Promise.all([
     listFilesOfProject(db, projectId),
     db
@@ -78,8 +79,11 @@ export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
       })
       .map((m) => m.id),
   );
+  const shown = new Set(
+    milestones.filter((m) => m.status === 'delivered' || m.status === 'paid').map((m) => m.id),
+  );
   return files
-    .filter((f) => f.status === 'complete')
+    .filter((f) => f.status === 'complete' && shown.has(f.milestone_id))
     .map((f) => presentFile(f, unlocked.has(f.milestone_id)));
 }
 
@@ -95,10 +99,13 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
       ? { kind: 'freelancer', userId: request.freelancer.user.id }
       : { kind: 'client', projectId: request.client?.projectId ?? '' };
 
-  app.get(
-    '/files/:fileId',
-    { schema: { tags: ['files'], params: fileParams } },
-    async (request, reply) => {
+  // GET and HEAD share one handler; Fastify's automatic HEAD would report Content-Length: 0.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/files/:fileId',
+    exposeHeadRoute: false,
+    schema: { tags: ['files'], params: fileParams },
+    handler: async (request, reply) => {
       const caller = callerOf(request);
       const file = await authorizeDownload({ db, fileId: request.params.fileId, caller });
       const etag = `"sha256-${file.sha256 ?? file.id}"`;
@@ -136,19 +143,21 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
       reply.header('content-length', String(length));
       if (request.method === 'HEAD' || length === 0) return reply.send();
 
+      // Read now: once the client has gone, its socket no longer knows its address.
+      const ip = request.ip;
       const stream = await storage.read(file.id, span);
       let bytesSent = 0;
       stream.on('data', (chunk: Buffer) => {
         bytesSent += chunk.length;
       });
       reply.raw.once('close', () => {
-        recordDownload({ db, file, caller, ip: request.ip, span, bytesSent, via: 'stream' }).catch(
+        recordDownload({ db, file, caller, ip, span, bytesSent, via: 'stream' }).catch(
           (error: unknown) => request.log.error({ err: error }, 'could not log a download'),
         );
       });
       return reply.send(stream);
     },
-  );
+  });
 
   app.get(
     '/files/:fileId/url',

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { completeUpload } from '../../actions/complete-upload';
 import { removeFile } from '../../actions/remove-file';
 import { reserveUpload } from '../../actions/reserve-upload';
-import { findOwnedFile } from '../../db/queries/files';
+import { deleteFileRow, findOwnedFile } from '../../db/queries/files';
 import { AppError, notFound } from '../../domain/errors';
 import { isUploadId } from '../../domain/uploads';
 import { HashingStore } from '../../files/hashing-store';
@@ -63,12 +63,26 @@ export function createTusServer({ db, config, storage }: RouteDeps): {
   return { tus, store };
 }
 
-/** Reads tus's Upload-Metadata header: comma-separated "key base64value" pairs. */
-function parseMetadata(header: string | undefined): Record<string, string> {
+/**
+ * Reads tus's Upload-Metadata header: comma-separated "key base64value" pairs. Malformed
+ * metadata (bad base64, repeated keys) is refused here, before a slot is reserved.
+ */
+function parseMetadata(header: string | string[] | undefined): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const pair of (header ?? '').split(',')) {
-    const [key, value = ''] = pair.trim().split(' ');
-    if (key) result[key] = Buffer.from(value, 'base64').toString('utf8');
+  if (typeof header !== 'string' || header.trim() === '') return result;
+  for (const pair of header.split(',')) {
+    const [key = '', value = '', ...rest] = pair.trim().split(' ');
+    const wellFormed =
+      /^[^\s,]+$/.test(key) &&
+      rest.length === 0 &&
+      /^[A-Za-z0-9+/]*={0,2}$/.test(value) &&
+      !(key in result);
+    if (!wellFormed) {
+      throw new AppError('VALIDATION_FAILED', 'Upload-Metadata is malformed', {
+        field: 'Upload-Metadata',
+      });
+    }
+    result[key] = Buffer.from(value, 'base64').toString('utf8');
   }
   return result;
 }
@@ -98,6 +112,12 @@ export async function uploadRoutes(
   }
 
   app.post('/uploads', async (request, reply) => {
+    // Refuse what tus would refuse before a file slot is reserved for it.
+    if (request.headers['tus-resumable'] !== '1.0.0') {
+      throw new AppError('VALIDATION_FAILED', 'Tus-Resumable: 1.0.0 is required', {
+        field: 'Tus-Resumable',
+      });
+    }
     if (
       request.headers['upload-defer-length'] !== undefined ||
       request.headers['upload-concat'] !== undefined
@@ -105,9 +125,7 @@ export async function uploadRoutes(
       throw new AppError(
         'VALIDATION_FAILED',
         'Uploads must declare Upload-Length; deferred length and concatenation are not offered',
-        {
-          field: 'Upload-Length',
-        },
+        { field: 'Upload-Length' },
       );
     }
     const lengthHeader = request.headers['upload-length'];
@@ -115,7 +133,7 @@ export async function uploadRoutes(
       typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader)
         ? Number(lengthHeader)
         : Number.NaN;
-    const metadata = parseMetadata(request.headers['upload-metadata'] as string | undefined);
+    const metadata = parseMetadata(request.headers['upload-metadata']);
     const milestoneId = metadata['milestoneId'] ?? '';
     if (!/^[0-9a-f-]{36}$/.test(milestoneId)) {
       throw new AppError('VALIDATION_FAILED', 'Upload-Metadata must name the milestoneId', {
@@ -134,7 +152,15 @@ export async function uploadRoutes(
       },
     });
     reservedIds.set(request.raw, file.id);
-    await passToTus(request, reply);
+    try {
+      await passToTus(request, reply);
+    } finally {
+      // tus refused or failed the creation: give the slot back, leave no bytes behind.
+      if (reply.raw.statusCode !== 201) {
+        await deleteFileRow(db, file.id);
+        await storage.remove(file.id).catch(() => undefined);
+      }
+    }
   });
 
   app.route({
