@@ -19,6 +19,7 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
+  WEB_DIR: z.string().min(1).default('./dist/web'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
@@ -86,6 +87,8 @@ export type Config = Readonly<{
   port: number;
   host: string;
   dataDir: string;
+  /** The built web app (npm run build:web). */
+  webDir: string;
   database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
   publicUrl: string;
   secureCookies: boolean;
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     dataDir,
+    webDir: path.resolve(e.WEB_DIR),
     database: e.DATABASE_URL
       ? { dialect: 'postgres' as const, url: e.DATABASE_URL }
       : { dialect: 'sqlite' as const, file: path.join(dataDir, 'milepost.sqlite') },

@@ -7,7 +7,6 @@ import type { Readable } from 'node:stream';
 import type { DataStore } from '@tus/utils';
 import type { Config } from '../config';
 import { createLocalStorage } from './local-storage';
-import { createS3Storage } from './s3-storage';
 
 export interface ByteSpan {
   start: number;
@@ -32,9 +31,11 @@ export interface FileStorage {
   close(): Promise<void>;
 }
 
-export function createStorage(config: Config): FileStorage {
+export async function createStorage(config: Config): Promise<FileStorage> {
   const expirationMs = config.uploadExpiryHours * 3600 * 1000;
-  return config.storage.kind === 's3'
-    ? createS3Storage(config.storage, expirationMs)
-    : createLocalStorage(config.storage.directory, expirationMs);
+  if (config.storage.kind === 'local')
+    return createLocalStorage(config.storage.directory, expirationMs);
+  // Loaded only when used: the AWS SDK costs ~15 MB of memory on every instance otherwise.
+  const { createS3Storage } = await import('./s3-storage');
+  return createS3Storage(config.storage, expirationMs);
 }

@@ -67,7 +67,7 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
         .send(errorBody('BAD_REQUEST', 'The request URL is malformed or too long'));
     },
   }).withTypeProvider<ZodTypeProvider>();
-  const storage = createStorage(config);
+  const storage = await createStorage(config);
   const deps: RouteDeps = {
     db: database.db,
     config,
@@ -107,7 +107,7 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
   });
 
   await app.register(async (api) => registerApi(api, database, deps, tus.tus), { prefix: '/api' });
-  await registerWebApp(app);
+  await registerWebApp(app, config.webDir);
   return app;
 }
 

@@ -8,12 +8,10 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from './errors';
 
-export const WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
-
-export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  const built = fs.existsSync(path.join(WEB_ROOT, 'index.html'));
+export async function registerWebApp(app: FastifyInstance, webDir: string): Promise<void> {
+  const built = fs.existsSync(path.join(webDir, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '';

@@ -710,7 +710,7 @@ describe.each(dialects)('deliverable uploads on %s', SUITE_TIMEOUT, (dialect) =>
 
       const config = running.config;
       const database = await openDatabase(config);
-      const storage = createStorage(config);
+      const storage = await createStorage(config);
       try {
         const hour = 3600 * 1000;
         const early = await sweepExpiredUploads({

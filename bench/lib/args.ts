@@ -1,0 +1,126 @@
+/** Command-line options of bench/files.ts. */
+import { spawnSync } from 'node:child_process';
+
+export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3; // Milepost's ceiling (MAX_FILE_BYTES ≤ 5 GiB)
+
+/** A bad command line: reported without a stack trace. */
+export class UsageError extends Error {}
+
+export interface Options {
+  size: number;
+  sizeLabel: string;
+  runs: number;
+  client: 'node' | 'curl';
+  keep: boolean;
+  /** Benchmark this git ref (exported to the temp folder) instead of the working tree. */
+  ref: string | undefined;
+  /** Run the servers as esbuild bundles with plain node (as npm start does), not under tsx. */
+  bundle: boolean;
+}
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1000,
+  kb: 1000,
+  kib: 1024,
+  m: 1000 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = UNITS[(match?.[2] ?? '').toLowerCase() || 'b'];
+  if (!match?.[1] || unit === undefined) {
+    throw new UsageError(`--size: cannot read "${text}" (examples: 512MiB, 2GiB, 5GiB, 1000000)`);
+  }
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (bytes < 1) throw new UsageError('--size must be at least 1 byte');
+  return bytes;
+}
+
+export const USAGE = `usage: npm run bench:files -- [--size 2GiB] [--runs 5] [--client node|curl] [--keep] [--ref <git-ref>] [--tsx]
+  --size    file size (B, KiB, MiB, GiB, KB, MB, GB); at most 5GiB, Milepost's upload limit
+  --runs    rounds of the four transfers; figures are medians (default 5)
+  --client  curl (default when curl is on PATH): the transfer timed by curl itself;
+            node: a node:http client in its own process (tops out near 600 MiB/s on
+            downloads here, so it understates download differences)
+  --keep    keep the temp folder (source file, Milepost data) for inspection
+  --ref     run Milepost from this commit (git archive into the temp folder, sharing
+            node_modules) instead of the working tree, e.g. --ref HEAD
+  --tsx     run Milepost and the baselines under tsx instead of as esbuild bundles run by
+            plain node (the default, as \`npm start\` runs the server); tsx costs ~55 MB`;
+
+function curlAvailable(): boolean {
+  return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    size: 2 * 1024 ** 3,
+    sizeLabel: '2GiB',
+    runs: 5,
+    client: curlAvailable() ? 'curl' : 'node',
+    keep: false,
+    ref: undefined,
+    bundle: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag ?? arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--size': {
+        const label = value();
+        options.size = parseSize(label);
+        options.sizeLabel = label.replace(/\s+/g, '');
+        break;
+      }
+      case '--runs': {
+        const runs = Number(value());
+        if (!Number.isInteger(runs) || runs < 1 || runs > 20)
+          throw new UsageError('--runs must be 1..20');
+        options.runs = runs;
+        break;
+      }
+      case '--client': {
+        const client = value();
+        if (client !== 'node' && client !== 'curl')
+          throw new UsageError('--client must be node or curl');
+        options.client = client;
+        break;
+      }
+      case '--ref':
+        options.ref = value();
+        break;
+      case '--tsx':
+        options.bundle = false;
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
+    }
+  }
+  if (options.size > MAX_UPLOAD_BYTES) {
+    throw new UsageError(
+      `--size ${options.sizeLabel} (${options.size} bytes) is above Milepost's upload limit of 5 GiB ` +
+        `(${MAX_UPLOAD_BYTES} bytes); refusing`,
+    );
+  }
+  return options;
+}
