@@ -213,6 +213,10 @@ async function recordFailed(
   return nothing('recorded');
 }
 
+/**
+ * The credited Stripe payment behind a payment intent, with its project locked — and only then
+ * the intent's refunds read, so concurrent refund events each see the others' effects.
+ */
 async function paymentForIntent(
   trx: Kysely<DB>,
   intent: string | Stripe.PaymentIntent | null,
@@ -221,11 +225,11 @@ async function paymentForIntent(
 ) {
   const intentId = typeof intent === 'string' ? intent : (intent?.id ?? null);
   if (!intentId) return null;
-  const payments = await listPaymentsByIntent(trx, intentId);
-  const payment = payments.find((p) => p.kind === 'payment');
+  const payment = (await listPaymentsByIntent(trx, intentId)).find((p) => p.kind === 'payment');
   if (!payment) return null;
   const target = await lockMilestoneProject(trx, payment.milestone_id, ownerId, now);
-  return target && { ...target, payment, intentId, all: payments };
+  if (!target) return null;
+  return { ...target, payment, intentId, all: await listPaymentsByIntent(trx, intentId) };
 }
 
 async function refundCharge(
@@ -240,7 +244,7 @@ async function refundCharge(
   const known = found.all
     .filter((p) => p.kind === 'refund')
     .reduce((sum, p) => sum + p.amount_minor, 0);
-  const missing = charge.amount_refunded - known;
+  const missing = Math.min(charge.amount_refunded, found.payment.amount_minor) - known;
   if (missing <= 0) return nothing('duplicate');
   const refund: PaymentRow = {
     ...found.payment,

@@ -135,6 +135,17 @@ export function verifyWebhook(
 ): Stripe.Event {
   if (!signature)
     throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
+  // The library refuses timestamps too old, not those in the future: refuse both.
+  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+  if (
+    !Number.isFinite(timestamp) ||
+    Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_TOLERANCE_SECONDS
+  ) {
+    throw new AppError(
+      'WEBHOOK_SIGNATURE_INVALID',
+      'The Stripe signature timestamp is outside the tolerance',
+    );
+  }
   try {
     return verifier.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
   } catch {

@@ -3,14 +3,16 @@
  * dejavu-fonts-ttf), so names such as "Łukasz Żółć" print correctly: pdfkit's built-in fonts
  * cover WinAnsi only.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money';
 import { PAYMENT_METHOD_LABELS, receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
 
 const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+// Read once: every receipt embeds (a subset of) the same two fonts.
+const FONT = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
+const FONT_BOLD = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
 
 export function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
   const doc = new PDFDocument({

@@ -209,3 +209,101 @@ export const OpenApiDocument = z.object({
   openapi: z.string().regex(/^3\./),
   paths: z.record(z.string(), z.unknown()),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Payments and receipts (issue 4): the money fields milestones gained, money movements (offline,
+// Stripe, refunds, flagged), receipts, payment settings, checkout and webhook acknowledgements.
+
+export const MilestoneWithMoney = Milestone.extend({
+  receivedMinor: minor,
+  refundedMinor: minor,
+  outstandingMinor: minor,
+  overpaidMinor: minor,
+  refundedInFull: z.boolean(),
+});
+export type MilestoneWithMoney = z.infer<typeof MilestoneWithMoney>;
+
+export const MoneyMovement = z.object({
+  id: z.string().min(1),
+  milestoneId: z.string().min(1),
+  amountMinor: minor,
+  currency: z.string().length(3),
+  method: z.enum(['bank_transfer', 'cash', 'cheque', 'other', 'stripe', 'refund']),
+  reference: z.string().nullable(),
+  receivedOn: isoDate,
+  kind: z.enum(['payment', 'refund']),
+  source: z.enum(['offline', 'stripe']),
+  status: z.enum(['credited', 'flagged']),
+  createdAt: isoTimestamp,
+});
+export type MoneyMovement = z.infer<typeof MoneyMovement>;
+
+export const OfflinePaymentResult = z.object({
+  payment: MoneyMovement,
+  milestone: MilestoneWithMoney,
+});
+export const RefundResult = z.object({ refund: MoneyMovement, milestone: MilestoneWithMoney });
+export const MilestoneWithMoneyEnvelope = z.object({ milestone: MilestoneWithMoney });
+
+export const ProjectDetailWithMoney = z.object({
+  project: Project,
+  milestones: z.array(MilestoneWithMoney),
+  payments: z.array(MoneyMovement),
+});
+export type ProjectDetailWithMoney = z.infer<typeof ProjectDetailWithMoney>;
+
+export const PortalProjectWithMoney = PortalProject.extend({
+  milestones: z.array(MilestoneWithMoney),
+});
+
+export const Receipt = z.object({
+  id: z.string().min(1),
+  number: z.number().int().min(1),
+  label: z.string().regex(/^R-\d{6,}$/),
+  projectId: z.string().min(1),
+  projectTitle: z.string(),
+  milestoneId: z.string().min(1),
+  milestonePosition: z.number().int().min(1),
+  milestoneTitle: z.string(),
+  amountMinor: minor,
+  currency: z.string().length(3),
+  method: z.string().min(1),
+  receivedOn: isoDate,
+  createdAt: isoTimestamp,
+});
+export type Receipt = z.infer<typeof Receipt>;
+export const ReceiptList = z.object({ receipts: z.array(Receipt) });
+
+export const PaymentSettings = z.object({
+  stripe: z.object({
+    configured: z.boolean(),
+    source: z.enum(['own', 'operator']).nullable(),
+    mode: z.enum(['test', 'live']).nullable(),
+    webhookUrl: z.string().nullable(),
+    webhookSecretSet: z.boolean(),
+  }),
+  mail: z.object({ transport: z.enum(['smtp', 'outbox']) }),
+});
+export type PaymentSettings = z.infer<typeof PaymentSettings>;
+
+export const TestEmailSent = z.object({
+  sentTo: z.string(),
+  transport: z.enum(['smtp', 'outbox']),
+});
+
+export const CheckoutStarted = z.object({ url: z.string().url(), sessionId: z.string().min(1) });
+export type CheckoutStarted = z.infer<typeof CheckoutStarted>;
+
+export const WEBHOOK_OUTCOMES = [
+  'credited',
+  'flagged',
+  'refunded',
+  'recorded',
+  'duplicate',
+  'ignored',
+] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+export const WebhookAck = z.object({
+  received: z.literal(true),
+  outcome: z.enum(WEBHOOK_OUTCOMES),
+});

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
 import * as files from './0002-files';
 import * as payments from './0003-payments';
+import * as indexes from './0004-indexes';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-files': files,
   '0003-payments': payments,
+  '0004-indexes': indexes,
 };
