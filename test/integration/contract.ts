@@ -67,7 +67,8 @@ export const Payment = z.object({
   milestoneId: z.string().min(1),
   amountMinor: minor,
   currency: z.string().length(3),
-  method: z.enum(['bank_transfer', 'cash', 'cheque', 'other']),
+  // Offline methods as the freelancer records them; 'stripe' and 'refund' since payments came.
+  method: z.enum(['bank_transfer', 'cash', 'cheque', 'other', 'stripe', 'refund']),
   reference: z.string().nullable(),
   receivedOn: isoDate,
   createdAt: isoTimestamp,
