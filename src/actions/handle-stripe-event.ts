@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { newId } from '../db/ids';
+import { formatMoney } from '../domain/money';
 import { isUniqueViolation } from '../db/errors';
 import { appendActivity } from '../db/queries/activity';
 import { findCheckoutSession, setCheckoutSessionStatus } from '../db/queries/checkout-sessions';
@@ -129,7 +130,7 @@ export async function creditSession(
       `currency ${session.currency ?? '?'} instead of ${locked.project.currency}`,
     asked &&
       session.amountTotal !== asked.amount_minor &&
-      `amount ${session.amountTotal ?? '?'} instead of ${asked.amount_minor}`,
+      `amount ${session.amountTotal === null ? '?' : formatMoney(session.amountTotal, asked.currency)} instead of ${formatMoney(asked.amount_minor, asked.currency)}`,
     session.livemode !== options.livemode &&
       (session.livemode ? 'a live payment on a test account' : 'a test payment on a live account'),
   ].filter((p): p is string => typeof p === 'string');

@@ -9,6 +9,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PortalPage } from './pages/PortalPage';
 import { ProjectBuilderPage } from './pages/ProjectBuilderPage';
 import { ProjectPage } from './pages/ProjectPage';
+import { ReceiptsPage } from './pages/ReceiptsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { matchPath, Redirect, usePath } from './router';
 
@@ -70,6 +71,7 @@ function FreelancerRoutes({ path }: { path: string }) {
 function appPage(path: string): ReactNode {
   if (path === '/app' || path === '/app/') return <DashboardPage />;
   if (matchPath('/app/clients', path)) return <ClientsPage />;
+  if (matchPath('/app/receipts', path)) return <ReceiptsPage />;
   if (matchPath('/app/settings', path)) return <SettingsPage />;
   if (matchPath('/app/projects/new', path)) return <ProjectBuilderPage />;
   const project = matchPath('/app/projects/:id', path);

@@ -7,13 +7,17 @@ import type {
   Client,
   DeliverableFile,
   Download,
+  Limits,
+  MailTransport,
   Milestone,
   NewProjectInput,
   Payment,
   PaymentMethod,
+  PaymentSettings,
   PortalView,
   Project,
   ProjectSummary,
+  Receipt,
   Settings,
   User,
 } from './types';
@@ -38,6 +42,13 @@ export class ApiError extends Error {
     this.field = field;
     this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** What signup, login and "who am I" answer with. */
+export interface Session {
+  user: User;
+  csrfToken: string;
+  limits: Limits;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -66,14 +77,20 @@ async function toError(res: Response): Promise<ApiError> {
     body = null;
   }
   const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-  if (res.status >= 500) {
+  const error = isErrorBody(body) ? body.error : undefined;
+  // A deliberate refusal from upstream (MAIL_FAILED, PAYMENT_PROVIDER_ERROR…) says what went
+  // wrong; anything else on a 5xx is the server's own fault and stays vague.
+  const deliberate =
+    typeof error?.code === 'string' &&
+    error.code !== 'INTERNAL' &&
+    typeof error.message === 'string';
+  if (res.status >= 500 && !deliberate) {
     return new ApiError(
       res.status,
       'SERVER_ERROR',
       'Something went wrong on the server. Please try again.',
     );
   }
-  const error = isErrorBody(body) ? body.error : undefined;
   const code = typeof error?.code === 'string' ? error.code : 'HTTP_' + String(res.status);
   let message =
     typeof error?.message === 'string' ? error.message : `Request failed (${res.status})`;
@@ -136,22 +153,13 @@ const enc = encodeURIComponent;
 
 export const api = {
   async signup(input: { email: string; password: string; name: string }) {
-    return withCsrf(
-      app,
-      await app.request<{ user: User; csrfToken: string }>('POST', '/api/auth/signup', input),
-    );
+    return withCsrf(app, await app.request<Session>('POST', '/api/auth/signup', input));
   },
   async login(input: { email: string; password: string }) {
-    return withCsrf(
-      app,
-      await app.request<{ user: User; csrfToken: string }>('POST', '/api/auth/login', input),
-    );
+    return withCsrf(app, await app.request<Session>('POST', '/api/auth/login', input));
   },
   async me() {
-    return withCsrf(
-      app,
-      await app.request<{ user: User; csrfToken: string }>('GET', '/api/auth/me'),
-    );
+    return withCsrf(app, await app.request<Session>('GET', '/api/auth/me'));
   },
   async logout() {
     await app.request<void>('POST', '/api/auth/logout');
@@ -161,6 +169,12 @@ export const api = {
     app.request<void>('POST', '/api/auth/password', input),
   getSettings: () => app.request<Settings>('GET', '/api/settings'),
   putSettings: (input: Settings) => app.request<Settings>('PUT', '/api/settings', input),
+  paymentSettings: () => app.request<PaymentSettings>('GET', '/api/settings/payments'),
+  saveStripeKeys: (input: { secretKey: string; webhookSecret: string }) =>
+    app.request<PaymentSettings>('PUT', '/api/settings/stripe', input),
+  removeStripeKeys: () => app.request<PaymentSettings>('DELETE', '/api/settings/stripe'),
+  sendTestEmail: () =>
+    app.request<{ sentTo: string; transport: MailTransport }>('POST', '/api/settings/test-email'),
 
   listClients: (includeArchived: boolean) =>
     app.request<{ clients: Client[] }>(
@@ -230,6 +244,19 @@ export const api = {
       `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}/payments`,
       input,
     ),
+  recordRefund: (
+    projectId: string,
+    milestoneId: string,
+    input: { amountMinor: number; reference?: string; refundedOn: string },
+  ) =>
+    app.request<{ refund: Payment; milestone: Milestone }>(
+      'POST',
+      `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}/refunds`,
+      input,
+    ),
+  listReceipts: () => app.request<{ receipts: Receipt[] }>('GET', '/api/receipts'),
+  projectReceipts: (projectId: string) =>
+    app.request<{ receipts: Receipt[] }>('GET', `/api/projects/${enc(projectId)}/receipts`),
   activity: (projectId: string) =>
     app.request<{ entries: Activity[]; chainValid: boolean }>(
       'GET',
@@ -260,6 +287,13 @@ export function fileDownloadUrl(fileId: string): string {
   return `/api/files/${enc(fileId)}`;
 }
 
+/** A receipt's PDF, for the freelancer (any of theirs) or the client (their project's). */
+export function receiptPdfUrl(receiptId: string, realm: 'app' | 'portal'): string {
+  return realm === 'app'
+    ? `/api/receipts/${enc(receiptId)}/pdf`
+    : `/api/portal/receipts/${enc(receiptId)}/pdf`;
+}
+
 export const portalApi = {
   async open(input: { code: string } | { token: string }) {
     return withCsrf(
@@ -277,6 +311,13 @@ export const portalApi = {
   files: () => portal.request<{ files: DeliverableFile[] }>('GET', '/api/portal/files'),
   acceptTerms: () =>
     portal.request<{ termsAcceptedAt: string }>('POST', '/api/portal/terms', { accept: true }),
+  receipts: () => portal.request<{ receipts: Receipt[] }>('GET', '/api/portal/receipts'),
+  /** A Stripe Checkout page for what is still owed on a delivered milestone. */
+  checkout: (milestoneId: string) =>
+    portal.request<{ url: string; sessionId: string }>(
+      'POST',
+      `/api/portal/milestones/${enc(milestoneId)}/checkout`,
+    ),
   async logout() {
     await portal.request<void>('POST', '/api/portal/logout');
     portal.csrfToken = null;

@@ -9,16 +9,25 @@ import {
   type ReactNode,
 } from 'react';
 import { ApiError, api, app } from './api';
-import type { User } from './types';
+import type { Limits, User } from './types';
 
 export type AuthState =
-  { status: 'loading' } | { status: 'out'; error?: string } | { status: 'in'; user: User };
+  | { status: 'loading' }
+  | { status: 'out'; error?: string }
+  | { status: 'in'; user: User; limits: Limits };
 
 interface AuthValue {
   state: AuthState;
-  signedIn: (user: User) => void;
+  signedIn: (user: User, limits: Limits) => void;
   signedOut: () => void;
 }
+
+/** The product's own limits: what applies until the server has said what the operator chose. */
+export const DEFAULT_LIMITS: Limits = {
+  maxMilestones: 10,
+  maxFilesPerMilestone: 5,
+  maxFileBytes: 5 * 1024 ** 3,
+};
 
 const AuthContext = createContext<AuthValue | null>(null);
 
@@ -28,8 +37,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let cancelled = false;
     api.me().then(
-      ({ user }) => {
-        if (!cancelled) setState({ status: 'in', user });
+      ({ user, limits }) => {
+        if (!cancelled) setState({ status: 'in', user, limits: limits ?? DEFAULT_LIMITS });
       },
       (err: unknown) => {
         if (cancelled) return;
@@ -52,7 +61,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const signedIn = useCallback((user: User) => setState({ status: 'in', user }), []);
+  const signedIn = useCallback(
+    (user: User, limits: Limits) => setState({ status: 'in', user, limits }),
+    [],
+  );
   const signedOut = useCallback(() => setState({ status: 'out' }), []);
   const value = useMemo(() => ({ state, signedIn, signedOut }), [state, signedIn, signedOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
@@ -62,4 +74,10 @@ export function useAuth(): AuthValue {
   const value = useContext(AuthContext);
   if (value === null) throw new Error('useAuth outside AuthProvider');
   return value;
+}
+
+/** The operator's limits (milestones per project, files per milestone, bytes per file). */
+export function useLimits(): Limits {
+  const { state } = useAuth();
+  return state.status === 'in' ? state.limits : DEFAULT_LIMITS;
 }

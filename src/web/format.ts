@@ -70,6 +70,17 @@ export const PAYMENT_METHODS = {
   other: 'Other',
 } as const;
 
+/** "bank_transfer" → "bank transfer", "stripe" → "card (Stripe)": how money moved, in words. */
+export function methodLabel(method: string): string {
+  if (method === 'stripe') return 'card (Stripe)';
+  if (isOfflineMethod(method)) return PAYMENT_METHODS[method].toLowerCase();
+  return method.replace(/_/g, ' ');
+}
+
+export function isOfflineMethod(value: string): value is keyof typeof PAYMENT_METHODS {
+  return Object.hasOwn(PAYMENT_METHODS, value);
+}
+
 export const STATUS_LABELS = {
   locked: 'Locked',
   open: 'Open',

@@ -10,8 +10,6 @@ import {
 } from '../domain/allocation';
 import { formatMoney, isCurrencyCode, parseMoney } from '../domain/money';
 
-export const MAX_MILESTONES = 10;
-
 export type AmountMode = 'percent' | 'amount';
 
 export interface PlanRow {

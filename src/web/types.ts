@@ -8,6 +8,13 @@ export interface User {
   paymentInstructions: string;
 }
 
+/** The operator's limits, published with the session so the UI can state them. */
+export interface Limits {
+  maxMilestones: number;
+  maxFilesPerMilestone: number;
+  maxFileBytes: number;
+}
+
 export interface Settings {
   name: string;
   businessName: string;
@@ -76,19 +83,65 @@ export interface Milestone {
   status: MilestoneStatus;
   deliveredAt: string | null;
   paidAt: string | null;
+  /** Counted payments received for it (flagged ones never count). */
+  receivedMinor: number;
+  refundedMinor: number;
+  /** Still owed; 0 once covered. */
+  outstandingMinor: number;
+  /** Received beyond the amount, net of refunds. */
+  overpaidMinor: number;
+  /** Everything received was refunded: the client can no longer download its files. */
+  refundedInFull: boolean;
 }
 
+/** How the freelancer says an offline payment arrived. */
 export type PaymentMethod = 'bank_transfer' | 'cash' | 'cheque' | 'other';
 
+/** A money movement on a milestone: a payment (offline or Stripe) or a refund. */
 export interface Payment {
   id: string;
   milestoneId: string;
   amountMinor: number;
   currency: string;
-  method: PaymentMethod;
+  /** An offline method, 'stripe' for Stripe, 'refund' for refunds. */
+  method: string;
   reference: string;
   receivedOn: string;
+  kind: 'payment' | 'refund';
+  source: 'offline' | 'stripe';
+  /** Flagged: recorded but not counted (amount, currency or mode did not match). */
+  status: 'credited' | 'flagged';
   createdAt: string;
+}
+
+export interface Receipt {
+  id: string;
+  number: number;
+  /** "R-000001" */
+  label: string;
+  projectId: string;
+  projectTitle: string;
+  milestoneId: string;
+  milestonePosition: number;
+  milestoneTitle: string;
+  amountMinor: number;
+  currency: string;
+  method: string;
+  receivedOn: string;
+  createdAt: string;
+}
+
+export type MailTransport = 'smtp' | 'outbox';
+
+export interface PaymentSettings {
+  stripe: {
+    configured: boolean;
+    source: 'own' | 'operator' | null;
+    mode: 'test' | 'live' | null;
+    webhookUrl: string | null;
+    webhookSecretSet: boolean;
+  };
+  mail: { transport: MailTransport };
 }
 
 export interface Activity {
@@ -136,6 +189,8 @@ export interface PortalView {
   project: PortalProject;
   milestones: Milestone[];
   paymentInstructions: string | null;
+  /** Whether the freelancer takes card payments (has Stripe set up). */
+  cardPayments: boolean;
 }
 
 export type FileStatus = 'uploading' | 'complete';

@@ -8,12 +8,8 @@
  * the earlier upload by its fingerprint and continues from the server's offset.
  */
 import { useSyncExternalStore } from 'react';
-import { Upload, type DetailedError, type HttpResponse, type PreviousUpload } from 'tus-js-client';
+import type { DetailedError, HttpResponse, PreviousUpload, Upload } from 'tus-js-client';
 import { app, UPLOADS_ENDPOINT } from './api';
-
-/** The product's limits; the operator may lower them, and then the server's refusal is shown. */
-export const MAX_FILES_PER_MILESTONE = 5;
-export const MAX_FILE_BYTES = 5 * 1024 ** 3;
 
 const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
@@ -47,7 +43,9 @@ interface Sample {
 }
 
 interface Entry {
-  upload: Upload;
+  file: File;
+  /** Null until tus-js-client has loaded (it is fetched on first use, not with every page). */
+  upload: Upload | null;
   samples: Sample[];
 }
 
@@ -163,8 +161,13 @@ function measure(entry: Entry, bytes: number): number | null {
   return seconds >= 0.5 && bytes >= first.bytes ? (bytes - first.bytes) / seconds : null;
 }
 
-function createUpload(key: string, file: File, milestoneId: string): Upload {
-  const upload: Upload = new Upload(file, {
+function createUpload(
+  Tus: typeof import('tus-js-client').Upload,
+  key: string,
+  file: File,
+  milestoneId: string,
+): Upload {
+  const upload: Upload = new Tus(file, {
     endpoint: UPLOADS_ENDPOINT,
     metadata: {
       milestoneId,
@@ -240,7 +243,23 @@ function createUpload(key: string, file: File, milestoneId: string): Upload {
   return upload;
 }
 
-async function begin(key: string, upload: Upload): Promise<void> {
+async function begin(key: string, milestoneId: string): Promise<void> {
+  const entry = entries.get(key);
+  if (entry === undefined) return;
+  let upload = entry.upload;
+  if (upload === null) {
+    try {
+      const { Upload: Tus } = await import('tus-js-client');
+      upload = createUpload(Tus, key, entry.file, milestoneId);
+    } catch {
+      update(key, {
+        state: 'failed',
+        message: 'The uploader could not be loaded. Check your connection, then resume.',
+      });
+      return;
+    }
+    entry.upload = upload;
+  }
   let previous: PreviousUpload[] = [];
   try {
     previous = await upload.findPreviousUploads();
@@ -254,7 +273,7 @@ async function begin(key: string, upload: Upload): Promise<void> {
       return id !== null && !inUse.has(id);
     })
     .sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
-  if (find(key)?.state !== 'starting') return; // removed or paused meanwhile
+  if (find(key)?.state !== 'starting') return; // removed meanwhile
   if (candidate !== undefined) {
     upload.resumeFromPreviousUpload(candidate);
     update(key, { resumed: true, fileId: fileIdOf(candidate.uploadUrl) });
@@ -287,15 +306,14 @@ export function addUploads(projectId: string, milestoneId: string, files: readon
   added.forEach((item, i) => {
     const file = files[i];
     if (file === undefined) return;
-    const upload = createUpload(item.key, file, milestoneId);
-    entries.set(item.key, { upload, samples: [] });
-    void begin(item.key, upload);
+    entries.set(item.key, { file, upload: null, samples: [] });
+    void begin(item.key, milestoneId);
   });
 }
 
 export function pause(key: string): void {
   const entry = entries.get(key);
-  if (entry === undefined) return;
+  if (entry === undefined || entry.upload === null) return;
   entry.samples = [];
   update(key, { state: 'paused', rate: null, message: null });
   void entry.upload.abort();
@@ -307,6 +325,12 @@ export function resume(key: string): void {
   if (entry === undefined || item === undefined) return;
   if (item.state !== 'paused' && item.state !== 'failed' && item.state !== 'offline') return;
   entry.samples = [];
+  if (entry.upload === null) {
+    // The uploader never loaded: try again from the start.
+    update(key, { state: 'starting', message: null });
+    void begin(key, item.milestoneId);
+    return;
+  }
   // The token may have changed since (a new login); resume with the current one.
   entry.upload.options.headers = { 'x-csrf-token': app.csrfToken ?? '' };
   update(key, { state: 'uploading', message: null });
@@ -324,7 +348,7 @@ export async function remove(key: string): Promise<void> {
   const before = item.state;
   update(key, { state: 'removing', rate: null, message: null });
   try {
-    await entry.upload.abort(true);
+    await entry.upload?.abort(true);
   } catch (err) {
     update(key, {
       state: before === 'done' ? 'done' : 'failed',

@@ -160,6 +160,11 @@ describe('milestone journey', () => {
     await visible(c.getByText(IBAN));
     await captureScreen(c, '10-portal-delivered');
 
+    // This server has no Stripe keys: no card button is offered, only the payment instructions.
+    expect(await c.getByRole('button', { name: /by card/ }).count()).toBe(0);
+    await visible(c.getByText(IBAN));
+    await captureScreen(c, '10b-portal-card-unavailable');
+
     // The freelancer records an offline payment (amount prefilled).
     await f.getByRole('button', { name: 'Record payment' }).click();
     const form = f.getByRole('form', { name: 'Record payment for milestone 1' });

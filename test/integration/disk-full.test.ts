@@ -23,7 +23,9 @@ describe('upload onto a full disk', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mountPoint]);
     } catch (error) {
-      throw new Error('This test mounts a small tmpfs and needs root (as CI has)', { cause: error });
+      throw new Error('This test mounts a small tmpfs and needs root (as CI has)', {
+        cause: error,
+      });
     }
   }, HOOK_TIMEOUT);
 
@@ -62,7 +64,11 @@ describe('upload onto a full disk', () => {
     const patch = (offset: number) =>
       fetch(uploadUrl, {
         method: 'PATCH',
-        headers: { ...tusHeaders, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+        headers: {
+          ...tusHeaders,
+          'upload-offset': String(offset),
+          'content-type': 'application/offset+octet-stream',
+        },
         body: source.subarray(offset),
       });
     const full = await patch(0);
@@ -82,6 +88,8 @@ describe('upload onto a full disk', () => {
 
     const listing = await freelancer.get(`/api/projects/${project.id}/files`);
     expect(listing.status).toBe(200);
-    expect(listing.body).toMatchObject({ files: [{ name: 'big.bin', size: source.length, sha256: expectedSha, status: 'complete' }] });
+    expect(listing.body).toMatchObject({
+      files: [{ name: 'big.bin', size: source.length, sha256: expectedSha, status: 'complete' }],
+    });
   });
 });

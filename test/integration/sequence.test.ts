@@ -125,7 +125,10 @@ describe.each(dialects)('milestone sequence on %s', SUITE_TIMEOUT, (dialect) => 
     expect(detail.milestones.map((m) => m.status)).toEqual(['paid', 'open']);
     expect(detail.payments.map((p) => p.amountMinor)).toEqual([first.amountMinor - 1, 1]);
     // A paid milestone takes no more payments.
-    expectConflict(await a.post(payPath(project.id, first.id), paymentBody(1)), 'MILESTONE_ALREADY_PAID');
+    expectConflict(
+      await a.post(payPath(project.id, first.id), paymentBody(1)),
+      'MILESTONE_ALREADY_PAID',
+    );
   });
 
   test('concurrent payments for one milestone are credited exactly once', async () => {

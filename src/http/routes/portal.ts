@@ -14,6 +14,7 @@ import {
 import { presentMilestone, presentPortalProject } from '../presenters';
 import { fileView, id, milestoneView, portalProjectView } from '../schemas';
 import { startCheckout } from '../../actions/start-checkout';
+import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
 import { portalReceiptRoutes } from './receipts';
 import type { RouteDeps } from './deps';
@@ -68,6 +69,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
               project: portalProjectView,
               milestones: z.array(milestoneView),
               paymentInstructions: z.string().nullable(),
+              cardPayments: z.boolean(),
             }),
           },
         },
@@ -81,6 +83,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
           project: presentPortalProject(view.project, view.freelancer, view.milestones),
           milestones: view.milestones.map((m) => presentMilestone(m, view.payments)),
           paymentInstructions: awaitingPayment ? view.freelancer.payment_instructions : null,
+          cardPayments: stripeAccountFor(view.freelancer, deps) !== null,
         };
       },
     );

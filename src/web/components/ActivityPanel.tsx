@@ -1,4 +1,5 @@
-import { formatDateTime } from '../format';
+import { receiptLabel } from '../../domain/receipt';
+import { formatDateTime, formatMoney } from '../format';
 import type { Activity } from '../types';
 
 const LABELS: Record<string, string> = {
@@ -12,6 +13,13 @@ const LABELS: Record<string, string> = {
   'milestone.delivered': 'Milestone delivered',
   'milestone.opened': 'Milestone opened',
   'payment.recorded': 'Payment recorded',
+  'payment.flagged': 'Stripe payment flagged, not counted',
+  'payment.refunded': 'Refund recorded',
+  'payment.pending': 'Stripe payment pending',
+  'payment.failed': 'Stripe payment failed',
+  'payment.disputed': 'Stripe payment disputed',
+  'checkout.started': 'Client opened the card payment page',
+  'receipt.issued': 'Receipt issued',
   'milestone.paid': 'Milestone paid',
   'project.completed': 'Project complete',
   'access.issued': 'Access code issued',
@@ -36,6 +44,11 @@ function summary(details: Record<string, unknown>): string {
   if (typeof title === 'string') parts.push(title);
   const name = details.name ?? details.fileName;
   if (typeof name === 'string') parts.push(name);
+  const { amountMinor, currency, number, reason } = details;
+  if (typeof amountMinor === 'number' && typeof currency === 'string')
+    parts.push(formatMoney(amountMinor, currency));
+  if (typeof number === 'number') parts.push(receiptLabel(number));
+  if (typeof reason === 'string' && reason !== '') parts.push(`(${reason})`);
   return parts.join(' ');
 }
 

@@ -14,6 +14,11 @@ const NAV = [
     match: (p: string) => p === '/app/projects/new',
   },
   { href: '/app/clients', label: 'Clients', match: (p: string) => p.startsWith('/app/clients') },
+  {
+    href: '/app/receipts',
+    label: 'Receipts',
+    match: (p: string) => p.startsWith('/app/receipts'),
+  },
   { href: '/app/settings', label: 'Settings', match: (p: string) => p.startsWith('/app/settings') },
 ];
 

@@ -21,7 +21,9 @@ export function FileHash({ sha256, name }: { sha256: string | null; name: string
           {shortHash(sha256)}
         </code>{' '}
         <span className="hash-toggle">
-          Show full<span className="visually-hidden"> SHA-256 of {name}</span>
+          <span className="when-closed">Show full</span>
+          <span className="when-open">Hide full</span>
+          <span className="visually-hidden"> SHA-256 of {name}</span>
         </span>
       </summary>
       <div className="hash-full">

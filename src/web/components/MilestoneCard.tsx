@@ -1,22 +1,27 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { MilestoneFiles } from './MilestoneFiles';
 import { MilestoneForm } from './MilestoneForm';
 import { ErrorBanner } from './Notice';
 import { PaymentForm } from './PaymentForm';
+import { PaymentList } from './PaymentList';
+import { RefundForm } from './RefundForm';
 import { StatusBadge } from './StatusBadge';
-import { formatDate, formatDateTime, formatMoney, PAYMENT_METHODS, toMajorInput } from '../format';
+import { formatDate, formatDateTime, formatMoney, toMajorInput } from '../format';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone, Payment } from '../types';
 
-type Panel = 'none' | 'edit' | 'remove' | 'pay';
+type Panel = 'none' | 'edit' | 'remove' | 'pay' | 'refund';
 
 /** One step of the timeline, with what the freelancer can do to it in its current state. */
 export function MilestoneCard(props: {
   projectId: string;
   milestone: Milestone;
   currency: string;
-  payment: Payment | undefined;
+  /** This milestone's payments and refunds. */
+  payments: Payment[];
+  /** payment id → why Stripe's payment was flagged. */
+  flagReasons: ReadonlyMap<string, string>;
   canRemove: boolean;
   readOnly: boolean;
   /** This milestone's files, or undefined while the listing loads. */
@@ -26,10 +31,18 @@ export function MilestoneCard(props: {
 }) {
   const { milestone, currency, projectId } = props;
   const [panel, setPanel] = useState<Panel>('none');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // "Still uploading" stops being true when the files change: drop the stale refusal then.
+  const filesKey = props.files?.map((f) => `${f.id}:${f.status}`).join(',') ?? '';
+  useEffect(() => {
+    setError((e) => (e?.code === 'UPLOADS_IN_PROGRESS' ? null : e));
+  }, [filesKey]);
   const editable =
     !props.readOnly && (milestone.status === 'locked' || milestone.status === 'open');
+  const netReceived = milestone.receivedMinor - milestone.refundedMinor;
+  // Money can be given back even on an archived project.
+  const refundable = netReceived > 0;
 
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -39,7 +52,8 @@ export function MilestoneCard(props: {
       setPanel('none');
       await props.onChanged();
     } catch (err) {
-      setError(toApiError(err).message);
+      const e = toApiError(err);
+      setError({ code: e.code, message: e.message });
     } finally {
       setBusy(false);
     }
@@ -47,7 +61,11 @@ export function MilestoneCard(props: {
 
   const headingId = `milestone-${milestone.id}-title`;
   return (
-    <li className={`card timeline-item status-${milestone.status}`} aria-labelledby={headingId}>
+    <li
+      id={`milestone-${milestone.id}`}
+      className={`card timeline-item status-${milestone.status}`}
+      aria-labelledby={headingId}
+    >
       <div className="timeline-head">
         <h3 id={headingId}>
           <span className="step">{milestone.position}.</span> {milestone.title}
@@ -63,6 +81,33 @@ export function MilestoneCard(props: {
           <dt>Due</dt>
           <dd>{formatDate(milestone.dueDate)}</dd>
         </div>
+        {milestone.receivedMinor > 0 ? (
+          <div>
+            <dt>Received</dt>
+            <dd>{formatMoney(milestone.receivedMinor, currency)}</dd>
+          </div>
+        ) : null}
+        {milestone.status === 'delivered' ? (
+          <div>
+            <dt>Outstanding</dt>
+            <dd>{formatMoney(milestone.outstandingMinor, currency)}</dd>
+          </div>
+        ) : null}
+        {milestone.overpaidMinor > 0 ? (
+          <div>
+            <dt>Overpaid</dt>
+            <dd>{formatMoney(milestone.overpaidMinor, currency)}</dd>
+          </div>
+        ) : null}
+        {milestone.refundedMinor > 0 ? (
+          <div>
+            <dt>Refunded</dt>
+            <dd>
+              {formatMoney(milestone.refundedMinor, currency)}
+              {milestone.refundedInFull ? ' (in full)' : ''}
+            </dd>
+          </div>
+        ) : null}
         {milestone.deliveredAt ? (
           <div>
             <dt>Delivered</dt>
@@ -77,14 +122,16 @@ export function MilestoneCard(props: {
         ) : null}
       </dl>
       {milestone.deliverables ? <p className="deliverables">{milestone.deliverables}</p> : null}
-      {props.payment ? (
-        <p className="muted">
-          Payment recorded: {formatMoney(props.payment.amountMinor, props.payment.currency)} by{' '}
-          {PAYMENT_METHODS[props.payment.method].toLowerCase()}, received{' '}
-          {formatDate(props.payment.receivedOn)}
-          {props.payment.reference ? ` (ref. ${props.payment.reference})` : ''}.
+      {milestone.refundedInFull ? (
+        <p className="warning">
+          Refunded in full: the client can no longer download this milestone’s files.
         </p>
       ) : null}
+      <PaymentList
+        payments={props.payments}
+        position={milestone.position}
+        flagReasons={props.flagReasons}
+      />
       {props.files !== undefined && milestone.status !== 'locked' ? (
         <MilestoneFiles
           milestone={milestone}
@@ -94,7 +141,7 @@ export function MilestoneCard(props: {
           onChanged={props.onFilesChanged}
         />
       ) : null}
-      <ErrorBanner message={error} />
+      <ErrorBanner message={error?.message} />
 
       {panel === 'edit' ? (
         <MilestoneForm
@@ -129,6 +176,19 @@ export function MilestoneCard(props: {
         />
       ) : null}
 
+      {panel === 'refund' ? (
+        <RefundForm
+          projectId={projectId}
+          milestone={milestone}
+          currency={currency}
+          onCancel={() => setPanel('none')}
+          onDone={async () => {
+            setPanel('none');
+            await props.onChanged();
+          }}
+        />
+      ) : null}
+
       {panel === 'remove' ? (
         <div className="confirm" role="group" aria-label="Confirm removal">
           <p>Remove “{milestone.title}” from the project? This cannot be undone.</p>
@@ -148,9 +208,9 @@ export function MilestoneCard(props: {
         </div>
       ) : null}
 
-      {panel === 'none' && !props.readOnly ? (
+      {panel === 'none' && (!props.readOnly || refundable) ? (
         <div className="actions">
-          {milestone.status === 'open' ? (
+          {milestone.status === 'open' && !props.readOnly ? (
             <button
               type="button"
               disabled={busy}
@@ -159,9 +219,15 @@ export function MilestoneCard(props: {
               Mark delivered
             </button>
           ) : null}
-          {milestone.status === 'delivered' ? (
+          {milestone.status === 'delivered' && !props.readOnly ? (
             <button type="button" onClick={() => setPanel('pay')}>
-              Record payment
+              {milestone.receivedMinor > 0 ? 'Record another payment' : 'Record payment'}
+            </button>
+          ) : null}
+          {refundable ? (
+            <button type="button" className="button-secondary" onClick={() => setPanel('refund')}>
+              Record refund
+              <span className="visually-hidden"> for milestone {milestone.position}</span>
             </button>
           ) : null}
           {editable ? (

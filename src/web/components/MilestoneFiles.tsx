@@ -1,13 +1,13 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { api, fileDownloadUrl } from '../api';
+import { useLimits } from '../auth';
 import { formatByteCount, formatBytes, formatDateTime, formatRate } from '../format';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone } from '../types';
 import {
   addUploads,
   dismiss,
-  MAX_FILE_BYTES,
-  MAX_FILES_PER_MILESTONE,
+  isActive,
   pause,
   remove,
   resume,
@@ -31,8 +31,8 @@ const STATE_LABELS: Record<UploadState, string> = {
 
 /**
  * A milestone's deliverables on the freelancer's side: while it is open, a drop zone (and a file
- * input) for up to five files with resumable uploads; always, the files with size, type, SHA-256
- * and a download link.
+ * input) for as many files as the operator allows (five by default), with resumable uploads;
+ * always, the files with size, type, SHA-256 and a download link.
  */
 export function MilestoneFiles(props: {
   milestone: Milestone;
@@ -42,6 +42,7 @@ export function MilestoneFiles(props: {
   onChanged: () => Promise<void>;
 }) {
   const { milestone, files } = props;
+  const { maxFilesPerMilestone, maxFileBytes } = useLimits();
   const uploads = useUploads();
   const [rejection, setRejection] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -64,7 +65,7 @@ export function MilestoneFiles(props: {
     u.fileId === null ? u.state !== 'failed' : !serverIds.has(u.fileId),
   );
   const used = files.length + pending.length;
-  const room = Math.max(0, MAX_FILES_PER_MILESTONE - used);
+  const room = Math.max(0, maxFilesPerMilestone - used);
 
   useEffect(() => {
     for (const u of mine)
@@ -92,32 +93,45 @@ export function MilestoneFiles(props: {
     setRejection(null);
     setError(null);
     if (chosen.length === 0) return;
-    if (chosen.length > room) {
+    // Choosing an interrupted file again resumes it: it already has its place.
+    const interrupted = listed.filter((f) => f.status === 'uploading');
+    const stalled = mine.filter((u) => u.state === 'paused' || u.state === 'failed');
+    const fresh = chosen.filter(
+      (c) =>
+        !interrupted.some((f) => f.name === c.name && f.size === c.size) &&
+        !stalled.some((u) => u.fileId !== null && u.name === c.name && u.size === c.size),
+    );
+    if (fresh.length > room) {
       setRejection(
         room === 0
-          ? `A milestone holds at most ${MAX_FILES_PER_MILESTONE} files, and this one is full. Remove a file to add another.`
-          : `A milestone holds at most ${MAX_FILES_PER_MILESTONE} files. You chose ${chosen.length}, but only ${room} more ${room === 1 ? 'fits' : 'fit'}. Nothing was added.`,
+          ? `A milestone holds at most ${maxFilesPerMilestone} files, and this one is full. Remove a file to add another.`
+          : `A milestone holds at most ${maxFilesPerMilestone} files. You chose ${fresh.length}, but only ${room} more ${room === 1 ? 'fits' : 'fit'}. Nothing was added.`,
       );
       return;
     }
-    const tooLarge = chosen.filter((f) => f.size > MAX_FILE_BYTES);
+    const tooLarge = chosen.filter((f) => f.size > maxFileBytes);
     if (tooLarge.length > 0) {
       setRejection(
-        `${tooLarge.map((f) => f.name).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} larger than ${formatBytes(MAX_FILE_BYTES)}, the most a file may be. Nothing was added.`,
+        `${tooLarge.map((f) => f.name).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} larger than ${formatBytes(maxFileBytes)}, the most a file may be. Nothing was added.`,
       );
       return;
     }
-    const busyNames = new Set(
-      mine.filter((u) => u.state !== 'done' && u.state !== 'failed').map((u) => u.name),
-    );
-    const again = chosen.filter((f) => busyNames.has(f.name));
+    const running = new Set(mine.filter((u) => isActive(u.state)).map((u) => u.name));
+    const again = chosen.filter((f) => running.has(f.name));
     if (again.length > 0) {
       setRejection(
         `${again.map((f) => f.name).join(', ')} ${again.length === 1 ? 'is' : 'are'} already uploading.`,
       );
       return;
     }
-    addUploads(props.projectId, milestone.id, chosen);
+    // A paused or stopped upload of the same file carries on rather than starting a second one.
+    const toAdd: File[] = [];
+    for (const file of chosen) {
+      const same = stalled.find((u) => u.name === file.name && u.size === file.size);
+      if (same === undefined) toAdd.push(file);
+      else resume(same.key);
+    }
+    if (toAdd.length > 0) addUploads(props.projectId, milestone.id, toAdd);
   }
 
   async function removeListed(file: DeliverableFile) {
@@ -146,10 +160,18 @@ export function MilestoneFiles(props: {
       <h4 id={headingId}>
         Files{' '}
         <span className="muted">
-          ({used} of {MAX_FILES_PER_MILESTONE})
+          ({used} of {maxFilesPerMilestone})
         </span>
       </h4>
-      {open ? <DropZone milestone={milestone} room={room} used={used} onFiles={choose} /> : null}
+      {open ? (
+        <DropZone
+          milestone={milestone}
+          room={room}
+          used={used}
+          interrupted={listed.some((f) => f.status === 'uploading')}
+          onFiles={choose}
+        />
+      ) : null}
       <ErrorBanner message={rejection ?? error} />
 
       {shown.length > 0 ? (
@@ -269,8 +291,11 @@ function DropZone(props: {
   milestone: Milestone;
   room: number;
   used: number;
+  /** An interrupted upload is listed: choosing its file again must stay possible. */
+  interrupted: boolean;
   onFiles: (files: File[]) => void;
 }) {
+  const { maxFilesPerMilestone, maxFileBytes } = useLimits();
   const inputId = useId();
   const hintId = useId();
   const [dragging, setDragging] = useState(false);
@@ -298,7 +323,7 @@ function DropZone(props: {
   function onDragOver(event: DragEvent<HTMLDivElement>) {
     if (!event.dataTransfer.types.includes('Files')) return;
     event.preventDefault();
-    event.dataTransfer.dropEffect = props.room > 0 ? 'copy' : 'none';
+    event.dataTransfer.dropEffect = props.room > 0 || props.interrupted ? 'copy' : 'none';
   }
   function onDragLeave() {
     depth.current = Math.max(0, depth.current - 1);
@@ -331,7 +356,7 @@ function DropZone(props: {
         multiple
         className="file-input"
         aria-describedby={hintId}
-        disabled={props.room === 0}
+        disabled={props.room === 0 && !props.interrupted}
         onChange={(event) => {
           const chosen = [...(event.target.files ?? [])];
           // Cleared, so choosing the same file again (to resume it) fires a change.
@@ -340,10 +365,12 @@ function DropZone(props: {
         }}
       />
       <p id={hintId} className="hint">
-        Up to {MAX_FILES_PER_MILESTONE} files per milestone, {formatBytes(MAX_FILE_BYTES)} each.{' '}
+        Up to {maxFilesPerMilestone} files per milestone, {formatBytes(maxFileBytes)} each.{' '}
         {props.room === 0
-          ? 'This milestone is full: remove a file to add another.'
-          : `${props.used} of ${MAX_FILES_PER_MILESTONE} used, ${props.room} more can be added.`}{' '}
+          ? props.interrupted
+            ? 'This milestone is full: choose an interrupted file again to finish it, or remove a file.'
+            : 'This milestone is full: remove a file to add another.'
+          : `${props.used} of ${maxFilesPerMilestone} used, ${props.room} more can be added.`}{' '}
         An interrupted upload resumes where it stopped.
       </p>
     </div>

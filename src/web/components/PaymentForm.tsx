@@ -3,15 +3,14 @@ import { parseMoney } from '../../domain/money';
 import { api } from '../api';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { PAYMENT_METHODS, toMajorInput, todayIso } from '../format';
+import { formatMoney, isOfflineMethod, PAYMENT_METHODS, toMajorInput, todayIso } from '../format';
 import { useFormErrors } from '../hooks';
 import type { Milestone, PaymentMethod } from '../types';
 
-function isMethod(value: string): value is PaymentMethod {
-  return value in PAYMENT_METHODS;
-}
-
-/** Records a payment received outside Milepost (bank transfer, cash, cheque) for a delivered milestone. */
+/**
+ * Records a payment received outside Milepost (bank transfer, cash, cheque) for a delivered
+ * milestone. It may be partial: the milestone is paid once its payments cover the amount.
+ */
 export function PaymentForm(props: {
   projectId: string;
   milestone: Milestone;
@@ -23,7 +22,7 @@ export function PaymentForm(props: {
   const [method, setMethod] = useState<PaymentMethod>('bank_transfer');
   const [reference, setReference] = useState('');
   const [receivedOn, setReceivedOn] = useState(todayIso());
-  const [amount, setAmount] = useState(toMajorInput(milestone.amountMinor, currency));
+  const [amount, setAmount] = useState(toMajorInput(milestone.outstandingMinor, currency));
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
   const id = (name: string) => `pay-${milestone.id}-${name}`;
@@ -36,6 +35,10 @@ export function PaymentForm(props: {
       amountMinor = parseMoney(amount, currency);
     } catch (err) {
       errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+      return;
+    }
+    if (amountMinor < 1) {
+      errors.setField('amountMinor', 'Enter the amount received.');
       return;
     }
     setBusy(true);
@@ -66,7 +69,7 @@ export function PaymentForm(props: {
           id={id('method')}
           label="Method"
           value={method}
-          onChange={(e) => isMethod(e.target.value) && setMethod(e.target.value)}
+          onChange={(e) => isOfflineMethod(e.target.value) && setMethod(e.target.value)}
           error={errors.fields.method}
         >
           {Object.entries(PAYMENT_METHODS).map(([value, label]) => (
@@ -94,7 +97,7 @@ export function PaymentForm(props: {
         <TextField
           id={id('amount')}
           label={`Amount received (${currency})`}
-          hint="Must equal the milestone amount."
+          hint={amountHint(milestone, currency)}
           inputMode="decimal"
           required
           value={amount}
@@ -112,4 +115,13 @@ export function PaymentForm(props: {
       </div>
     </form>
   );
+}
+
+function amountHint(milestone: Milestone, currency: string): string {
+  const outstanding = formatMoney(milestone.outstandingMinor, currency);
+  const received =
+    milestone.receivedMinor > 0
+      ? ` ${formatMoney(milestone.receivedMinor, currency)} of ${formatMoney(milestone.amountMinor, currency)} received so far.`
+      : '';
+  return `${outstanding} outstanding.${received} Less is recorded as a partial payment: the milestone is paid once its payments cover the amount.`;
 }

@@ -27,13 +27,20 @@ export function PortalFiles({
 }) {
   const headingId = `pf-files-${milestone.id}`;
   const unlocked = files.some((f) => f.downloadable);
-  const refunded = milestone.status === 'paid' && files.length > 0 && !unlocked;
+  const refunded = milestone.refundedInFull;
   return (
     <section className="files stack" aria-labelledby={headingId}>
       <h4 id={headingId}>
         Files <span className="muted">({files.length})</span>
       </h4>
-      {files.length === 0 ? (
+      {refunded ? (
+        <p className="locked-note refunded-note">
+          <LockIcon />
+          <span>
+            This milestone was refunded in full: its files are no longer available to download.
+          </span>
+        </p>
+      ) : files.length === 0 ? (
         <p className="muted">No files were delivered with this milestone.</p>
       ) : unlocked ? (
         <p className="banner banner-success unlock-note">
@@ -43,8 +50,8 @@ export function PortalFiles({
         <p className="locked-note">
           <LockIcon />
           <span>
-            {refunded
-              ? 'These files are no longer available: the payment was refunded.'
+            {milestone.status === 'paid'
+              ? 'These files are not available to download.'
               : 'Unlocks when this milestone is paid. You can check the names, sizes and SHA-256 checksums now.'}
           </span>
         </p>

@@ -1,21 +1,81 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { portalApi } from '../api';
 import { ErrorBanner } from './Notice';
 import { PortalFiles } from './PortalFiles';
+import { ReceiptList } from './ReceiptList';
 import { StatusBadge } from './StatusBadge';
 import { formatDate, formatDateTime, formatMoney } from '../format';
 import { toApiError } from '../hooks';
-import type { DeliverableFile, PortalView } from '../types';
+import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
+
+/** The client came back from Stripe's payment page (or cancelled it). */
+export interface PaymentReturn {
+  kind: 'returned' | 'cancelled';
+  at: number;
+  /** Milestones awaiting payment when the portal first loaded after the return (null until then). */
+  awaiting: string[] | null;
+}
+
+/** Waiting for Stripe's confirmation this long, the banner says it may take a few minutes. */
+const SLOW_CONFIRMATION_MS = 60_000;
+
+/**
+ * What the return from Stripe means now. Only the API's word counts: the milestone is called
+ * paid once the portal's own data says so, never because the browser came back.
+ */
+function PaymentReturnBanner({
+  paymentReturn,
+  milestones,
+}: {
+  paymentReturn: PaymentReturn;
+  milestones: Milestone[];
+}) {
+  if (paymentReturn.kind === 'cancelled') {
+    return (
+      <p className="banner banner-info" role="status">
+        Payment cancelled: nothing was charged. You can pay whenever you are ready.
+      </p>
+    );
+  }
+  const awaiting = paymentReturn.awaiting;
+  const confirmed = milestones.filter(
+    (m) => awaiting !== null && awaiting.includes(m.id) && m.status === 'paid',
+  );
+  if (confirmed.length > 0) {
+    return (
+      <p className="banner banner-success" role="status">
+        <span aria-hidden="true">✓ </span>Payment confirmed:{' '}
+        {confirmed.map((m) => `milestone ${m.position}, ${m.title},`).join(' and ')}{' '}
+        {confirmed.length === 1 ? 'is' : 'are'} paid. The files are unlocked and your receipt is
+        below.
+      </p>
+    );
+  }
+  if (awaiting !== null && awaiting.length === 0) return null;
+  const slow = Date.now() - paymentReturn.at > SLOW_CONFIRMATION_MS;
+  return (
+    <p className="banner banner-info" role="status" data-testid="payment-pending">
+      Payment received by Stripe — it appears here as soon as Stripe confirms it.
+      {slow
+        ? ' Stripe has not confirmed it yet; this can take a few minutes. This page keeps checking.'
+        : ''}
+    </p>
+  );
+}
 
 /** What the client sees: who the work is with, the milestones, the terms, and how to pay. */
 export function PortalProjectView({
   view,
   files,
+  receipts,
+  paymentReturn,
   onChanged,
   onLeave,
 }: {
   view: PortalView;
   files: DeliverableFile[];
+  receipts: Receipt[];
+  paymentReturn: PaymentReturn | null;
   onChanged: () => Promise<void>;
   onLeave: () => Promise<void>;
 }) {
@@ -24,8 +84,58 @@ export function PortalProjectView({
   const freelancer = project.freelancer.businessName
     ? `${project.freelancer.name}, ${project.freelancer.businessName}`
     : project.freelancer.name;
+  const payee = project.freelancer.businessName || project.freelancer.name;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
+  const [cardRefused, setCardUnavailable] = useState(false);
+  const cardUnavailable = cardRefused || !view.cardPayments;
+  const [paying, setPaying] = useState<string | null>(null);
+  const [payError, setPayError] = useState<{ milestoneId: string; message: string } | null>(null);
+  const [focusNote, setFocusNote] = useState<string | null>(null);
+  // Just back from Stripe: these may already be paid, waiting for Stripe's word.
+  const confirming = new Set(
+    paymentReturn?.kind === 'returned' ? (paymentReturn.awaiting ?? []) : [],
+  );
+  const paidNet = milestones.reduce((a, m) => a + m.receivedMinor - m.refundedMinor, 0);
+  const stillToPay = milestones.reduce((a, m) => a + m.outstandingMinor, 0);
+
+  // Back on this page through the browser's back button: the payment page was not used.
+  useEffect(() => {
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setPaying(null);
+    };
+    window.addEventListener('pageshow', onShow);
+    return () => window.removeEventListener('pageshow', onShow);
+  }, []);
+
+  // The Pay button vanished under the keyboard: put focus on the words that replaced it.
+  useEffect(() => {
+    if (focusNote === null) return;
+    document.getElementById(focusNote)?.focus();
+    setFocusNote(null);
+  }, [focusNote]);
+
+  async function payByCard(m: Milestone) {
+    setPaying(m.id);
+    setPayError(null);
+    try {
+      const { url } = await portalApi.checkout(m.id);
+      // Stays "busy" while the browser leaves for Stripe's page.
+      window.location.assign(url);
+    } catch (err) {
+      const e = toApiError(err);
+      setPaying(null);
+      if (e.code === 'STRIPE_NOT_CONFIGURED') {
+        setCardUnavailable(true);
+        setFocusNote(`pay-note-${m.id}`);
+        return;
+      }
+      setPayError({ milestoneId: m.id, message: e.message });
+      // Paid meanwhile, or no longer awaiting payment: show what is true now.
+      if (e.status === 409) await onChanged();
+    }
+  }
 
   async function accept() {
     setBusy(true);
@@ -50,6 +160,9 @@ export function PortalProjectView({
       </div>
       <p className="muted">With {freelancer}</p>
       {project.description ? <p>{project.description}</p> : null}
+      {paymentReturn !== null ? (
+        <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
+      ) : null}
       {!project.termsAcceptedAt ? (
         <p className="banner banner-info">
           Please read the <a href="#terms-heading">terms</a> below and accept them to begin.
@@ -62,11 +175,11 @@ export function PortalProjectView({
         </div>
         <div className="stat">
           <dt>Paid</dt>
-          <dd>{formatMoney(project.paidMinor, project.currency)}</dd>
+          <dd>{formatMoney(paidNet, project.currency)}</dd>
         </div>
         <div className="stat">
           <dt>Still to pay</dt>
-          <dd>{formatMoney(project.totalMinor - project.paidMinor, project.currency)}</dd>
+          <dd>{formatMoney(stillToPay, project.currency)}</dd>
         </div>
       </dl>
 
@@ -83,7 +196,10 @@ export function PortalProjectView({
                 <h3 id={`pm-${m.id}`}>
                   <span className="step">{m.position}.</span> {m.title}
                 </h3>
-                <StatusBadge status={m.status} />
+                <span className="badges">
+                  <StatusBadge status={m.status} />
+                  {m.refundedInFull ? <span className="badge badge-danger">Refunded</span> : null}
+                </span>
               </div>
               <dl className="facts">
                 <div>
@@ -94,6 +210,25 @@ export function PortalProjectView({
                   <dt>Due</dt>
                   <dd>{formatDate(m.dueDate)}</dd>
                 </div>
+                {m.receivedMinor > 0 &&
+                (m.status !== 'paid' || m.receivedMinor !== m.amountMinor) ? (
+                  <div>
+                    <dt>Received</dt>
+                    <dd>{formatMoney(m.receivedMinor, project.currency)}</dd>
+                  </div>
+                ) : null}
+                {m.status === 'delivered' ? (
+                  <div>
+                    <dt>Still to pay</dt>
+                    <dd>{formatMoney(m.outstandingMinor, project.currency)}</dd>
+                  </div>
+                ) : null}
+                {m.refundedMinor > 0 ? (
+                  <div>
+                    <dt>Refunded</dt>
+                    <dd>{formatMoney(m.refundedMinor, project.currency)}</dd>
+                  </div>
+                ) : null}
                 {m.deliveredAt ? (
                   <div>
                     <dt>Delivered</dt>
@@ -111,19 +246,58 @@ export function PortalProjectView({
               {m.status === 'delivered' || m.status === 'paid' ? (
                 <PortalFiles milestone={m} files={files.filter((f) => f.milestoneId === m.id)} />
               ) : null}
-              {m.status === 'delivered' ? (
-                <div className="pay-box">
-                  <h4>Payment due: {formatMoney(m.amountMinor, project.currency)}</h4>
+              {m.status === 'delivered' && m.outstandingMinor > 0 ? (
+                <div className="pay-box stack">
+                  <h4 id={`pay-${m.id}`}>
+                    Payment due: {formatMoney(m.outstandingMinor, project.currency)}
+                  </h4>
+                  {m.receivedMinor > 0 ? (
+                    <p>
+                      {formatMoney(m.receivedMinor, project.currency)} of{' '}
+                      {formatMoney(m.amountMinor, project.currency)} received so far;{' '}
+                      {formatMoney(m.outstandingMinor, project.currency)} still to pay.
+                    </p>
+                  ) : null}
+                  {!cardUnavailable ? (
+                    <div className="stack pay-card">
+                      <div className="actions">
+                        <button
+                          type="button"
+                          className={confirming.has(m.id) ? 'button-secondary' : undefined}
+                          disabled={paying !== null}
+                          onClick={() => void payByCard(m)}
+                        >
+                          {paying === m.id
+                            ? 'Opening the payment page…'
+                            : `Pay ${formatMoney(m.outstandingMinor, project.currency)} by card`}
+                        </button>
+                      </div>
+                      <p className="muted">
+                        {confirming.has(m.id)
+                          ? 'Already paid on Stripe’s page? Then there is nothing more to do: the payment shows here as soon as Stripe confirms it.'
+                          : `On Stripe’s secure payment page, straight to ${payee}. This page shows the payment once Stripe confirms it.`}
+                      </p>
+                      <ErrorBanner
+                        message={payError?.milestoneId === m.id ? payError.message : null}
+                      />
+                    </div>
+                  ) : (
+                    <p id={`pay-note-${m.id}`} tabIndex={-1} className="pay-note">
+                      Card payment is not available for this project: please pay using the
+                      instructions below.
+                    </p>
+                  )}
                   {paymentInstructions ? (
                     <>
                       <p>
-                        How to pay {project.freelancer.businessName || project.freelancer.name}:
+                        {cardUnavailable ? 'How to pay' : 'Or pay'} {payee}
+                        {cardUnavailable ? ':' : ' directly:'}
                       </p>
                       <p className="instructions">{paymentInstructions}</p>
                     </>
-                  ) : (
+                  ) : cardUnavailable ? (
                     <p>Your freelancer will tell you how to pay.</p>
-                  )}
+                  ) : null}
                   <p className="muted">The next milestone opens once this payment is recorded.</p>
                 </div>
               ) : null}
@@ -131,6 +305,17 @@ export function PortalProjectView({
           ))}
         </ol>
       </section>
+
+      {receipts.length > 0 ? (
+        <section className="card stack" aria-labelledby="portal-receipts-heading">
+          <h2 id="portal-receipts-heading">Receipts</h2>
+          <p className="muted">
+            One numbered receipt per payment, also sent to you by email. Each PDF lists the files
+            delivered with their SHA-256 checksums.
+          </p>
+          <ReceiptList receipts={receipts} realm="portal" label="Your receipts" />
+        </section>
+      ) : null}
 
       <section className="card stack terms" aria-labelledby="terms-heading">
         <h2 id="terms-heading" tabIndex={-1}>

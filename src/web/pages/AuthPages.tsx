@@ -20,8 +20,8 @@ export function LoginPage() {
     errors.clear();
     setBusy(true);
     try {
-      const { user } = await api.login({ email, password });
-      signedIn(user);
+      const { user, limits } = await api.login({ email, password });
+      signedIn(user, limits);
       navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['email', 'password']);
@@ -84,8 +84,8 @@ export function SignupPage() {
     }
     setBusy(true);
     try {
-      const { user } = await api.signup({ name, email, password });
-      signedIn(user);
+      const { user, limits } = await api.signup({ name, email, password });
+      signedIn(user, limits);
       navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['name', 'email', 'password']);

@@ -3,23 +3,74 @@ import { portalApi } from '../api';
 import { PlainLayout } from '../components/AppLayout';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
-import { PortalProjectView } from '../components/PortalProjectView';
+import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError } from '../hooks';
 import { useTitle } from '../router';
-import type { DeliverableFile, Milestone, PortalView } from '../types';
+import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
+
+interface Loaded {
+  view: PortalView;
+  files: DeliverableFile[];
+  receipts: Receipt[];
+}
 
 type State =
   | { status: 'checking' }
   | { status: 'need-code'; notice: string | null }
-  | { status: 'ready'; view: PortalView; files: DeliverableFile[] }
+  | ({ status: 'ready' } & Loaded)
   | { status: 'failed'; message: string };
 
 /** Until live events arrive, the portal asks again this often (and whenever the tab regains focus). */
 const REFRESH_MS = 15_000;
+/** Back from Stripe's payment page: ask this often for a minute, so the payment shows soon. */
+const FAST_REFRESH_MS = 3_000;
+const FAST_REFRESH_FOR_MS = 60_000;
+/** A milestone paid this shortly before the return from Stripe was paid by that visit. */
+const RECENTLY_PAID_MS = 15 * 60_000;
 
-async function fetchPortal(): Promise<{ view: PortalView; files: DeliverableFile[] }> {
-  const [view, { files }] = await Promise.all([portalApi.project(), portalApi.files()]);
-  return { view, files };
+async function fetchPortal(): Promise<Loaded> {
+  const [view, { files }, { receipts }] = await Promise.all([
+    portalApi.project(),
+    portalApi.files(),
+    portalApi.receipts(),
+  ]);
+  return { view, files, receipts };
+}
+
+/**
+ * The milestones the client just paid on Stripe's page: the one awaiting payment, or, when
+ * Stripe's webhook arrived before the browser did, the one paid moments before the return.
+ */
+function paidByThisVisit(milestones: readonly Milestone[], returnedAt: number): string[] {
+  const awaiting = milestones.filter((m) => m.status === 'delivered' && m.outstandingMinor > 0);
+  if (awaiting.length > 0) return awaiting.map((m) => m.id);
+  const recent = milestones
+    .filter(
+      (m) =>
+        m.status === 'paid' &&
+        m.paidAt !== null &&
+        Date.parse(m.paidAt) > returnedAt - RECENTLY_PAID_MS,
+    )
+    .sort((a, b) => (b.paidAt ?? '').localeCompare(a.paidAt ?? ''));
+  return recent.slice(0, 1).map((m) => m.id);
+}
+
+/**
+ * Stripe sends the client back to /portal?payment=returned (or =cancelled). Read once, then
+ * taken out of the address bar so a reload or a bookmark does not repeat it.
+ */
+function takePaymentParam(): 'returned' | 'cancelled' | null {
+  const params = new URLSearchParams(window.location.search);
+  const value = params.get('payment');
+  if (value === null) return null;
+  params.delete('payment');
+  const rest = params.toString();
+  window.history.replaceState(
+    null,
+    '',
+    `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
+  );
+  return value === 'returned' || value === 'cancelled' ? value : null;
 }
 
 /** What a background refresh brought that the client should hear about. */
@@ -47,12 +98,15 @@ export function PortalPage() {
   const [state, setState] = useState<State>({ status: 'checking' });
   const [announcement, setAnnouncement] = useState('');
   const started = useRef(false);
+  const [paymentReturn, setPaymentReturn] = useState<PaymentReturn | null>(null);
+  // Until when the portal asks every FAST_REFRESH_MS rather than every REFRESH_MS.
+  const fastUntil = useRef(0);
   useTitle(state.status === 'ready' ? state.view.project.title : 'Open your project');
 
   const load = useCallback(async (whenUnauthorised: string | null) => {
     try {
-      const { view, files } = await fetchPortal();
-      setState({ status: 'ready', view, files });
+      const loaded = await fetchPortal();
+      setState({ status: 'ready', ...loaded });
     } catch (err) {
       const e = toApiError(err);
       if (e.status === 401 || e.status === 403 || e.status === 404)
@@ -86,6 +140,12 @@ export function PortalPage() {
   useEffect(() => {
     if (started.current) return;
     started.current = true;
+    const payment = takePaymentParam();
+    if (payment !== null) {
+      const at = Date.now();
+      if (payment === 'returned') fastUntil.current = at + FAST_REFRESH_FOR_MS;
+      setPaymentReturn({ kind: payment, at, awaiting: null });
+    }
     const token = tokenFromHash();
     if (token === null) void load(null);
     else openWithToken(token);
@@ -101,6 +161,17 @@ export function PortalPage() {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [openWithToken]);
 
+  // Back from Stripe: remember which milestones were awaiting payment, to say when one is paid.
+  const readyView = state.status === 'ready' ? state.view : null;
+  useEffect(() => {
+    if (readyView === null) return;
+    setPaymentReturn((prev) =>
+      prev !== null && prev.awaiting === null
+        ? { ...prev, awaiting: paidByThisVisit(readyView.milestones, prev.at) }
+        : prev,
+    );
+  }, [readyView]);
+
   // Until live events arrive: ask again every REFRESH_MS while the tab is visible, and at once
   // when the client comes back to it, so a delivery or a payment shows without a reload.
   const ready = state.status === 'ready';
@@ -109,17 +180,19 @@ export function PortalPage() {
   useEffect(() => {
     if (!ready) return;
     let inFlight = false;
+    let timer = 0;
+    let stopped = false;
     async function refresh() {
       if (inFlight || document.visibilityState === 'hidden') return;
       inFlight = true;
       try {
-        const { view, files } = await fetchPortal();
+        const loaded = await fetchPortal();
         const before = current.current;
         if (before !== null) {
-          const said = news(before.milestones, view.milestones);
+          const said = news(before.milestones, loaded.view.milestones);
           if (said !== '') setAnnouncement(said);
         }
-        setState((prev) => (prev.status === 'ready' ? { status: 'ready', view, files } : prev));
+        setState((prev) => (prev.status === 'ready' ? { status: 'ready', ...loaded } : prev));
       } catch (err) {
         const e = toApiError(err);
         // Access revoked or replaced: back to the code form. A passing network fault: keep
@@ -133,7 +206,15 @@ export function PortalPage() {
         inFlight = false;
       }
     }
-    const timer = window.setInterval(() => void refresh(), REFRESH_MS);
+    // One timer at a time, re-armed after each round: fast for a minute after Stripe, then calm.
+    function schedule() {
+      if (stopped) return;
+      const delay = Date.now() < fastUntil.current ? FAST_REFRESH_MS : REFRESH_MS;
+      timer = window.setTimeout(() => {
+        void refresh().finally(schedule);
+      }, delay);
+    }
+    schedule();
     const onFocus = () => void refresh();
     const onVisible = () => {
       if (document.visibilityState === 'visible') void refresh();
@@ -141,7 +222,8 @@ export function PortalPage() {
     window.addEventListener('focus', onFocus);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
-      window.clearInterval(timer);
+      stopped = true;
+      window.clearTimeout(timer);
       window.removeEventListener('focus', onFocus);
       document.removeEventListener('visibilitychange', onVisible);
     };
@@ -171,6 +253,8 @@ export function PortalPage() {
         <PortalProjectView
           view={state.view}
           files={state.files}
+          receipts={state.receipts}
+          paymentReturn={paymentReturn}
           onChanged={() => load(null)}
           onLeave={leave}
         />

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { isCurrencyCode, parseMoney } from '../../domain/money';
 import { ApiError, api } from '../api';
+import { useLimits } from '../auth';
 import { BuilderCheck } from '../components/BuilderCheck';
 import {
   BuilderDetails,
@@ -14,7 +15,7 @@ import { BuilderMoney } from '../components/BuilderMoney';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useFormErrors, useLoad } from '../hooks';
-import { checkPlan, MAX_MILESTONES, type AmountMode, type PlanCheck } from '../plan';
+import { checkPlan, type AmountMode, type PlanCheck } from '../plan';
 import { Link, navigate, useTitle } from '../router';
 import type { MilestoneInput, NewProjectInput } from '../types';
 
@@ -53,6 +54,7 @@ function visibleRowErrors(
 
 export function ProjectBuilderPage() {
   useTitle('New project');
+  const { maxMilestones } = useLimits();
   const clients = useLoad(() => api.listClients(false), 'clients');
   const errors = useFormErrors();
   const nextKey = useRef(2);
@@ -73,7 +75,7 @@ export function ProjectBuilderPage() {
   // With no clients yet, the builder starts straight on "new client".
   const clientChoice =
     details.client === '' && clients.data && clientList.length === 0 ? NEW_CLIENT : details.client;
-  const atLimit = rows.length >= MAX_MILESTONES;
+  const atLimit = rows.length >= maxMilestones;
 
   function applyTemplate(percentages: readonly number[]) {
     setMode('percent');
@@ -87,7 +89,7 @@ export function ProjectBuilderPage() {
 
   function addRow() {
     setRows((current) =>
-      current.length >= MAX_MILESTONES
+      current.length >= maxMilestones
         ? current
         : [...current, blankRow(nextKey.current++, current.length)],
     );
@@ -231,8 +233,8 @@ export function ProjectBuilderPage() {
             </button>
             <span id="milestone-limit" className="muted">
               {atLimit
-                ? `A project has at most ${MAX_MILESTONES} milestones.`
-                : `${rows.length} of at most ${MAX_MILESTONES} milestones.`}
+                ? `A project has at most ${maxMilestones} milestones.`
+                : `${rows.length} of at most ${maxMilestones} milestones.`}
             </span>
           </div>
         </section>

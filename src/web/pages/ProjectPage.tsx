@@ -1,29 +1,87 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { useLimits } from '../auth';
 import { ActivityPanel } from '../components/ActivityPanel';
 import { DownloadLog } from '../components/DownloadLog';
 import { MilestoneCard } from '../components/MilestoneCard';
 import { MilestoneForm } from '../components/MilestoneForm';
 import { ErrorBanner, Loading } from '../components/Notice';
+import { ReceiptList } from '../components/ReceiptList';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, formatDate, formatDateTime, formatMoney, todayIso } from '../format';
 import { toApiError, useLoad } from '../hooks';
-import { MAX_MILESTONES } from '../plan';
 import { Link, useTitle } from '../router';
+import type { Activity, Milestone } from '../types';
 import { onUploadsChanged } from '../uploads';
+
+/** Why each flagged Stripe payment was flagged, from the activity record's `payment.flagged`. */
+function flagReasonsOf(entries: readonly Activity[] | undefined): Map<string, string> {
+  const reasons = new Map<string, string>();
+  for (const entry of entries ?? []) {
+    if (entry.action !== 'payment.flagged') continue;
+    const { paymentId, reason } = entry.details;
+    if (typeof paymentId === 'string')
+      reasons.set(paymentId, typeof reason === 'string' ? reason : 'no reason given');
+  }
+  return reasons;
+}
+
+interface Attention {
+  key: string;
+  milestone: Milestone | undefined;
+  text: string;
+}
+
+/** Stripe news the freelancer must not miss: flagged payments and disputes. */
+function attentionOf(
+  entries: readonly Activity[] | undefined,
+  milestones: readonly Milestone[],
+  flaggedIds: ReadonlySet<string>,
+): Attention[] {
+  const items: Attention[] = [];
+  for (const entry of entries ?? []) {
+    const { milestoneId, paymentId, reason } = entry.details;
+    const milestone = milestones.find((m) => m.id === milestoneId);
+    const where = milestone
+      ? `milestone ${milestone.position} (${milestone.title})`
+      : 'a milestone';
+    const why = typeof reason === 'string' && reason !== '' ? reason : 'no reason given';
+    if (
+      entry.action === 'payment.flagged' &&
+      typeof paymentId === 'string' &&
+      flaggedIds.has(paymentId)
+    ) {
+      items.push({
+        key: `f${entry.seq}`,
+        milestone,
+        text: `A Stripe payment for ${where} was flagged and not counted (${why}). It unlocked nothing.`,
+      });
+    }
+    if (entry.action === 'payment.disputed') {
+      items.push({
+        key: `d${entry.seq}`,
+        milestone,
+        text: `The client disputed a Stripe payment for ${where} with their bank (${why}). Answer it in your Stripe Dashboard.`,
+      });
+    }
+  }
+  return items;
+}
 
 export function ProjectPage({ projectId }: { projectId: string }) {
   const loaded = useLoad(() => api.getProject(projectId), projectId);
   const activity = useLoad(() => api.activity(projectId), projectId);
   const files = useLoad(() => api.listFiles(projectId), projectId);
+  const receipts = useLoad(() => api.projectReceipts(projectId), projectId);
+  const { maxMilestones } = useLimits();
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useTitle(loaded.data?.project.title ?? 'Project');
 
   async function refresh() {
-    await Promise.all([loaded.reload(), activity.reload(), files.reload()]);
+    await Promise.all([loaded.reload(), activity.reload(), files.reload(), receipts.reload()]);
   }
 
   async function refreshFiles() {
@@ -68,7 +126,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const last = sorted[sorted.length - 1];
   const awaiting = sorted
     .filter((m) => m.status === 'delivered')
-    .reduce((a, m) => a + m.amountMinor, 0);
+    .reduce((a, m) => a + m.outstandingMinor, 0);
+  const refunded = sorted.reduce((a, m) => a + m.refundedMinor, 0);
+  const flagReasons = flagReasonsOf(activity.data?.entries);
+  const flaggedIds = new Set(payments.filter((p) => p.status === 'flagged').map((p) => p.id));
+  const attention = attentionOf(activity.data?.entries, sorted, flaggedIds);
 
   async function toggleArchive() {
     setBusy(true);
@@ -98,6 +160,23 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         {project.tags.length > 0 ? ` · ${project.tags.join(', ')}` : ''}
       </p>
       {project.description ? <p>{project.description}</p> : null}
+      {attention.length > 0 ? (
+        <div className="attention" role="alert" aria-labelledby="attention-heading">
+          <h2 id="attention-heading">Needs your attention</h2>
+          <ul>
+            {attention.map((item) => (
+              <li key={item.key}>
+                {item.text}{' '}
+                {item.milestone ? (
+                  <a href={`#milestone-${item.milestone.id}`}>
+                    See milestone {item.milestone.position}
+                  </a>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <ErrorBanner message={error ?? loaded.error?.message} />
       <dl className="stats">
         <div className="stat">
@@ -112,6 +191,12 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <dt>Awaiting payment</dt>
           <dd>{formatMoney(awaiting, project.currency)}</dd>
         </div>
+        {refunded > 0 ? (
+          <div className="stat">
+            <dt>Refunded</dt>
+            <dd>{formatMoney(refunded, project.currency)}</dd>
+          </div>
+        ) : null}
         <div className="stat">
           <dt>Terms</dt>
           <dd>
@@ -131,7 +216,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               projectId={project.id}
               milestone={milestone}
               currency={project.currency}
-              payment={payments.find((p) => p.milestoneId === milestone.id)}
+              payments={payments.filter((p) => p.milestoneId === milestone.id)}
+              flagReasons={flagReasons}
               canRemove={sorted.length > 1}
               readOnly={archived}
               files={files.data?.files.filter((f) => f.milestoneId === milestone.id)}
@@ -167,15 +253,15 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               <button
                 type="button"
                 className="button-secondary"
-                disabled={sorted.length >= MAX_MILESTONES}
+                disabled={sorted.length >= maxMilestones}
                 onClick={() => setAdding(true)}
                 aria-describedby="add-limit"
               >
                 Add milestone
               </button>
               <span id="add-limit" className="muted">
-                {sorted.length >= MAX_MILESTONES
-                  ? `A project has at most ${MAX_MILESTONES} milestones.`
+                {sorted.length >= maxMilestones
+                  ? `A project has at most ${maxMilestones} milestones.`
                   : `New milestones go at the end. Last due ${formatDate(last?.dueDate)}.`}
               </span>
             </div>
@@ -184,6 +270,28 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       </section>
 
       <ErrorBanner message={files.error?.message} />
+
+      <section className="card stack" aria-labelledby="receipts-heading">
+        <h2 id="receipts-heading">Receipts</h2>
+        <ErrorBanner message={receipts.error?.message} />
+        {receipts.data && receipts.data.receipts.length > 0 ? (
+          <>
+            <p className="muted">
+              One numbered receipt per credited payment, emailed to you and {project.clientName}{' '}
+              with the PDF attached.
+            </p>
+            <ReceiptList
+              receipts={receipts.data.receipts}
+              realm="app"
+              label={`Receipts of ${project.title}`}
+            />
+          </>
+        ) : receipts.data ? (
+          <p className="muted">
+            No receipts yet. Each payment credited to a milestone gets a numbered receipt.
+          </p>
+        ) : null}
+      </section>
 
       {files.data && files.data.files.some((f) => f.status === 'complete') ? (
         <DownloadLog downloads={files.data.downloads} files={files.data.files} />

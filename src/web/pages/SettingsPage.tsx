@@ -3,18 +3,33 @@ import { api } from '../api';
 import { useAuth } from '../auth';
 import { TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
+import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useLoad } from '../hooks';
 import { navigate, useTitle } from '../router';
-import type { Settings } from '../types';
+import type { PaymentSettings, Settings } from '../types';
 
 export function SettingsPage() {
   useTitle('Settings');
+  const { state } = useAuth();
   const loaded = useLoad(() => api.getSettings(), 'settings');
+  const payments = useLoad(() => api.paymentSettings(), 'payment-settings');
+  // A save answers with the new view: shown at once, without asking again.
+  const [saved, setSaved] = useState<PaymentSettings | null>(null);
+  const paymentView = saved ?? payments.data;
   return (
     <>
       <h1>Settings</h1>
       <ErrorBanner message={loaded.error?.message} />
       {loaded.data ? <ProfileForm initial={loaded.data} /> : <Loading what="your settings" />}
+      <ErrorBanner message={payments.error?.message} />
+      {paymentView && state.status === 'in' ? (
+        <>
+          <PaymentsSection settings={paymentView} userId={state.user.id} onChanged={setSaved} />
+          <MailSection settings={paymentView} />
+        </>
+      ) : payments.loading ? (
+        <Loading what="payment settings" />
+      ) : null}
       <PasswordForm />
       <LogOut />
     </>

@@ -38,7 +38,12 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export async function startServer(): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Extra environment for the server (Stripe keys, lower limits…), over the defaults. */
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'milepost-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -55,6 +60,7 @@ export async function startServer(): Promise<RunningServer> {
       PUBLIC_URL: baseUrl,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
   });
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));

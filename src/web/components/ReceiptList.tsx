@@ -1,0 +1,53 @@
+import { receiptPdfUrl } from '../api';
+import { formatDate, formatMoney, methodLabel } from '../format';
+import { Link } from '../router';
+import type { Receipt } from '../types';
+
+/**
+ * Numbered receipts, newest first, each with its PDF. `realm` chooses whose download route the
+ * links use: the freelancer's (any of their receipts) or the client portal's (this project's).
+ */
+export function ReceiptList({
+  receipts,
+  realm,
+  showProject = false,
+  label,
+}: {
+  receipts: Receipt[];
+  realm: 'app' | 'portal';
+  showProject?: boolean;
+  label: string;
+}) {
+  const ordered = [...receipts].sort((a, b) => b.number - a.number);
+  return (
+    <ul className="receipt-list" aria-label={label}>
+      {ordered.map((r) => (
+        <li key={r.id} className="receipt-row">
+          <div className="receipt-main">
+            <p className="receipt-head">
+              <span className="receipt-number">{r.label}</span>
+              <span className="receipt-amount">{formatMoney(r.amountMinor, r.currency)}</span>
+            </p>
+            <p className="muted">
+              {showProject ? (
+                <>
+                  {realm === 'app' ? (
+                    <Link href={`/app/projects/${r.projectId}`}>{r.projectTitle}</Link>
+                  ) : (
+                    r.projectTitle
+                  )}
+                  {' · '}
+                </>
+              ) : null}
+              Milestone {r.milestonePosition}: {r.milestoneTitle} · {methodLabel(r.method)} ·
+              received {formatDate(r.receivedOn)}
+            </p>
+          </div>
+          <a className="button button-secondary" href={receiptPdfUrl(r.id, realm)} download>
+            Download {r.label} (PDF)
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,111 @@
+import { useState, type FormEvent } from 'react';
+import { parseMoney } from '../../domain/money';
+import { api } from '../api';
+import { TextField } from './Field';
+import { ErrorBanner } from './Notice';
+import { formatMoney, todayIso } from '../format';
+import { useFormErrors } from '../hooks';
+import type { Milestone } from '../types';
+
+/**
+ * Records money given back to the client for a milestone (made by hand, or outside Stripe). A
+ * refund of everything received locks the milestone's files for the client again.
+ */
+export function RefundForm(props: {
+  projectId: string;
+  milestone: Milestone;
+  currency: string;
+  onDone: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { milestone, currency } = props;
+  const [amount, setAmount] = useState('');
+  const [reference, setReference] = useState('');
+  const [refundedOn, setRefundedOn] = useState(todayIso());
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors();
+  const id = (name: string) => `refund-${milestone.id}-${name}`;
+  const net = milestone.receivedMinor - milestone.refundedMinor;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    errors.clear();
+    let amountMinor: number;
+    try {
+      amountMinor = parseMoney(amount, currency);
+    } catch (err) {
+      errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+      return;
+    }
+    if (amountMinor < 1) {
+      errors.setField('amountMinor', 'Enter the amount refunded.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.recordRefund(props.projectId, milestone.id, {
+        amountMinor,
+        refundedOn,
+        ...(reference.trim() !== '' && { reference: reference.trim() }),
+      });
+      await props.onDone();
+    } catch (err) {
+      // REFUND_TOO_LARGE names amountMinor: it shows under the amount.
+      errors.show(err, ['amountMinor', 'reference', 'refundedOn']);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      className="stack payment-form"
+      aria-label={`Record refund for milestone ${milestone.position}`}
+      noValidate
+    >
+      <ErrorBanner message={errors.banner} />
+      <p className="muted">
+        {formatMoney(net, currency)} received for this milestone, net of refunds. Refunding all of
+        it locks the milestone’s files for the client again; the milestone stays paid in the
+        sequence.
+      </p>
+      <div className="grid-2">
+        <TextField
+          id={id('amount')}
+          label={`Amount refunded (${currency})`}
+          hint={`At most ${formatMoney(net, currency)}.`}
+          inputMode="decimal"
+          required
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          error={errors.fields.amountMinor}
+        />
+        <TextField
+          id={id('date')}
+          label="Refunded on"
+          type="date"
+          required
+          value={refundedOn}
+          onChange={(e) => setRefundedOn(e.target.value)}
+          error={errors.fields.refundedOn}
+        />
+        <TextField
+          id={id('reference')}
+          label="Reference (optional)"
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+          error={errors.fields.reference}
+        />
+      </div>
+      <div className="actions">
+        <button type="submit" className="button-danger" disabled={busy}>
+          {busy ? 'Recording…' : 'Record refund'}
+        </button>
+        <button type="button" className="button-secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
