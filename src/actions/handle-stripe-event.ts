@@ -71,12 +71,12 @@ async function applyEvent(
   switch (event.type) {
     case 'checkout.session.completed':
       if (event.data.object.payment_status !== 'paid')
-        return recordPending(trx, event.data.object, options);
+        return recordSessionEvent(trx, event.data.object, options, 'payment.pending');
       return creditSession(trx, checkoutSessionInfo(event.data.object), options);
     case 'checkout.session.async_payment_succeeded':
       return creditSession(trx, checkoutSessionInfo(event.data.object), options);
     case 'checkout.session.async_payment_failed':
-      return recordFailed(trx, event.data.object, options);
+      return recordSessionEvent(trx, event.data.object, options, 'payment.failed');
     case 'charge.refunded':
       return refundCharge(trx, event.data.object, options);
     case 'charge.dispute.created':
@@ -164,10 +164,12 @@ export async function creditSession(
   return { outcome: problems.length > 0 ? 'flagged' : 'credited', receipt: result.receipt };
 }
 
-async function recordPending(
+/** A session event that moves no money: noted in the activity (and a failure on the session). */
+async function recordSessionEvent(
   trx: Kysely<DB>,
   session: Stripe.Checkout.Session,
   options: { ownerId: string | null },
+  action: 'payment.pending' | 'payment.failed',
 ): Promise<Effect> {
   const now = new Date().toISOString();
   const target = await lockMilestoneProject(
@@ -177,37 +179,14 @@ async function recordPending(
     now,
   );
   if (!target) return nothing('ignored');
-  await appendActivity(trx, {
-    projectId: target.locked.project.id,
-    actorType: 'system',
-    actorId: null,
-    action: 'payment.pending',
-    details: { milestoneId: target.milestone.id, sessionId: session.id },
-    at: now,
-  });
-  return nothing('recorded');
-}
-
-async function recordFailed(
-  trx: Kysely<DB>,
-  session: Stripe.Checkout.Session,
-  options: { ownerId: string | null },
-): Promise<Effect> {
-  const now = new Date().toISOString();
-  const target = await lockMilestoneProject(
-    trx,
-    session.metadata?.['milestoneId'],
-    options.ownerId,
-    now,
-  );
-  if (!target) return nothing('ignored');
-  if (await findCheckoutSession(trx, session.id))
+  if (action === 'payment.failed' && (await findCheckoutSession(trx, session.id))) {
     await setCheckoutSessionStatus(trx, session.id, 'failed');
+  }
   await appendActivity(trx, {
     projectId: target.locked.project.id,
     actorType: 'system',
     actorId: null,
-    action: 'payment.failed',
+    action,
     details: { milestoneId: target.milestone.id, sessionId: session.id },
     at: now,
   });

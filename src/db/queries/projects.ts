@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB, ProjectRow } from '../schema';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { DB, MilestonesTable, ProjectRow } from '../schema';
 
 export type ProjectWithClient = ProjectRow & { client_name: string; client_email: string };
 
@@ -86,6 +86,24 @@ export function findProjectByAccessHash(
     .executeTakeFirst();
 }
 
+/** The sum of the amounts of a project's milestones in one status (0 when there are none). */
+function sumOfMilestones(
+  eb: ExpressionBuilder<DB & { milestones: DB['milestones'] }, 'milestones'>,
+  status: MilestonesTable['status'],
+) {
+  return eb.fn.coalesce(
+    eb.fn.sum<number>(
+      eb
+        .case()
+        .when('milestones.status', '=', status)
+        .then(eb.ref('milestones.amount_minor'))
+        .else(0)
+        .end(),
+    ),
+    eb.lit(0),
+  );
+}
+
 export interface ProjectSummaryRow extends ProjectWithClient {
   total_minor: number;
   paid_minor: number;
@@ -107,32 +125,8 @@ export async function listOwnedProjectSummaries(
       'clients.name as client_name',
       'clients.email as client_email',
       eb.fn.coalesce(eb.fn.sum<number>('milestones.amount_minor'), eb.lit(0)).as('total_minor'),
-      eb.fn
-        .coalesce(
-          eb.fn.sum<number>(
-            eb
-              .case()
-              .when('milestones.status', '=', 'paid')
-              .then(eb.ref('milestones.amount_minor'))
-              .else(0)
-              .end(),
-          ),
-          eb.lit(0),
-        )
-        .as('paid_minor'),
-      eb.fn
-        .coalesce(
-          eb.fn.sum<number>(
-            eb
-              .case()
-              .when('milestones.status', '=', 'delivered')
-              .then(eb.ref('milestones.amount_minor'))
-              .else(0)
-              .end(),
-          ),
-          eb.lit(0),
-        )
-        .as('awaiting_minor'),
+      sumOfMilestones(eb, 'paid').as('paid_minor'),
+      sumOfMilestones(eb, 'delivered').as('awaiting_minor'),
       eb.fn.count<number>('milestones.id').as('milestone_count'),
     ])
     .where('projects.owner_id', '=', ownerId)
