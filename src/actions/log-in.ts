@@ -1,4 +1,4 @@
-import { attemptSucceeded, beginAttempt } from '../auth/attempt-limits';
+import { limitedAttempt } from '../auth/attempt-limits';
 import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
 import { startFreelancerSession, type IssuedSession } from '../auth/sessions';
 import { findUserByEmail } from '../db/queries/users';
@@ -11,24 +11,30 @@ export async function logIn(
 ): Promise<{ user: UserRow; session: IssuedSession }> {
   const { db, config } = options;
   const now = new Date();
-  const attempt = await beginAttempt(
+  const user = await limitedAttempt(
     db,
     {
       scope: 'login',
       key: options.ip,
       windowMinutes: config.limits.failureWindowMinutes,
-      limits: [{ key: options.ip, max: config.limits.loginFailuresPerIp }],
+      maxPerKey: config.limits.loginFailuresPerIp,
     },
     now,
+    async (trx) => {
+      const found = await findUserByEmail(trx, options.email.trim().toLowerCase());
+      // Verify against a decoy when the account is unknown, so timing does not tell.
+      const valid = await verifyPassword(
+        found?.password_hash ?? (await decoyPasswordHash()),
+        options.password,
+      );
+      return found && valid
+        ? { ok: true, value: found }
+        : {
+            ok: false,
+            error: new AppError('INVALID_CREDENTIALS', 'Email or password is not right'),
+          };
+    },
   );
-  const user = await findUserByEmail(db, options.email.trim().toLowerCase());
-  // Verify against a decoy when the account is unknown, so timing does not tell.
-  const valid = await verifyPassword(
-    user?.password_hash ?? (await decoyPasswordHash()),
-    options.password,
-  );
-  if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'Email or password is not right');
-  await attemptSucceeded(db, attempt);
   const session = await startFreelancerSession(db, {
     userId: user.id,
     days: config.sessionDays,

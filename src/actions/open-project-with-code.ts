@@ -1,4 +1,4 @@
-import { attemptSucceeded, beginAttempt } from '../auth/attempt-limits';
+import { limitedAttempt } from '../auth/attempt-limits';
 import { startClientSession, type IssuedSession } from '../auth/sessions';
 import { appendActivity } from '../db/queries/activity';
 import { findProjectByAccessHash, lockProjectById } from '../db/queries/projects';
@@ -18,35 +18,37 @@ export async function openProjectWithCode(
   const { db, config, secret } = options;
   const now = new Date();
   const { accessFailuresPerIp, accessFailuresGlobal, failureWindowMinutes } = config.limits;
-  const attempt = await beginAttempt(
+  const column = 'code' in secret ? 'access_code_hash' : 'access_token_hash';
+  const field = 'code' in secret ? 'code' : 'token';
+  const { project, stored } = await limitedAttempt(
     db,
     {
       scope: 'access',
       key: options.ip,
       windowMinutes: failureWindowMinutes,
-      limits: [
-        { key: options.ip, max: accessFailuresPerIp },
-        { key: null, max: accessFailuresGlobal },
-      ],
+      maxPerKey: accessFailuresPerIp,
+      maxInScope: accessFailuresGlobal,
     },
     now,
+    async (trx) => {
+      const normalized = 'code' in secret ? normalizeAccessCode(secret.code) : secret.token;
+      const presented = normalized === null ? null : hashSecret(normalized);
+      const found =
+        presented === null ? undefined : await findProjectByAccessHash(trx, column, presented);
+      const hash = found?.[column];
+      if (!found || !hash || presented === null || !hashesEqual(hash, presented)) {
+        return {
+          ok: false,
+          error: new AppError(
+            'INVALID_ACCESS',
+            'That access code or link is not valid. Check it with your freelancer.',
+            { field },
+          ),
+        };
+      }
+      return { ok: true, value: { project: found, stored: hash } };
+    },
   );
-  const normalized = 'code' in secret ? normalizeAccessCode(secret.code) : secret.token;
-  const column = 'code' in secret ? 'access_code_hash' : 'access_token_hash';
-  const presented = normalized === null ? null : hashSecret(normalized);
-  const project =
-    presented === null ? undefined : await findProjectByAccessHash(db, column, presented);
-  const stored = project?.[column];
-  const field = 'code' in secret ? 'code' : 'token';
-  if (!project || !stored || presented === null || !hashesEqual(stored, presented)) {
-    throw new AppError(
-      'INVALID_ACCESS',
-      'That access code or link is not valid. Check it with your freelancer.',
-      {
-        field,
-      },
-    );
-  }
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const current = await lockProjectById(trx, project.id, at);
@@ -56,7 +58,6 @@ export async function openProjectWithCode(
         field,
       });
     }
-    await attemptSucceeded(trx, attempt);
     const session = await startClientSession(trx, {
       projectId: current.id,
       accessGeneration: current.access_generation,

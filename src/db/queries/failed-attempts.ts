@@ -1,5 +1,5 @@
 /**
- * Login and access-code attempts that failed (or are still being checked), kept in the database
+ * Login and access-code attempts that failed, kept in the database
  * so the limits hold across every app instance, and pruned as they age out of the window.
  */
 import type { Kysely } from 'kysely';
@@ -15,10 +15,6 @@ export async function recordFailure(
   const id = newId();
   await db.insertInto('failed_attempts').values({ id, scope, key, at }).execute();
   return id;
-}
-
-export async function deleteFailure(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('failed_attempts').where('id', '=', id).execute();
 }
 
 /** Attempts since `since`, and the earliest of them (which decides when the window frees up). */
