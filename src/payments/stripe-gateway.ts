@@ -4,7 +4,7 @@
  * webhook's signature. STRIPE_API_URL points the library at another server (tests run a local
  * one speaking these endpoints).
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { AppError } from '../domain/errors';
 
 export interface CheckoutSessionInfo {
@@ -45,7 +45,13 @@ export function isLiveKey(secretKey: string): boolean {
   return /^(sk|rk)_live_/.test(secretKey);
 }
 
-function clientFor(secretKey: string, apiUrl: string | undefined): Stripe {
+// The library (~17 MB resident) is loaded on first use, not by every instance at start-up.
+async function stripeLibrary(): Promise<typeof Stripe> {
+  return (await import('stripe')).default;
+}
+
+async function clientFor(secretKey: string, apiUrl: string | undefined): Promise<Stripe> {
+  const Stripe = await stripeLibrary();
   if (!apiUrl) return new Stripe(secretKey, { maxNetworkRetries: 2 });
   const url = new URL(apiUrl);
   return new Stripe(secretKey, {
@@ -77,12 +83,15 @@ export function checkoutSessionInfo(session: Stripe.Checkout.Session): CheckoutS
 }
 
 export function createStripeGateway(secretKey: string, apiUrl: string | undefined): StripeGateway {
-  const stripe = clientFor(secretKey, apiUrl);
+  let client: Promise<Stripe> | undefined;
+  const stripe = (): Promise<Stripe> => (client ??= clientFor(secretKey, apiUrl));
   return {
     livemode: isLiveKey(secretKey),
     async createCheckoutSession(request) {
       try {
-        const session = await stripe.checkout.sessions.create(
+        const session = await (
+          await stripe()
+        ).checkout.sessions.create(
           {
             mode: 'payment',
             line_items: [
@@ -113,7 +122,8 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
     },
     async listRecentCheckoutSessions(createdAfterUnix) {
       const sessions: CheckoutSessionInfo[] = [];
-      for await (const session of stripe.checkout.sessions.list({
+      const api = await stripe();
+      for await (const session of api.checkout.sessions.list({
         created: { gte: createdAfterUnix },
         limit: 100,
       })) {
@@ -125,14 +135,14 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
   };
 }
 
-const verifier = new Stripe('sk_test_signature_verification_only');
+let verifier: Promise<Stripe> | undefined;
 
 /** Verifies a webhook delivery against its signing secret; any doubt is a 400 and no writes. */
-export function verifyWebhook(
+export async function verifyWebhook(
   rawBody: Buffer,
   signature: string | undefined,
   secret: string,
-): Stripe.Event {
+): Promise<Stripe.Event> {
   if (!signature)
     throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
   // The library refuses timestamps too old, not those in the future: refuse both.
@@ -147,7 +157,15 @@ export function verifyWebhook(
     );
   }
   try {
-    return verifier.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
+    verifier ??= stripeLibrary().then(
+      (Stripe) => new Stripe('sk_test_signature_verification_only'),
+    );
+    return (await verifier).webhooks.constructEvent(
+      rawBody,
+      signature,
+      secret,
+      WEBHOOK_TOLERANCE_SECONDS,
+    );
   } catch {
     throw new AppError(
       'WEBHOOK_SIGNATURE_INVALID',

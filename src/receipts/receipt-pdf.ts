@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money';
 import { PAYMENT_METHOD_LABELS, receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
 
@@ -14,7 +13,9 @@ const require = createRequire(import.meta.url);
 const FONT = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
 const FONT_BOLD = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
 
-export function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
+export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
+  // Loaded on first use: pdfkit costs ~25 MB resident, and most requests print nothing.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,

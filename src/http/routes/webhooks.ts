@@ -22,7 +22,7 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
   app.post('/webhooks/stripe', async (request) => {
     const secret = config.stripe.webhookSecret;
     if (!secret) throw notFound('Webhook endpoint');
-    const event = verifyWebhook(
+    const event = await verifyWebhook(
       rawBodyOf(request.body),
       signatureOf(request.headers['stripe-signature']),
       secret,
@@ -43,7 +43,7 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     const account = user && stripeAccountFor(user, deps);
     if (!account || account.source !== 'own' || !account.webhookSecret)
       throw notFound('Webhook endpoint');
-    const event = verifyWebhook(
+    const event = await verifyWebhook(
       rawBodyOf(request.body),
       signatureOf(request.headers['stripe-signature']),
       account.webhookSecret,
