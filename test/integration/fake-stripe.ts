@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { afterAll, beforeAll } from 'vitest';
+import { HOOK_TIMEOUT, startApp, type Dialect, type TestApp } from './harness';
 
 export const OPERATOR_SECRET_KEY = 'sk_test_milepost';
 export const OPERATOR_WEBHOOK_SECRET = 'whsec_milepost';
@@ -416,4 +418,37 @@ export function deliverEvent(
     options.timestamp,
   );
   return postWebhook(baseUrl, options.path ?? '/api/webhooks/stripe', payload, signature);
+}
+
+/**
+ * For a describe block: a fake Stripe and the real app pointed at it, started before and closed
+ * after. The getters fail loudly if either did not start.
+ */
+export function useAppWithFakeStripe(dialect: Dialect): {
+  app: () => TestApp;
+  stripe: () => FakeStripe;
+} {
+  let fake: FakeStripe | undefined;
+  let running: TestApp | undefined;
+  beforeAll(async () => {
+    fake = await FakeStripe.start();
+    running = await startApp(dialect, fake.env());
+  }, HOOK_TIMEOUT);
+  afterAll(async () => {
+    try {
+      await running?.close();
+    } finally {
+      await fake?.close();
+    }
+  }, HOOK_TIMEOUT);
+  return {
+    app: () => {
+      if (running === undefined) throw new Error(`the ${dialect} app did not start`);
+      return running;
+    },
+    stripe: () => {
+      if (fake === undefined) throw new Error('the fake Stripe did not start');
+      return fake;
+    },
+  };
 }

@@ -8,10 +8,9 @@
  * still processed as new when delivered properly (so not one event id was stored).
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
-  FakeStripe,
   OPERATOR_WEBHOOK_SECRET,
   deliverEvent,
   postWebhook,
@@ -20,17 +19,9 @@ import {
   stripeEvent,
   type StripeEventJson,
   type WebhookResponse,
+  useAppWithFakeStripe,
 } from './fake-stripe';
-import {
-  HOOK_TIMEOUT,
-  SUITE_TIMEOUT,
-  dialects,
-  expectStatus,
-  signUp,
-  startApp,
-  type Actor,
-  type TestApp,
-} from './harness';
+import { SUITE_TIMEOUT, dialects, expectStatus, signUp, type Actor, type TestApp } from './harness';
 import {
   actions,
   allReceipts,
@@ -201,27 +192,7 @@ function send(app: TestApp, d: BadDelivery): Promise<WebhookResponse> {
 }
 
 describe.each(dialects)('bad webhook deliveries on %s', SUITE_TIMEOUT, (dialect) => {
-  let fake: FakeStripe | undefined;
-  let running: TestApp | undefined;
-  beforeAll(async () => {
-    fake = await FakeStripe.start();
-    running = await startApp(dialect, fake.env());
-  }, HOOK_TIMEOUT);
-  afterAll(async () => {
-    try {
-      await running?.close();
-    } finally {
-      await fake?.close();
-    }
-  }, HOOK_TIMEOUT);
-  const app = (): TestApp => {
-    if (running === undefined) throw new Error(`the ${dialect} app did not start`);
-    return running;
-  };
-  const stripe = (): FakeStripe => {
-    if (fake === undefined) throw new Error('the fake Stripe did not start');
-    return fake;
-  };
+  const { app, stripe } = useAppWithFakeStripe(dialect);
 
   /** Everything both freelancers and their clients can see about money. */
   async function snapshot(endpoints: Endpoint[]): Promise<unknown> {

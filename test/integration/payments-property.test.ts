@@ -14,19 +14,18 @@
  * 50 runs × 20 milestones = 1,000 Stripe payments (MILEPOST_PAYMENT_RUNS overrides the runs).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
-  FakeStripe,
   deliverEvent,
   newEventId,
   sessionEvent,
   stripeEvent,
   type FakeCheckoutSession,
   type StripeEventJson,
+  useAppWithFakeStripe,
 } from './fake-stripe';
 import {
-  HOOK_TIMEOUT,
   SUITE_TIMEOUT,
   deliver,
   dialects,
@@ -35,9 +34,7 @@ import {
   setupProject,
   share,
   signUp,
-  startApp,
   type Actor,
-  type TestApp,
 } from './harness';
 import {
   allReceipts,
@@ -212,25 +209,11 @@ describe.each(dialects)(
   'exactly-once Stripe crediting (property) on %s',
   SUITE_TIMEOUT,
   (dialect) => {
-    let fake: FakeStripe | undefined;
-    let running: TestApp | undefined;
-    beforeAll(async () => {
-      fake = await FakeStripe.start();
-      running = await startApp(dialect, fake.env());
-    }, HOOK_TIMEOUT);
-    afterAll(async () => {
-      try {
-        await running?.close();
-      } finally {
-        await fake?.close();
-      }
-    }, HOOK_TIMEOUT);
+    const started = useAppWithFakeStripe(dialect);
 
     test(`${RUNS} runs × ${MILESTONES_PER_RUN} milestones: no double credit, one receipt each, gapless numbers, files unlocked iff paid`, async () => {
-      const app = running;
-      const stripe = fake;
-      if (app === undefined || stripe === undefined)
-        throw new Error(`the ${dialect} app did not start`);
+      const app = started.app();
+      const stripe = started.stripe();
       let totalCredited = 0;
       let totalSessions = 0;
       let totalDeliveries = 0;

@@ -10,7 +10,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
-  FakeStripe,
   OPERATOR_SECRET_KEY,
   OPERATOR_WEBHOOK_SECRET,
   chargeRefundedEvent,
@@ -19,6 +18,7 @@ import {
   postWebhook,
   sessionEvent,
   signPayload,
+  useAppWithFakeStripe,
 } from './fake-stripe';
 import {
   HOOK_TIMEOUT,
@@ -51,27 +51,7 @@ const OWN_SECRET_KEY = 'sk_test_ownFionaKey4242424242';
 const OWN_WEBHOOK_SECRET = 'whsec_ownFionaSigning9999';
 
 describe.each(dialects)('Stripe payments on %s', SUITE_TIMEOUT, (dialect) => {
-  let fake: FakeStripe | undefined;
-  let running: TestApp | undefined;
-  beforeAll(async () => {
-    fake = await FakeStripe.start();
-    running = await startApp(dialect, fake.env());
-  }, HOOK_TIMEOUT);
-  afterAll(async () => {
-    try {
-      await running?.close();
-    } finally {
-      await fake?.close();
-    }
-  }, HOOK_TIMEOUT);
-  const app = (): TestApp => {
-    if (running === undefined) throw new Error(`the ${dialect} app did not start`);
-    return running;
-  };
-  const stripe = (): FakeStripe => {
-    if (fake === undefined) throw new Error('the fake Stripe did not start');
-    return fake;
-  };
+  const { app, stripe } = useAppWithFakeStripe(dialect);
 
   /** A delivered project whose client has clicked Pay: the session as the fake holds it. */
   async function opened(options: Parameters<typeof deliveredProject>[1] = {}) {
