@@ -1,5 +1,5 @@
 /**
- * `npm run bench:files [-- --size 2GiB --runs 5 --client curl|node --ref HEAD --tsx]`
+ * `npm run bench:files [-- --size 2GiB --runs 5 --client curl|node --ref HEAD --tsx --profile DIR]`
  *
  * How fast Milepost moves a large deliverable, against bare node:http on the same machine in the
  * same run: a tus upload (POST /api/uploads, then one PATCH with the whole file) against
@@ -7,9 +7,10 @@
  * against `fs.createReadStream(path, { highWaterMark: 1 << 20 }).pipe(res)`. Every server runs in
  * its own process on 127.0.0.1 so its resident memory and CPU time can be read from /proc; the
  * client is the same for both sides (curl, or node:http in a child process) and times the
- * transfer only. Each round does the four transfers (baseline and Milepost alternate going
- * first); what a transfer wrote is flushed to disk before the next one starts, outside the
- * timing. Figures are medians over rounds; ratios are medians of the per-round ratios.
+ * transfer only. Each round does the four transfers as two legs, one per side (upload, download
+ * of what was stored, removal), the sides alternating going first; what a transfer wrote is
+ * flushed to disk before the next one starts, outside the timing. Figures are medians over
+ * rounds; ratios are medians of the per-round ratios.
  *
  * Checks: Milepost lists the upload as complete with the source's SHA-256, the download
  * delivers every byte with ETag "sha256-<source hash>", the baseline stores every byte. A failed
@@ -34,7 +35,7 @@ import {
   type Runner,
   type RunningServer,
 } from './lib/servers';
-import { flushFile, makeSourceFile } from './lib/source';
+import { flushFile, makeSourceFile, recyclePageCache } from './lib/source';
 
 const TARGET = { upload: 0.85, download: 0.6, rssMb: 200 };
 const MiB = 1024 * 1024;
@@ -130,6 +131,7 @@ async function timed(
 
 async function baselineUpload(ctx: Context): Promise<Measure> {
   const { options, samplers, baseUp, source, baselineFile } = ctx;
+  await recyclePageCache(ctx.workDir, options.size);
   const { t, m } = await timed(samplers.baseUp, () =>
     runTransfer(
       options.client,
@@ -158,6 +160,7 @@ async function milepostUpload(ctx: Context): Promise<{ m: Measure; fileId: strin
     options.size,
     'deliverable.bin',
   );
+  await recyclePageCache(ctx.workDir, options.size);
   const { t, m } = await timed(samplers.mpUp, () =>
     runTransfer(
       options.client,
@@ -242,40 +245,11 @@ async function milepostDownload(ctx: Context, fileId: string): Promise<Measure> 
   return m;
 }
 
-async function round(ctx: Context, index: number): Promise<Round> {
-  const baselineFirst = index % 2 === 0;
-  const none: Measure = { mibps: 0, seconds: 0, cpuPerGiB: 0, sysPerGiB: 0 };
-  const result: Round = {
-    upload: { baseline: none, milepost: none },
-    download: { baseline: none, milepost: none },
-  };
-  let fileId = '';
-  const uploads: (() => Promise<void>)[] = [
-    async () => {
-      result.upload.baseline = await baselineUpload(ctx);
-    },
-    async () => {
-      const up = await milepostUpload(ctx);
-      fileId = up.fileId;
-      result.upload.milepost = up.m;
-    },
-  ];
-  const downloads: (() => Promise<void>)[] = [
-    async () => {
-      result.download.baseline = await baselineDownload(ctx);
-    },
-    async () => {
-      result.download.milepost = await milepostDownload(ctx, fileId);
-    },
-  ];
-  if (!baselineFirst) {
-    uploads.reverse();
-    downloads.reverse();
-  }
-  for (const step of [...uploads, ...downloads]) await step();
-
-  // Milepost logs each download with the bytes it sent (once the response closes, so allow it a
-  // moment); a wrong count is reported, not fatal.
+/**
+ * Milepost logs each download with the bytes it sent (once the response closes, so allow it a
+ * moment); a wrong count is reported, not fatal.
+ */
+async function checkDownloadLog(ctx: Context, fileId: string): Promise<void> {
   let logged: DownloadView[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
     const { downloads } = await ctx.freelancer.listFiles(ctx.project.projectId);
@@ -289,9 +263,34 @@ async function round(ctx: Context, index: number): Promise<Round> {
         ` (bytesSent ${logged.map((d) => d.bytesSent).join(', ')}; expected one of ${ctx.options.size})`,
     );
   }
-  // Free the disk (and the milestone's 5-file allowance) for the next round.
-  await ctx.freelancer.deleteUpload(fileId);
-  await fs.rm(ctx.baselineFile, { force: true });
+}
+
+async function round(ctx: Context, index: number): Promise<Round> {
+  const baselineFirst = index % 2 === 0;
+  const none: Measure = { mibps: 0, seconds: 0, cpuPerGiB: 0, sysPerGiB: 0 };
+  const result: Round = {
+    upload: { baseline: none, milepost: none },
+    download: { baseline: none, milepost: none },
+  };
+  // Each side's upload, its download, then the removal of what it stored, before the other side
+  // starts: so every upload begins with the same files on disk. Measured here: an upload made
+  // while the previous upload's 1 GiB file was still on disk ran 40-60% slower, whichever server
+  // made it (page-cache pressure in this VM), which would penalise whoever went second.
+  const baselineLeg = async (): Promise<void> => {
+    result.upload.baseline = await baselineUpload(ctx);
+    result.download.baseline = await baselineDownload(ctx);
+    await fs.rm(ctx.baselineFile, { force: true });
+  };
+  const milepostLeg = async (): Promise<void> => {
+    const { fileId, m } = await milepostUpload(ctx);
+    result.upload.milepost = m;
+    result.download.milepost = await milepostDownload(ctx, fileId);
+    await checkDownloadLog(ctx, fileId);
+    // Free the disk (and the milestone's 5-file allowance) for the next upload.
+    await ctx.freelancer.deleteUpload(fileId);
+  };
+  const legs = baselineFirst ? [baselineLeg, milepostLeg] : [milepostLeg, baselineLeg];
+  for (const leg of legs) await leg();
 
   const cpu = (m: Measure): string => `${fmt(m.cpuPerGiB, 2)} (sys ${fmt(m.sysPerGiB, 2)})`;
   const line = (name: string, p: Pair): string =>
@@ -459,7 +458,15 @@ async function main(): Promise<void> {
     const [baseUp, baseDown, milepost] = await Promise.all([
       startBaseline('upload', baselineFile, runner),
       startBaseline('download', baselineFile, runner),
-      startMilepost({ dataDir, maxFileBytes: MAX_UPLOAD_BYTES, appDir, runner }),
+      startMilepost({
+        dataDir,
+        maxFileBytes: MAX_UPLOAD_BYTES,
+        appDir,
+        runner,
+        nodeFlags: options.profileDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`]
+          : [],
+      }),
     ]);
     const freelancer = await Freelancer.signUp(milepost.url);
     const project = await freelancer.setUpProject();

@@ -16,6 +16,8 @@ export interface Options {
   ref: string | undefined;
   /** Run the servers as esbuild bundles with plain node (as npm start does), not under tsx. */
   bundle: boolean;
+  /** Write V8 CPU profiles of the Milepost server into this folder (node --cpu-prof). */
+  profileDir: string | undefined;
 }
 
 const UNITS: Record<string, number> = {
@@ -42,7 +44,7 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
-export const USAGE = `usage: npm run bench:files -- [--size 2GiB] [--runs 5] [--client node|curl] [--keep] [--ref <git-ref>] [--tsx]
+export const USAGE = `usage: npm run bench:files -- [--size 2GiB] [--runs 5] [--client node|curl] [--keep] [--ref <git-ref>] [--tsx] [--profile DIR]
   --size    file size (B, KiB, MiB, GiB, KB, MB, GB); at most 5GiB, Milepost's upload limit
   --runs    rounds of the four transfers; figures are medians (default 5)
   --client  curl (default when curl is on PATH): the transfer timed by curl itself;
@@ -52,7 +54,8 @@ export const USAGE = `usage: npm run bench:files -- [--size 2GiB] [--runs 5] [--
   --ref     run Milepost from this commit (git archive into the temp folder, sharing
             node_modules) instead of the working tree, e.g. --ref HEAD
   --tsx     run Milepost and the baselines under tsx instead of as esbuild bundles run by
-            plain node (the default, as \`npm start\` runs the server); tsx costs ~55 MB`;
+            plain node (the default, as \`npm start\` runs the server); tsx costs ~55 MB
+  --profile write V8 CPU profiles (.cpuprofile) of the Milepost server into this folder`;
 
 function curlAvailable(): boolean {
   return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -67,6 +70,7 @@ export function parseArgs(argv: string[]): Options {
     keep: false,
     ref: undefined,
     bundle: true,
+    profileDir: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -100,6 +104,9 @@ export function parseArgs(argv: string[]): Options {
       }
       case '--ref':
         options.ref = value();
+        break;
+      case '--profile':
+        options.profileDir = value();
         break;
       case '--tsx':
         options.bundle = false;

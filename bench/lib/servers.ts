@@ -144,8 +144,10 @@ export async function startMilepost(opts: {
   maxFileBytes: number;
   appDir: string;
   runner: Runner;
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  nodeFlags?: string[];
 }): Promise<RunningServer> {
-  const { dataDir, maxFileBytes, appDir, runner } = opts;
+  const { dataDir, maxFileBytes, appDir, runner, nodeFlags = [] } = opts;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -171,7 +173,11 @@ export async function startMilepost(opts: {
       ? ['--import', 'tsx', 'src/server.ts']
       : [await bundle(path.join(appDir, 'src', 'server.ts'), runner.dir, 'milepost-server')];
   const child = track(
-    spawn(process.execPath, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [...nodeFlags, ...args], {
+      cwd: appDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   const output = collectOutput(child, '[milepost]');
   const url = `http://127.0.0.1:${port}`;

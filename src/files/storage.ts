@@ -3,7 +3,7 @@
  * data folder (the default) and S3-compatible object storage. Both give @tus/server a DataStore
  * to write through and give downloads a ranged read stream; S3 can also presign a URL.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { DataStore } from '@tus/utils';
 import type { Config } from '../config';
 import { createLocalStorage } from './local-storage';
@@ -19,6 +19,12 @@ export interface FileStorage {
   readonly datastore: DataStore;
   /** A stream of the whole file or one inclusive byte span of it. */
   read(id: string, span?: ByteSpan): Promise<Readable>;
+  /**
+   * Sends one inclusive byte span to `out` and ends it, where the backend can do so without a
+   * fresh buffer per chunk (local disk). Resolves with the bytes `out` took (fewer if it closed
+   * early); rejects if the stored file cannot be read.
+   */
+  sendTo?(id: string, span: ByteSpan, out: Writable): Promise<number>;
   /** The stored bytes of an unfinished upload, where the backend can read them (local disk). */
   readPartial?(id: string, length: number): Readable;
   /** Bytes still free for uploads, where the backend can tell (local disk). */

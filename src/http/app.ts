@@ -34,6 +34,7 @@ import { receiptRoutes } from './routes/receipts';
 import { webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { createTusServer, uploadRoutes } from './routes/uploads';
+import { SECURITY_HEADERS } from './security-headers';
 import { registerWebApp } from './web';
 import { z } from 'zod';
 
@@ -101,9 +102,7 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     transform: jsonSchemaTransform,
   });
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
+    reply.headers(SECURITY_HEADERS);
   });
 
   await app.register(async (api) => registerApi(api, database, deps, tus.tus), { prefix: '/api' });

@@ -6,6 +6,7 @@
  * and the sweep of abandoned uploads. Every check compares exact bytes, hashes and statuses.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -216,6 +217,55 @@ describe.each(dialects)('deliverable uploads on %s', SUITE_TIMEOUT, (dialect) =>
     const got = await fetchBytes(app(), freelancer, `/api/files/${idOfUploadUrl(uploadUrl)}`);
     expect(got.status).toBe(200);
     expect(got.bytes.equals(source)).toBe(true);
+  });
+
+  test('a PATCH refused before its body is read (wrong Upload-Offset, 24 MiB body) → 409 at once, the connection closed, the stored bytes untouched', async () => {
+    const freelancer = await signUp(app());
+    const { project, milestones } = await setupProject(freelancer);
+    const source = seededBytes(2 * MiB, 7);
+    const upload = await createUpload(app(), freelancer, {
+      milestoneId: milestones[0]?.id ?? '',
+      length: source.length,
+    });
+    const first = await patchUpload(upload.url, freelancer, 0, source.subarray(0, MiB));
+    expect(first.status).toBe(204);
+
+    // 24 MiB claiming to start at 0 when the server holds 1 MiB: far more than socket buffers
+    // hold, so the answer must come without the body being read (or read away).
+    const refused = await new Promise<{ status: number; connection: string | undefined }>(
+      (resolve, reject) => {
+        const url = new URL(upload.url);
+        const req = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'PATCH',
+            path: url.pathname,
+            agent: false,
+            headers: {
+              ...tusHeaders(freelancer),
+              'upload-offset': '0',
+              'content-type': 'application/offset+octet-stream',
+              'content-length': String(24 * MiB),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+          },
+        );
+        // Writing on after the server has answered and closed may fail; the answer is what counts.
+        req.on('error', (error) => setTimeout(() => reject(error), 1000));
+        req.end(Buffer.alloc(24 * MiB, 1));
+      },
+    );
+    expect(refused).toEqual({ status: 409, connection: 'close' });
+
+    expect(await headUpload(upload.url, freelancer)).toEqual({ status: 200, offset: MiB });
+    const rest = await patchUpload(upload.url, freelancer, MiB, source.subarray(MiB));
+    expect(rest.status).toBe(204);
+    const listing = await listFiles(freelancer, project.id);
+    expect(listing.files[0]).toMatchObject({ status: 'complete', sha256: sha256(source) });
   });
 
   test('20 parallel creations into a milestone holding 4 files: exactly one 201, nineteen 409 FILE_LIMIT', async () => {

@@ -5,7 +5,6 @@
  * go only to an unfinished upload in the open milestone, and tus's own GET is not offered —
  * files leave only through /api/files, behind the payment check.
  */
-import type { IncomingMessage } from 'node:http';
 import { Server } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { completeUpload } from '../../actions/complete-upload';
@@ -16,16 +15,12 @@ import { AppError, notFound } from '../../domain/errors';
 import { isUploadId } from '../../domain/uploads';
 import { HashingStore } from '../../files/hashing-store';
 import { CSRF_HEADER, freelancerOf } from '../authentication';
+import { sendWebResponse, webRequestOf } from '../web-bridge';
 import type { RouteDeps } from './deps';
 
 export const UPLOADS_PATH = '/api/uploads';
 // The id reserved for each creation request, handed to tus's naming function.
-const reservedIds = new WeakMap<IncomingMessage, string>();
-
-/** The Node request under the Web Request that @tus/server v2 (through srvx) hands its hooks. */
-function nodeRequestOf(req: unknown): IncomingMessage | undefined {
-  return (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
-}
+const reservedIds = new WeakMap<Request, string>();
 
 export function createTusServer({ db, config, storage }: RouteDeps): {
   tus: Server;
@@ -42,8 +37,7 @@ export function createTusServer({ db, config, storage }: RouteDeps): {
     allowedCredentials: true,
     allowedHeaders: [CSRF_HEADER],
     namingFunction: (req) => {
-      const raw = nodeRequestOf(req);
-      const id = raw && reservedIds.get(raw);
+      const id = reservedIds.get(req);
       if (!id) throw { status_code: 500, body: 'Upload was not reserved\n' };
       return id;
     },
@@ -106,9 +100,16 @@ export async function uploadRoutes(
     done(null),
   );
 
-  async function passToTus(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Lets tus answer; `reservedId` names the file a creation request reserved. */
+  async function passToTus(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reservedId?: string,
+  ): Promise<void> {
+    const webRequest = webRequestOf(request.raw, reply.raw);
+    if (reservedId) reservedIds.set(webRequest, reservedId);
     reply.hijack();
-    await tus.handle(request.raw, reply.raw);
+    await sendWebResponse(reply.raw, await tus.handleWeb(webRequest));
   }
 
   app.post('/uploads', async (request, reply) => {
@@ -151,9 +152,8 @@ export async function uploadRoutes(
         size,
       },
     });
-    reservedIds.set(request.raw, file.id);
     try {
-      await passToTus(request, reply);
+      await passToTus(request, reply, file.id);
     } finally {
       // tus refused or failed the creation: give the slot back, leave no bytes behind.
       if (reply.raw.statusCode !== 201) {
