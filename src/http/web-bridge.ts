@@ -5,9 +5,9 @@
  * @tus/server's own handle() does this through srvx, whose body is Node 20's Readable.toWeb():
  * that copies every chunk into a new Uint8Array ("to detach it from the pool"). HTTP body chunks
  * are never pooled, so the copy buys nothing, and on a 5 GB upload it is 5 GB more to allocate
- * and collect — measured as the largest cost Milepost added over a bare write to disk. Here the
- * chunks pass as they are, with the same flow control (pause past the queue's high-water mark,
- * resume on pull).
+ * and collect (~0.2 s of CPU per GiB in a profile, and more ArrayBuffers for V8 to sweep). Here
+ * the chunks pass as they are, with the same flow control (pause past the queue's high-water
+ * mark, resume on pull).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
