@@ -1,7 +1,7 @@
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedFile, findProjectFile, insertDownload } from '../db/queries/files';
 import { newId } from '../db/ids';
-import type { FileRow } from '../db/schema';
+import type { FileRow, PaymentRow } from '../db/schema';
 import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
 import { clientMayDownload } from '../domain/uploads';
@@ -11,6 +11,18 @@ import type { ActionContext } from './context';
 
 export type DownloadCaller =
   { kind: 'freelancer'; userId: string } | { kind: 'client'; projectId: string };
+
+/**
+ * Whether a milestone's files are open to its client: paid, and not refunded in full. The one
+ * rule behind every download path and the portal's `downloadable` flag.
+ */
+export function unlockedForClient(
+  milestoneStatus: string,
+  payments: readonly PaymentRow[],
+): { unlocked: boolean; refundedInFull: boolean } {
+  const { refundedInFull } = balanceOf(0, movementsOf(payments));
+  return { unlocked: clientMayDownload(milestoneStatus, refundedInFull), refundedInFull };
+}
 
 /**
  * The one gate for a deliverable's bytes, whatever the path (stream, range, presigned URL): the
@@ -32,11 +44,11 @@ export async function authorizeDownload(
       .where('id', '=', file.milestone_id)
       .where('project_id', '=', caller.projectId)
       .executeTakeFirst();
-    const { refundedInFull } = balanceOf(
-      0,
-      movementsOf(await listPaymentsOfMilestone(db, file.milestone_id)),
+    const { unlocked, refundedInFull } = unlockedForClient(
+      milestone?.status ?? '',
+      await listPaymentsOfMilestone(db, file.milestone_id),
     );
-    if (!milestone || !clientMayDownload(milestone.status, refundedInFull)) {
+    if (!milestone || !unlocked) {
       throw new AppError(
         'PAYMENT_REQUIRED',
         refundedInFull

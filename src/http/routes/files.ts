@@ -8,16 +8,14 @@ import { z } from 'zod';
 import {
   authorizeDownload,
   recordDownload,
+  unlockedForClient,
   type DownloadCaller,
 } from '../../actions/authorize-download';
 import { getProject } from '../../actions/read-projects';
 import { listDownloadsOfProject, listFilesOfProject } from '../../db/queries/files';
 import { parseRange } from '../../domain/byte-range';
 import { AppError } from '../../domain/errors';
-import { clientMayDownload } from '../../domain/uploads';
-import { balanceOf } from '../../domain/payment-balance';
 import { listPayments } from '../../db/queries/payments';
-import { movementsOf } from '../../actions/credit-payment';
 import { anyCallerAuthenticator, freelancerOf } from '../authentication';
 import { SECURITY_HEADERS } from '../security-headers';
 import { presentDownload, presentFile } from '../presenters';
@@ -71,13 +69,13 @@ export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
   ]);
   const unlocked = new Set(
     milestones
-      .filter((m) => {
-        const { refundedInFull } = balanceOf(
-          0,
-          movementsOf(payments.filter((p) => p.milestone_id === m.id)),
-        );
-        return clientMayDownload(m.status, refundedInFull);
-      })
+      .filter(
+        (m) =>
+          unlockedForClient(
+            m.status,
+            payments.filter((p) => p.milestone_id === m.id),
+          ).unlocked,
+      )
       .map((m) => m.id),
   );
   const shown = new Set(
