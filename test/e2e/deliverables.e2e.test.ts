@@ -12,7 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { DESKTOP, captureScreen, launchBrowser, visible, waitForBadge } from './support/browser';
+import {
+  captureScreen,
+  launchBrowser,
+  openParties,
+  signUpWithClient,
+  visible,
+  waitForBadge,
+} from './support/browser';
 import { fileRow, makeFile, sha256, shownHash, waitFor } from './support/files';
 import { startServer, type RunningServer } from './support/server';
 
@@ -43,7 +50,6 @@ describe('deliverables', () => {
   let server: RunningServer;
   let browser: Browser;
   let freelancerContext: BrowserContext;
-  let clientContext: BrowserContext;
   let freelancer: Page;
   let client: Page;
   let dir: string;
@@ -53,20 +59,12 @@ describe('deliverables', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milepost-e2e-files-'));
     server = await startServer();
     browser = await launchBrowser();
-    freelancerContext = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseUrl });
-    clientContext = await browser.newContext({
-      viewport: DESKTOP,
-      baseURL: server.baseUrl,
-      acceptDownloads: true,
-    });
-    freelancer = await freelancerContext.newPage();
-    client = await clientContext.newPage();
-    for (const [who, page] of [
-      ['freelancer', freelancer],
-      ['client', client],
-    ] as const) {
-      page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-    }
+    ({ freelancerContext, freelancer, client } = await openParties(
+      browser,
+      server.baseUrl,
+      pageErrors,
+      { client: { acceptDownloads: true } },
+    ));
   });
 
   afterAll(async () => {
@@ -82,17 +80,7 @@ describe('deliverables', () => {
     const logos = makeFile(dir, 'logo pack (final).zip', 450 * 1024 + 5);
 
     // Sign up, a client, a two-milestone project.
-    await f.goto('/signup');
-    await f.getByLabel('Your name').fill('Maya Freelance');
-    await f.getByLabel('Email').fill('maya@example.com');
-    await f.getByLabel('Password').fill('correct horse battery');
-    await f.getByRole('button', { name: 'Create account' }).click();
-    await visible(f.getByRole('heading', { name: 'Projects', level: 1 }));
-    await f.goto('/app/clients');
-    await f.getByLabel('Name', { exact: true }).fill('Ada Client');
-    await f.getByLabel('Email', { exact: true }).fill('ada@example.com');
-    await f.getByRole('button', { name: 'Add client' }).click();
-    await visible(f.getByText('Ada Client added.'));
+    await signUpWithClient(f);
     await f.goto('/app/projects/new');
     await f.getByLabel('Client', { exact: true }).selectOption({ label: 'Ada Client' });
     await f.getByLabel('Project title').fill('Brand refresh');

@@ -5,8 +5,15 @@
  * client with the payment instructions, paid offline, and milestone 2 opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, captureScreen, launchBrowser, visible, waitForBadge } from './support/browser';
+import type { Browser, Page } from 'playwright-core';
+import {
+  DESKTOP,
+  captureScreen,
+  launchBrowser,
+  openParties,
+  visible,
+  waitForBadge,
+} from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 
 const nav = (page: Page, name: string) =>
@@ -17,8 +24,6 @@ const IBAN = 'IBAN DE89 3704 0044 0532 0130 00';
 describe('milestone journey', () => {
   let server: RunningServer;
   let browser: Browser;
-  let freelancerContext: BrowserContext;
-  let clientContext: BrowserContext;
   let freelancer: Page;
   let client: Page;
   const pageErrors: string[] = [];
@@ -26,16 +31,7 @@ describe('milestone journey', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    freelancerContext = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseUrl });
-    clientContext = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseUrl });
-    freelancer = await freelancerContext.newPage();
-    client = await clientContext.newPage();
-    for (const [who, page] of [
-      ['freelancer', freelancer],
-      ['client', client],
-    ] as const) {
-      page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-    }
+    ({ freelancer, client } = await openParties(browser, server.baseUrl, pageErrors));
   });
 
   afterAll(async () => {

@@ -11,8 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, captureScreen, launchBrowser, visible, waitForBadge } from './support/browser';
+import type { Browser, Page } from 'playwright-core';
+import {
+  captureScreen,
+  launchBrowser,
+  openParties,
+  signUpWithClient,
+  visible,
+  waitForBadge,
+} from './support/browser';
 import { deliverCheckoutCompleted, FakeStripe } from './support/fake-stripe';
 import { fileRow, makeFile, sha256, shownHash, waitFor } from './support/files';
 import { startServer, type RunningServer } from './support/server';
@@ -40,8 +47,6 @@ describe('payments', () => {
   let fake: FakeStripe;
   let server: RunningServer;
   let browser: Browser;
-  let freelancerContext: BrowserContext;
-  let clientContext: BrowserContext;
   let freelancer: Page;
   let client: Page;
   let dir: string;
@@ -64,24 +69,10 @@ describe('payments', () => {
     });
     fake.appUrl = server.baseUrl;
     browser = await launchBrowser();
-    freelancerContext = await browser.newContext({
-      viewport: DESKTOP,
-      baseURL: server.baseUrl,
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    clientContext = await browser.newContext({
-      viewport: DESKTOP,
-      baseURL: server.baseUrl,
-      acceptDownloads: true,
-    });
-    freelancer = await freelancerContext.newPage();
-    client = await clientContext.newPage();
-    for (const [who, page] of [
-      ['freelancer', freelancer],
-      ['client', client],
-    ] as const) {
-      page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-    }
+    ({ freelancer, client } = await openParties(browser, server.baseUrl, pageErrors, {
+      freelancer: { permissions: ['clipboard-read', 'clipboard-write'] },
+      client: { acceptDownloads: true },
+    }));
   });
 
   afterAll(async () => {
@@ -97,17 +88,7 @@ describe('payments', () => {
     const guide = makeFile(dir, 'style guide.pdf', 40 * 1024 + 9);
 
     // Sign up, a client, a two-milestone project; the builder states the operator's limit.
-    await f.goto('/signup');
-    await f.getByLabel('Your name').fill('Maya Freelance');
-    await f.getByLabel('Email').fill('maya@example.com');
-    await f.getByLabel('Password').fill('correct horse battery');
-    await f.getByRole('button', { name: 'Create account' }).click();
-    await visible(f.getByRole('heading', { name: 'Projects', level: 1 }));
-    await f.goto('/app/clients');
-    await f.getByLabel('Name', { exact: true }).fill('Ada Client');
-    await f.getByLabel('Email', { exact: true }).fill('ada@example.com');
-    await f.getByRole('button', { name: 'Add client' }).click();
-    await visible(f.getByText('Ada Client added.'));
+    await signUpWithClient(f);
     await f.goto('/app/projects/new');
     await visible(f.getByText('1 of at most 4 milestones.'));
     await f.getByLabel('Client', { exact: true }).selectOption({ label: 'Ada Client' });

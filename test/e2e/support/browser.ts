@@ -1,7 +1,14 @@
 /** Chromium from Debian, axe-core checks, and screenshots at desktop and phone widths. */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { SCREENSHOT_DIR } from './paths';
 
 const require = createRequire(import.meta.url);
@@ -9,6 +16,55 @@ const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+
+export interface Parties {
+  freelancerContext: BrowserContext;
+  clientContext: BrowserContext;
+  freelancer: Page;
+  client: Page;
+}
+
+/**
+ * The freelancer and the client, each in a browser context of their own at desktop width; errors
+ * thrown in either page are collected into `pageErrors`.
+ */
+export async function openParties(
+  browser: Browser,
+  baseURL: string,
+  pageErrors: string[],
+  options: { freelancer?: BrowserContextOptions; client?: BrowserContextOptions } = {},
+): Promise<Parties> {
+  const freelancerContext = await browser.newContext({
+    viewport: DESKTOP,
+    baseURL,
+    ...options.freelancer,
+  });
+  const clientContext = await browser.newContext({ viewport: DESKTOP, baseURL, ...options.client });
+  const freelancer = await freelancerContext.newPage();
+  const client = await clientContext.newPage();
+  for (const [who, page] of [
+    ['freelancer', freelancer],
+    ['client', client],
+  ] as const) {
+    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+  }
+  return { freelancerContext, clientContext, freelancer, client };
+}
+
+/** Signs Maya up as a freelancer and adds her client Ada, through the screens. */
+export async function signUpWithClient(f: Page): Promise<void> {
+  await f.goto('/signup');
+  await f.getByLabel('Your name').fill('Maya Freelance');
+  await f.getByLabel('Email').fill('maya@example.com');
+  await f.getByLabel('Password').fill('correct horse battery');
+  await f.getByRole('button', { name: 'Create account' }).click();
+  await visible(f.getByRole('heading', { name: 'Projects', level: 1 }));
+  await f.goto('/app/clients');
+  await f.getByLabel('Name', { exact: true }).fill('Ada Client');
+  await f.getByLabel('Email', { exact: true }).fill('ada@example.com');
+  await f.getByRole('button', { name: 'Add client' }).click();
+  await visible(f.getByText('Ada Client added.'));
+}
 
 export function launchBrowser(): Promise<Browser> {
   // Playwright refuses --user-data-dir with launch(); it gives every launch a fresh temporary
