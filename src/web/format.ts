@@ -1,7 +1,22 @@
 /** Display helpers over the shared domain money module. */
-import { currencyDecimals, formatMoney } from '../domain/money';
+import { currencyDecimals, formatMoney, parseMoney } from '../domain/money';
 
 export { formatMoney };
+
+/** An amount typed into a form, in minor units and above zero, or what is wrong with it. */
+export function readPositiveAmount(
+  input: string,
+  currency: string,
+  whenZero: string,
+): { amountMinor: number } | { error: string } {
+  let amountMinor: number;
+  try {
+    amountMinor = parseMoney(input, currency);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : 'Not an amount' };
+  }
+  return amountMinor < 1 ? { error: whenZero } : { amountMinor };
+}
 
 /** 123450 EUR → "1234.50", for prefilling an amount field in major units. */
 export function toMajorInput(amountMinor: number, currency: string): string {

@@ -1,9 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { parseMoney } from '../../domain/money';
 import { api } from '../api';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { formatMoney, isOfflineMethod, PAYMENT_METHODS, toMajorInput, todayIso } from '../format';
+import {
+  formatMoney,
+  isOfflineMethod,
+  PAYMENT_METHODS,
+  readPositiveAmount,
+  toMajorInput,
+  todayIso,
+} from '../format';
 import { useFormErrors } from '../hooks';
 import type { Milestone, PaymentMethod } from '../types';
 
@@ -30,17 +36,12 @@ export function PaymentForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    let amountMinor: number;
-    try {
-      amountMinor = parseMoney(amount, currency);
-    } catch (err) {
-      errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+    const read = readPositiveAmount(amount, currency, 'Enter the amount received.');
+    if ('error' in read) {
+      errors.setField('amountMinor', read.error);
       return;
     }
-    if (amountMinor < 1) {
-      errors.setField('amountMinor', 'Enter the amount received.');
-      return;
-    }
+    const { amountMinor } = read;
     setBusy(true);
     try {
       await api.recordPayment(props.projectId, milestone.id, {

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { parseMoney } from '../../domain/money';
 import { api } from '../api';
 import { TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { formatMoney, todayIso } from '../format';
+import { formatMoney, readPositiveAmount, todayIso } from '../format';
 import { useFormErrors } from '../hooks';
 import type { Milestone } from '../types';
 
@@ -30,17 +29,12 @@ export function RefundForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    let amountMinor: number;
-    try {
-      amountMinor = parseMoney(amount, currency);
-    } catch (err) {
-      errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+    const read = readPositiveAmount(amount, currency, 'Enter the amount refunded.');
+    if ('error' in read) {
+      errors.setField('amountMinor', read.error);
       return;
     }
-    if (amountMinor < 1) {
-      errors.setField('amountMinor', 'Enter the amount refunded.');
-      return;
-    }
+    const { amountMinor } = read;
     setBusy(true);
     try {
       await api.recordRefund(props.projectId, milestone.id, {
