@@ -3,11 +3,11 @@ import { hashSecret } from '../domain/access-secrets';
 import { AppError } from '../domain/errors';
 import { deleteOtherSessions } from '../db/queries/sessions';
 import { findUserById, updateUser } from '../db/queries/users';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 /** Changes the password and ends every other session of the account. */
 export async function changePassword(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     userId: string;
     sessionToken: string;
     currentPassword: string;
@@ -23,7 +23,7 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(options.newPassword);
   await db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { password_hash: passwordHash }, new Date().toISOString());
+    await updateUser(trx, user.id, { password_hash: passwordHash }, nowOf(options).toISOString());
     await deleteOtherSessions(trx, user.id, hashSecret(options.sessionToken));
   });
 }

@@ -4,13 +4,13 @@ import { startFreelancerSession, type IssuedSession } from '../auth/sessions';
 import { findUserByEmail } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
 import { AppError } from '../domain/errors';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export async function logIn(
   options: ActionContext & { email: string; password: string; ip: string },
 ): Promise<{ user: UserRow; session: IssuedSession }> {
   const { db, config } = options;
-  const now = new Date();
+  const now = nowOf(options);
   const user = await limitedAttempt(
     db,
     {

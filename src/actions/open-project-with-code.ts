@@ -4,7 +4,7 @@ import { appendActivity } from '../db/queries/activity';
 import { findProjectByAccessHash, lockProjectById } from '../db/queries/projects';
 import { hashesEqual, hashSecret, normalizeAccessCode } from '../domain/access-secrets';
 import { AppError } from '../domain/errors';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export type AccessSecret = { code: string } | { token: string };
 
@@ -16,7 +16,7 @@ export async function openProjectWithCode(
   options: ActionContext & { secret: AccessSecret; ip: string },
 ): Promise<{ projectId: string; session: IssuedSession }> {
   const { db, config, secret } = options;
-  const now = new Date();
+  const now = nowOf(options);
   const { accessFailuresPerIp, accessFailuresGlobal, failureWindowMinutes } = config.limits;
   const column = 'code' in secret ? 'access_code_hash' : 'access_token_hash';
   const field = 'code' in secret ? 'code' : 'token';

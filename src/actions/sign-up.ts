@@ -3,13 +3,13 @@ import { startFreelancerSession, type IssuedSession } from '../auth/sessions';
 import { newId } from '../db/ids';
 import { insertUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export async function signUp(
   options: ActionContext & { email: string; password: string; name: string },
 ): Promise<{ user: UserRow; session: IssuedSession }> {
   const passwordHash = await hashPassword(options.password);
-  const now = new Date();
+  const now = nowOf(options);
   return options.db.transaction().execute(async (trx) => {
     const user = await insertUser(trx, {
       id: newId(),

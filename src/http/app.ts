@@ -16,6 +16,7 @@ import type { Server as TusServer } from '@tus/server';
 import type { Config } from '../config';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
+import { systemClock, type Clock } from '../domain/clock';
 import { startExpirySweep } from '../files/expiry-sweep';
 import { createStorage } from '../files/storage';
 import { createMailer } from '../mail/mailer';
@@ -42,9 +43,15 @@ export interface BuildAppOptions {
   config: Config;
   /** Where log lines go (stdout when absent); tests read it to prove secrets stay out. */
   logStream?: Writable;
+  /** The time source (the system clock when absent); tests pass one they can move. */
+  clock?: Clock;
 }
 
-export async function buildApp({ config, logStream }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  logStream,
+  clock = systemClock,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const database = await openDatabase(config);
   const app = Fastify({
     logger: {
@@ -75,6 +82,7 @@ export async function buildApp({ config, logStream }: BuildAppOptions): Promise<
     storage,
     mailer: createMailer(config.mail),
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
+    clock,
   };
   const tus = createTusServer(deps);
   const sweep = startExpirySweep({ db: database.db, storage, tus: tus.tus, log: app.log });
@@ -131,12 +139,18 @@ async function registerApi(
   api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 
   await api.register(async (scope) => {
-    scope.addHook('onRequest', freelancerAuthenticator(database.db, { required: false }));
+    scope.addHook(
+      'onRequest',
+      freelancerAuthenticator(database.db, { required: false, clock: deps.clock }),
+    );
     await scope.register(publicAuthRoutes, deps);
   });
   await api.register(portalRoutes, deps);
   await api.register(async (scope) => {
-    scope.addHook('onRequest', freelancerAuthenticator(database.db, { required: true }));
+    scope.addHook(
+      'onRequest',
+      freelancerAuthenticator(database.db, { required: true, clock: deps.clock }),
+    );
     for (const routes of [
       sessionAuthRoutes,
       settingsRoutes,

@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { findLiveClientSession, findLiveSession } from '../db/queries/sessions';
 import type { DB, UserRow } from '../db/schema';
 import { hashesEqual, hashSecret } from '../domain/access-secrets';
+import { systemClock, type Clock } from '../domain/clock';
 import { AppError } from '../domain/errors';
 import type { IssuedSession } from '../auth/sessions';
 
@@ -48,11 +49,15 @@ function assertCsrf(request: FastifyRequest, expected: string): void {
   if (!ok) throw new AppError('CSRF_TOKEN_INVALID', `Missing or wrong ${CSRF_HEADER} header`);
 }
 
-export function freelancerAuthenticator(db: Kysely<DB>, options: { required: boolean }) {
+export function freelancerAuthenticator(
+  db: Kysely<DB>,
+  options: { required: boolean; clock?: Clock },
+) {
+  const clock = options.clock ?? systemClock;
   return async function authenticateFreelancer(request: FastifyRequest): Promise<void> {
     const token = request.cookies[FREELANCER_COOKIE];
     const session = token
-      ? await findLiveSession(db, hashSecret(token), new Date().toISOString())
+      ? await findLiveSession(db, hashSecret(token), clock.now().toISOString())
       : undefined;
     if (!token || !session) {
       if (options.required) throw new AppError('UNAUTHENTICATED', 'Log in to continue');
@@ -63,11 +68,11 @@ export function freelancerAuthenticator(db: Kysely<DB>, options: { required: boo
   };
 }
 
-export function clientAuthenticator(db: Kysely<DB>) {
+export function clientAuthenticator(db: Kysely<DB>, clock: Clock = systemClock) {
   return async function authenticateClient(request: FastifyRequest): Promise<void> {
     const token = request.cookies[CLIENT_COOKIE];
     const session = token
-      ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString())
+      ? await findLiveClientSession(db, hashSecret(token), clock.now().toISOString())
       : undefined;
     if (!token || !session) {
       throw new AppError('UNAUTHENTICATED', 'Open the project with your access code to continue');
@@ -118,14 +123,14 @@ export function clearSessionCookie(reply: FastifyReply, config: Config, name: st
 }
 
 /** For routes both parties use (downloads): the freelancer's session, else the client's. */
-export function anyCallerAuthenticator(db: Kysely<DB>) {
-  const freelancer = freelancerAuthenticator(db, { required: false });
+export function anyCallerAuthenticator(db: Kysely<DB>, clock: Clock = systemClock) {
+  const freelancer = freelancerAuthenticator(db, { required: false, clock });
   return async function authenticateAnyCaller(request: FastifyRequest): Promise<void> {
     await freelancer(request);
     if (request.freelancer) return;
     const token = request.cookies[CLIENT_COOKIE];
     const session = token
-      ? await findLiveClientSession(db, hashSecret(token), new Date().toISOString())
+      ? await findLiveClientSession(db, hashSecret(token), clock.now().toISOString())
       : undefined;
     if (!token || !session)
       throw new AppError('UNAUTHENTICATED', 'Log in or open the project with your access code');

@@ -25,6 +25,7 @@ import {
   signUp,
   uniqueEmail,
   useApp,
+  TestClock,
   type ApiResponse,
   type TestApp,
 } from './harness';
@@ -495,6 +496,8 @@ describe.each(dialects)('access and auth on %s', SUITE_TIMEOUT, (dialect) => {
           url: `http://127.0.0.1:${port}`,
           dataDir: storage.dataDir,
           dbUrl: storage.dbUrl,
+          // The child runs on its own system clock; this one moves nothing.
+          clock: new TestClock(),
           close: () => Promise.resolve(),
         };
 

@@ -15,6 +15,7 @@ import {
   HOOK_TIMEOUT,
   expectStatus,
   provisionStorage,
+  TestClock,
   type Actor,
   type Dialect,
   type Storage,
@@ -363,6 +364,8 @@ export interface RestartableApp extends TestApp {
 export interface Persistent {
   storage: Storage;
   env: Record<string, string>;
+  /** One clock for every start, so time moved before a restart stays moved. */
+  clock: TestClock;
   start(): Promise<RestartableApp>;
   /** Stops any app still running and drops the database and data folder. */
   dispose(): Promise<void>;
@@ -375,12 +378,14 @@ export async function persistentStorage(
   const storage = await provisionStorage(dialect);
   const env = { HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...storage.env, ...envOverrides };
   const running = new Set<RestartableApp>();
+  const clock = new TestClock();
   return {
     storage,
     env,
+    clock,
     start: async () => {
       const config = loadConfig(env);
-      const app = await buildApp({ config });
+      const app = await buildApp({ config, clock });
       try {
         await app.listen({ port: 0, host: '127.0.0.1' });
       } catch (error) {
@@ -399,6 +404,7 @@ export async function persistentStorage(
         dataDir: storage.dataDir,
         dbUrl: storage.dbUrl,
         config,
+        clock,
         stop: async () => {
           if (stopped) return;
           stopped = true;

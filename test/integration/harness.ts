@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { z } from 'zod';
 import { loadConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
+import type { Clock } from '../../src/domain/clock';
 import * as C from './contract';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -107,6 +108,46 @@ export async function provisionStorage(dialect: Dialect): Promise<Storage> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Time the tests can move.
+
+/**
+ * The app's clock in tests: it runs with real time (so ordering by time still holds) plus an
+ * offset the test moves with `advance`/`set`, or stands still after `freeze`.
+ */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  private frozenAt: number | undefined;
+
+  now(): Date {
+    return new Date(this.frozenAt ?? Date.now() + this.offsetMs);
+  }
+
+  /** Moves time forward (or back, with a negative amount). */
+  advance(ms: number): void {
+    if (this.frozenAt !== undefined) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** Jumps to `at`; time keeps running from there unless frozen. */
+  set(at: Date | string): void {
+    const target = new Date(at).getTime();
+    if (this.frozenAt !== undefined) this.frozenAt = target;
+    else this.offsetMs = target - Date.now();
+  }
+
+  /** Stops time at its current reading until `unfreeze`. */
+  freeze(): void {
+    this.frozenAt = this.now().getTime();
+  }
+
+  unfreeze(): void {
+    if (this.frozenAt === undefined) return;
+    this.offsetMs = this.frozenAt - Date.now();
+    this.frozenAt = undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The app under test.
 
 export interface TestApp {
@@ -114,6 +155,8 @@ export interface TestApp {
   url: string;
   dataDir: string;
   dbUrl: string | undefined;
+  /** The app's clock: move it to let windows pass or uploads age. */
+  clock: TestClock;
   close(): Promise<void>;
 }
 
@@ -121,6 +164,7 @@ export interface TestApp {
 export async function startApp(
   dialect: Dialect,
   envOverrides: Record<string, string> = {},
+  clock: TestClock = new TestClock(),
 ): Promise<TestApp> {
   const storage = await provisionStorage(dialect);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -131,7 +175,7 @@ export async function startApp(
       ...storage.env,
       ...envOverrides,
     });
-    app = await buildApp({ config });
+    app = await buildApp({ config, clock });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (address === null || typeof address === 'string') {
@@ -143,6 +187,7 @@ export async function startApp(
       url: `http://127.0.0.1:${address.port}`,
       dataDir: storage.dataDir,
       dbUrl: storage.dbUrl,
+      clock,
       close: async () => {
         try {
           await running.close();

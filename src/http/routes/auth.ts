@@ -23,7 +23,10 @@ const limitsView = z.object({
 const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits: limitsView });
 
 /** Sign-up, log-in and who-am-I: reachable without a session. */
-export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, config, clock },
+) => {
   // The operator's limits, so the web app can state them before the server refuses.
   const limits = {
     maxMilestones: config.limits.maxMilestones,
@@ -40,7 +43,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
       },
     },
     async (request, reply) => {
-      const { user, session } = await signUp({ db, config, ...request.body });
+      const { user, session } = await signUp({ db, config, clock, ...request.body });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);
       return reply
         .status(201)
@@ -58,7 +61,13 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
       },
     },
     async (request, reply) => {
-      const { user, session } = await logIn({ db, config, ...request.body, ip: request.ip });
+      const { user, session } = await logIn({
+        db,
+        config,
+        clock,
+        ...request.body,
+        ip: request.ip,
+      });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);
       return { user: presentUser(user), csrfToken: session.csrfToken, limits };
     },
@@ -79,7 +88,10 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { 
 };
 
 /** Log-out and password change: for a logged-in freelancer. */
-export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, config, clock },
+) => {
   app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
     await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
     clearSessionCookie(reply, config, FREELANCER_COOKIE);
@@ -98,6 +110,7 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
       const caller = freelancerOf(request);
       await changePassword({
         db,
+        clock,
         userId: caller.user.id,
         sessionToken: caller.sessionToken,
         ...request.body,

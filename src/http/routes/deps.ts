@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../../auth/secret-box';
 import type { Config } from '../../config';
+import type { Clock } from '../../domain/clock';
 import type { DB } from '../../db/schema';
 import type { FileStorage } from '../../files/storage';
 import type { Mailer } from '../../mail/mailer';
@@ -12,4 +13,6 @@ export interface RouteDeps {
   storage: FileStorage;
   mailer: Mailer;
   secretBox: SecretBox;
+  /** Where every route and action reads the time. */
+  clock: Clock;
 }

@@ -87,8 +87,11 @@ export async function listPortalFiles(db: RouteDeps['db'], projectId: string) {
 }
 
 /** The download routes, reachable by the freelancer's session or the client's. */
-export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, storage }) => {
-  app.addHook('onRequest', anyCallerAuthenticator(db));
+export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, storage, clock },
+) => {
+  app.addHook('onRequest', anyCallerAuthenticator(db, clock));
   const fileParams = z.object({ fileId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a file id') });
   const callerOf = (request: {
     freelancer: { user: { id: string } } | null;
@@ -209,7 +212,8 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
         via: 'presigned',
       });
       reply.header('cache-control', 'no-store');
-      return { url, expiresAt: new Date(Date.now() + PRESIGNED_URL_SECONDS * 1000).toISOString() };
+      const expiresAt = new Date(clock.now().getTime() + PRESIGNED_URL_SECONDS * 1000);
+      return { url, expiresAt: expiresAt.toISOString() };
     },
   );
 };

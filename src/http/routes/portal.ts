@@ -31,7 +31,7 @@ const sessionBody = z
 
 /** The client's side: no account, one project, reached with the access code or link. */
 export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const { db, config } = deps;
+  const { db, config, clock } = deps;
   app.post(
     '/portal/session',
     {
@@ -47,6 +47,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       const { projectId, session } = await openProjectWithCode({
         db,
         config,
+        clock,
         secret,
         ip: request.ip,
       });
@@ -56,7 +57,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
   );
 
   await app.register(async (scope) => {
-    scope.addHook('onRequest', clientAuthenticator(db));
+    scope.addHook('onRequest', clientAuthenticator(db, clock));
 
     scope.get(
       '/portal/project',
