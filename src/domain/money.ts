@@ -2,8 +2,6 @@
  * Money is an integer count of a currency's minor units (cents, pence; yen have none).
  * Never a float. The number of decimals comes from ISO 4217 as the runtime's ICU knows it.
  */
-import { AppError } from './errors';
-
 /** Largest amount we accept: well inside Number.MAX_SAFE_INTEGER, so sums of 10 stay exact. */
 export const MAX_AMOUNT_MINOR = 100_000_000_000_000; // 10^14 minor units
 
@@ -13,11 +11,16 @@ export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && knownCurrencies.has(code);
 }
 
+const decimalsByCurrency = new Map<string, number>();
+
 export function currencyDecimals(currency: string): number {
-  return (
+  const known = decimalsByCurrency.get(currency);
+  if (known !== undefined) return known;
+  const decimals =
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+      .maximumFractionDigits ?? 2;
+  decimalsByCurrency.set(currency, decimals);
+  return decimals;
 }
 
 /** "12345" EUR → "€123.45"; JPY 12345 → "¥12,345". */
@@ -38,20 +41,4 @@ export function formatMoney(amountMinor: number, currency: string, locale = 'en'
     `${negative ? '-' : ''}${whole}${decimals > 0 ? '.' + fraction : ''}` as unknown as number,
   );
   return formatted;
-}
-
-/** Parses a typed amount such as "1,234.50" into minor units, refusing excess decimals. */
-export function parseMoney(input: string, currency: string): number {
-  const decimals = currencyDecimals(currency);
-  const cleaned = input.replace(/[\s,]/g, '');
-  const match = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
-  if (!match) throw new AppError('VALIDATION_FAILED', `"${input}" is not an amount`);
-  const [, whole = '0', fraction = ''] = match;
-  if (fraction.length > decimals) {
-    throw new AppError('VALIDATION_FAILED', `${currency} has ${decimals} decimal places`);
-  }
-  const minor =
-    BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
-  if (minor > BigInt(MAX_AMOUNT_MINOR)) throw new AppError('VALIDATION_FAILED', 'Amount too large');
-  return Number(minor);
 }

@@ -1,33 +1,7 @@
 /** Display helpers over the shared domain money module. */
-import { currencyDecimals, formatMoney, parseMoney } from '../domain/money';
+import { formatMoney } from '../domain/money';
 
 export { formatMoney };
-
-/** An amount typed into a form, in minor units and above zero, or what is wrong with it. */
-export function readPositiveAmount(
-  input: string,
-  currency: string,
-  whenZero: string,
-): { amountMinor: number } | { error: string } {
-  let amountMinor: number;
-  try {
-    amountMinor = parseMoney(input, currency);
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : 'Not an amount' };
-  }
-  return amountMinor < 1 ? { error: whenZero } : { amountMinor };
-}
-
-/** 123450 EUR → "1234.50", for prefilling an amount field in major units. */
-export function toMajorInput(amountMinor: number, currency: string): string {
-  const decimals = currencyDecimals(currency);
-  const abs = Math.abs(amountMinor)
-    .toString()
-    .padStart(decimals + 1, '0');
-  const whole = decimals > 0 ? abs.slice(0, -decimals) : abs;
-  const fraction = decimals > 0 ? abs.slice(-decimals) : '';
-  return `${amountMinor < 0 ? '-' : ''}${whole}${fraction ? '.' + fraction : ''}`;
-}
 
 /** Sums amounts per currency, e.g. for dashboard totals across projects. */
 export function sumByCurrency(

@@ -8,7 +8,8 @@ import {
   FULL_BASIS_POINTS,
   percentToBasisPoints,
 } from '../domain/allocation';
-import { formatMoney, isCurrencyCode, parseMoney } from '../domain/money';
+import { formatMoney, isCurrencyCode } from '../domain/money';
+import { readAmount } from './money-input';
 
 export type AmountMode = 'percent' | 'amount';
 
@@ -34,23 +35,31 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function parseTotal(
+/** A typed amount in minor units, or the reader's message (a refusal, or a question to confirm). */
+function readTyped(
   input: string,
+  locale: string,
   currency: string,
 ): { value: number | null; error: string | null } {
-  if (input.trim() === '') return { value: null, error: null };
-  try {
-    return { value: parseMoney(input, currency), error: null };
-  } catch (err) {
-    return { value: null, error: errorMessage(err) };
+  const reading = readAmount(input, locale, currency);
+  switch (reading.kind) {
+    case 'empty':
+      return { value: null, error: null };
+    case 'amount':
+      return { value: reading.amountMinor, error: null };
+    case 'confirm':
+    case 'invalid':
+      return { value: null, error: reading.message };
   }
 }
 
+/** `locale` is how the freelancer writes numbers ("12,50" in de, "12.50" in en). */
 export function checkPlan(
   mode: AmountMode,
   currency: string,
   totalInput: string,
   rows: readonly PlanRow[],
+  locale: string,
 ): PlanCheck {
   const blank = rows.map(() => null);
   if (!isCurrencyCode(currency)) {
@@ -63,10 +72,10 @@ export function checkPlan(
       totalError: null,
     };
   }
-  const total = parseTotal(totalInput, currency);
+  const total = readTyped(totalInput, locale, currency);
   return mode === 'percent'
     ? checkPercentages(currency, total, rows)
-    : checkAmounts(currency, total, rows);
+    : checkAmounts(currency, locale, total, rows);
 }
 
 function checkPercentages(
@@ -126,23 +135,22 @@ function checkPercentages(
 
 function checkAmounts(
   currency: string,
+  locale: string,
   total: { value: number | null; error: string | null },
   rows: readonly PlanRow[],
 ): PlanCheck {
   const rowErrors: Record<string, string> = {};
   const amounts = rows.map((row, i) => {
-    if (row.amount.trim() === '') {
-      rowErrors[`milestones.${i}.amountMinor`] = 'Enter an amount.';
-      return null;
-    }
-    try {
-      const value = parseMoney(row.amount, currency);
-      if (value < 1) throw new Error('A milestone must be worth more than nothing.');
-      return value;
-    } catch (err) {
-      rowErrors[`milestones.${i}.amountMinor`] = errorMessage(err);
-      return null;
-    }
+    const read = readTyped(row.amount, locale, currency);
+    const error =
+      read.error ??
+      (read.value === null
+        ? 'Enter an amount.'
+        : read.value < 1
+          ? 'A milestone must be worth more than nothing.'
+          : null);
+    if (error !== null) rowErrors[`milestones.${i}.amountMinor`] = error;
+    return error === null ? read.value : null;
   });
   const known = amounts.filter((a): a is number => a !== null);
   const sum = known.reduce((a, b) => a + b, 0);

@@ -241,4 +241,87 @@ describe('milestone journey', () => {
     await captureScreen(c, '16-portal-wrong-code');
     expect(pageErrors).toEqual([]);
   });
+
+  it('reads amounts as the freelancer’s locale writes them: "12,50" in German, "12.50" in English', async () => {
+    const german = await browser.newContext({
+      viewport: DESKTOP,
+      baseURL: server.baseUrl,
+      locale: 'de-DE',
+    });
+    try {
+      const de = await german.newPage();
+      de.on('pageerror', (error) => pageErrors.push(`de: ${error.message}`));
+      await de.goto('/login');
+      await de.getByLabel('Email').fill('maya@example.com');
+      await de.getByLabel('Password').fill('correct horse battery');
+      await de.getByRole('button', { name: 'Log in' }).click();
+      await visible(de.getByRole('heading', { name: 'Projects', level: 1 }));
+      await expectTwelveFifty(de, 'Cents (de)', '12,50', '12.50', 'Read as 12,50 € — correct?');
+    } finally {
+      await german.close();
+    }
+    await expectTwelveFifty(
+      freelancer,
+      'Cents (en)',
+      '12.50',
+      '12,50',
+      'Read as €12.50 — correct?',
+    );
+    expect(pageErrors).toEqual([]);
+  });
+
+  /**
+   * In the builder and in the payment form, `typed` records 1,250 minor units; `foreign` (the
+   * other convention) is not taken silently: it is shown as read, and "Yes" puts `typed` in.
+   */
+  async function expectTwelveFifty(
+    f: Page,
+    title: string,
+    typed: string,
+    foreign: string,
+    question: string,
+  ): Promise<void> {
+    await f.goto('/app/projects/new'); // a fresh builder
+    await visible(f.getByRole('heading', { name: 'New project', level: 1 }));
+    await f
+      .getByLabel('Client', { exact: true })
+      .selectOption({ label: 'Ada Client (Lovelace Ltd)' });
+    await f.getByLabel('Project title').fill(title);
+    await f.getByLabel('Fixed amounts').check();
+    const first = f.getByRole('group', { name: 'Milestone 1', exact: true });
+    await first.getByLabel('Title').fill('Small step');
+    const amount = first.getByLabel('Amount (EUR)');
+    await amount.fill(foreign);
+    await visible(first.getByText(question));
+    await first.getByRole('button', { name: /^Yes, / }).click();
+    expect(await amount.inputValue()).toBe(typed);
+    await amount.fill(typed);
+    await visible(first.getByText('€12.50'));
+    await f.getByRole('button', { name: 'Create project' }).click();
+    await visible(f.getByRole('heading', { name: title, level: 1 }));
+    const projectId = new URL(f.url()).pathname.split('/').pop() ?? '';
+    const read = async () =>
+      (await (await f.request.get(`/api/projects/${projectId}`)).json()) as {
+        milestones: { amountMinor: number; status: string }[];
+        payments: { amountMinor: number }[];
+      };
+    expect((await read()).milestones.map((m) => m.amountMinor)).toEqual([1250]);
+
+    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await waitForBadge(f, 'Small step', 'Delivered');
+    await f.getByRole('button', { name: 'Record payment' }).click();
+    const form = f.getByRole('form', { name: 'Record payment for milestone 1' });
+    const received = form.getByLabel('Amount received (EUR)');
+    expect(await received.inputValue()).toBe(typed); // prefilled in the locale's own way
+    await received.fill(foreign);
+    await form.getByRole('button', { name: 'Record payment' }).click();
+    await visible(form.getByText(question));
+    expect((await read()).payments).toEqual([]);
+    await received.fill(typed);
+    await form.getByRole('button', { name: 'Record payment' }).click();
+    await waitForBadge(f, 'Small step', 'Paid');
+    const after = await read();
+    expect(after.payments.map((p) => p.amountMinor)).toEqual([1250]);
+    expect(after.milestones.map((m) => m.status)).toEqual(['paid']);
+  }
 });

@@ -1,3 +1,4 @@
+import { AmountField } from './AmountField';
 import { TextArea, TextField } from './Field';
 import { formatMoney } from '../format';
 import type { AmountMode } from '../plan';
@@ -72,12 +73,12 @@ export function BuilderMilestone(props: {
               error={field('percent')}
             />
           ) : (
-            <TextField
+            <AmountField
               id={`m${row.key}-amount`}
               label={`Amount${props.currencyValid ? ` (${props.currency})` : ''}`}
-              inputMode="decimal"
+              currency={props.currency}
               value={row.amount}
-              onChange={(e) => set({ amount: e.target.value })}
+              onValue={(amount) => set({ amount })}
               error={field('amountMinor')}
             />
           )}

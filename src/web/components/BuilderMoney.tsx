@@ -1,5 +1,5 @@
 import { MILESTONE_TEMPLATES } from '../../domain/allocation';
-import { TextField } from './Field';
+import { AmountField } from './AmountField';
 import type { AmountMode } from '../plan';
 
 /** How amounts are given (percentages of a total, or fixed), the total, and the templates. */
@@ -42,16 +42,16 @@ export function BuilderMoney(props: {
           </label>
         </div>
       </fieldset>
-      <TextField
+      <AmountField
         label={`Project total${props.currencyValid ? ` (${props.currency})` : ''}${mode === 'amount' ? ' (optional)' : ''}`}
         hint={
           mode === 'amount'
             ? 'Leave empty to use the sum of the milestones.'
             : 'Split across the milestones by their percentages, to the last cent.'
         }
-        inputMode="decimal"
+        currency={props.currency}
         value={props.total}
-        onChange={(e) => props.onTotal(e.target.value)}
+        onValue={props.onTotal}
         error={props.totalError}
       />
       <div>

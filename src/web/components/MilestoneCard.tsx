@@ -7,7 +7,9 @@ import { PaymentForm } from './PaymentForm';
 import { PaymentList } from './PaymentList';
 import { RefundForm } from './RefundForm';
 import { StatusBadge } from './StatusBadge';
-import { formatDate, formatDateTime, formatMoney, toMajorInput } from '../format';
+import { formatDate, formatDateTime, formatMoney } from '../format';
+import { userLocale } from '../locale';
+import { amountInputText } from '../money-input';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone, Payment } from '../types';
 
@@ -151,7 +153,7 @@ export function MilestoneCard(props: {
             title: milestone.title,
             deliverables: milestone.deliverables,
             dueDate: milestone.dueDate,
-            amount: toMajorInput(milestone.amountMinor, currency),
+            amount: amountInputText(milestone.amountMinor, userLocale(), currency),
           }}
           submitLabel="Save milestone"
           onCancel={() => setPanel('none')}

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { parseMoney } from '../../domain/money';
+import { AmountField } from './AmountField';
 import { TextArea, TextField } from './Field';
+import { userLocale } from '../locale';
+import { readPositiveAmount } from '../money-input';
 import { ErrorBanner } from './Notice';
 import { useFormErrors } from '../hooks';
 
@@ -28,14 +30,17 @@ export function MilestoneForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    let amountMinor: number;
-    try {
-      amountMinor = parseMoney(values.amount, props.currency);
-      if (amountMinor < 1) throw new Error('A milestone must be worth more than nothing.');
-    } catch (err) {
-      errors.setField('amountMinor', err instanceof Error ? err.message : 'Not an amount');
+    const read = readPositiveAmount(
+      values.amount,
+      userLocale(),
+      props.currency,
+      'A milestone must be worth more than nothing.',
+    );
+    if ('error' in read) {
+      errors.setField('amountMinor', read.error);
       return;
     }
+    const { amountMinor } = read;
     setBusy(true);
     try {
       await props.onSubmit({
@@ -81,13 +86,13 @@ export function MilestoneForm(props: {
         onChange={(e) => setValues({ ...values, deliverables: e.target.value })}
         error={errors.fields.deliverables}
       />
-      <TextField
+      <AmountField
         id={id('amount')}
         label={`Amount (${props.currency})`}
-        inputMode="decimal"
+        currency={props.currency}
         required
         value={values.amount}
-        onChange={(e) => setValues({ ...values, amount: e.target.value })}
+        onValue={(amount) => setValues({ ...values, amount })}
         error={errors.fields.amountMinor}
       />
       <div className="actions">

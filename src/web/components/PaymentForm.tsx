@@ -1,15 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { AmountField } from './AmountField';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import {
-  formatMoney,
-  isOfflineMethod,
-  PAYMENT_METHODS,
-  readPositiveAmount,
-  toMajorInput,
-  todayIso,
-} from '../format';
+import { formatMoney, isOfflineMethod, PAYMENT_METHODS, todayIso } from '../format';
+import { userLocale } from '../locale';
+import { amountInputText, readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
 import type { Milestone, PaymentMethod } from '../types';
 
@@ -28,7 +24,9 @@ export function PaymentForm(props: {
   const [method, setMethod] = useState<PaymentMethod>('bank_transfer');
   const [reference, setReference] = useState('');
   const [receivedOn, setReceivedOn] = useState(todayIso());
-  const [amount, setAmount] = useState(toMajorInput(milestone.outstandingMinor, currency));
+  const [amount, setAmount] = useState(() =>
+    amountInputText(milestone.outstandingMinor, userLocale(), currency),
+  );
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
   const id = (name: string) => `pay-${milestone.id}-${name}`;
@@ -36,7 +34,7 @@ export function PaymentForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    const read = readPositiveAmount(amount, currency, 'Enter the amount received.');
+    const read = readPositiveAmount(amount, userLocale(), currency, 'Enter the amount received.');
     if ('error' in read) {
       errors.setField('amountMinor', read.error);
       return;
@@ -95,14 +93,14 @@ export function PaymentForm(props: {
           onChange={(e) => setReceivedOn(e.target.value)}
           error={errors.fields.receivedOn}
         />
-        <TextField
+        <AmountField
           id={id('amount')}
           label={`Amount received (${currency})`}
           hint={amountHint(milestone, currency)}
-          inputMode="decimal"
+          currency={currency}
           required
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
+          onValue={setAmount}
           error={errors.fields.amountMinor}
         />
       </div>

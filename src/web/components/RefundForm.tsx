@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { AmountField } from './AmountField';
 import { TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { formatMoney, readPositiveAmount, todayIso } from '../format';
+import { formatMoney, todayIso } from '../format';
+import { userLocale } from '../locale';
+import { readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
 import type { Milestone } from '../types';
 
@@ -29,7 +32,7 @@ export function RefundForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    const read = readPositiveAmount(amount, currency, 'Enter the amount refunded.');
+    const read = readPositiveAmount(amount, userLocale(), currency, 'Enter the amount refunded.');
     if ('error' in read) {
       errors.setField('amountMinor', read.error);
       return;
@@ -65,14 +68,14 @@ export function RefundForm(props: {
         sequence.
       </p>
       <div className="grid-2">
-        <TextField
+        <AmountField
           id={id('amount')}
           label={`Amount refunded (${currency})`}
           hint={`At most ${formatMoney(net, currency)}.`}
-          inputMode="decimal"
+          currency={currency}
           required
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
+          onValue={setAmount}
           error={errors.fields.amountMinor}
         />
         <TextField

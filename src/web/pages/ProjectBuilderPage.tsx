@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { isCurrencyCode, parseMoney } from '../../domain/money';
+import { isCurrencyCode } from '../../domain/money';
 import { ApiError, api } from '../api';
 import { useLimits } from '../auth';
 import { BuilderCheck } from '../components/BuilderCheck';
@@ -15,6 +15,7 @@ import { BuilderMoney } from '../components/BuilderMoney';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useFormErrors, useLoad } from '../hooks';
+import { userLocale } from '../locale';
 import { checkPlan, type AmountMode, type PlanCheck } from '../plan';
 import { Link, navigate, useTitle } from '../router';
 import type { MilestoneInput, NewProjectInput } from '../types';
@@ -68,7 +69,7 @@ export function ProjectBuilderPage() {
   const currency = currencyOf(details);
   const currencyValid = isCurrencyCode(currency);
   const check = useMemo(
-    () => checkPlan(mode, currency, total, rows),
+    () => checkPlan(mode, currency, total, rows, userLocale()),
     [mode, currency, total, rows],
   );
   const clientList = clients.data?.clients ?? [];
@@ -142,7 +143,8 @@ export function ProjectBuilderPage() {
           : { ...base, amountMinor: check.amounts[i] ?? 0 };
       }),
     };
-    if (mode === 'percent' || total.trim() !== '') input.totalMinor = parseMoney(total, currency);
+    // check.ok: the total read as typed (or, left empty with fixed amounts, not sent).
+    if (mode === 'percent' || total.trim() !== '') input.totalMinor = check.totalMinor ?? 0;
     return input;
   }
 
