@@ -1,6 +1,8 @@
 import { appendActivity } from '../db/queries/activity';
+import { queueFileRemovals } from '../db/queries/file-removals';
 import { deleteFileRow, findOwnedFile } from '../db/queries/files';
 import { AppError, notFound } from '../domain/errors';
+import { processFileRemovals } from '../files/file-removals';
 import type { FileStorage } from '../files/storage';
 import type { ActionContext } from './context';
 import { findMilestone, lockProjectForChange } from './locked-project';
@@ -26,6 +28,7 @@ export async function removeFile(
       );
     }
     await deleteFileRow(trx, file.id);
+    await queueFileRemovals(trx, [file.id], at);
     await appendActivity(trx, {
       projectId: file.project_id,
       actorType: 'freelancer',
@@ -35,6 +38,10 @@ export async function removeFile(
       at,
     });
   });
-  // After the commit: a failed delete leaves an orphan for the expiry sweep, never a dangling row.
-  await options.storage.remove(options.fileId).catch(() => undefined);
+  // After the commit; a failed delete stays queued and the file sweep retries it.
+  await processFileRemovals({
+    db: options.db,
+    storage: options.storage,
+    only: [options.fileId],
+  }).catch(() => undefined);
 }

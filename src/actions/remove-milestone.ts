@@ -1,16 +1,29 @@
 import { appendActivity } from '../db/queries/activity';
+import { queueFileRemovals } from '../db/queries/file-removals';
+import { listFilesOfMilestone } from '../db/queries/files';
 import { deleteMilestone, updateMilestone } from '../db/queries/milestones';
 import { AppError } from '../domain/errors';
 import { isEditable, normalizeSequence } from '../domain/milestone-sequence';
+import { processFileRemovals } from '../files/file-removals';
+import type { FileStorage } from '../files/storage';
 import type { ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
-/** Removes a milestone not yet delivered and closes the gap in the positions after it. */
+/**
+ * Removes a milestone not yet delivered and closes the gap in the positions after it. Its files'
+ * rows go with it (cascade); their stored bytes are queued in the same transaction and deleted
+ * after the commit (a failure there is retried by the file sweep).
+ */
 export async function removeMilestone(
-  options: Pick<ActionContext, 'db'> & { ownerId: string; projectId: string; milestoneId: string },
+  options: Pick<ActionContext, 'db'> & {
+    storage: FileStorage;
+    ownerId: string;
+    projectId: string;
+    milestoneId: string;
+  },
 ): Promise<void> {
   const now = new Date().toISOString();
-  await options.db.transaction().execute(async (trx) => {
+  const fileIds = await options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
     if (!isEditable(milestone.status)) {
@@ -22,6 +35,12 @@ export async function removeMilestone(
     if (locked.milestones.length === 1) {
       throw new AppError('LAST_MILESTONE', 'A project keeps at least one milestone');
     }
+    const files = await listFilesOfMilestone(trx, locked.project.id, milestone.id);
+    await queueFileRemovals(
+      trx,
+      files.map((f) => f.id),
+      now,
+    );
     await deleteMilestone(trx, locked.project.id, milestone.id);
     const remaining = locked.milestones.filter((m) => m.id !== milestone.id);
     // Ascending, so each position moves into a slot already vacated.
@@ -51,5 +70,9 @@ export async function removeMilestone(
       next: normalizeSequence(renumbered.map((m) => m.status)),
       now,
     });
+    return files.map((f) => f.id);
   });
+  await processFileRemovals({ db: options.db, storage: options.storage, only: fileIds }).catch(
+    () => undefined, // queued: the sweep retries
+  );
 }

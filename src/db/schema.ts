@@ -169,6 +169,13 @@ export interface FilesTable {
   expires_at: string;
 }
 
+export interface FileRemovalsTable {
+  file_id: string;
+  queued_at: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
 export interface DownloadsTable {
   id: string;
   file_id: string;
@@ -188,6 +195,7 @@ export interface DB {
   checkout_sessions: CheckoutSessionsTable;
   stripe_events: StripeEventsTable;
   files: FilesTable;
+  file_removals: FileRemovalsTable;
   downloads: DownloadsTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -210,4 +218,5 @@ export type ReceiptRow = Selectable<ReceiptsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DownloadRow = Selectable<DownloadsTable>;
+export type FileRemovalRow = Selectable<FileRemovalsTable>;
 export type NewActivity = Insertable<ActivityTable>;

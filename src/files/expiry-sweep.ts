@@ -1,42 +1,68 @@
 /**
- * Cleans up uploads abandoned past their expiry (≥ 24 h, so a slow 5 GB upload is never cut
- * off): their stored bytes and their reserved rows.
+ * Removes uploads abandoned before they completed: once an upload's row has said "uploading" for
+ * longer than UPLOAD_EXPIRY_HOURS (≥ 24 h, so a slow 5 GB upload is never cut off), its row and
+ * its stored bytes go. Only Milepost's rows decide what is unfinished. tus's own
+ * cleanUpExpiredUploads() is never called: @tus/file-store judges "unfinished" by the offset
+ * saved in each upload's .json when it was created (0, even once every byte has arrived), so it
+ * deletes completed — delivered, paid — files once they are older than the expiry.
+ * Each sweep also retries the queued deletions of stored bytes (file-removals.ts).
  */
-import type { Server } from '@tus/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { deleteFileRow, listExpiredUploads } from '../db/queries/files';
+import { queueFileRemovals } from '../db/queries/file-removals';
+import { deleteUnfinishedFileRow, listStaleUploads } from '../db/queries/files';
 import type { DB } from '../db/schema';
+import { systemClock, type Clock } from '../domain/clock';
+import { processFileRemovals, type RemovalReport } from './file-removals';
 import type { FileStorage } from './storage';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
+const HOUR_MS = 3600 * 1000;
 
-export async function sweepExpiredUploads(options: {
+export interface SweepOptions {
   db: Kysely<DB>;
   storage: FileStorage;
-  now?: Date;
-}): Promise<number> {
-  const expired = await listExpiredUploads(options.db, (options.now ?? new Date()).toISOString());
-  for (const file of expired) {
-    await options.storage.remove(file.id).catch(() => undefined); // already gone is fine
-    await deleteFileRow(options.db, file.id);
-  }
-  return expired.length;
+  /** The sweep's idea of the present; tests pass simulated days. */
+  now: Date;
+  expiryHours: number;
 }
 
-export function startExpirySweep(options: {
-  db: Kysely<DB>;
-  storage: FileStorage;
-  tus: Server;
-  log: FastifyBaseLogger;
-}): { stop(): void } {
+export interface SweepReport extends RemovalReport {
+  /** Unfinished uploads whose rows were removed (their bytes are queued, then removed). */
+  expired: number;
+}
+
+export async function sweepFiles(options: SweepOptions): Promise<SweepReport> {
+  const cutoff = new Date(options.now.getTime() - options.expiryHours * HOUR_MS).toISOString();
+  let expired = 0;
+  const at = options.now.toISOString();
+  for (const file of await listStaleUploads(options.db, cutoff)) {
+    // The row goes only if still unfinished (an upload completing at this moment keeps its row
+    // and its bytes), and its bytes are queued in the same transaction.
+    const removed = await options.db.transaction().execute(async (trx) => {
+      if (!(await deleteUnfinishedFileRow(trx, file.id))) return false;
+      await queueFileRemovals(trx, [file.id], at);
+      return true;
+    });
+    if (removed) expired += 1;
+  }
+  const removals = await processFileRemovals(options);
+  return { expired, ...removals };
+}
+
+export function startFileSweep(
+  options: Omit<SweepOptions, 'now'> & { log: FastifyBaseLogger; clock?: Clock },
+): { stop(): void } {
+  const clock = options.clock ?? systemClock;
   const timer = setInterval(() => {
-    sweepExpiredUploads(options)
-      .then(async (count) => {
-        await options.tus.cleanUpExpiredUploads().catch(() => 0);
-        if (count > 0) options.log.info(`removed ${count} expired upload(s)`);
+    sweepFiles({ ...options, now: clock.now() })
+      .then((report) => {
+        if (report.expired > 0) options.log.info(`removed ${report.expired} expired upload(s)`);
+        if (report.failed > 0) {
+          options.log.warn(`${report.failed} stored file(s) could not be deleted; will retry`);
+        }
       })
-      .catch((error: unknown) => options.log.error({ err: error }, 'expired-upload sweep failed'));
+      .catch((error: unknown) => options.log.error({ err: error }, 'file sweep failed'));
   }, SWEEP_EVERY_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -121,7 +121,13 @@ export function createLocalStorage(
       const stats = await fs.promises.statfs(directory);
       return stats.bavail * stats.bsize;
     },
-    remove: (id: string) => datastore.remove(id),
+    // The bytes and tus's .json beside them, each whether or not the other is still there
+    // (FileStore.remove() gives up on the .json when the bytes are already gone).
+    remove: async (id: string) => {
+      for (const file of [pathOf(id), `${pathOf(id)}.json`]) {
+        await fs.promises.rm(file, { force: true });
+      }
+    },
     close: () => Promise.resolve(),
   };
 }

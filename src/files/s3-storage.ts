@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -11,6 +13,17 @@ import type { Config } from '../config';
 import type { ByteSpan, FileStorage } from './storage';
 
 type S3Settings = Extract<Config['storage'], { kind: 's3' }>;
+
+/** S3's answers for "no such object or upload" (radosgw says NoSuchKey where AWS says NoSuchUpload). */
+function isNotFound(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const name = 'name' in error ? error.name : undefined;
+  const status =
+    '$metadata' in error && typeof error.$metadata === 'object' && error.$metadata !== null
+      ? (error.$metadata as { httpStatusCode?: number }).httpStatusCode
+      : undefined;
+  return name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchUpload' || status === 404;
+}
 
 export function createS3Storage(
   settings: S3Settings,
@@ -45,11 +58,33 @@ export function createS3Storage(
       return object.Body as Readable;
     },
     async remove(id: string) {
-      await datastore.remove(id);
-      // @tus/s3-store keeps a tail smaller than a part in "<id>.part" and does not delete it.
-      await client
-        .send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: `${id}.part` }))
-        .catch(() => undefined);
+      // @tus/s3-store's remove() stops at its first "not found": for a completed upload, whose
+      // multipart upload no longer exists, it throws before deleting any object. So: abort the
+      // multipart upload if one is still open, then delete the object, tus's "<id>.info" and
+      // the "<id>.part" tail it keeps below the minimum part size; each may already be gone.
+      const uploadId = await client
+        .send(new HeadObjectCommand({ Bucket: settings.bucket, Key: `${id}.info` }))
+        .then((head) => head.Metadata?.['upload-id'])
+        .catch((error: unknown) => {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        });
+      if (uploadId) {
+        await client
+          .send(
+            new AbortMultipartUploadCommand({
+              Bucket: settings.bucket,
+              Key: id,
+              UploadId: uploadId,
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!isNotFound(error)) throw error;
+          });
+      }
+      for (const key of [id, `${id}.part`, `${id}.info`]) {
+        await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: key }));
+      }
     },
     presignDownload: (id, options) =>
       getSignedUrl(

@@ -17,7 +17,7 @@ import type { Config } from '../config';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
 import { systemClock, type Clock } from '../domain/clock';
-import { startExpirySweep } from '../files/expiry-sweep';
+import { startFileSweep } from '../files/expiry-sweep';
 import { createStorage } from '../files/storage';
 import { createMailer } from '../mail/mailer';
 import { freelancerAuthenticator } from './authentication';
@@ -85,7 +85,13 @@ export async function buildApp({
     clock,
   };
   const tus = createTusServer(deps);
-  const sweep = startExpirySweep({ db: database.db, storage, tus: tus.tus, log: app.log });
+  const sweep = startFileSweep({
+    db: database.db,
+    storage,
+    expiryHours: config.uploadExpiryHours,
+    log: app.log,
+    clock,
+  });
   app.addHook('onClose', async () => {
     sweep.stop();
     await storage.close();

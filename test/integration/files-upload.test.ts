@@ -47,7 +47,7 @@ import {
   type RestartableApp,
 } from './files-helpers';
 import { openDatabase } from '../../src/db/database';
-import { sweepExpiredUploads } from '../../src/files/expiry-sweep';
+import { sweepFiles } from '../../src/files/expiry-sweep';
 import { createStorage } from '../../src/files/storage';
 
 const FIVE_GIB = 5 * 1024 ** 3; // 5,368,709,120
@@ -743,7 +743,7 @@ describe.each(dialects)('deliverable uploads on %s', SUITE_TIMEOUT, (dialect) =>
       await persistent?.dispose();
     }, HOOK_TIMEOUT);
 
-    test('sweepExpiredUploads removes an unfinished upload past 24 h — row and bytes — and keeps finished files', async () => {
+    test('the file sweep removes an unfinished upload past 24 h — row and bytes — and keeps finished files', async () => {
       if (persistent === undefined) throw new Error('storage was not provisioned');
       const running = await persistent.start();
       const freelancer = await signUp(running);
@@ -763,21 +763,23 @@ describe.each(dialects)('deliverable uploads on %s', SUITE_TIMEOUT, (dialect) =>
       const storage = await createStorage(config);
       try {
         const hour = 3600 * 1000;
-        const early = await sweepExpiredUploads({
+        const early = await sweepFiles({
           db: database.db,
           storage,
+          expiryHours: config.uploadExpiryHours,
           now: new Date(Date.now() + 23 * hour),
         });
-        expect(early).toBe(0);
+        expect(early.expired).toBe(0);
         expect((await listFiles(freelancer, project.id)).files).toHaveLength(2);
         expect(await exists(path.join(store, stale.id))).toBe(true);
 
-        const swept = await sweepExpiredUploads({
+        const swept = await sweepFiles({
           db: database.db,
           storage,
+          expiryHours: config.uploadExpiryHours,
           now: new Date(Date.now() + 25 * hour),
         });
-        expect(swept).toBe(1);
+        expect(swept.expired).toBe(1);
       } finally {
         await storage.close();
         await database.close();

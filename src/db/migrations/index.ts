@@ -3,6 +3,7 @@ import * as initial from './0001-initial';
 import * as files from './0002-files';
 import * as payments from './0003-payments';
 import * as indexes from './0004-indexes';
+import * as fileRemovals from './0009-file-removals';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-files': files,
   '0003-payments': payments,
   '0004-indexes': indexes,
+  '0009-file-removals': fileRemovals,
 };

@@ -54,6 +54,20 @@ export function listFilesOfProject(db: Kysely<DB>, projectId: string): Promise<F
     .execute();
 }
 
+export function listFilesOfMilestone(
+  db: Kysely<DB>,
+  projectId: string,
+  milestoneId: string,
+): Promise<FileRow[]> {
+  return db
+    .selectFrom('files')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('milestone_id', '=', milestoneId)
+    .orderBy('id')
+    .execute();
+}
+
 export async function markFileComplete(
   db: Kysely<DB>,
   fileId: string,
@@ -75,13 +89,28 @@ export async function deleteFileRow(db: Kysely<DB>, fileId: string): Promise<voi
   await db.deleteFrom('files').where('id', '=', fileId).execute();
 }
 
-export function listExpiredUploads(db: Kysely<DB>, now: string): Promise<FileRow[]> {
+/**
+ * Uploads that never completed and were reserved before `createdBefore`. Milepost's rows are the
+ * only record of what is finished: a store's own notion (tus's saved offset) is not consulted.
+ */
+export function listStaleUploads(db: Kysely<DB>, createdBefore: string): Promise<FileRow[]> {
   return db
     .selectFrom('files')
     .selectAll()
     .where('status', '=', 'uploading')
-    .where('expires_at', '<', now)
+    .where('created_at', '<', createdBefore)
+    .orderBy('created_at')
     .execute();
+}
+
+/** Deletes a file row only while its upload is unfinished; false if it completed meanwhile. */
+export async function deleteUnfinishedFileRow(db: Kysely<DB>, fileId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('files')
+    .where('id', '=', fileId)
+    .where('status', '=', 'uploading')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 export async function insertDownload(db: Kysely<DB>, download: DownloadRow): Promise<void> {

@@ -28,7 +28,7 @@ const milestoneResponse = z.object({ milestone: milestoneView });
 
 export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, mailer },
+  { db, config, mailer, storage },
 ) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones, payments } = await getProject({ db, ownerId, projectId });
@@ -94,7 +94,12 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     '/projects/:projectId/milestones/:milestoneId',
     { schema: { tags: ['milestones'], params: milestoneParams } },
     async (request, reply) => {
-      await removeMilestone({ db, ownerId: freelancerOf(request).user.id, ...request.params });
+      await removeMilestone({
+        db,
+        storage,
+        ownerId: freelancerOf(request).user.id,
+        ...request.params,
+      });
       return reply.status(204).send();
     },
   );
