@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { MailRetryPolicy } from './domain/mail-retry';
 import { MAX_FILE_BYTES, MAX_FILES_PER_MILESTONE } from './domain/uploads';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -60,6 +61,11 @@ const envSchema = z
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
       .optional(),
     MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
+    MAIL_POLL_SECONDS: positiveInt(15),
+    MAIL_RETRY_FIRST_SECONDS: positiveInt(60),
+    MAIL_RETRY_MAX_SECONDS: positiveInt(3600),
+    MAIL_FAILING_AFTER_ATTEMPTS: positiveInt(3),
+    MAIL_GIVE_UP_HOURS: positiveInt(72),
     SECRET_KEY: z
       .string()
       .refine(
@@ -116,8 +122,17 @@ export type Config = Readonly<{
         forcePathStyle: boolean;
         credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
       };
-  /** Without SMTP, mail is written as .eml files to the outbox folder. */
-  mail: { from: string; smtpUrl: string | undefined; outboxDir: string };
+  /**
+   * Without SMTP, mail is written as .eml files to the outbox folder. Either way it first goes
+   * through the mail_outbox table, polled every pollSeconds and retried by the policy.
+   */
+  mail: {
+    from: string;
+    smtpUrl: string | undefined;
+    outboxDir: string;
+    pollSeconds: number;
+    retry: Readonly<MailRetryPolicy>;
+  };
   /** Encrypts stored secrets (freelancers' Stripe keys); from SECRET_KEY, else a key file. */
   secretKey: { base64: string } | { file: string };
   /** The operator's Stripe account, used by freelancers who have not entered their own. */
@@ -181,6 +196,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.MAIL_FROM,
       smtpUrl: e.SMTP_URL,
       outboxDir: path.join(dataDir, 'outbox'),
+      pollSeconds: e.MAIL_POLL_SECONDS,
+      retry: Object.freeze({
+        firstSeconds: e.MAIL_RETRY_FIRST_SECONDS,
+        maxSeconds: Math.max(e.MAIL_RETRY_MAX_SECONDS, e.MAIL_RETRY_FIRST_SECONDS),
+        failingAfterAttempts: e.MAIL_FAILING_AFTER_ATTEMPTS,
+        giveUpHours: e.MAIL_GIVE_UP_HOURS,
+      }),
     }),
     secretKey: e.SECRET_KEY ? { base64: e.SECRET_KEY } : { file: path.join(dataDir, 'secret.key') },
     stripe: Object.freeze({

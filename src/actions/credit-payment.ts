@@ -2,7 +2,7 @@
  * The one path by which money is credited to a milestone, whoever reports it (the freelancer by
  * hand, or a Stripe webhook): inside the caller's transaction, with the project locked, it
  * records the payment, pays and unlocks the milestone once what was received covers it, opens
- * the next one, and takes the receipt's gapless number — all or nothing.
+ * the next one, takes the receipt's gapless number and queues the receipt mail — all or nothing.
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
@@ -17,6 +17,7 @@ import { applyEvent } from '../domain/milestone-sequence';
 import { balanceOf, type Balance } from '../domain/payment-balance';
 import type { ReceiptSnapshot } from '../domain/receipt';
 import { applyStatuses, type LockedProject } from './locked-project';
+import { queueReceiptMail } from './send-receipt';
 
 export interface CreditResult {
   payment: PaymentRow;
@@ -176,6 +177,7 @@ async function issueReceipt(
     created_at: now,
   };
   await insertReceipt(trx, receipt);
+  await queueReceiptMail(trx, receipt, snapshot);
   await appendActivity(trx, {
     projectId: locked.project.id,
     actorType: 'system',

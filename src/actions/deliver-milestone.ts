@@ -3,24 +3,23 @@ import { findOwnedClient } from '../db/queries/clients';
 import { listFilesOfProject } from '../db/queries/files';
 import { AppError } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
-import type { Mailer } from '../mail/mailer';
+import { enqueueMail } from '../db/queries/mail-outbox';
 import type { ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
 /**
  * The freelancer declares the open milestone's work delivered: its uploads close, the client is
- * told by email, and the client may now pay.
+ * told by email (queued in the mail outbox with the delivery), and the client may now pay.
  */
 export async function deliverMilestone(
   options: ActionContext & {
-    mailer: Mailer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
   },
 ): Promise<{ clientNotified: boolean }> {
   const now = new Date().toISOString();
-  const delivered = await options.db.transaction().execute(async (trx) => {
+  return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
     const next = applyEvent(
@@ -52,32 +51,28 @@ export async function deliverMilestone(
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
     const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
-    return { project: locked.project, milestone, files, client };
-  });
-
-  // Mail goes after the commit: a mail failure must not undo a delivery.
-  const { project, milestone, files, client } = delivered;
-  if (!client) return { clientNotified: false };
-  const list = files
-    .map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`)
-    .join('\n');
-  return options.mailer
-    .send({
+    if (!client) return { clientNotified: false };
+    // Queued with the delivery: the mail worker sends it (and retries) after the commit.
+    const list = files
+      .map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`)
+      .join('\n');
+    await enqueueMail(trx, {
+      ownerId: options.ownerId,
+      kind: 'delivery',
       to: client.email,
-      subject: `Delivered: ${milestone.title} — ${project.title}`,
+      subject: `Delivered: ${milestone.title} — ${locked.project.title}`,
       text: [
         `Hello ${client.name},`,
         '',
-        `Milestone ${milestone.position}, "${milestone.title}", of "${project.title}" has been delivered.`,
+        `Milestone ${milestone.position}, "${milestone.title}", of "${locked.project.title}" has been delivered.`,
         files.length > 0
           ? `\nFiles delivered:\n${list}\n\nThey unlock for download once the milestone is paid.`
           : '',
         '',
         `Open your project: ${options.config.publicUrl}/portal (with the access code you were given).`,
       ].join('\n'),
-    })
-    .then(
-      () => ({ clientNotified: true }),
-      () => ({ clientNotified: false }),
-    );
+      now,
+    });
+    return { clientNotified: true };
+  });
 }

@@ -16,11 +16,9 @@ import { findPaymentByExternalId, listPaymentsByIntent } from '../db/queries/pay
 import { lockProjectById } from '../db/queries/projects';
 import { insertStripeEvent } from '../db/queries/stripe-events';
 import type { DB, PaymentRow, ReceiptRow } from '../db/schema';
-import type { Mailer } from '../mail/mailer';
 import { checkoutSessionInfo, type CheckoutSessionInfo } from '../payments/stripe-gateway';
 import { creditPayment } from './credit-payment';
 import { applyRefund } from './record-refund';
-import { sendReceipt } from './send-receipt';
 import { listMilestones } from '../db/queries/milestones';
 
 export type EventOutcome =
@@ -35,7 +33,6 @@ const nothing = (outcome: EventOutcome): Effect => ({ outcome, receipt: null });
 
 export async function handleStripeEvent(options: {
   db: Kysely<DB>;
-  mailer: Mailer;
   event: Stripe.Event;
   /** The freelancer whose webhook endpoint received it; null for the operator's endpoint. */
   ownerId: string | null;
@@ -58,8 +55,6 @@ export async function handleStripeEvent(options: {
     if (isUniqueViolation(error)) return 'duplicate';
     throw error;
   }
-  if (effect.receipt)
-    await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(() => false);
   return effect.outcome;
 }
 

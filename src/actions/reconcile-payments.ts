@@ -1,10 +1,8 @@
 import type { SecretBox } from '../auth/secret-box';
 import { ownersWithOpenSessions } from '../db/queries/checkout-sessions';
 import { findUserById } from '../db/queries/users';
-import type { Mailer } from '../mail/mailer';
 import type { ActionContext } from './context';
 import { creditSession } from './handle-stripe-event';
-import { sendReceipt } from './send-receipt';
 import { stripeAccountFor } from './stripe-account';
 
 /**
@@ -12,7 +10,7 @@ import { stripeAccountFor } from './stripe-account';
  * with a session still open, and credits the paid ones through the same exactly-once path.
  */
 export async function reconcilePayments(
-  options: ActionContext & { secretBox: SecretBox; mailer: Mailer; sinceDays?: number },
+  options: ActionContext & { secretBox: SecretBox; sinceDays?: number },
 ): Promise<{ checked: number; credited: number }> {
   const { db } = options;
   const since = new Date(Date.now() - (options.sinceDays ?? 7) * 86_400_000);
@@ -32,10 +30,6 @@ export async function reconcilePayments(
         .transaction()
         .execute((trx) => creditSession(trx, session, { ownerId, livemode: account.livemode }));
       if (effect.outcome === 'credited') credited++;
-      if (effect.receipt)
-        await sendReceipt({ db, mailer: options.mailer, receipt: effect.receipt }).catch(
-          () => false,
-        );
     }
   }
   return { checked, credited };

@@ -4,8 +4,6 @@ import { applyEvent } from '../domain/milestone-sequence';
 import type { ActionContext } from './context';
 import { creditPayment, type CreditResult } from './credit-payment';
 import { findMilestone, lockProjectForChange } from './locked-project';
-import { sendReceipt } from './send-receipt';
-import type { Mailer } from '../mail/mailer';
 
 export const OFFLINE_METHODS = ['bank_transfer', 'cash', 'cheque', 'other'] as const;
 export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
@@ -17,7 +15,6 @@ export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
  */
 export async function recordOfflinePayment(
   options: Pick<ActionContext, 'db'> & {
-    mailer: Mailer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
@@ -25,7 +22,7 @@ export async function recordOfflinePayment(
   },
 ): Promise<CreditResult> {
   const now = new Date().toISOString();
-  const result = await options.db.transaction().execute(async (trx) => {
+  return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
     // Money is taken only for the delivered milestone; the sequence says why not otherwise.
@@ -60,7 +57,4 @@ export async function recordOfflinePayment(
       now,
     });
   });
-  if (result.receipt)
-    await sendReceipt({ db: options.db, mailer: options.mailer, receipt: result.receipt });
-  return result;
 }

@@ -1,5 +1,6 @@
 /** `npm run reconcile`: credits Stripe payments whose webhooks never arrived. */
 import { loadConfig } from '../config';
+import { startMailWorker } from '../actions/mail-worker';
 import { reconcilePayments } from '../actions/reconcile-payments';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase } from '../db/database';
@@ -12,11 +13,20 @@ try {
     db: database.db,
     config,
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
-    mailer: createMailer(config.mail),
   });
   console.log(
     `reconcile: ${result.checked} paid session(s) checked, ${result.credited} newly credited`,
   );
+  // The receipts are queued; send what is due now (a running server would pick them up too).
+  const worker = startMailWorker({
+    db: database.db,
+    mailer: createMailer(config.mail),
+    config,
+    log: console,
+    poll: false,
+  });
+  await worker.drain();
+  await worker.stop();
 } finally {
   await database.close();
 }

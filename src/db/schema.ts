@@ -190,7 +190,30 @@ export interface DownloadsTable {
   at: string;
 }
 
+/** pending: waiting or being retried; sent: delivered (body cleared); failed: given up. */
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+export interface MailOutboxTable {
+  id: string;
+  owner_id: string;
+  kind: 'receipt' | 'delivery';
+  to_address: string;
+  subject: string;
+  body_text: string | null;
+  attachment: string | null;
+  status: MailStatus;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  lease_token: string | null;
+  lease_until: string | null;
+  queued_at: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface DB {
+  mail_outbox: MailOutboxTable;
   receipts: ReceiptsTable;
   checkout_sessions: CheckoutSessionsTable;
   stripe_events: StripeEventsTable;
@@ -219,4 +242,5 @@ export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DownloadRow = Selectable<DownloadsTable>;
 export type FileRemovalRow = Selectable<FileRemovalsTable>;
+export type MailRow = Selectable<MailOutboxTable>;
 export type NewActivity = Insertable<ActivityTable>;

@@ -20,6 +20,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { startFileSweep } from '../files/expiry-sweep';
 import { createStorage } from '../files/storage';
 import { createMailer } from '../mail/mailer';
+import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
@@ -27,6 +28,7 @@ import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
 import type { RouteDeps } from './routes/deps';
 import { downloadRoutes, projectFileRoutes } from './routes/files';
+import { mailRoutes } from './routes/mail';
 import { milestoneRoutes } from './routes/milestones';
 import { portalRoutes } from './routes/portal';
 import { projectRoutes } from './routes/projects';
@@ -38,6 +40,13 @@ import { createTusServer, uploadRoutes } from './routes/uploads';
 import { SECURITY_HEADERS } from './security-headers';
 import { registerWebApp } from './web';
 import { z } from 'zod';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The outbox's worker; tests drain it to see queued mail sent. */
+    mailWorker: MailWorker;
+  }
+}
 
 export interface BuildAppOptions {
   config: Config;
@@ -76,11 +85,21 @@ export async function buildApp({
     },
   }).withTypeProvider<ZodTypeProvider>();
   const storage = await createStorage(config);
+  const mailer = createMailer(config.mail);
+  const mailWorker = startMailWorker({
+    db: database.db,
+    mailer,
+    config,
+    log: app.log,
+    clock,
+  });
+  app.decorate('mailWorker', mailWorker);
   const deps: RouteDeps = {
     db: database.db,
     config,
     storage,
-    mailer: createMailer(config.mail),
+    mailer,
+    mailWorker,
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
     clock,
   };
@@ -94,6 +113,7 @@ export async function buildApp({
   });
   app.addHook('onClose', async () => {
     sweep.stop();
+    await mailWorker.stop();
     await storage.close();
     await database.close();
   });
@@ -167,6 +187,7 @@ async function registerApi(
       projectFileRoutes,
       receiptRoutes,
       paymentSettingsRoutes,
+      mailRoutes,
     ]) {
       await scope.register(routes, deps);
     }

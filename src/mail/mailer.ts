@@ -1,6 +1,8 @@
 /**
- * Outgoing mail. With SMTP_URL set, through that server; without it, each message is written as
- * an .eml file to the outbox folder, so nothing is lost on a machine with no mail server.
+ * The transport for outgoing mail. With SMTP_URL set, through that server; without it, each
+ * message is written as an .eml file to the outbox folder, so nothing is lost on a machine with
+ * no mail server. Mail the app sends goes first through the mail_outbox table (the mail worker
+ * calls this); only the settings page's "send a test email" uses it directly.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -14,13 +16,22 @@ export interface MailMessage {
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
+/** Longer than the worst a send may take with the timeouts above (30 + 30 + 60 s, and more). */
+export const SEND_LEASE_MS = 10 * 60_000;
+
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
 export function createMailer(mail: Config['mail']): Mailer {
   if (mail.smtpUrl) {
-    const transport = nodemailer.createTransport(mail.smtpUrl);
+    // Bounded waits: the mail worker's lease on a message (SEND_LEASE_MS) must outlast a send.
+    const transport = nodemailer.createTransport({
+      url: mail.smtpUrl,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
     return {
       async send(message) {
         await transport.sendMail({ from: mail.from, ...message });

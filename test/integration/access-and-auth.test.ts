@@ -498,6 +498,7 @@ describe.each(dialects)('access and auth on %s', SUITE_TIMEOUT, (dialect) => {
           dbUrl: storage.dbUrl,
           // The child runs on its own system clock; this one moves nothing.
           clock: new TestClock(),
+          drainMail: () => Promise.reject(new Error('the app runs in a child process')),
           close: () => Promise.resolve(),
         };
 

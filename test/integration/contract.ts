@@ -292,6 +292,21 @@ export const TestEmailSent = z.object({
   transport: z.enum(['smtp', 'outbox']),
 });
 
+/** GET /api/mail/outbox: mail not sent yet — never its body. */
+export const UnsentMail = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['receipt', 'delivery']),
+  to: z.string(),
+  subject: z.string(),
+  state: z.enum(['pending', 'failing', 'failed']),
+  attempts: z.number().int().min(0),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type UnsentMail = z.infer<typeof UnsentMail>;
+export const MailOutbox = z.object({ messages: z.array(UnsentMail) });
+
 export const CheckoutStarted = z.object({ url: z.string().url(), sessionId: z.string().min(1) });
 export type CheckoutStarted = z.infer<typeof CheckoutStarted>;
 

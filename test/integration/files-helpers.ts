@@ -405,6 +405,7 @@ export async function persistentStorage(
         dbUrl: storage.dbUrl,
         config,
         clock,
+        drainMail: () => app.mailWorker.drain(),
         stop: async () => {
           if (stopped) return;
           stopped = true;

@@ -157,6 +157,11 @@ export interface TestApp {
   dbUrl: string | undefined;
   /** The app's clock: move it to let windows pass or uploads age. */
   clock: TestClock;
+  /**
+   * Waits until the mail worker has tried everything due by the app's clock (mail is queued in
+   * the outbox and sent after the response); move the clock to reach a retry without waiting.
+   */
+  drainMail(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -188,6 +193,7 @@ export async function startApp(
       dataDir: storage.dataDir,
       dbUrl: storage.dbUrl,
       clock,
+      drainMail: () => running.mailWorker.drain(),
       close: async () => {
         try {
           await running.close();

@@ -2,7 +2,7 @@
  * Helpers for the payments suites (payments-*.test.ts): the money views of the contract's
  * "Payments and receipts" section, a delivered-milestone fixture with real uploaded files,
  * receipts and their PDFs as text, bounded concurrency and seeded shuffles, and the app's own
- * database/secret box/mailer opened beside a running app (to call reconcilePayments directly).
+ * database/secret box opened beside a running app (to call reconcilePayments directly).
  */
 import { createHash } from 'node:crypto';
 import { PDFParse } from 'pdf-parse';
@@ -12,7 +12,6 @@ import { reconcilePayments } from '../../src/actions/reconcile-payments';
 import { createSecretBox, loadInstanceKey } from '../../src/auth/secret-box';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
-import { createMailer } from '../../src/mail/mailer';
 import * as C from './contract';
 import {
   type Actor,
@@ -318,9 +317,8 @@ export async function openSideServices(
   });
   const database = await openDatabase(config);
   const secretBox = createSecretBox(loadInstanceKey(config.secretKey));
-  const mailer = createMailer(config.mail);
   return {
-    reconcile: () => reconcilePayments({ db: database.db, config, secretBox, mailer }),
+    reconcile: () => reconcilePayments({ db: database.db, config, secretBox }),
     userRowsJson: async () =>
       JSON.stringify(await database.db.selectFrom('users').selectAll().execute()),
     close: () => database.close(),

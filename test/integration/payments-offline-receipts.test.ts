@@ -393,7 +393,9 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
     const anonymousPortal = await fetch(`${app().url}/api/portal/receipts/${receipt.id}/pdf`);
     expect(anonymousPortal.status).toBe(401);
 
-    // Without SMTP_URL the receipt goes to both parties as .eml files in DATA_DIR/outbox.
+    // Without SMTP_URL the receipt goes to both parties as .eml files in DATA_DIR/outbox,
+    // written by the mail worker once it has taken the queued messages.
+    await app().drainMail();
     const withReceipt = (await outboxMessages(app())).filter((raw) => raw.includes('R-000001.pdf'));
     for (const address of [freelancer.email ?? '', d.project.clientEmail]) {
       const found = withReceipt.filter((raw) => toHeader(raw).includes(address));

@@ -20,7 +20,8 @@ export interface SmtpCapture {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<SmtpCapture> {
+/** Starts the server on `port` (0: any free one), e.g. again on the port of one closed before. */
+export async function startSmtp(port = 0): Promise<SmtpCapture> {
   const capture: SmtpCapture = {
     url: '',
     messages: [],
@@ -59,10 +60,10 @@ export async function startSmtp(): Promise<SmtpCapture> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
-  capture.url = `smtp://127.0.0.1:${port}`;
+  const address = server.server.address() as AddressInfo;
+  capture.url = `smtp://127.0.0.1:${address.port}`;
   capture.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return capture;
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial';
 import * as files from './0002-files';
 import * as payments from './0003-payments';
 import * as indexes from './0004-indexes';
+import * as mailOutbox from './0005-mail-outbox';
 import * as fileRemovals from './0009-file-removals';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002-files': files,
   '0003-payments': payments,
   '0004-indexes': indexes,
+  '0005-mail-outbox': mailOutbox,
   '0009-file-removals': fileRemovals,
 };

@@ -5,13 +5,17 @@ import type { Clock } from '../../domain/clock';
 import type { DB } from '../../db/schema';
 import type { FileStorage } from '../../files/storage';
 import type { Mailer } from '../../mail/mailer';
+import type { MailWorker } from '../../actions/mail-worker';
 
 /** What every route plugin is registered with. */
 export interface RouteDeps {
   db: Kysely<DB>;
   config: Config;
   storage: FileStorage;
+  /** Only for the settings page's test email; everything else is queued in the outbox. */
   mailer: Mailer;
+  /** Woken after a request that queued mail has committed. */
+  mailWorker: Pick<MailWorker, 'wake'>;
   secretBox: SecretBox;
   /** Where every route and action reads the time. */
   clock: Clock;

@@ -28,7 +28,7 @@ const milestoneResponse = z.object({ milestone: milestoneView });
 
 export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, mailer, storage },
+  { db, config, storage, mailWorker },
 ) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones, payments } = await getProject({ db, ownerId, projectId });
@@ -115,14 +115,8 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      const { clientNotified } = await deliverMilestone({
-        db,
-        config,
-        mailer,
-        ownerId,
-        ...request.params,
-      });
-      if (!clientNotified) request.log.warn('the delivery email to the client could not be sent');
+      await deliverMilestone({ db, config, ownerId, ...request.params });
+      mailWorker.wake();
       return {
         milestone: await currentMilestone(
           ownerId,
@@ -178,11 +172,11 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const ownerId = freelancerOf(request).user.id;
       const { payment } = await recordOfflinePayment({
         db,
-        mailer,
         ownerId,
         ...request.params,
         payment: request.body,
       });
+      mailWorker.wake();
       const milestone = await currentMilestone(
         ownerId,
         request.params.projectId,

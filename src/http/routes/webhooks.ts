@@ -12,7 +12,7 @@ import { isLiveKey, verifyWebhook } from '../../payments/stripe-gateway';
 import type { RouteDeps } from './deps';
 
 export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
-  const { db, config, mailer } = deps;
+  const { db, config, mailWorker } = deps;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   const rawBodyOf = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
@@ -29,11 +29,11 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     );
     const outcome = await handleStripeEvent({
       db,
-      mailer,
       event,
       ownerId: null,
       livemode: isLiveKey(config.stripe.secretKey ?? ''),
     });
+    mailWorker.wake();
     return { received: true, outcome };
   });
 
@@ -50,11 +50,11 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     );
     const outcome = await handleStripeEvent({
       db,
-      mailer,
       event,
       ownerId: userId,
       livemode: account.livemode,
     });
+    mailWorker.wake();
     return { received: true, outcome };
   });
 };

@@ -1,0 +1,76 @@
+/**
+ * One pass of the mail worker: every due message in the outbox is leased, built (rendering a
+ * receipt's PDF here, outside any transaction), handed to the transport, and then marked sent —
+ * its body cleared — or failed with the next attempt set by the retry policy.
+ */
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { newId } from '../db/ids';
+import { claimMail, listDueMail, markMailFailed, markMailSent } from '../db/queries/mail-outbox';
+import type { DB, MailRow } from '../db/schema';
+import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
+import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
+import { receiptAttachment } from './send-receipt';
+
+const BATCH = 50;
+const attachmentSpec = z.object({ receiptId: z.string() });
+
+export interface MailPassResult {
+  sent: number;
+  failed: number;
+}
+
+export async function sendQueuedMail(options: {
+  db: Kysely<DB>;
+  mailer: Mailer;
+  policy: MailRetryPolicy;
+  now?: () => Date;
+  onFailure?: (row: MailRow, error: string) => void;
+}): Promise<MailPassResult> {
+  const { db } = options;
+  const clock = options.now ?? (() => new Date());
+  const result: MailPassResult = { sent: 0, failed: 0 };
+  const started = clock();
+  for (const id of await listDueMail(db, started.toISOString(), BATCH)) {
+    const now = clock();
+    const token = newId();
+    const row = await claimMail(db, {
+      id,
+      token,
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + SEND_LEASE_MS).toISOString(),
+    });
+    if (!row) continue; // another worker has it
+    let error: string;
+    try {
+      await options.mailer.send(await messageOf(db, row));
+      await markMailSent(db, { id, token, now: clock().toISOString() });
+      result.sent++;
+      continue;
+    } catch (caught) {
+      error = caught instanceof Error ? caught.message : String(caught);
+    }
+    const failedAt = clock();
+    const next = nextAttemptAfterFailure(
+      { attempts: row.attempts, queuedAt: new Date(row.queued_at), now: failedAt },
+      options.policy,
+    );
+    await markMailFailed(db, { id, token, error, nextAttemptAt: next?.toISOString() ?? null });
+    options.onFailure?.(row, error);
+    result.failed++;
+  }
+  return result;
+}
+
+async function messageOf(db: Kysely<DB>, row: MailRow): Promise<MailMessage> {
+  const message: MailMessage = {
+    to: row.to_address,
+    subject: row.subject,
+    text: row.body_text ?? '',
+  };
+  if (row.attachment === null) return message;
+  const { receiptId } = attachmentSpec.parse(JSON.parse(row.attachment));
+  const attachment = await receiptAttachment(db, row.owner_id, receiptId);
+  if (!attachment) throw new Error('the receipt no longer exists');
+  return { ...message, attachments: [attachment] };
+}
