@@ -3,6 +3,7 @@
  * A bad variable stops start-up with a list of everything that is wrong. No other file reads
  * process.env.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MailRetryPolicy } from './domain/mail-retry';
@@ -36,6 +37,15 @@ const envSchema = z
     ACCESS_FAILURES_PER_IP: positiveInt(10),
     ACCESS_FAILURES_GLOBAL: positiveInt(200),
     FAILURE_WINDOW_MINUTES: positiveInt(15),
+    SIGNUP_PER_IP: positiveInt(10),
+    // One core stays free for the event loop (and everyone else's requests).
+    PASSWORD_HASH_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(Math.min(4, Math.max(1, os.availableParallelism() - 1))),
+    REQUEST_IDLE_TIMEOUT_SECONDS: positiveInt(120),
     MAX_MILESTONES: z.coerce.number().int().min(1).max(10).default(10),
     MAX_FILES_PER_MILESTONE: z.coerce
       .number()
@@ -107,11 +117,17 @@ export type Config = Readonly<{
     accessFailuresPerIp: number;
     accessFailuresGlobal: number;
     failureWindowMinutes: number;
+    /** Sign-ups allowed per address within the failure window. */
+    signupsPerIp: number;
+    /** argon2 hashes running at once; the rest wait their turn. */
+    passwordHashConcurrency: number;
     maxMilestones: number;
     maxFilesPerMilestone: number;
     maxFileBytes: number;
   }>;
   uploadExpiryHours: number;
+  /** A connection that sends and receives nothing for this long is closed. */
+  requestIdleTimeoutSeconds: number;
   storage:
     | { kind: 'local'; directory: string }
     | {
@@ -173,11 +189,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessFailuresPerIp: e.ACCESS_FAILURES_PER_IP,
       accessFailuresGlobal: e.ACCESS_FAILURES_GLOBAL,
       failureWindowMinutes: e.FAILURE_WINDOW_MINUTES,
+      signupsPerIp: e.SIGNUP_PER_IP,
+      passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
       maxMilestones: e.MAX_MILESTONES,
       maxFilesPerMilestone: e.MAX_FILES_PER_MILESTONE,
       maxFileBytes: e.MAX_FILE_BYTES,
     }),
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
+    requestIdleTimeoutSeconds: e.REQUEST_IDLE_TIMEOUT_SECONDS,
     storage:
       e.STORAGE === 's3'
         ? {

@@ -1,16 +1,42 @@
-import { hashPassword } from '../auth/passwords';
+import { reserveAttempt } from '../auth/attempt-limits';
+import type { PasswordHasher } from '../auth/passwords';
 import { startFreelancerSession, type IssuedSession } from '../auth/sessions';
 import { newId } from '../db/ids';
 import { insertUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
+import { clientAddressKey } from '../domain/client-address';
 import { nowOf, type ActionContext } from './context';
 
+/**
+ * Creates an account and its first session. Every sign-up counts against its address's limit,
+ * taken or not, which also bounds how fast anyone can probe for registered emails. The password
+ * is hashed before the transaction, which only writes.
+ */
 export async function signUp(
-  options: ActionContext & { email: string; password: string; name: string },
+  options: ActionContext & {
+    passwords: PasswordHasher;
+    email: string;
+    password: string;
+    name: string;
+    ip: string;
+  },
 ): Promise<{ user: UserRow; session: IssuedSession }> {
-  const passwordHash = await hashPassword(options.password);
+  const { db, config, passwords } = options;
+  const passwordHash = await passwords.admit(async () => {
+    await reserveAttempt(
+      db,
+      {
+        scope: 'signup',
+        key: clientAddressKey(options.ip),
+        windowMinutes: config.limits.failureWindowMinutes,
+        maxPerKey: config.limits.signupsPerIp,
+      },
+      nowOf(options),
+    );
+    return passwords.hash(options.password);
+  });
   const now = nowOf(options);
-  return options.db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const user = await insertUser(trx, {
       id: newId(),
       email: options.email.trim().toLowerCase(),
@@ -20,7 +46,7 @@ export async function signUp(
     });
     const session = await startFreelancerSession(trx, {
       userId: user.id,
-      days: options.config.sessionDays,
+      days: config.sessionDays,
       now,
     });
     return { user, session };

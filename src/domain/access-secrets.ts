@@ -17,6 +17,11 @@ export function generateLinkToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Whether `token` has the shape generateLinkToken gives (43 base64url characters). */
+export function isWellFormedLinkToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
 /** A session or CSRF token: 256 random bits. */
 export function generateToken(): string {
   return randomBytes(32).toString('base64url');

@@ -14,6 +14,7 @@ import {
 import type { Writable } from 'node:stream';
 import type { Server as TusServer } from '@tus/server';
 import type { Config } from '../config';
+import { createPasswordHasher } from '../auth/passwords';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
 import { systemClock, type Clock } from '../domain/clock';
@@ -72,6 +73,9 @@ export async function buildApp({
     bodyLimit: 1024 * 1024,
     // Uploads are chunked by tus and may be slow; no whole-request deadline (Node's is 300 s).
     requestTimeout: 0,
+    // Instead, a connection on which nothing moves for this long is closed: a stalled body
+    // frees its socket, while an upload that keeps sending, however slowly, is never cut.
+    connectionTimeout: config.requestIdleTimeoutSeconds * 1000,
     routerOptions: { maxParamLength: 200 },
     // Fastify's own refusals (bad URL, over-long parameter) in our error shape, echoing nothing.
     frameworkErrors: (error, _request, reply) => {
@@ -101,6 +105,7 @@ export async function buildApp({
     mailer,
     mailWorker,
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
+    passwords: createPasswordHasher({ concurrency: config.limits.passwordHashConcurrency }),
     clock,
   };
   const tus = createTusServer(deps);

@@ -15,6 +15,7 @@ import {
   HOOK_TIMEOUT,
   expectStatus,
   provisionStorage,
+  TEST_ENV,
   TestClock,
   type Actor,
   type Dialect,
@@ -376,7 +377,7 @@ export async function persistentStorage(
   envOverrides: Record<string, string> = {},
 ): Promise<Persistent> {
   const storage = await provisionStorage(dialect);
-  const env = { HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...storage.env, ...envOverrides };
+  const env = { ...TEST_ENV, ...storage.env, ...envOverrides };
   const running = new Set<RestartableApp>();
   const clock = new TestClock();
   return {

@@ -107,6 +107,14 @@ export async function provisionStorage(dialect: Dialect): Promise<Storage> {
   };
 }
 
+/** What every test app runs with, under the suite's own overrides. */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  // Every suite signs its actors up from 127.0.0.1; the limit has its own test.
+  SIGNUP_PER_IP: '100000',
+};
+
 // ---------------------------------------------------------------------------------------------
 // Time the tests can move.
 
@@ -175,8 +183,7 @@ export async function startApp(
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     const config = loadConfig({
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+      ...TEST_ENV,
       ...storage.env,
       ...envOverrides,
     });

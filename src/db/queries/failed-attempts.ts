@@ -1,6 +1,7 @@
 /**
- * Login and access-code attempts that failed, kept in the database
- * so the limits hold across every app instance, and pruned as they age out of the window.
+ * Counted attempts (failed logins and access codes, attempts still being checked, sign-ups),
+ * kept in the database so the limits hold across every app instance, and pruned as they age out
+ * of the window.
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../ids';
@@ -17,17 +18,20 @@ export async function recordFailure(
   return id;
 }
 
-/** Attempts since `since`, and the earliest of them (which decides when the window frees up). */
+/**
+ * Attempts in the scopes since `since` (of one key, or of everyone when `key` is null), and the
+ * earliest of them (which decides when the window frees up).
+ */
 export async function recentFailures(
   db: Kysely<DB>,
-  scope: string,
+  scopes: readonly string[],
   key: string | null,
   since: string,
 ): Promise<{ count: number; earliest: string | null }> {
   let query = db
     .selectFrom('failed_attempts')
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('earliest')])
-    .where('scope', '=', scope)
+    .where('scope', 'in', scopes)
     .where('at', '>', since);
   if (key !== null) query = query.where('key', '=', key);
   const row = await query.executeTakeFirstOrThrow();
@@ -36,4 +40,8 @@ export async function recentFailures(
 
 export async function pruneFailures(db: Kysely<DB>, before: string): Promise<void> {
   await db.deleteFrom('failed_attempts').where('at', '<=', before).execute();
+}
+
+export async function deleteFailure(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('failed_attempts').where('id', '=', id).execute();
 }

@@ -25,7 +25,7 @@ const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits
 /** Sign-up, log-in and who-am-I: reachable without a session. */
 export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock },
+  { db, config, clock, passwords },
 ) => {
   // The operator's limits, so the web app can state them before the server refuses.
   const limits = {
@@ -43,7 +43,14 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const { user, session } = await signUp({ db, config, clock, ...request.body });
+      const { user, session } = await signUp({
+        db,
+        config,
+        clock,
+        passwords,
+        ...request.body,
+        ip: request.ip,
+      });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);
       return reply
         .status(201)
@@ -65,6 +72,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         db,
         config,
         clock,
+        passwords,
         ...request.body,
         ip: request.ip,
       });
@@ -90,7 +98,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
 /** Log-out and password change: for a logged-in freelancer. */
 export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock },
+  { db, config, clock, passwords },
 ) => {
   app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
     await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
@@ -111,6 +119,7 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       await changePassword({
         db,
         clock,
+        passwords,
         userId: caller.user.id,
         sessionToken: caller.sessionToken,
         ...request.body,

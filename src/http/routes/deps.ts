@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { PasswordHasher } from '../../auth/passwords';
 import type { SecretBox } from '../../auth/secret-box';
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
@@ -17,6 +18,8 @@ export interface RouteDeps {
   /** Woken after a request that queued mail has committed. */
   mailWorker: Pick<MailWorker, 'wake'>;
   secretBox: SecretBox;
+  /** The one way passwords are hashed and verified: at most so many at once. */
+  passwords: PasswordHasher;
   /** Where every route and action reads the time. */
   clock: Clock;
 }
