@@ -1,7 +1,8 @@
 import { newId } from '../db/ids';
 import type { PaymentRow } from '../db/schema';
+import { assertNotAfterToday } from '../domain/calendar';
 import { applyEvent } from '../domain/milestone-sequence';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { creditPayment, type CreditResult } from './credit-payment';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
@@ -14,14 +15,23 @@ export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
  * and the next milestone opens; every payment gets a receipt.
  */
 export async function recordOfflinePayment(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     ownerId: string;
+    /** The freelancer's IANA time zone: the payment cannot be dated after their today. */
+    timeZone: string;
     projectId: string;
     milestoneId: string;
     payment: { amountMinor: number; method: OfflineMethod; reference: string; receivedOn: string };
   },
 ): Promise<CreditResult> {
-  const now = new Date().toISOString();
+  const at = nowOf(options);
+  assertNotAfterToday(options.payment.receivedOn, {
+    timeZone: options.timeZone,
+    now: at,
+    field: 'receivedOn',
+    what: 'A payment',
+  });
+  const now = at.toISOString();
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);

@@ -3,10 +3,11 @@ import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
 import { insertPayment, listPaymentsOfMilestone } from '../db/queries/payments';
 import type { DB, MilestoneRow, PaymentRow } from '../db/schema';
+import { assertNotAfterToday } from '../domain/calendar';
 import { AppError } from '../domain/errors';
 import { formatMoney } from '../domain/money';
 import { balanceOf } from '../domain/payment-balance';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { movementsOf } from './credit-payment';
 import { findMilestone, lockProjectForChange, type LockedProject } from './locked-project';
 
@@ -65,14 +66,23 @@ export async function applyRefund(
 
 /** The freelancer records a refund made by hand (or outside Stripe). */
 export async function recordRefund(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     ownerId: string;
+    /** The freelancer's IANA time zone: the refund cannot be dated after their today. */
+    timeZone: string;
     projectId: string;
     milestoneId: string;
     refund: { amountMinor: number; reference: string; refundedOn: string };
   },
 ): Promise<PaymentRow> {
-  const now = new Date().toISOString();
+  const at = nowOf(options);
+  assertNotAfterToday(options.refund.refundedOn, {
+    timeZone: options.timeZone,
+    now: at,
+    field: 'refundedOn',
+    what: 'A refund',
+  });
+  const now = at.toISOString();
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: true });
     const { milestone } = findMilestone(locked, options.milestoneId);

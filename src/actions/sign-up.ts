@@ -2,6 +2,7 @@ import { reserveAttempt } from '../auth/attempt-limits';
 import type { PasswordHasher } from '../auth/passwords';
 import { startFreelancerSession, type IssuedSession } from '../auth/sessions';
 import { newId } from '../db/ids';
+import { DEFAULT_TIME_ZONE } from '../domain/calendar';
 import { insertUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
 import { clientAddressKey } from '../domain/client-address';
@@ -19,6 +20,8 @@ export async function signUp(
     password: string;
     name: string;
     ip: string;
+    /** IANA name, checked by the caller; the browser's zone when signing up in the web app. */
+    timeZone?: string | undefined;
   },
 ): Promise<{ user: UserRow; session: IssuedSession }> {
   const { db, config, passwords } = options;
@@ -42,6 +45,7 @@ export async function signUp(
       email: options.email.trim().toLowerCase(),
       password_hash: passwordHash,
       name: options.name.trim(),
+      time_zone: options.timeZone ?? DEFAULT_TIME_ZONE,
       created_at: now.toISOString(),
     });
     const session = await startFreelancerSession(trx, {

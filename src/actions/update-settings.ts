@@ -5,7 +5,13 @@ import type { ActionContext } from './context';
 export function updateSettings(
   options: Pick<ActionContext, 'db'> & {
     userId: string;
-    settings: { name: string; businessName: string; paymentInstructions: string };
+    settings: {
+      name: string;
+      businessName: string;
+      paymentInstructions: string;
+      /** IANA name, checked by the caller; unchanged when not given. */
+      timeZone?: string | undefined;
+    };
   },
 ): Promise<UserRow> {
   const { settings } = options;
@@ -16,6 +22,7 @@ export function updateSettings(
       name: settings.name.trim(),
       business_name: settings.businessName.trim(),
       payment_instructions: settings.paymentInstructions,
+      ...(settings.timeZone !== undefined && { time_zone: settings.timeZone }),
     },
     new Date().toISOString(),
   );

@@ -15,6 +15,8 @@ export interface UsersTable {
   receipt_counter: Generated<number>;
   stripe_secret_key_enc: string | null;
   stripe_webhook_secret_enc: string | null;
+  /** IANA time zone name: the freelancer's "today". */
+  time_zone: Generated<string>;
   created_at: string;
   updated_at: string;
 }

@@ -36,6 +36,7 @@ const sum = (milestones: MilestoneRow[], only?: MilestoneRow['status']): number 
     .reduce((total, m) => total + m.amount_minor, 0);
 
 export const presentUser = (u: UserRow): z.infer<typeof userView> => ({
+  timeZone: u.time_zone,
   id: u.id,
   email: u.email,
   name: u.name,

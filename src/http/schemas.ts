@@ -4,6 +4,7 @@
  * OpenAPI document is generated from the same source.
  */
 import { z } from 'zod';
+import { canonicalTimeZone } from '../domain/calendar';
 import { MILESTONE_STATUSES } from '../domain/milestone-sequence';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from '../domain/money';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
@@ -33,6 +34,18 @@ export const isoDate = z
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
   }, 'is not a real calendar date');
+/** An IANA time zone name, as the runtime spells it ("europe/berlin" → "Europe/Berlin"). */
+export const timeZone = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .transform((value, ctx) => {
+    const canonical = canonicalTimeZone(value);
+    if (canonical === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin' });
+      return z.NEVER;
+    }
+    return canonical;
+  });
 export const tags = z.array(requiredText(40)).max(20, 'at most 20 tags');
 export const offlineMethod = z.enum(OFFLINE_METHODS);
 
@@ -46,6 +59,7 @@ export const userView = z.object({
   name: z.string(),
   businessName: z.string(),
   paymentInstructions: z.string(),
+  timeZone: z.string(),
 });
 
 export const clientView = z.object({

@@ -5,7 +5,7 @@ import type { DB, UserRow } from '../schema';
 
 export async function insertUser(
   db: Kysely<DB>,
-  user: Pick<UserRow, 'id' | 'email' | 'password_hash' | 'name' | 'created_at'>,
+  user: Pick<UserRow, 'id' | 'email' | 'password_hash' | 'name' | 'time_zone' | 'created_at'>,
 ): Promise<UserRow> {
   try {
     return await db
@@ -40,6 +40,7 @@ export async function updateUser(
       | 'name'
       | 'business_name'
       | 'payment_instructions'
+      | 'time_zone'
       | 'password_hash'
       | 'stripe_secret_key_enc'
       | 'stripe_webhook_secret_enc'

@@ -12,7 +12,7 @@ import {
   setSessionCookie,
 } from '../authentication';
 import { presentUser } from '../presenters';
-import { email, password, requiredText, userView } from '../schemas';
+import { email, password, requiredText, timeZone, userView } from '../schemas';
 import type { RouteDeps } from './deps';
 
 const limitsView = z.object({
@@ -38,7 +38,12 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     {
       schema: {
         tags: ['auth'],
-        body: z.strictObject({ email, password, name: requiredText(200) }),
+        body: z.strictObject({
+          email,
+          password,
+          name: requiredText(200),
+          timeZone: timeZone.optional(),
+        }),
         response: { 201: sessionResponse },
       },
     },

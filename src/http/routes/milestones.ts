@@ -28,7 +28,7 @@ const milestoneResponse = z.object({ milestone: milestoneView });
 
 export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, storage, mailWorker },
+  { db, config, storage, mailWorker, clock },
 ) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones, payments } = await getProject({ db, ownerId, projectId });
@@ -142,8 +142,16 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const ownerId = freelancerOf(request).user.id;
-      const refund = await recordRefund({ db, ownerId, ...request.params, refund: request.body });
+      const { user } = freelancerOf(request);
+      const ownerId = user.id;
+      const refund = await recordRefund({
+        db,
+        clock,
+        ownerId,
+        timeZone: user.time_zone,
+        ...request.params,
+        refund: request.body,
+      });
       const milestone = await currentMilestone(
         ownerId,
         request.params.projectId,
@@ -169,10 +177,13 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const ownerId = freelancerOf(request).user.id;
+      const { user } = freelancerOf(request);
+      const ownerId = user.id;
       const { payment } = await recordOfflinePayment({
         db,
+        clock,
         ownerId,
+        timeZone: user.time_zone,
         ...request.params,
         payment: request.body,
       });
