@@ -424,7 +424,7 @@ describe.each(dialects)('deliverable downloads on %s', SUITE_TIMEOUT, (dialect) 
     });
     expect(stale.status).toBe(200);
     expect(stale.bytes.equals(d.source)).toBe(true);
-  });
+  }, 180_000);
 
   test('a download cut short is logged with fewer bytes than the file', async () => {
     const d = await deliveredFile(app(), { size: 48 * MiB, seed: 5, name: 'big.bin', pay: true });
