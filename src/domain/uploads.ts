@@ -2,6 +2,7 @@
  * Rules for deliverable files: how many, how large, and what an upload id may look like.
  */
 import { AppError } from './errors';
+import { stripBidiControls, textProblem } from './text-rules';
 
 export const MAX_FILES_PER_MILESTONE = 5;
 export const MAX_FILE_BYTES = 5 * 1024 ** 3; // 5 GiB = 5,368,709,120 bytes
@@ -32,12 +33,13 @@ export function assertRoomForFile(filesInMilestone: number, maxFiles: number): v
   }
 }
 
-/** A file name safe to show and to offer for download: no paths, no control characters. */
+/**
+ * A file name safe to show and to offer for download: no paths, no control characters (callers
+ * refuse those first; any left are dropped), no bidirectional overrides to disguise its type.
+ */
 export function cleanFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const withoutControls = [...base]
-    .filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f)
-    .join('');
+  const base = stripBidiControls(name).split(/[\\/]/).pop() ?? '';
+  const withoutControls = [...base].filter((c) => textProblem(c, 'single-line') === null).join('');
   const cleaned = withoutControls.trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }

@@ -9,14 +9,57 @@ import { MILESTONE_STATUSES } from '../domain/milestone-sequence';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from '../domain/money';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { OFFLINE_METHODS } from '../actions/record-offline-payment';
+import {
+  normalizeLineBreaks,
+  stripBidiControls,
+  textProblem,
+  type TextKind,
+} from '../domain/text-rules';
 
 export const id = z.uuid({ message: 'must be an id' });
-export const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
+/**
+ * Any string from a request, held to the text rules of `src/domain/text-rules.ts`: one line
+ * (names, titles, references: no control characters, bidirectional overrides stripped) or
+ * multi-line prose (tab and line breaks allowed, CRLF read as LF). Every string field of a
+ * request body is built from here, so none reaches the database with a NUL.
+ */
+export function plainString(kind: TextKind = 'single-line') {
+  const base =
+    kind === 'single-line'
+      ? z.string().overwrite(stripBidiControls)
+      : z.string().overwrite(normalizeLineBreaks);
+  return base.check(refuseBadText(kind));
+}
+
+/** The text rules as a zod check, for strings that must not be rewritten (passwords, emails). */
+function refuseBadText(kind: TextKind): z.core.CheckFn<string> {
+  return (ctx) => {
+    const problem = textProblem(ctx.value, kind);
+    if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  };
+}
+
+/** One line of optional text: a name, a company, a reference. */
+export const text = (max: number) =>
+  plainString('single-line').max(max, `must be at most ${max} characters`);
+/** One line of text that must not be blank (after trimming and removing bidi overrides). */
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
-export const email = z.email({ message: 'must be an email address' }).max(254);
+  plainString('single-line')
+    .trim()
+    .min(1, 'is required')
+    .max(max, `must be at most ${max} characters`);
+/** Prose that may span lines: a description, deliverables, payment instructions. */
+export const multilineText = (max: number) =>
+  plainString('multi-line').max(max, `must be at most ${max} characters`);
+export const email = z
+  .email({ message: 'must be an email address' })
+  .max(254)
+  .check(refuseBadText('single-line'));
+/** A new password: kept exactly as typed, but never with control characters. */
 export const password = z
   .string()
+  .check(refuseBadText('single-line'))
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 export const currency = z

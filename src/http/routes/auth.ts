@@ -12,7 +12,7 @@ import {
   setSessionCookie,
 } from '../authentication';
 import { presentUser } from '../presenters';
-import { email, password, requiredText, timeZone, userView } from '../schemas';
+import { email, password, requiredText, text, timeZone, userView } from '../schemas';
 import type { RouteDeps } from './deps';
 
 const limitsView = z.object({
@@ -68,7 +68,9 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     {
       schema: {
         tags: ['auth'],
-        body: z.strictObject({ email: z.string().max(254), password: z.string().max(1000) }),
+        // The password being checked is only hashed, never stored, and may predate the text rules:
+        // refusing its characters could lock its owner out.
+        body: z.strictObject({ email: text(254), password: z.string().max(1000) }),
         response: { 200: sessionResponse },
       },
     },

@@ -17,6 +17,7 @@ import {
   milestoneView,
   offlineMethod,
   paymentView,
+  multilineText,
   requiredText,
   text,
 } from '../schemas';
@@ -45,7 +46,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         params: projectParams,
         body: z.strictObject({
           title: requiredText(200),
-          deliverables: text(5000),
+          deliverables: multilineText(5000),
           dueDate: isoDate,
           amountMinor,
         }),
@@ -72,7 +73,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         params: milestoneParams,
         body: z.strictObject({
           title: requiredText(200).optional(),
-          deliverables: text(5000).optional(),
+          deliverables: multilineText(5000).optional(),
           dueDate: isoDate.optional(),
           amountMinor: amountMinor.optional(),
         }),

@@ -12,7 +12,7 @@ import {
   setSessionCookie,
 } from '../authentication';
 import { presentMilestone, presentPortalProject } from '../presenters';
-import { fileView, id, milestoneView, portalProjectView } from '../schemas';
+import { fileView, id, milestoneView, portalProjectView, text } from '../schemas';
 import { startCheckout } from '../../actions/start-checkout';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
@@ -21,8 +21,8 @@ import type { RouteDeps } from './deps';
 
 const sessionBody = z
   .strictObject({
-    code: z.string().min(1, 'is required').max(40).optional(),
-    token: z.string().min(1, 'is required').max(200).optional(),
+    code: text(40).min(1, 'is required').optional(),
+    token: text(200).min(1, 'is required').optional(),
   })
   .refine((b) => (b.code === undefined) !== (b.token === undefined), {
     message: 'give either the access code or the link token',

@@ -22,6 +22,7 @@ import {
   paymentView,
   projectSummaryView,
   projectView,
+  multilineText,
   requiredText,
   tags,
   text,
@@ -37,7 +38,7 @@ const projectResponse = z.object({
 
 export const milestoneInput = z.strictObject({
   title: requiredText(200),
-  deliverables: text(5000),
+  deliverables: multilineText(5000),
   dueDate: isoDate,
   amountMinor: amountMinor.optional(),
   percent: z.number().gt(0, 'must be more than 0').max(100, 'must be at most 100').optional(),
@@ -49,7 +50,7 @@ const newProjectBody = z.strictObject({
   currency,
   projectType: text(100).default(''),
   tags: tags.default([]),
-  description: text(10_000).default(''),
+  description: multilineText(10_000).default(''),
   totalMinor: z
     .number()
     .int('must be a whole number of minor units')
@@ -108,7 +109,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
           title: requiredText(200).optional(),
           projectType: text(100).optional(),
           tags: tags.optional(),
-          description: text(10_000).optional(),
+          description: multilineText(10_000).optional(),
           currency: currency.optional(),
         }),
         response: { 200: z.object({ project: projectView }) },

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateSettings } from '../../actions/update-settings';
 import { freelancerOf } from '../authentication';
-import { requiredText, text, timeZone } from '../schemas';
+import { multilineText, requiredText, text, timeZone } from '../schemas';
 import type { RouteDeps } from './deps';
 import type { UserRow } from '../../db/schema';
 
 const settingsBody = z.strictObject({
   name: requiredText(200),
   businessName: text(200),
-  paymentInstructions: text(5000),
+  paymentInstructions: multilineText(5000),
   /** Left out, the zone stays as it is. */
   timeZone: timeZone.optional(),
 });

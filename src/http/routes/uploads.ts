@@ -12,6 +12,7 @@ import { removeFile } from '../../actions/remove-file';
 import { reserveUpload } from '../../actions/reserve-upload';
 import { deleteFileRow, findOwnedFile } from '../../db/queries/files';
 import { AppError, notFound } from '../../domain/errors';
+import { textProblem } from '../../domain/text-rules';
 import { isUploadId } from '../../domain/uploads';
 import { HashingStore } from '../../files/hashing-store';
 import { CSRF_HEADER, freelancerOf } from '../authentication';
@@ -76,9 +77,28 @@ function parseMetadata(header: string | string[] | undefined): Record<string, st
         field: 'Upload-Metadata',
       });
     }
-    result[key] = Buffer.from(value, 'base64').toString('utf8');
+    result[key] = decodeMetadataValue(key, value);
   }
   return result;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** One metadata value: base64 of UTF-8 text that passes the text rules (one line). */
+function decodeMetadataValue(key: string, base64: string): string {
+  let value: string;
+  try {
+    value = strictUtf8.decode(Buffer.from(base64, 'base64'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', `Upload-Metadata: ${key} is not UTF-8 text`, {
+      field: key,
+    });
+  }
+  const problem = textProblem(value, 'single-line');
+  if (problem !== null) {
+    throw new AppError('VALIDATION_FAILED', `Upload-Metadata: ${key} ${problem}`, { field: key });
+  }
+  return value;
 }
 
 /** The id in the raw request path, so an encoded "/" or ".." can never be decoded into one. */
@@ -88,6 +108,24 @@ function rawUploadId(request: FastifyRequest): string {
   if (!isUploadId(id))
     throw new AppError('VALIDATION_FAILED', 'Not an upload id', { field: 'uploadId' });
   return id;
+}
+
+/**
+ * tus discovery: OPTIONS answers without a session (the tus 1.0 core lets any client ask, and a
+ * browser's CORS preflight carries no cookie) with Tus-Version, Tus-Max-Size and Tus-Extension.
+ * It reveals only the server's configuration.
+ */
+export async function uploadDiscoveryRoutes(
+  app: FastifyInstance,
+  { tus }: { tus: Server },
+): Promise<void> {
+  const discover = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const webRequest = webRequestOf(request.raw, reply.raw);
+    reply.hijack();
+    await sendWebResponse(reply.raw, await tus.handleWeb(webRequest));
+  };
+  app.options('/uploads', discover);
+  app.options('/uploads/:uploadId', discover);
 }
 
 export async function uploadRoutes(
