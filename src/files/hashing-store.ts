@@ -29,7 +29,9 @@ export class HashingStore extends DataStore {
 
   constructor(private readonly storage: FileStorage) {
     super();
-    this.extensions = storage.datastore.extensions;
+    // Milepost requires Upload-Length at creation (the limits are checked on it), so the
+    // deferred-length extension is not offered even where the store has it.
+    this.extensions = storage.datastore.extensions.filter((e) => e !== 'creation-defer-length');
   }
 
   override create(upload: Upload): Promise<Upload> {

@@ -37,8 +37,8 @@ import { paymentSettingsRoutes } from './routes/payment-settings';
 import { receiptRoutes } from './routes/receipts';
 import { webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
-import { createTusServer, uploadRoutes } from './routes/uploads';
-import { SECURITY_HEADERS } from './security-headers';
+import { createTusServer, uploadDiscoveryRoutes, uploadRoutes } from './routes/uploads';
+import { registerSecurityHeaders, responseHeaders } from './security-headers';
 import { registerWebApp } from './web';
 import { z } from 'zod';
 
@@ -63,6 +63,7 @@ export async function buildApp({
   clock = systemClock,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const database = await openDatabase(config);
+  const headers = responseHeaders({ https: config.publicUrl.startsWith('https://') });
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -83,7 +84,9 @@ export async function buildApp({
         error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
           ? error.statusCode
           : 400;
+      // Refused before any hook runs: the security headers are set here.
       void (reply as unknown as FastifyReply)
+        .headers(headers)
         .status(status)
         .send(errorBody('BAD_REQUEST', 'The request URL is malformed or too long'));
     },
@@ -140,9 +143,7 @@ export async function buildApp({
     },
     transform: jsonSchemaTransform,
   });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(SECURITY_HEADERS);
-  });
+  registerSecurityHeaders(app, headers);
 
   await app.register(async (api) => registerApi(api, database, deps, tus.tus), { prefix: '/api' });
   await registerWebApp(app, config.webDir);
@@ -177,6 +178,7 @@ async function registerApi(
     await scope.register(publicAuthRoutes, deps);
   });
   await api.register(portalRoutes, deps);
+  await api.register(uploadDiscoveryRoutes, { tus });
   await api.register(async (scope) => {
     scope.addHook(
       'onRequest',
