@@ -57,7 +57,9 @@ export async function applyStatuses(
     await updateMilestone(trx, locked.project.id, milestone.id, {
       status,
       updated_at: now,
-      ...(status === 'delivered' && { delivered_at: now }),
+      // Back to delivered after a full refund: still delivered when it was, no longer paid.
+      ...(status === 'delivered' && milestone.status !== 'paid' && { delivered_at: now }),
+      ...(status === 'delivered' && milestone.status === 'paid' && { paid_at: null }),
       ...(status === 'paid' && { paid_at: now }),
     });
     if (status === 'open') {

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
 import type { ActionContext } from './context';
 import { movementsOf } from './credit-payment';
+import { OPERATOR_ENDPOINT } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
 
 // A session we hand out must leave the client time to pay.
@@ -97,6 +98,7 @@ export async function startCheckout(
       status: 'open',
       expires_at: new Date(session.expiresAt * 1000).toISOString(),
       created_at: now,
+      endpoint: account.source === 'own' ? owner.id : OPERATOR_ENDPOINT,
     });
     if (inserted) {
       await lockProjectById(trx, project.id, now);

@@ -60,6 +60,7 @@ export const presentMilestone = (
   const balance = balanceOf(
     m.amount_minor,
     movementsOf(payments.filter((p) => p.milestone_id === m.id)),
+    { paid: m.status === 'paid' },
   );
   return {
     id: m.id,

@@ -156,6 +156,7 @@ export const ACTIVITY_ACTIONS = [
   // payments and receipts
   'files.unlocked',
   'files.locked',
+  'milestone.unpaid',
   'receipt.issued',
   'payment.flagged',
   'payment.refunded',
