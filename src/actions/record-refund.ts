@@ -107,7 +107,7 @@ export async function recordRefund(
   });
   const now = at.toISOString();
   return options.db.transaction().execute(async (trx) => {
-    const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: true });
+    const locked = await lockProjectForChange(trx, { ...options, now, act: 'refund' });
     const { milestone } = findMilestone(locked, options.milestoneId);
     const balance = balanceOf(
       milestone.amount_minor,

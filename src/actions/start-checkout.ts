@@ -8,6 +8,7 @@ import { findOwnedClient } from '../db/queries/clients';
 import { listPaymentsOfMilestone } from '../db/queries/payments';
 import { findProjectById, lockProjectById } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
+import { assertArchiveAllows } from '../domain/archive-rule';
 import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
 import type { ActionContext } from './context';
@@ -37,6 +38,7 @@ export async function startCheckout(
       .where('project_id', '=', project.id)
       .executeTakeFirst());
   if (!project || !milestone) throw notFound('Milestone');
+  assertArchiveAllows(project, 'client-change');
   if (milestone.status !== 'delivered') {
     throw new AppError(
       milestone.status === 'paid' ? 'MILESTONE_ALREADY_PAID' : 'MILESTONE_NOT_DELIVERED',

@@ -167,6 +167,7 @@ export const presentPortalProject = (
   paidMinor: sum(milestones, 'paid'),
   status: p.status,
   termsAcceptedAt: p.terms_accepted_at,
+  archivedAt: p.archived_at,
   freelancer: { name: freelancer.name, businessName: freelancer.business_name },
 });
 

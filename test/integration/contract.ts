@@ -195,6 +195,7 @@ export const PortalProject = z.object({
     paidMinor: minor,
     status: z.enum(['active', 'complete']),
     termsAcceptedAt: isoTimestamp.nullable(),
+    archivedAt: isoTimestamp.nullable(),
     freelancer: z.object({ name: z.string(), businessName: z.string().nullable() }),
   }),
   milestones: z.array(Milestone),
