@@ -21,7 +21,7 @@ import {
   listRefundsOfPayment,
 } from '../db/queries/payments';
 import { lockProjectById } from '../db/queries/projects';
-import { insertStripeEvent } from '../db/queries/stripe-events';
+import { hasStripeEvent, insertStripeEvent } from '../db/queries/stripe-events';
 import type { DB, PaymentRow, ReceiptRow } from '../db/schema';
 import type { StripeEvent } from '../payments/stripe-events';
 import type { CheckoutSessionInfo } from '../payments/stripe-gateway';
@@ -53,6 +53,7 @@ const nothing = (outcome: EventOutcome): Effect => ({ outcome, receipt: null });
 
 // Thrown to roll back the event id of an ignored event: it leaves no trace.
 const IGNORED = Symbol('ignored');
+const MAX_ATTEMPTS = 3;
 
 export async function handleStripeEvent(options: {
   db: Kysely<DB>;
@@ -60,24 +61,29 @@ export async function handleStripeEvent(options: {
   source: EventSource;
 }): Promise<EventOutcome> {
   const { db, event, source } = options;
-  let effect: Effect;
-  try {
-    effect = await db.transaction().execute(async (trx) => {
-      await insertStripeEvent(trx, {
-        endpoint: source.endpoint,
-        id: event.id,
-        type: event.type === 'other' ? event.name : event.type,
-        ownerId: source.ownerId,
-        receivedAt: new Date().toISOString(),
+  let effect: Effect | undefined;
+  // A unique key that fails is a duplicate delivery only if it was the event's own; any other
+  // (a row written meanwhile by another request) is a conflict worth another try.
+  for (let attempt = 1; effect === undefined; attempt++) {
+    try {
+      effect = await db.transaction().execute(async (trx) => {
+        await insertStripeEvent(trx, {
+          endpoint: source.endpoint,
+          id: event.id,
+          type: event.type === 'other' ? event.name : event.type,
+          ownerId: source.ownerId,
+          receivedAt: new Date().toISOString(),
+        });
+        const applied = await applyEvent(trx, event, source);
+        if (applied.outcome === 'ignored') throw IGNORED;
+        return applied;
       });
-      const applied = await applyEvent(trx, event, source);
-      if (applied.outcome === 'ignored') throw IGNORED;
-      return applied;
-    });
-  } catch (error) {
-    if (error === IGNORED) return 'ignored';
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
+    } catch (error) {
+      if (error === IGNORED) return 'ignored';
+      if (!isUniqueViolation(error)) throw error;
+      if (await hasStripeEvent(db, { endpoint: source.endpoint, id: event.id })) return 'duplicate';
+      if (attempt >= MAX_ATTEMPTS) throw error;
+    }
   }
   return effect.outcome;
 }

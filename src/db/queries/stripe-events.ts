@@ -17,3 +17,16 @@ export async function insertStripeEvent(
     })
     .execute();
 }
+
+export async function hasStripeEvent(
+  db: Kysely<DB>,
+  event: { endpoint: string; id: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('stripe_events')
+    .select('id')
+    .where('endpoint', '=', event.endpoint)
+    .where('id', '=', event.id)
+    .executeTakeFirst();
+  return row !== undefined;
+}
