@@ -1,6 +1,7 @@
 import { appendActivity } from '../db/queries/activity';
 import { listMilestones } from '../db/queries/milestones';
 import { lockProjectById, updateProject } from '../db/queries/projects';
+import { assertArchiveAllows } from '../domain/archive-rule';
 import { notFound } from '../domain/errors';
 import type { ActionContext } from './context';
 
@@ -12,6 +13,7 @@ export async function acceptTerms(
   return options.db.transaction().execute(async (trx) => {
     const project = await lockProjectById(trx, options.projectId, now);
     if (!project) throw notFound('Project');
+    assertArchiveAllows(project, 'client-change');
     if (project.terms_accepted_at) return project.terms_accepted_at;
     const milestones = await listMilestones(trx, project.id);
     await updateProject(trx, project.id, { terms_accepted_at: now });

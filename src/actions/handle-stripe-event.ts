@@ -1,22 +1,30 @@
 /**
- * Acts on a verified Stripe webhook. Webhooks are hints that may come late, twice, out of order
- * or at the same time: the event id is remembered in the same transaction as its effect, and
- * every effect is keyed on the state it points to (a checkout session is credited once, by its
- * id; refunds by the charge's cumulative refunded amount), so the outcome is the same whatever
- * the delivery.
+ * Acts on a verified, schema-checked Stripe webhook. Webhooks are hints that may come late,
+ * twice, out of order or at the same time: the event id is remembered (per endpoint) in the same
+ * transaction as its effect, and every effect is keyed on the state it points to (a checkout
+ * session is credited once, by its id; refunds by the charge's cumulative refunded amount), so
+ * the outcome is the same whatever the delivery.
+ *
+ * An endpoint speaks only for what Milepost created through it: a session id or payment intent
+ * that is not one of that endpoint's is ignored — answered 2xx, and nothing at all is stored, not
+ * even the event id — so one freelancer's signed events can never block another's payment.
  */
 import type { Kysely } from 'kysely';
-import type Stripe from 'stripe';
 import { newId } from '../db/ids';
 import { formatMoney } from '../domain/money';
 import { isUniqueViolation } from '../db/errors';
 import { appendActivity } from '../db/queries/activity';
-import { findCheckoutSession, setCheckoutSessionStatus } from '../db/queries/checkout-sessions';
-import { findPaymentByExternalId, listPaymentsByIntent } from '../db/queries/payments';
+import { findSessionOfEndpoint, setCheckoutSessionStatus } from '../db/queries/checkout-sessions';
+import {
+  findPaymentByExternalId,
+  findPaymentOfIntent,
+  listRefundsOfPayment,
+} from '../db/queries/payments';
 import { lockProjectById } from '../db/queries/projects';
-import { insertStripeEvent } from '../db/queries/stripe-events';
+import { hasStripeEvent, insertStripeEvent } from '../db/queries/stripe-events';
 import type { DB, PaymentRow, ReceiptRow } from '../db/schema';
-import { checkoutSessionInfo, type CheckoutSessionInfo } from '../payments/stripe-gateway';
+import type { StripeEvent } from '../payments/stripe-events';
+import type { CheckoutSessionInfo } from '../payments/stripe-gateway';
 import { creditPayment } from './credit-payment';
 import { applyRefund } from './record-refund';
 import { listMilestones } from '../db/queries/milestones';
@@ -29,75 +37,90 @@ interface Effect {
   receipt: ReceiptRow | null;
 }
 
-const nothing = (outcome: EventOutcome): Effect => ({ outcome, receipt: null });
-
-export async function handleStripeEvent(options: {
-  db: Kysely<DB>;
-  event: Stripe.Event;
-  /** The freelancer whose webhook endpoint received it; null for the operator's endpoint. */
+/** Where an event came from: which webhook endpoint, and so which Stripe account. */
+export interface EventSource {
+  /** 'operator' for the operator's endpoint, else the freelancer's user id. */
+  endpoint: string;
+  /** The freelancer the endpoint belongs to; null for the operator's (it serves many). */
   ownerId: string | null;
   /** Whether the receiving account's key is live, to catch test events sent to a live account. */
   livemode: boolean;
+}
+
+export const OPERATOR_ENDPOINT = 'operator';
+
+const nothing = (outcome: EventOutcome): Effect => ({ outcome, receipt: null });
+
+// Thrown to roll back the event id of an ignored event: it leaves no trace.
+const IGNORED = Symbol('ignored');
+const MAX_ATTEMPTS = 3;
+
+export async function handleStripeEvent(options: {
+  db: Kysely<DB>;
+  event: StripeEvent;
+  source: EventSource;
 }): Promise<EventOutcome> {
-  const { db, event } = options;
-  let effect: Effect;
-  try {
-    effect = await db.transaction().execute(async (trx) => {
-      await insertStripeEvent(trx, {
-        id: event.id,
-        type: event.type,
-        ownerId: options.ownerId,
-        receivedAt: new Date().toISOString(),
+  const { db, event, source } = options;
+  let effect: Effect | undefined;
+  // A unique key that fails is a duplicate delivery only if it was the event's own; any other
+  // (a row written meanwhile by another request) is a conflict worth another try.
+  for (let attempt = 1; effect === undefined; attempt++) {
+    try {
+      effect = await db.transaction().execute(async (trx) => {
+        await insertStripeEvent(trx, {
+          endpoint: source.endpoint,
+          id: event.id,
+          type: event.type === 'other' ? event.name : event.type,
+          ownerId: source.ownerId,
+          receivedAt: new Date().toISOString(),
+        });
+        const applied = await applyEvent(trx, event, source);
+        if (applied.outcome === 'ignored') throw IGNORED;
+        return applied;
       });
-      return applyEvent(trx, options);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'duplicate';
-    throw error;
+    } catch (error) {
+      if (error === IGNORED) return 'ignored';
+      if (!isUniqueViolation(error)) throw error;
+      if (await hasStripeEvent(db, { endpoint: source.endpoint, id: event.id })) return 'duplicate';
+      if (attempt >= MAX_ATTEMPTS) throw error;
+    }
   }
   return effect.outcome;
 }
 
 async function applyEvent(
   trx: Kysely<DB>,
-  options: { event: Stripe.Event; ownerId: string | null; livemode: boolean },
+  event: StripeEvent,
+  source: EventSource,
 ): Promise<Effect> {
-  const { event } = options;
   switch (event.type) {
     case 'checkout.session.completed':
-      if (event.data.object.payment_status !== 'paid')
-        return recordSessionEvent(trx, event.data.object, options, 'payment.pending');
-      return creditSession(trx, checkoutSessionInfo(event.data.object), options);
+      if (event.session.paymentStatus !== 'paid')
+        return recordSessionEvent(trx, event.session, source, 'payment.pending');
+      return creditSession(trx, event.session, source);
     case 'checkout.session.async_payment_succeeded':
-      return creditSession(trx, checkoutSessionInfo(event.data.object), options);
+      return creditSession(trx, event.session, source);
     case 'checkout.session.async_payment_failed':
-      return recordSessionEvent(trx, event.data.object, options, 'payment.failed');
+      return recordSessionEvent(trx, event.session, source, 'payment.failed');
     case 'charge.refunded':
-      return refundCharge(trx, event.data.object, options);
+      return refundCharge(trx, event.charge, source);
     case 'charge.dispute.created':
-      return recordDispute(trx, event.data.object, options);
-    default:
+      return recordDispute(trx, event.dispute, source);
+    case 'other':
       return nothing('ignored');
   }
 }
 
-/** Locks and loads the project a milestone belongs to, if it is the expected owner's. */
+/** Locks and loads the project of one of Milepost's own rows (a session or a payment). */
 async function lockMilestoneProject(
   trx: Kysely<DB>,
-  milestoneId: string | undefined,
-  ownerId: string | null,
+  ref: { project_id: string; milestone_id: string },
   now: string,
 ) {
-  if (!milestoneId) return null;
-  const ref = await trx
-    .selectFrom('milestones')
-    .select('project_id')
-    .where('id', '=', milestoneId)
-    .executeTakeFirst();
-  const project = ref && (await lockProjectById(trx, ref.project_id, now));
-  if (!project || (ownerId !== null && project.owner_id !== ownerId)) return null;
+  const project = await lockProjectById(trx, ref.project_id, now);
+  if (!project) return null;
   const milestones = await listMilestones(trx, project.id);
-  const milestone = milestones.find((m) => m.id === milestoneId);
+  const milestone = milestones.find((m) => m.id === ref.milestone_id);
   return milestone ? { locked: { project, milestones }, milestone } : null;
 }
 
@@ -105,28 +128,22 @@ async function lockMilestoneProject(
 export async function creditSession(
   trx: Kysely<DB>,
   session: CheckoutSessionInfo,
-  options: { ownerId: string | null; livemode: boolean },
+  source: EventSource,
 ): Promise<Effect> {
   const now = new Date().toISOString();
-  const target = await lockMilestoneProject(
-    trx,
-    session.metadata['milestoneId'],
-    options.ownerId,
-    now,
-  );
-  if (!target) return nothing('ignored');
+  const asked = await findSessionOfEndpoint(trx, session.id, source);
+  const target = asked && (await lockMilestoneProject(trx, asked, now));
+  if (!asked || !target) return nothing('ignored');
   if (await findPaymentByExternalId(trx, session.id)) return nothing('duplicate');
   const { locked, milestone } = target;
-  const asked = await findCheckoutSession(trx, session.id);
+  const named = session.metadata['milestoneId'];
   const problems = [
-    !asked && 'no such checkout session was opened by Milepost',
-    asked && asked.milestone_id !== milestone.id && 'the session belongs to another milestone',
+    named !== undefined && named !== milestone.id && 'the session names another milestone',
     session.currency !== locked.project.currency &&
       `currency ${session.currency ?? '?'} instead of ${locked.project.currency}`,
-    asked &&
-      session.amountTotal !== asked.amount_minor &&
+    session.amountTotal !== asked.amount_minor &&
       `amount ${session.amountTotal === null ? '?' : formatMoney(session.amountTotal, asked.currency)} instead of ${formatMoney(asked.amount_minor, asked.currency)}`,
-    session.livemode !== options.livemode &&
+    session.livemode !== source.livemode &&
       (session.livemode ? 'a live payment on a test account' : 'a test payment on a live account'),
   ].filter((p): p is string => typeof p === 'string');
   const payment: PaymentRow = {
@@ -155,28 +172,22 @@ export async function creditSession(
     now,
     ...(problems.length > 0 && { flaggedBecause: problems.join('; ') }),
   });
-  if (asked) await setCheckoutSessionStatus(trx, asked.id, 'complete');
+  await setCheckoutSessionStatus(trx, asked.id, 'complete');
   return { outcome: problems.length > 0 ? 'flagged' : 'credited', receipt: result.receipt };
 }
 
 /** A session event that moves no money: noted in the activity (and a failure on the session). */
 async function recordSessionEvent(
   trx: Kysely<DB>,
-  session: Stripe.Checkout.Session,
-  options: { ownerId: string | null },
+  session: CheckoutSessionInfo,
+  source: EventSource,
   action: 'payment.pending' | 'payment.failed',
 ): Promise<Effect> {
   const now = new Date().toISOString();
-  const target = await lockMilestoneProject(
-    trx,
-    session.metadata?.['milestoneId'],
-    options.ownerId,
-    now,
-  );
-  if (!target) return nothing('ignored');
-  if (action === 'payment.failed' && (await findCheckoutSession(trx, session.id))) {
-    await setCheckoutSessionStatus(trx, session.id, 'failed');
-  }
+  const asked = await findSessionOfEndpoint(trx, session.id, source);
+  const target = asked && (await lockMilestoneProject(trx, asked, now));
+  if (!asked || !target) return nothing('ignored');
+  if (action === 'payment.failed') await setCheckoutSessionStatus(trx, asked.id, 'failed');
   await appendActivity(trx, {
     projectId: target.locked.project.id,
     actorType: 'system',
@@ -189,37 +200,36 @@ async function recordSessionEvent(
 }
 
 /**
- * The credited Stripe payment behind a payment intent, with its project locked — and only then
- * the intent's refunds read, so concurrent refund events each see the others' effects.
+ * The credited Stripe payment behind a payment intent, as credited through this endpoint, with
+ * its project locked — and only then its refunds read, so concurrent refund events each see the
+ * others' effects.
  */
 async function paymentForIntent(
   trx: Kysely<DB>,
-  intent: string | Stripe.PaymentIntent | null,
-  ownerId: string | null,
+  intentId: string | null,
+  source: EventSource,
   now: string,
 ) {
-  const intentId = typeof intent === 'string' ? intent : (intent?.id ?? null);
   if (!intentId) return null;
-  const payment = (await listPaymentsByIntent(trx, intentId)).find((p) => p.kind === 'payment');
+  const payment = await findPaymentOfIntent(trx, intentId, source.endpoint);
   if (!payment) return null;
-  const target = await lockMilestoneProject(trx, payment.milestone_id, ownerId, now);
+  const target = await lockMilestoneProject(trx, payment, now);
   if (!target) return null;
-  return { ...target, payment, intentId, all: await listPaymentsByIntent(trx, intentId) };
+  if (source.ownerId !== null && target.locked.project.owner_id !== source.ownerId) return null;
+  return { ...target, payment, intentId, refunds: await listRefundsOfPayment(trx, payment) };
 }
 
 async function refundCharge(
   trx: Kysely<DB>,
-  charge: Stripe.Charge,
-  options: { ownerId: string | null },
+  charge: { id: string; amountRefunded: number; paymentIntent: string | null },
+  source: EventSource,
 ): Promise<Effect> {
   const now = new Date().toISOString();
-  const found = await paymentForIntent(trx, charge.payment_intent, options.ownerId, now);
+  const found = await paymentForIntent(trx, charge.paymentIntent, source, now);
   if (!found) return nothing('ignored');
   // amount_refunded is cumulative: record only what our books do not have yet.
-  const known = found.all
-    .filter((p) => p.kind === 'refund')
-    .reduce((sum, p) => sum + p.amount_minor, 0);
-  const missing = Math.min(charge.amount_refunded, found.payment.amount_minor) - known;
+  const known = found.refunds.reduce((sum, p) => sum + p.amount_minor, 0);
+  const missing = Math.min(charge.amountRefunded, found.payment.amount_minor) - known;
   if (missing <= 0) return nothing('duplicate');
   const refund: PaymentRow = {
     ...found.payment,
@@ -230,7 +240,8 @@ async function refundCharge(
     received_on: now.slice(0, 10),
     kind: 'refund',
     status: 'credited',
-    external_id: `${charge.id}:refunded:${charge.amount_refunded}`,
+    // Keyed on Milepost's own payment id, which no other endpoint's events can name.
+    external_id: `${found.payment.id}:refunded:${charge.amountRefunded}`,
     created_at: now,
   };
   await applyRefund(trx, { ...found, refund, actor: { type: 'system', id: null }, now });
@@ -239,11 +250,11 @@ async function refundCharge(
 
 async function recordDispute(
   trx: Kysely<DB>,
-  dispute: Stripe.Dispute,
-  options: { ownerId: string | null },
+  dispute: { id: string; amount: number; reason: string | null; paymentIntent: string | null },
+  source: EventSource,
 ): Promise<Effect> {
   const now = new Date().toISOString();
-  const found = await paymentForIntent(trx, dispute.payment_intent, options.ownerId, now);
+  const found = await paymentForIntent(trx, dispute.paymentIntent, source, now);
   if (!found) return nothing('ignored');
   await appendActivity(trx, {
     projectId: found.locked.project.id,

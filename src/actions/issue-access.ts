@@ -16,7 +16,7 @@ export async function issueAccess(
   const token = generateLinkToken();
   const now = new Date().toISOString();
   await options.db.transaction().execute(async (trx) => {
-    const { project } = await lockProjectForChange(trx, { ...options, now });
+    const { project } = await lockProjectForChange(trx, { ...options, now, act: 'access' });
     await updateProject(trx, project.id, {
       access_code_hash: hashSecret(code),
       access_token_hash: hashSecret(token),

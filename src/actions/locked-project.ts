@@ -7,7 +7,8 @@ import { appendActivity } from '../db/queries/activity';
 import { listMilestones, updateMilestone } from '../db/queries/milestones';
 import { lockOwnedProject, updateProject } from '../db/queries/projects';
 import type { DB, MilestoneRow, ProjectRow } from '../db/schema';
-import { AppError, notFound } from '../domain/errors';
+import { assertArchiveAllows, type ProjectAct } from '../domain/archive-rule';
+import { notFound } from '../domain/errors';
 import { progressOf, type MilestoneStatus } from '../domain/milestone-sequence';
 
 export interface LockedProject {
@@ -17,13 +18,17 @@ export interface LockedProject {
 
 export async function lockProjectForChange(
   trx: Kysely<DB>,
-  options: { ownerId: string; projectId: string; now: string; allowArchived?: boolean },
+  options: {
+    ownerId: string;
+    projectId: string;
+    now: string;
+    /** What the change is, for the archive rule; a plain change by default. */
+    act?: ProjectAct;
+  },
 ): Promise<LockedProject> {
   const project = await lockOwnedProject(trx, options.ownerId, options.projectId, options.now);
   if (!project) throw notFound('Project');
-  if (project.archived_at && !options.allowArchived) {
-    throw new AppError('ARCHIVED', 'This project is archived; unarchive it to change it');
-  }
+  assertArchiveAllows(project, options.act ?? 'change');
   return { project, milestones: await listMilestones(trx, project.id) };
 }
 
@@ -57,7 +62,9 @@ export async function applyStatuses(
     await updateMilestone(trx, locked.project.id, milestone.id, {
       status,
       updated_at: now,
-      ...(status === 'delivered' && { delivered_at: now }),
+      // Back to delivered after a full refund: still delivered when it was, no longer paid.
+      ...(status === 'delivered' && milestone.status !== 'paid' && { delivered_at: now }),
+      ...(status === 'delivered' && milestone.status === 'paid' && { paid_at: null }),
       ...(status === 'paid' && { paid_at: now }),
     });
     if (status === 'open') {

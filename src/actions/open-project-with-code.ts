@@ -10,6 +10,7 @@ import {
   normalizeAccessCode,
 } from '../domain/access-secrets';
 import { clientAddressKey } from '../domain/client-address';
+import { assertArchiveAllows } from '../domain/archive-rule';
 import { AppError } from '../domain/errors';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
@@ -75,6 +76,8 @@ export async function openProjectWithCode(
         field,
       });
     }
+    // Archived or not, the client may come back to read what they paid for.
+    assertArchiveAllows(current, 'client-read');
     const session = await startClientSession(trx, {
       projectId: current.id,
       accessGeneration: current.access_generation,

@@ -2,7 +2,7 @@ import type { SecretBox } from '../auth/secret-box';
 import { ownersWithOpenSessions } from '../db/queries/checkout-sessions';
 import { findUserById } from '../db/queries/users';
 import type { ActionContext } from './context';
-import { creditSession } from './handle-stripe-event';
+import { OPERATOR_ENDPOINT, creditSession } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
 
 /**
@@ -26,9 +26,12 @@ export async function reconcilePayments(
     for (const session of sessions) {
       if (session.paymentStatus !== 'paid' || !session.metadata['milestoneId']) continue;
       checked++;
-      const effect = await db
-        .transaction()
-        .execute((trx) => creditSession(trx, session, { ownerId, livemode: account.livemode }));
+      const source = {
+        endpoint: account.source === 'own' ? ownerId : OPERATOR_ENDPOINT,
+        ownerId,
+        livemode: account.livemode,
+      };
+      const effect = await db.transaction().execute((trx) => creditSession(trx, session, source));
       if (effect.outcome === 'credited') credited++;
     }
   }

@@ -6,14 +6,21 @@ import type { DB, MilestoneRow, PaymentRow } from '../db/schema';
 import { assertNotAfterToday } from '../domain/calendar';
 import { AppError } from '../domain/errors';
 import { formatMoney } from '../domain/money';
+import { applyEvent } from '../domain/milestone-sequence';
 import { balanceOf } from '../domain/payment-balance';
 import { nowOf, type ActionContext } from './context';
 import { movementsOf } from './credit-payment';
-import { findMilestone, lockProjectForChange, type LockedProject } from './locked-project';
+import {
+  applyStatuses,
+  findMilestone,
+  lockProjectForChange,
+  type LockedProject,
+} from './locked-project';
 
 /**
- * Records money given back for a milestone (inside the caller's transaction). A milestone
- * refunded in full stays in its place in the sequence, but its files lock for the client again.
+ * Records money given back for a milestone (inside the caller's transaction). A paid milestone
+ * refunded in full is delivered again: its files lock for the client and Pay is offered anew,
+ * while the milestones after it keep their state.
  */
 export async function applyRefund(
   trx: Kysely<DB>,
@@ -62,6 +69,22 @@ export async function applyRefund(
       at: now,
     });
   }
+  if (balance.refundedInFull && milestone.status === 'paid') {
+    const index = locked.milestones.findIndex((m) => m.id === milestone.id);
+    const next = applyEvent(
+      locked.milestones.map((m) => m.status),
+      { type: 'refund', index },
+    );
+    await appendActivity(trx, {
+      projectId: locked.project.id,
+      actorType: 'system',
+      actorId: null,
+      action: 'milestone.unpaid',
+      details: { milestoneId: milestone.id, position: milestone.position, title: milestone.title },
+      at: now,
+    });
+    await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
+  }
 }
 
 /** The freelancer records a refund made by hand (or outside Stripe). */
@@ -84,7 +107,7 @@ export async function recordRefund(
   });
   const now = at.toISOString();
   return options.db.transaction().execute(async (trx) => {
-    const locked = await lockProjectForChange(trx, { ...options, now, allowArchived: true });
+    const locked = await lockProjectForChange(trx, { ...options, now, act: 'refund' });
     const { milestone } = findMilestone(locked, options.milestoneId);
     const balance = balanceOf(
       milestone.amount_minor,

@@ -10,7 +10,7 @@ export async function revokeAccess(
 ): Promise<void> {
   const now = new Date().toISOString();
   await options.db.transaction().execute(async (trx) => {
-    const { project } = await lockProjectForChange(trx, { ...options, now, allowArchived: true });
+    const { project } = await lockProjectForChange(trx, { ...options, now, act: 'access' });
     await updateProject(trx, project.id, {
       access_code_hash: null,
       access_token_hash: null,

@@ -8,10 +8,12 @@ import { findOwnedClient } from '../db/queries/clients';
 import { listPaymentsOfMilestone } from '../db/queries/payments';
 import { findProjectById, lockProjectById } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
+import { assertArchiveAllows } from '../domain/archive-rule';
 import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
 import type { ActionContext } from './context';
 import { movementsOf } from './credit-payment';
+import { OPERATOR_ENDPOINT } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
 
 // A session we hand out must leave the client time to pay.
@@ -36,6 +38,7 @@ export async function startCheckout(
       .where('project_id', '=', project.id)
       .executeTakeFirst());
   if (!project || !milestone) throw notFound('Milestone');
+  assertArchiveAllows(project, 'client-change');
   if (milestone.status !== 'delivered') {
     throw new AppError(
       milestone.status === 'paid' ? 'MILESTONE_ALREADY_PAID' : 'MILESTONE_NOT_DELIVERED',
@@ -97,6 +100,7 @@ export async function startCheckout(
       status: 'open',
       expires_at: new Date(session.expiresAt * 1000).toISOString(),
       created_at: now,
+      endpoint: account.source === 'own' ? owner.id : OPERATOR_ENDPOINT,
     });
     if (inserted) {
       await lockProjectById(trx, project.id, now);

@@ -28,7 +28,7 @@ export async function updateProject(
     const locked = await lockProjectForChange(trx, {
       ...options,
       now,
-      allowArchived: onlyArchiving,
+      act: onlyArchiving ? 'archive' : 'change',
     });
     const { project } = locked;
     if (

@@ -127,9 +127,13 @@ export interface CheckoutSessionsTable {
   status: 'open' | 'complete' | 'expired' | 'failed';
   expires_at: string;
   created_at: string;
+  /** The webhook endpoint that reports on it: 'operator', or the owner's id (their own keys). */
+  endpoint: string;
 }
 
 export interface StripeEventsTable {
+  /** Event ids are unique per endpoint ('operator' or a user id), not across endpoints. */
+  endpoint: string;
   id: string;
   type: string;
   owner_id: string | null;

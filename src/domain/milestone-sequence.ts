@@ -1,9 +1,12 @@
 /**
  * The milestone sequence as a pure state machine.
  *
- * A project's milestones always read: paid…, then at most one current milestone (open or
- * delivered), then locked…  Only the current one can move: open → delivered → paid, and paying
- * it opens the next. When every milestone is paid the project is complete.
+ * Milestones move open → delivered → paid, one after another: paying a milestone opens the next
+ * (if it is still locked), so a project reads: settled…, then at most one open milestone, then
+ * locked… — where "settled" is paid, or delivered and awaiting payment. A milestone refunded in
+ * full goes back from paid to delivered (its files lock, Pay is offered again) and the milestones
+ * after it keep their state; paying it again makes it paid without touching them. When every
+ * milestone is paid the project is complete.
  */
 import { AppError } from './errors';
 
@@ -11,7 +14,10 @@ export const MILESTONE_STATUSES = ['locked', 'open', 'delivered', 'paid'] as con
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 export type ProjectProgress = 'active' | 'complete';
 
-export type SequenceEvent = { type: 'deliver'; index: number } | { type: 'pay'; index: number };
+export type SequenceEvent =
+  | { type: 'deliver'; index: number }
+  | { type: 'pay'; index: number }
+  | { type: 'refund'; index: number };
 
 export const MAX_MILESTONES = 10;
 
@@ -38,14 +44,26 @@ export function assertCount(count: number, max: number = MAX_MILESTONES): void {
   }
 }
 
-/** True when the statuses satisfy the sequence invariant described above. */
+const settled = (s: MilestoneStatus | undefined): boolean => s === 'paid' || s === 'delivered';
+
+/** The index of the first milestone that is neither paid nor delivered (or the length). */
+function frontier(statuses: readonly MilestoneStatus[]): number {
+  let i = 0;
+  while (i < statuses.length && settled(statuses[i])) i++;
+  return i;
+}
+
+/**
+ * True when the statuses satisfy the sequence invariant described above: settled…, at most one
+ * open, locked…; and a locked milestone right after a settled one only when that one is delivered
+ * (paying a milestone opens the next).
+ */
 export function isValidSequence(statuses: readonly MilestoneStatus[]): boolean {
   if (statuses.length < 1 || statuses.length > MAX_MILESTONES) return false;
-  let i = 0;
-  while (i < statuses.length && statuses[i] === 'paid') i++;
-  if (i === statuses.length) return true;
-  if (statuses[i] !== 'open' && statuses[i] !== 'delivered') return false;
-  return statuses.slice(i + 1).every((s) => s === 'locked');
+  let i = frontier(statuses);
+  if (statuses[i] === 'open') i++;
+  else if (statuses[i] === 'locked' && statuses[i - 1] !== 'delivered') return false;
+  return statuses.slice(i).every((s) => s === 'locked');
 }
 
 export function progressOf(statuses: readonly MilestoneStatus[]): ProjectProgress {
@@ -69,7 +87,13 @@ export function applyEvent(
     case 'pay':
       if (current !== 'delivered') throw refusal(current, label, 'paid');
       next[event.index] = 'paid';
-      if (event.index + 1 < next.length) next[event.index + 1] = 'open';
+      if (next[event.index + 1] === 'locked') next[event.index + 1] = 'open';
+      return next;
+    case 'refund':
+      // Refunded in full: awaiting payment again; what came after it stays as it is.
+      if (current !== 'paid')
+        throw new AppError('CONFLICT', `${label} is not paid, so it cannot be refunded in full`);
+      next[event.index] = 'delivered';
       return next;
   }
 }
@@ -99,15 +123,16 @@ export function isEditable(status: MilestoneStatus): boolean {
 }
 
 /**
- * Restores the invariant after milestones were added or removed: the paid prefix stays, the
- * first unpaid milestone is current (a delivered one stays delivered), the rest are locked.
+ * Restores the invariant after milestones were added or removed: the settled prefix (paid or
+ * delivered) stays; the milestone after it is open if it was, or if the one before it is paid
+ * (or it is the first), else locked; the rest are locked.
  */
 export function normalizeSequence(statuses: readonly MilestoneStatus[]): MilestoneStatus[] {
-  let i = 0;
-  while (i < statuses.length && statuses[i] === 'paid') i++;
+  const i = frontier(statuses);
   return statuses.map((s, index) => {
-    if (index < i) return 'paid';
-    if (index === i) return s === 'delivered' ? 'delivered' : 'open';
+    if (index < i) return s;
+    if (index === i)
+      return s === 'open' || i === 0 || statuses[i - 1] === 'paid' ? 'open' : 'locked';
     return 'locked';
   });
 }

@@ -1,7 +1,8 @@
 /**
  * What a milestone has received: payments (possibly partial, possibly more than asked) less
- * refunds. A delivered milestone becomes paid once what was received covers its amount; a
- * milestone refunded in full keeps its place in the sequence but its files lock again.
+ * refunds. A delivered milestone becomes paid once what it holds, net of refunds, covers its
+ * amount; a milestone refunded in full is delivered again (its files lock) and owes its amount
+ * anew. A paid milestone owes nothing, even after a partial refund (a goodwill gesture).
  */
 export interface MoneyMovement {
   kind: 'payment' | 'refund';
@@ -14,15 +15,20 @@ export interface Balance {
   receivedMinor: number;
   refundedMinor: number;
   netMinor: number;
-  /** What is still owed; 0 once covered. */
+  /** What is still owed (net of refunds); 0 once covered, and 0 for a paid milestone. */
   outstandingMinor: number;
   /** How much more than the amount was received, net of refunds; 0 if none. */
   overpaidMinor: number;
+  /** Whether what is held, net of refunds, covers the amount. */
   covered: boolean;
   refundedInFull: boolean;
 }
 
-export function balanceOf(amountMinor: number, movements: readonly MoneyMovement[]): Balance {
+export function balanceOf(
+  amountMinor: number,
+  movements: readonly MoneyMovement[],
+  options: { paid?: boolean } = {},
+): Balance {
   let received = 0;
   let refunded = 0;
   for (const m of movements) {
@@ -35,9 +41,9 @@ export function balanceOf(amountMinor: number, movements: readonly MoneyMovement
     receivedMinor: received,
     refundedMinor: refunded,
     netMinor: net,
-    outstandingMinor: Math.max(0, amountMinor - received),
+    outstandingMinor: options.paid === true ? 0 : Math.max(0, amountMinor - net),
     overpaidMinor: Math.max(0, net - amountMinor),
-    covered: received >= amountMinor,
+    covered: net >= amountMinor,
     refundedInFull: received > 0 && refunded >= received,
   };
 }

@@ -60,6 +60,7 @@ export const presentMilestone = (
   const balance = balanceOf(
     m.amount_minor,
     movementsOf(payments.filter((p) => p.milestone_id === m.id)),
+    { paid: m.status === 'paid' },
   );
   return {
     id: m.id,
@@ -166,6 +167,7 @@ export const presentPortalProject = (
   paidMinor: sum(milestones, 'paid'),
   status: p.status,
   termsAcceptedAt: p.terms_accepted_at,
+  archivedAt: p.archived_at,
   freelancer: { name: freelancer.name, businessName: freelancer.business_name },
 });
 

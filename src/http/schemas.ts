@@ -208,6 +208,8 @@ export const portalProjectView = z.object({
   paidMinor: z.number(),
   status: projectStatus,
   termsAcceptedAt: z.string().nullable(),
+  /** Archived: read-only for the client too (no terms to accept, nothing to pay). */
+  archivedAt: z.string().nullable(),
   freelancer: z.object({ name: z.string(), businessName: z.string() }),
 });
 

@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe';
 import { AppError } from '../domain/errors';
+import { parseCheckoutSession, parseStripeEvent, type StripeEvent } from './stripe-events';
 
 export interface CheckoutSessionInfo {
   id: string;
@@ -62,26 +63,6 @@ async function clientFor(secretKey: string, apiUrl: string | undefined): Promise
   });
 }
 
-/** The fields of a checkout session Milepost acts on, whether fetched or sent in a webhook. */
-export function checkoutSessionInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
-  return {
-    id: session.id,
-    url: session.url,
-    status: session.status,
-    paymentStatus: session.payment_status,
-    amountTotal: session.amount_total,
-    currency: session.currency ? session.currency.toUpperCase() : null,
-    livemode: session.livemode,
-    paymentIntent:
-      typeof session.payment_intent === 'string'
-        ? session.payment_intent
-        : (session.payment_intent?.id ?? null),
-    metadata: session.metadata ?? {},
-    expiresAt: session.expires_at,
-    created: session.created,
-  };
-}
-
 export function createStripeGateway(secretKey: string, apiUrl: string | undefined): StripeGateway {
   let client: Promise<Stripe> | undefined;
   const stripe = (): Promise<Stripe> => (client ??= clientFor(secretKey, apiUrl));
@@ -112,7 +93,7 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
           },
           { idempotencyKey: request.idempotencyKey },
         );
-        return checkoutSessionInfo(session);
+        return parseCheckoutSession(session);
       } catch (error) {
         throw new AppError(
           'PAYMENT_PROVIDER_ERROR',
@@ -127,7 +108,12 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
         created: { gte: createdAfterUnix },
         limit: 100,
       })) {
-        sessions.push(checkoutSessionInfo(session));
+        // One malformed session must not stop the others from being reconciled.
+        try {
+          sessions.push(parseCheckoutSession(session));
+        } catch {
+          continue;
+        }
         if (sessions.length >= 1000) break;
       }
       return sessions;
@@ -137,12 +123,15 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
 
 let verifier: Promise<Stripe> | undefined;
 
-/** Verifies a webhook delivery against its signing secret; any doubt is a 400 and no writes. */
+/**
+ * Verifies a webhook delivery against its signing secret, then reads it through the events'
+ * schemas; any doubt about either is a 400 and no writes.
+ */
 export async function verifyWebhook(
   rawBody: Buffer,
   signature: string | undefined,
   secret: string,
-): Promise<Stripe.Event> {
+): Promise<StripeEvent> {
   if (!signature)
     throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header');
   // The library refuses timestamps too old, not those in the future: refuse both.
@@ -156,11 +145,12 @@ export async function verifyWebhook(
       'The Stripe signature timestamp is outside the tolerance',
     );
   }
+  let event: unknown;
   try {
     verifier ??= stripeLibrary().then(
       (Stripe) => new Stripe('sk_test_signature_verification_only'),
     );
-    return (await verifier).webhooks.constructEvent(
+    event = (await verifier).webhooks.constructEvent(
       rawBody,
       signature,
       secret,
@@ -172,4 +162,5 @@ export async function verifyWebhook(
       'The Stripe signature does not match this payload',
     );
   }
+  return parseStripeEvent(event);
 }

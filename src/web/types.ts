@@ -181,6 +181,7 @@ export interface PortalProject {
   paidMinor: number;
   status: ProjectStatus;
   termsAcceptedAt: string | null;
+  archivedAt: string | null;
   freelancer: { name: string; businessName: string };
 }
 

@@ -4,7 +4,7 @@
  * page must not call it paid); a signed webhook confirms it, and without a reload the portal
  * shows it paid, the file downloads with the right bytes and the receipt's PDF downloads. Then
  * partial offline payments, a flagged Stripe payment (wrong amount) the freelancer cannot miss,
- * refunds (too large, then in full, which locks the files again), the receipts list, the
+ * refunds (too large, then in full, which locks the files and asks for payment again), the receipts list, the
  * operator's limits in the UI, and the payment and mail settings.
  */
 import fs from 'node:fs';
@@ -301,12 +301,12 @@ describe('payments', () => {
     expect(describedBy).toContain('-error');
     await captureScreen(f, '38-refund-too-large');
 
-    // A full refund: the milestone stays paid, its files lock for the client again.
+    // A full refund: the milestone awaits payment again, its files lock for the client.
     await refundAmount.fill('1000');
     await refund.getByRole('button', { name: 'Record refund' }).click();
     await visible(identity.getByText('Refunded in full: the client can no longer download'));
     await visible(identity.getByText('Refund recorded: €1,000.00'));
-    await waitForBadge(f, 'Identity', 'Paid');
+    await waitForBadge(f, 'Identity', 'Delivered');
 
     await c.evaluate(() => window.dispatchEvent(new Event('focus')));
     const portalIdentity = milestoneItem(c, 'Identity');

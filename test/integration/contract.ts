@@ -156,6 +156,7 @@ export const ACTIVITY_ACTIONS = [
   // payments and receipts
   'files.unlocked',
   'files.locked',
+  'milestone.unpaid',
   'receipt.issued',
   'payment.flagged',
   'payment.refunded',
@@ -194,6 +195,7 @@ export const PortalProject = z.object({
     paidMinor: minor,
     status: z.enum(['active', 'complete']),
     termsAcceptedAt: isoTimestamp.nullable(),
+    archivedAt: isoTimestamp.nullable(),
     freelancer: z.object({ name: z.string(), businessName: z.string().nullable() }),
   }),
   milestones: z.array(Milestone),

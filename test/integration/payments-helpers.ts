@@ -297,10 +297,20 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 // ---------------------------------------------------------------------------------------------
 // The app's own services, opened beside it on the same database and data folder.
 
+const MONEY_TABLES = [
+  'stripe_events',
+  'payments',
+  'receipts',
+  'activity',
+  'checkout_sessions',
+] as const;
+
 export interface SideServices {
   reconcile(): Promise<{ checked: number; credited: number }>;
   /** Every stored user row as JSON (to prove secrets are stored sealed). */
   userRowsJson(): Promise<string>;
+  /** How many rows each table that money touches holds (to prove nothing was written). */
+  moneyRowCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -321,6 +331,23 @@ export async function openSideServices(
     reconcile: () => reconcilePayments({ db: database.db, config, secretBox }),
     userRowsJson: async () =>
       JSON.stringify(await database.db.selectFrom('users').selectAll().execute()),
+    moneyRowCounts: async () => {
+      const counts: Record<string, number> = {};
+      for (const table of MONEY_TABLES) {
+        const row = await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow();
+        counts[table] = Number(row.n);
+      }
+      const sessions = await database.db
+        .selectFrom('checkout_sessions')
+        .select(['id', 'status'])
+        .orderBy('id')
+        .execute();
+      counts['checkout_sessions.complete'] = sessions.filter((s) => s.status !== 'open').length;
+      return counts;
+    },
     close: () => database.close(),
   };
 }

@@ -171,7 +171,7 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
     expect(names.filter((a) => a === 'milestone.paid')).toHaveLength(1);
   });
 
-  test('refunds by hand: never more than the net received; a full refund locks the files, the milestone stays paid', async () => {
+  test('refunds by hand: never more than the net received; a full refund locks the files and returns the milestone to delivered', async () => {
     const d = await deliveredProject(app(), { amounts: [1_000_00, 300_00] });
     const m1 = d.first;
     expectError(await refund(d.freelancer, d.project.id, m1.id, 1), {
@@ -223,7 +223,7 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
       C.RefundResult,
     );
     expect(full.milestone).toMatchObject({
-      status: 'paid',
+      status: 'delivered',
       refundedMinor: 1_100_00,
       refundedInFull: true,
     });
@@ -238,8 +238,11 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
     });
     expect((await portalFileList(d.client)).map((f) => f.downloadable)).toEqual([false]);
     const detail = await moneyProject(d.freelancer, d.project.id);
-    expect(milestoneOf(detail, m1.id)).toMatchObject({ status: 'paid', refundedInFull: true });
-    expect(detail.milestones[1]?.status, 'the sequence goes on').toBe('open');
+    expect(milestoneOf(detail, m1.id)).toMatchObject({
+      status: 'delivered',
+      refundedInFull: true,
+    });
+    expect(detail.milestones[1]?.status, 'the next milestone keeps its state').toBe('open');
     const names = (await actions(d.freelancer, d.project.id)).map((e) => e.action);
     expect(names.filter((a) => a === 'payment.refunded')).toHaveLength(2);
     expect(names.filter((a) => a === 'files.locked')).toHaveLength(1);

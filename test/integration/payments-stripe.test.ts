@@ -349,13 +349,17 @@ describe.each(dialects)('Stripe payments on %s', SUITE_TIMEOUT, (dialect) => {
     );
   });
 
-  test('a paid session Milepost never opened is flagged, not credited', async () => {
+  test('a paid session Milepost never opened is ignored: nothing credited, nothing stored', async () => {
     const d = await opened({ amounts: [400_00] });
     const forged = sessionEvent('checkout.session.completed', d.session, {
       id: 'cs_test_never_opened_by_milepost',
       payment_status: 'paid',
     });
-    expect(expectAck(await deliverEvent(app().url, forged), 'unknown session')).toBe('flagged');
+    expect(expectAck(await deliverEvent(app().url, forged), 'unknown session')).toBe('ignored');
+    expect(expectAck(await deliverEvent(app().url, forged), 'unknown session again')).toBe(
+      'ignored',
+    );
+    expect((await moneyProject(d.freelancer, d.project.id)).payments).toHaveLength(0);
     expect(milestoneOf(await moneyProject(d.freelancer, d.project.id), d.first.id).status).toBe(
       'delivered',
     );
@@ -406,7 +410,7 @@ describe.each(dialects)('Stripe payments on %s', SUITE_TIMEOUT, (dialect) => {
     expect(again.sessionId).not.toBe(f.session.id);
   });
 
-  test('charge.refunded (cumulative): partial then full, each recorded once; a full refund locks the files', async () => {
+  test('charge.refunded (cumulative): partial then full, each recorded once; a full refund locks the files and awaits payment again', async () => {
     const d = await opened({ amounts: [1_000_00, 200_00] });
     const paid = sessionEvent('checkout.session.completed', d.session, { payment_status: 'paid' });
     expect(expectAck(await deliverEvent(app().url, paid), 'paid')).toBe('credited');
@@ -450,11 +454,13 @@ describe.each(dialects)('Stripe payments on %s', SUITE_TIMEOUT, (dialect) => {
     for (const r of refunds)
       expect(r).toMatchObject({ source: 'stripe', milestoneId: d.first.id, currency: 'EUR' });
     expect(milestoneOf(detail, d.first.id)).toMatchObject({
-      status: 'paid',
+      status: 'delivered',
       receivedMinor: 1_000_00,
       refundedMinor: 1_000_00,
+      outstandingMinor: 1_000_00,
       refundedInFull: true,
     });
+    expect(detail.milestones[1]?.status, 'the next milestone keeps its state').toBe('open');
     expectError(await d.client.get(`/api/files/${fileId}`), {
       status: 402,
       code: 'PAYMENT_REQUIRED',

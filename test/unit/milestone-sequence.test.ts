@@ -35,18 +35,43 @@ function expectedAfter(
     if (current !== 'open') return `refused:${current}`;
     return statuses.map((s, i) => (i === event.index ? 'delivered' : s));
   }
+  if (event.type === 'refund') {
+    if (current !== 'paid') return `refused:${current}`;
+    return statuses.map((s, i) => (i === event.index ? 'delivered' : s));
+  }
   if (current !== 'delivered') return `refused:${current}`;
-  return statuses.map((s, i) => (i === event.index ? 'paid' : i === event.index + 1 ? 'open' : s));
+  return statuses.map((s, i) =>
+    i === event.index ? 'paid' : i === event.index + 1 && s === 'locked' ? 'open' : s,
+  );
+}
+
+/**
+ * The invariant written the slow way: a word over p(aid) d(elivered) o(pen) l(ocked) of the
+ * form [pd]* o? l*, where a locked milestone right after a settled one needs it delivered.
+ */
+function slowValid(statuses: MilestoneStatus[]): boolean {
+  const word = statuses.map((s) => s[0]).join('');
+  return /^[pd]*o?l*$/.test(word) && !/^l/.test(word) && !/pl/.test(word);
 }
 
 const valid = allSequences(6).filter(isValidSequence);
 
 describe('milestone sequence', () => {
-  it('knows which sequences are valid: paid…, at most one open or delivered, then locked…', () => {
-    // For length n: all paid (1) + current at position k (n positions × 2 states).
-    for (let n = 1; n <= 6; n++) {
-      expect(valid.filter((s) => s.length === n)).toHaveLength(1 + 2 * n);
-    }
+  it('knows which sequences are valid: paid or delivered…, at most one open, then locked…', () => {
+    for (const statuses of allSequences(6))
+      expect(isValidSequence(statuses), statuses.join(',')).toBe(slowValid(statuses));
+    // Without refunds the old reading holds: paid…, one open or delivered, locked….
+    for (const statuses of [
+      ['paid', 'paid', 'delivered', 'locked'],
+      ['paid', 'open', 'locked'],
+      ['paid', 'paid'],
+    ] as MilestoneStatus[][])
+      expect(isValidSequence(statuses)).toBe(true);
+    // A milestone refunded in full is delivered again; those after it kept their state.
+    expect(isValidSequence(['delivered', 'open', 'locked'])).toBe(true);
+    expect(isValidSequence(['delivered', 'delivered', 'locked'])).toBe(true);
+    expect(isValidSequence(['delivered', 'paid', 'paid'])).toBe(true);
+    expect(isValidSequence(['open', 'paid'])).toBe(false);
     expect(isValidSequence(['open', 'open'])).toBe(false);
     expect(isValidSequence(['locked', 'open'])).toBe(false);
     expect(isValidSequence(['paid', 'locked'])).toBe(false);
@@ -57,7 +82,7 @@ describe('milestone sequence', () => {
     let checked = 0;
     for (const statuses of valid) {
       for (let index = 0; index < statuses.length; index++) {
-        for (const type of ['deliver', 'pay'] as const) {
+        for (const type of ['deliver', 'pay', 'refund'] as const) {
           const event = { type, index };
           const expected = expectedAfter(statuses, event);
           if (typeof expected === 'string') {
@@ -110,7 +135,32 @@ describe('milestone sequence', () => {
     expect(progressOf(statuses)).toBe('complete');
   });
 
+  it('a full refund returns a paid milestone to delivered and leaves later ones as they are', () => {
+    let statuses: MilestoneStatus[] = ['paid', 'paid', 'delivered', 'locked'];
+    statuses = applyEvent(statuses, { type: 'refund', index: 0 });
+    expect(statuses).toEqual(['delivered', 'paid', 'delivered', 'locked']);
+    expect(progressOf(['paid', 'paid'])).toBe('complete');
+    expect(progressOf(applyEvent(['paid', 'paid'], { type: 'refund', index: 1 }))).toBe('active');
+    // Paid again: paid, and nothing after it moves (the next one was already open or further).
+    statuses = applyEvent(statuses, { type: 'pay', index: 0 });
+    expect(statuses).toEqual(['paid', 'paid', 'delivered', 'locked']);
+    expect(applyEvent(['delivered', 'open'], { type: 'pay', index: 0 })).toEqual(['paid', 'open']);
+    expect(() => applyEvent(['delivered', 'locked'], { type: 'refund', index: 0 })).toThrow(
+      AppError,
+    );
+  });
+
   it('restores the invariant after milestones are added or removed', () => {
+    expect(normalizeSequence(['delivered', 'open', 'locked', 'locked'])).toEqual([
+      'delivered',
+      'open',
+      'locked',
+      'locked',
+    ]);
+    expect(normalizeSequence(['delivered', 'locked'])).toEqual(['delivered', 'locked']);
+    expect(normalizeSequence(['locked', 'locked'])).toEqual(['open', 'locked']);
+    for (const statuses of allSequences(5))
+      expect(isValidSequence(normalizeSequence(statuses)), statuses.join(',')).toBe(true);
     expect(normalizeSequence(['paid', 'locked', 'locked'])).toEqual(['paid', 'open', 'locked']);
     expect(normalizeSequence(['paid', 'delivered', 'locked'])).toEqual([
       'paid',

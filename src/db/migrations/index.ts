@@ -5,6 +5,7 @@ import * as payments from './0003-payments';
 import * as indexes from './0004-indexes';
 import * as mailOutbox from './0005-mail-outbox';
 import * as userTimeZone from './0007-user-time-zone';
+import * as webhookEndpoints from './0008-webhook-endpoints';
 import * as fileRemovals from './0009-file-removals';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004-indexes': indexes,
   '0005-mail-outbox': mailOutbox,
   '0007-user-time-zone': userTimeZone,
+  '0008-webhook-endpoints': webhookEndpoints,
   '0009-file-removals': fileRemovals,
 };

@@ -25,11 +25,23 @@ export function listCheckoutSessionsOfMilestone(
     .execute();
 }
 
-export function findCheckoutSession(
+/**
+ * A session Milepost opened that this webhook endpoint may report on: created on the endpoint's
+ * Stripe account and, when the caller knows whose it must be, for that freelancer. Any other
+ * session id in a signed event is someone else's (or nobody's) and is not looked at further.
+ */
+export function findSessionOfEndpoint(
   db: Kysely<DB>,
   id: string,
+  endpoint: { endpoint: string; ownerId: string | null },
 ): Promise<CheckoutSessionRow | undefined> {
-  return db.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  let query = db
+    .selectFrom('checkout_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('endpoint', '=', endpoint.endpoint);
+  if (endpoint.ownerId !== null) query = query.where('owner_id', '=', endpoint.ownerId);
+  return query.executeTakeFirst();
 }
 
 export async function setCheckoutSessionStatus(

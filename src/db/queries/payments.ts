@@ -38,10 +38,33 @@ export function findPaymentByExternalId(
     .executeTakeFirst();
 }
 
-export function listPaymentsByIntent(db: Kysely<DB>, paymentIntent: string): Promise<PaymentRow[]> {
+/**
+ * The Stripe payment behind a payment intent, as credited through one webhook endpoint (its
+ * checkout session was opened there): an intent named in another endpoint's events is not it.
+ */
+export function findPaymentOfIntent(
+  db: Kysely<DB>,
+  paymentIntent: string,
+  endpoint: string,
+): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom('payments')
+    .innerJoin('checkout_sessions', 'checkout_sessions.id', 'payments.external_id')
+    .selectAll('payments')
+    .where('payments.payment_intent', '=', paymentIntent)
+    .where('payments.kind', '=', 'payment')
+    .where('checkout_sessions.endpoint', '=', endpoint)
+    .orderBy('payments.created_at')
+    .executeTakeFirst();
+}
+
+/** The refunds recorded against one Stripe payment (same intent, same milestone). */
+export function listRefundsOfPayment(db: Kysely<DB>, payment: PaymentRow): Promise<PaymentRow[]> {
   return db
     .selectFrom('payments')
     .selectAll()
-    .where('payment_intent', '=', paymentIntent)
+    .where('payment_intent', '=', payment.payment_intent)
+    .where('milestone_id', '=', payment.milestone_id)
+    .where('kind', '=', 'refund')
     .execute();
 }

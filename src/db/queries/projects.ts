@@ -78,12 +78,7 @@ export function findProjectByAccessHash(
   column: 'access_code_hash' | 'access_token_hash',
   hash: string,
 ): Promise<ProjectRow | undefined> {
-  return db
-    .selectFrom('projects')
-    .selectAll()
-    .where(column, '=', hash)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
+  return db.selectFrom('projects').selectAll().where(column, '=', hash).executeTakeFirst();
 }
 
 /** The sum of the amounts of a project's milestones in one status (0 when there are none). */

@@ -4,6 +4,7 @@ import { acceptTerms } from '../../actions/accept-terms';
 import { leavePortal } from '../../actions/log-out';
 import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
+import { archiveAllows } from '../../domain/archive-rule';
 import {
   CLIENT_COOKIE,
   clearSessionCookie,
@@ -78,7 +79,9 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       async (request) => {
         const caller = clientOf(request);
         const view = await getPortalView({ db, projectId: caller.projectId });
-        const awaitingPayment = view.milestones.some((m) => m.status === 'delivered');
+        const awaitingPayment =
+          archiveAllows(view.project, 'client-change') &&
+          view.milestones.some((m) => m.status === 'delivered');
         return {
           csrfToken: caller.csrfToken,
           project: presentPortalProject(view.project, view.freelancer, view.milestones),

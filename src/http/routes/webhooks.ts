@@ -4,7 +4,7 @@
  * signature is verified on the raw bytes before anything is written.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { handleStripeEvent } from '../../actions/handle-stripe-event';
+import { OPERATOR_ENDPOINT, handleStripeEvent } from '../../actions/handle-stripe-event';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { findUserById } from '../../db/queries/users';
 import { notFound } from '../../domain/errors';
@@ -30,8 +30,11 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     const outcome = await handleStripeEvent({
       db,
       event,
-      ownerId: null,
-      livemode: isLiveKey(config.stripe.secretKey ?? ''),
+      source: {
+        endpoint: OPERATOR_ENDPOINT,
+        ownerId: null,
+        livemode: isLiveKey(config.stripe.secretKey ?? ''),
+      },
     });
     mailWorker.wake();
     return { received: true, outcome };
@@ -51,8 +54,7 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     const outcome = await handleStripeEvent({
       db,
       event,
-      ownerId: userId,
-      livemode: account.livemode,
+      source: { endpoint: userId, ownerId: userId, livemode: account.livemode },
     });
     mailWorker.wake();
     return { received: true, outcome };

@@ -21,6 +21,7 @@ const LABELS: Record<string, string> = {
   'checkout.started': 'Client opened the card payment page',
   'receipt.issued': 'Receipt issued',
   'milestone.paid': 'Milestone paid',
+  'milestone.unpaid': 'Refunded in full: awaiting payment again',
   'project.completed': 'Project complete',
   'access.issued': 'Access code issued',
   'access.revoked': 'Access revoked',

@@ -126,7 +126,8 @@ export function MilestoneCard(props: {
       {milestone.deliverables ? <p className="deliverables">{milestone.deliverables}</p> : null}
       {milestone.refundedInFull ? (
         <p className="warning">
-          Refunded in full: the client can no longer download this milestone’s files.
+          Refunded in full: the client can no longer download this milestone’s files until it is
+          paid again.
         </p>
       ) : null}
       <PaymentList

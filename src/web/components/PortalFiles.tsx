@@ -37,7 +37,8 @@ export function PortalFiles({
         <p className="locked-note refunded-note">
           <LockIcon />
           <span>
-            This milestone was refunded in full: its files are no longer available to download.
+            This milestone was refunded in full: its files are no longer available to download
+            unless it is paid again.
           </span>
         </p>
       ) : files.length === 0 ? (

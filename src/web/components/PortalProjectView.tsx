@@ -90,6 +90,8 @@ export function PortalProjectView({
   // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
   const [cardRefused, setCardUnavailable] = useState(false);
   const cardUnavailable = cardRefused || !view.cardPayments;
+  // Archived: read-only; what was paid for stays available.
+  const archived = project.archivedAt !== null;
   const [paying, setPaying] = useState<string | null>(null);
   const [payError, setPayError] = useState<{ milestoneId: string; message: string } | null>(null);
   const [focusNote, setFocusNote] = useState<string | null>(null);
@@ -163,7 +165,12 @@ export function PortalProjectView({
       {paymentReturn !== null ? (
         <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
       ) : null}
-      {!project.termsAcceptedAt ? (
+      {archived ? (
+        <p className="banner banner-info">
+          This project is archived: nothing in it changes any more. What you paid for — its files,
+          receipts and terms — stays available to you here.
+        </p>
+      ) : !project.termsAcceptedAt ? (
         <p className="banner banner-info">
           Please read the <a href="#terms-heading">terms</a> below and accept them to begin.
         </p>
@@ -246,7 +253,7 @@ export function PortalProjectView({
               {m.status === 'delivered' || m.status === 'paid' ? (
                 <PortalFiles milestone={m} files={files.filter((f) => f.milestoneId === m.id)} />
               ) : null}
-              {m.status === 'delivered' && m.outstandingMinor > 0 ? (
+              {m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
                 <div className="pay-box stack">
                   <h4 id={`pay-${m.id}`}>
                     Payment due: {formatMoney(m.outstandingMinor, project.currency)}
@@ -360,6 +367,8 @@ export function PortalProjectView({
             <span aria-hidden="true">✓ </span>You accepted these terms on{' '}
             {formatDateTime(project.termsAcceptedAt)}.
           </p>
+        ) : archived ? (
+          <p className="muted">The project is archived: its terms can no longer be accepted.</p>
         ) : (
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => void accept()}>
