@@ -73,7 +73,10 @@ function download(job: Extract<ClientJob, { kind: 'download' }>): Promise<Client
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
       });
-      res.on('end', () => {
+      const out = fs.createWriteStream(job.outFile, { highWaterMark: 1 << 20 });
+      out.on('error', reject);
+      res.pipe(out);
+      out.on('finish', () => {
         const seconds = (performance.now() - started) / 1000;
         resolve({
           ok: true,

@@ -79,7 +79,7 @@ async function runCurl(job: ClientJob, workDir: string): Promise<Transfer> {
       '%{http_code} %{size_upload} %{time_total}',
     );
   } else {
-    args.push('-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}');
+    args.push('-o', job.outFile, '-w', '%{http_code} %{size_download} %{time_total}');
   }
   args.push(job.url);
   const child = track(spawn('curl', args, { stdio: ['ignore', 'pipe', 'pipe'] }));

@@ -14,6 +14,8 @@ export type ClientJob =
       kind: 'download';
       url: string;
       headers: Record<string, string>;
+      /** Where the body is written, to be hashed after the timed transfer. */
+      outFile: string;
     };
 
 export type ClientResult =

@@ -9,9 +9,13 @@ export async function completeUpload(
 ): Promise<void> {
   const at = new Date().toISOString();
   await options.db.transaction().execute(async (trx) => {
+    const unlocked = await findFileById(trx, options.fileId);
+    if (!unlocked || unlocked.status === 'complete') return;
+    await lockProjectById(trx, unlocked.project_id, at);
+    // Read again under the lock: the PATCH that stored the last byte and a HEAD after a restart
+    // (routes/uploads.ts) may finish the same upload at once, and only the first may record it.
     const file = await findFileById(trx, options.fileId);
     if (!file || file.status === 'complete') return;
-    await lockProjectById(trx, file.project_id, at);
     await markFileComplete(trx, file.id, {
       sha256: options.sha256,
       size: options.size,

@@ -19,6 +19,7 @@ import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
 import { systemClock, type Clock } from '../domain/clock';
 import { startFileSweep } from '../files/expiry-sweep';
+import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
 import { createMailer } from '../mail/mailer';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
@@ -145,7 +146,7 @@ export async function buildApp({
   });
   registerSecurityHeaders(app, headers);
 
-  await app.register(async (api) => registerApi(api, database, deps, tus.tus), { prefix: '/api' });
+  await app.register(async (api) => registerApi(api, database, deps, tus), { prefix: '/api' });
   await registerWebApp(app, config.webDir);
   return app;
 }
@@ -154,7 +155,7 @@ async function registerApi(
   api: FastifyInstance,
   database: Database,
   deps: RouteDeps,
-  tus: TusServer,
+  uploads: { tus: TusServer; store: HashingStore },
 ): Promise<void> {
   api.get(
     '/health',
@@ -198,7 +199,7 @@ async function registerApi(
     ]) {
       await scope.register(routes, deps);
     }
-    await scope.register(uploadRoutes, { ...deps, tus });
+    await scope.register(uploadRoutes, { ...deps, ...uploads });
   });
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);

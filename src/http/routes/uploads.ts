@@ -130,13 +130,30 @@ export async function uploadDiscoveryRoutes(
 
 export async function uploadRoutes(
   app: FastifyInstance,
-  deps: RouteDeps & { tus: Server },
+  deps: RouteDeps & { tus: Server; store: HashingStore },
 ): Promise<void> {
-  const { db, config, storage, tus } = deps;
+  const { db, config, storage, tus, store } = deps;
   // tus streams the body itself; Fastify must leave it unread.
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) =>
     done(null),
   );
+
+  /**
+   * A server stopped (killed, or its disk pulled) between storing an upload's last byte and
+   * recording it leaves every byte stored and the file still "uploading". The client's HEAD then
+   * reads Upload-Offset = Upload-Length and, as tus says, sends nothing more: so the HEAD records
+   * the upload as finished, from the stored bytes.
+   */
+  async function finishIfFullyStored(fileId: string): Promise<void> {
+    const upload = await store.getUpload(fileId).catch(() => undefined);
+    if (upload?.size === undefined || upload.offset !== upload.size) return;
+    await completeUpload({
+      db,
+      fileId,
+      size: upload.size,
+      sha256: await store.digest(fileId, upload.size),
+    });
+  }
 
   /** Lets tus answer; `reservedId` names the file a creation request reserved. */
   async function passToTus(
@@ -220,6 +237,8 @@ export async function uploadRoutes(
             `This upload is closed: milestone ${milestone.position} is ${milestone.status}`,
           );
         }
+      } else if (file.status === 'uploading') {
+        await finishIfFullyStored(file.id);
       }
       await passToTus(request, reply);
     },
