@@ -19,6 +19,7 @@ import type {
   ProjectSummary,
   Receipt,
   Settings,
+  UnsentMail,
   User,
 } from './types';
 
@@ -175,6 +176,9 @@ export const api = {
   removeStripeKeys: () => app.request<PaymentSettings>('DELETE', '/api/settings/stripe'),
   sendTestEmail: () =>
     app.request<{ sentTo: string; transport: MailTransport }>('POST', '/api/settings/test-email'),
+  unsentMail: () => app.request<{ messages: UnsentMail[] }>('GET', '/api/mail/outbox'),
+  retryMail: (id: string) =>
+    app.request<{ messages: UnsentMail[] }>('POST', `/api/mail/outbox/${enc(id)}/retry`),
 
   listClients: (includeArchived: boolean) =>
     app.request<{ clients: Client[] }>(

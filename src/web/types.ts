@@ -133,6 +133,20 @@ export interface Receipt {
 
 export type MailTransport = 'smtp' | 'outbox';
 
+/** Mail not sent yet (GET /api/mail/outbox): who, what, how it went — never the body. */
+export interface UnsentMail {
+  id: string;
+  kind: 'receipt' | 'delivery';
+  to: string;
+  subject: string;
+  /** pending: waiting or retrying; failing: failed several times; failed: given up. */
+  state: 'pending' | 'failing' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
 export interface PaymentSettings {
   stripe: {
     configured: boolean;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { MailOutboxNotice } from '../components/MailOutboxNotice';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ProjectStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatMoney, formatMoneyList, sumByCurrency } from '../format';
@@ -24,6 +25,7 @@ export function DashboardPage() {
         </Link>
       </div>
       <ErrorBanner message={error?.message} />
+      <MailOutboxNotice />
       {data ? <Totals projects={all} /> : null}
       <div className="toolbar">
         <label className="checkbox">

@@ -111,7 +111,10 @@ export async function checkAccessibility(page: Page, screen: string): Promise<vo
       impact: v.impact,
       help: v.help,
       helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: String(n.target), html: n.html, summary: n.summary })),
+      // axe calls a node's explanation failureSummary; `summary` is what we print.
+      nodes: (
+        v.nodes as unknown as { target: unknown; html: string; failureSummary?: string }[]
+      ).map((n) => ({ target: String(n.target), html: n.html, summary: n.failureSummary ?? '' })),
     }));
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

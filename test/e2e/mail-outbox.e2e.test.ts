@@ -1,0 +1,103 @@
+/**
+ * Mail that keeps failing is shown on the freelancer's dashboard: with the SMTP server down, the
+ * delivery notice to the client fails; the dashboard names it (subject, recipient, attempts, the
+ * last error) and offers "Retry now"; once the server is up, the retry sends it and the notice
+ * goes away.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mailTo, startSmtp, type SmtpCapture } from '../integration/smtp-helpers';
+import {
+  checkAccessibility,
+  launchBrowser,
+  openParties,
+  signUpWithClient,
+  visible,
+} from './support/browser';
+import { waitFor } from './support/files';
+import { startServer, type RunningServer } from './support/server';
+
+describe('mail that cannot be sent', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let freelancer: Page;
+  let smtp: SmtpCapture | undefined;
+  let port = 0;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const probe = await startSmtp();
+    port = Number(new URL(probe.url).port);
+    await probe.close();
+    server = await startServer({
+      env: {
+        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        MAIL_FAILING_AFTER_ATTEMPTS: '1',
+        MAIL_RETRY_FIRST_SECONDS: '3600',
+      },
+    });
+    browser = await launchBrowser();
+    ({ freelancer } = await openParties(browser, server.baseUrl, pageErrors));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await smtp?.close();
+  });
+
+  it('shows the failing mail on the dashboard and sends it on "Retry now"', async () => {
+    const f = freelancer;
+    await signUpWithClient(f);
+    // A one-milestone project, delivered, through the API with the browser's session.
+    const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
+    const headers = { 'x-csrf-token': me.csrfToken };
+    const { clients } = (await (await f.request.get('/api/clients')).json()) as {
+      clients: { id: string }[];
+    };
+    const created = await f.request.post('/api/projects', {
+      headers,
+      data: {
+        clientId: clients[0]?.id,
+        title: 'Brand book',
+        currency: 'EUR',
+        milestones: [
+          { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
+        ],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const { project, milestones } = (await created.json()) as {
+      project: { id: string };
+      milestones: { id: string }[];
+    };
+    const delivered = await f.request.post(
+      `/api/projects/${project.id}/milestones/${milestones[0]?.id ?? ''}/deliver`,
+      { headers },
+    );
+    expect(delivered.status()).toBe(200);
+
+    // The server refuses connections: after one failed attempt the dashboard says so.
+    await waitFor('the failed attempt', async () => {
+      const res = await f.request.get('/api/mail/outbox');
+      const body = (await res.json()) as { messages: { state: string }[] };
+      return body.messages.some((m) => m.state === 'failing');
+    });
+    await f.goto('/app');
+    const notice = f.getByRole('region', { name: 'An email could not be sent' });
+    await visible(notice);
+    await visible(notice.getByText('Delivered: Logo — Brand book'));
+    await visible(notice.getByText('ada@example.com'));
+    await visible(notice.getByText(/ECONNREFUSED/));
+    await checkAccessibility(f, 'dashboard with unsent mail');
+
+    // The mail server comes up; "Retry now" sends it once and the notice goes.
+    smtp = await startSmtp(port);
+    const mail = smtp;
+    await notice.getByRole('button', { name: /^Retry now/ }).click();
+    await waitFor('the delivery mail', async () => mailTo(mail, 'ada@example.com').length > 0);
+    await waitFor('the notice to go', async () => (await notice.count()) === 0);
+    expect(mailTo(mail, 'ada@example.com')).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+  });
+});
