@@ -179,7 +179,7 @@ async function registerApi(
     await scope.register(publicAuthRoutes, deps);
   });
   await api.register(portalRoutes, deps);
-  await api.register(uploadDiscoveryRoutes, { tus });
+  await api.register(uploadDiscoveryRoutes, { tus: uploads.tus });
   await api.register(async (scope) => {
     scope.addHook(
       'onRequest',
