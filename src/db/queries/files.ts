@@ -126,3 +126,19 @@ export function listDownloadsOfProject(db: Kysely<DB>, projectId: string): Promi
     .limit(500)
     .execute();
 }
+
+/** Finished files in pages by id, for the start-up check of stored bytes. */
+export function listCompleteFilesAfter(
+  db: Kysely<DB>,
+  afterId: string,
+  limit: number,
+): Promise<Pick<FileRow, 'id' | 'project_id' | 'size'>[]> {
+  return db
+    .selectFrom('files')
+    .select(['id', 'project_id', 'size'])
+    .where('status', '=', 'complete')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
