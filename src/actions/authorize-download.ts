@@ -1,6 +1,4 @@
-import { appendActivity } from '../db/queries/activity';
-import { findOwnedFile, findProjectFile, insertDownload } from '../db/queries/files';
-import { newId } from '../db/ids';
+import { findOwnedFile, findProjectFile } from '../db/queries/files';
 import type { FileRow, PaymentRow } from '../db/schema';
 import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
@@ -60,44 +58,4 @@ export async function authorizeDownload(
     }
   }
   return file;
-}
-
-/** Logs a download once its bytes have gone out (or the client went away part-way). */
-export async function recordDownload(
-  options: Pick<ActionContext, 'db'> & {
-    file: FileRow;
-    caller: DownloadCaller;
-    ip: string;
-    span: { start: number; end: number };
-    bytesSent: number;
-    via: 'stream' | 'presigned';
-  },
-): Promise<void> {
-  const { db, file, caller } = options;
-  const at = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    await insertDownload(trx, {
-      id: newId(),
-      file_id: file.id,
-      project_id: file.project_id,
-      actor_type: caller.kind,
-      actor_id: caller.kind === 'freelancer' ? caller.userId : null,
-      ip: options.ip,
-      range_start: options.span.start,
-      range_end: options.span.end,
-      bytes_sent: options.bytesSent,
-      via: options.via,
-      at,
-    });
-    if (caller.kind === 'client') {
-      await appendActivity(trx, {
-        projectId: file.project_id,
-        actorType: 'client',
-        actorId: null,
-        action: 'file.downloaded',
-        details: { fileId: file.id, name: file.name, bytes: options.bytesSent, via: options.via },
-        at,
-      });
-    }
-  });
 }

@@ -1,5 +1,5 @@
 /** The read side: what the freelancer's and the client's screens show. */
-import { listActivity } from '../db/queries/activity';
+import { listActivityPage } from '../db/queries/activity';
 import { listMilestones, listMilestonesOfProjects } from '../db/queries/milestones';
 import { listPayments } from '../db/queries/payments';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
 import type { MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
-import { verifyChain, type ChainedEntry } from '../domain/activity-chain';
+import { verifySegment, type ChainedEntry } from '../domain/activity-chain';
 import { notFound } from '../domain/errors';
 import type { ActionContext } from './context';
 
@@ -56,13 +56,26 @@ export async function getProject(
   return { project, milestones, payments };
 }
 
+/**
+ * One page of a project's activity record: up to `limit` entries before the sequence number
+ * `before` (the newest when absent), oldest first, whether they verify (each intact and linked
+ * to the one before, back to the entry preceding the page), and the cursor of the next older
+ * page, or null at the start of the record.
+ */
 export async function getActivity(
-  options: Db & { ownerId: string; projectId: string },
-): Promise<{ entries: ChainedEntry[]; chainValid: boolean }> {
+  options: Db & { ownerId: string; projectId: string; before?: number; limit: number },
+): Promise<{ entries: ChainedEntry[]; chainValid: boolean; nextCursor: number | null }> {
   const project = await findOwnedProject(options.db, options.ownerId, options.projectId);
   if (!project) throw notFound('Project');
-  const entries = await listActivity(options.db, project.id);
-  return { entries, chainValid: verifyChain(entries) };
+  const { entries, previous } = await listActivityPage(options.db, project.id, {
+    before: options.before,
+    limit: options.limit,
+  });
+  return {
+    entries,
+    chainValid: verifySegment(entries, previous),
+    nextCursor: previous === undefined ? null : (entries[0]?.seq ?? null),
+  };
 }
 
 export interface PortalView {

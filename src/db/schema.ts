@@ -178,18 +178,23 @@ export interface FileRemovalsTable {
   last_error: string | null;
 }
 
-export interface DownloadsTable {
+/** Downloads merged per file, downloader and hour (migration 0006). */
+export interface DownloadLogTable {
   id: string;
   file_id: string;
   project_id: string;
   actor_type: 'freelancer' | 'client';
-  actor_id: string | null;
-  ip: string;
-  range_start: number;
-  range_end: number;
-  bytes_sent: number;
+  /** The downloader's address key (IPv6 by /64). */
+  address: string;
   via: 'stream' | 'presigned';
-  at: string;
+  /** The UTC hour the row covers, as 2026-07-01T09. */
+  hour: string;
+  first_at: string;
+  last_at: string;
+  requests: number;
+  bytes: number;
+  /** Requests that sent every byte of the file. */
+  completions: number;
 }
 
 /** pending: waiting or being retried; sent: delivered (body cleared); failed: given up. */
@@ -221,7 +226,7 @@ export interface DB {
   stripe_events: StripeEventsTable;
   files: FilesTable;
   file_removals: FileRemovalsTable;
-  downloads: DownloadsTable;
+  download_log: DownloadLogTable;
   users: UsersTable;
   sessions: SessionsTable;
   client_sessions: ClientSessionsTable;
@@ -242,7 +247,7 @@ export type ActivityRow = Selectable<ActivityTable>;
 export type ReceiptRow = Selectable<ReceiptsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
 export type FileRow = Selectable<FilesTable>;
-export type DownloadRow = Selectable<DownloadsTable>;
+export type DownloadLogRow = Selectable<DownloadLogTable>;
 export type FileRemovalRow = Selectable<FileRemovalsTable>;
 export type MailRow = Selectable<MailOutboxTable>;
 export type NewActivity = Insertable<ActivityTable>;

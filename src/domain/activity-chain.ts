@@ -44,12 +44,32 @@ export function entryHash(prevHash: string, content: ChainedEntryContent): strin
 
 /** True when the entries, in sequence order from the first, form an unbroken chain. */
 export function verifyChain(entries: readonly ChainedEntry[]): boolean {
-  let prevHash = GENESIS_HASH;
-  for (const [index, entry] of entries.entries()) {
+  return verifySegment(entries, undefined);
+}
+
+/**
+ * True when consecutive entries (in sequence order) are each intact and linked to the one
+ * before, the first of them to `before` — the entry preceding them, or none when they start the
+ * chain. A page of the record is verified this way without reading the whole record.
+ */
+export function verifySegment(
+  entries: readonly ChainedEntry[],
+  before: ChainedEntry | undefined,
+): boolean {
+  if (before !== undefined && !intact(before)) return false;
+  let prevHash = before?.hash ?? GENESIS_HASH;
+  let seq = before?.seq ?? 0;
+  for (const entry of entries) {
     const { prevHash: storedPrev, hash, ...content } = entry;
-    if (entry.seq !== index + 1 || storedPrev !== prevHash) return false;
+    seq += 1;
+    if (entry.seq !== seq || storedPrev !== prevHash) return false;
     if (entryHash(prevHash, content) !== hash) return false;
     prevHash = hash;
   }
   return true;
+}
+
+function intact(entry: ChainedEntry): boolean {
+  const { prevHash, hash, ...content } = entry;
+  return entryHash(prevHash, content) === hash;
 }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ProjectSummaryRow, ProjectWithClient } from '../db/queries/projects';
 import type {
   ClientRow,
-  DownloadRow,
+  DownloadLogRow,
   FileRow,
   MilestoneRow,
   PaymentRow,
@@ -183,19 +183,20 @@ export const presentFile = (f: FileRow, downloadable: boolean): z.infer<typeof f
 });
 
 export const presentDownload = (
-  d: DownloadRow,
+  d: DownloadLogRow,
   fileName: string,
 ): z.infer<typeof downloadView> => ({
   id: d.id,
   fileId: d.file_id,
   fileName,
   actorType: d.actor_type,
-  ip: d.ip,
-  rangeStart: d.range_start,
-  rangeEnd: d.range_end,
-  bytesSent: d.bytes_sent,
+  address: d.address,
   via: d.via,
-  at: d.at,
+  firstAt: d.first_at,
+  lastAt: d.last_at,
+  requests: Number(d.requests),
+  bytes: Number(d.bytes),
+  completions: Number(d.completions),
 });
 
 export const presentReceipt = (r: ReceiptRow): z.infer<typeof receiptView> => {

@@ -199,6 +199,36 @@ export const activityView = z.object({
   hash: z.string(),
 });
 
+export const ACTIVITY_PAGE_DEFAULT = 100;
+export const ACTIVITY_PAGE_MAX = 500;
+
+/** `?limit=&before=`: a page of the activity record, newest first from the cursor. */
+export const activityPageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(ACTIVITY_PAGE_MAX)
+    .default(ACTIVITY_PAGE_DEFAULT)
+    .describe('Entries per page'),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31)
+    .optional()
+    .describe('A nextCursor from the previous page: entries older than it'),
+});
+
+export const activityPage = z.object({
+  /** Oldest first within the page. */
+  entries: z.array(activityView),
+  /** The page's entries are intact and linked, back to the entry preceding the page. */
+  chainValid: z.boolean(),
+  /** Pass as `before` for the next older page; null at the start of the record. */
+  nextCursor: z.string().nullable(),
+});
+
 export const portalProjectView = z.object({
   id: z.string(),
   title: z.string(),
@@ -225,17 +255,23 @@ export const fileView = z.object({
   downloadable: z.boolean(),
 });
 
+/** A file's downloads by one downloader (kind and address) in one hour, merged. */
 export const downloadView = z.object({
   id: z.string(),
   fileId: z.string(),
   fileName: z.string(),
   actorType: z.enum(['freelancer', 'client']),
-  ip: z.string(),
-  rangeStart: z.number(),
-  rangeEnd: z.number(),
-  bytesSent: z.number(),
+  /** The downloader's address; IPv6 by its /64 (2001:db8:1:2::/64). */
+  address: z.string(),
   via: z.enum(['stream', 'presigned']),
-  at: z.string(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+  /** Requests merged into this row (ranges, resumes and repeats; signed links issued). */
+  requests: z.number(),
+  /** Bytes that left the server over those requests (0 for signed links). */
+  bytes: z.number(),
+  /** Requests that sent every byte of the file. */
+  completions: z.number(),
 });
 
 export const receiptView = z.object({

@@ -3,7 +3,7 @@
  * `mp_session`) and the client portal (cookie `mp_client`).
  */
 import type {
-  Activity,
+  ActivityPage,
   Client,
   DeliverableFile,
   Download,
@@ -261,10 +261,11 @@ export const api = {
   listReceipts: () => app.request<{ receipts: Receipt[] }>('GET', '/api/receipts'),
   projectReceipts: (projectId: string) =>
     app.request<{ receipts: Receipt[] }>('GET', `/api/projects/${enc(projectId)}/receipts`),
-  activity: (projectId: string) =>
-    app.request<{ entries: Activity[]; chainValid: boolean }>(
+  /** The newest page of the activity record, or the page before the cursor `before`. */
+  activity: (projectId: string, before?: string) =>
+    app.request<ActivityPage>(
       'GET',
-      `/api/projects/${enc(projectId)}/activity`,
+      `/api/projects/${enc(projectId)}/activity${before === undefined ? '' : `?before=${enc(before)}`}`,
     ),
   issueAccess: (projectId: string) =>
     app.request<{ code: string; link: string }>('POST', `/api/projects/${enc(projectId)}/access`),

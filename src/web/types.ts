@@ -167,6 +167,13 @@ export interface Activity {
   hash: string;
 }
 
+/** A page of the activity record, oldest first; `nextCursor` fetches the page before it. */
+export interface ActivityPage {
+  entries: Activity[];
+  chainValid: boolean;
+  nextCursor: string | null;
+}
+
 export interface MilestoneInput {
   title: string;
   deliverables: string;
@@ -223,16 +230,17 @@ export interface DeliverableFile {
   downloadable: boolean;
 }
 
-/** One logged download (or part of one): who, when, which bytes. */
+/** A file's downloads by one downloader and address within one hour, merged. */
 export interface Download {
   id: string;
   fileId: string;
   fileName: string;
   actorType: 'freelancer' | 'client';
-  ip: string;
-  rangeStart: number;
-  rangeEnd: number;
-  bytesSent: number;
+  address: string;
   via: 'stream' | 'presigned';
-  at: string;
+  firstAt: string;
+  lastAt: string;
+  requests: number;
+  bytes: number;
+  completions: number;
 }

@@ -174,7 +174,12 @@ export const ActivityEntry = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
-export const ActivityList = z.object({ entries: z.array(ActivityEntry), chainValid: z.boolean() });
+export const ActivityList = z.object({
+  entries: z.array(ActivityEntry),
+  chainValid: z.boolean(),
+  /** The `before` of the next older page; null at the start of the record. */
+  nextCursor: z.string().nullable(),
+});
 export type ActivityList = z.infer<typeof ActivityList>;
 
 export const AccessIssued = z.object({ code: z.string(), link: z.string() });

@@ -48,19 +48,37 @@ export const FileView = z.object({
 });
 export type FileView = z.infer<typeof FileView>;
 
+/** A file's downloads by one downloader and address within one hour, merged. */
 export const DownloadView = z.object({
   id: z.string().min(1),
   fileId: z.string().min(1),
   fileName: z.string(),
   actorType: z.enum(['freelancer', 'client']),
-  ip: z.string(),
-  rangeStart: z.number().int(),
-  rangeEnd: z.number().int(),
-  bytesSent: z.number().int().min(0),
+  address: z.string(),
   via: z.enum(['stream', 'presigned']),
-  at: isoTimestamp,
+  firstAt: isoTimestamp,
+  lastAt: isoTimestamp,
+  requests: z.number().int().min(1),
+  bytes: z.number().int().min(0),
+  completions: z.number().int().min(0),
 });
 export type DownloadView = z.infer<typeof DownloadView>;
+
+/** Log rows summed (a test may straddle an hour, which splits a downloader's row in two). */
+export function downloadTotals(rows: readonly DownloadView[]): {
+  requests: number;
+  bytes: number;
+  completions: number;
+} {
+  return rows.reduce(
+    (sum, row) => ({
+      requests: sum.requests + row.requests,
+      bytes: sum.bytes + row.bytes,
+      completions: sum.completions + row.completions,
+    }),
+    { requests: 0, bytes: 0, completions: 0 },
+  );
+}
 
 export const ProjectFiles = z.object({
   files: z.array(FileView),

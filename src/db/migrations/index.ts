@@ -4,6 +4,7 @@ import * as files from './0002-files';
 import * as payments from './0003-payments';
 import * as indexes from './0004-indexes';
 import * as mailOutbox from './0005-mail-outbox';
+import * as downloadLog from './0006-download-log';
 import * as userTimeZone from './0007-user-time-zone';
 import * as fileRemovals from './0009-file-removals';
 
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0003-payments': payments,
   '0004-indexes': indexes,
   '0005-mail-outbox': mailOutbox,
+  '0006-download-log': downloadLog,
   '0007-user-time-zone': userTimeZone,
   '0009-file-removals': fileRemovals,
 };

@@ -61,7 +61,32 @@ export async function listActivity(db: Kysely<DB>, projectId: string): Promise<C
     .where('project_id', '=', projectId)
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({
+  return rows.map(toEntry);
+}
+
+/**
+ * Up to `limit` entries before sequence number `before` (the newest when absent), in sequence
+ * order, with the entry just before them (to verify the page's link to it) when there is one.
+ */
+export async function listActivityPage(
+  db: Kysely<DB>,
+  projectId: string,
+  page: { before: number | undefined; limit: number },
+): Promise<{ entries: ChainedEntry[]; previous: ChainedEntry | undefined }> {
+  let query = db
+    .selectFrom('activity')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('seq', 'desc')
+    .limit(page.limit + 1);
+  if (page.before !== undefined) query = query.where('seq', '<', page.before);
+  const rows = (await query.execute()).map(toEntry).reverse();
+  const previous = rows.length > page.limit ? rows.shift() : undefined;
+  return { entries: rows, previous };
+}
+
+function toEntry(r: ActivityRow): ChainedEntry {
+  return {
     projectId: r.project_id,
     seq: r.seq,
     actorType: r.actor_type,
@@ -71,5 +96,5 @@ export async function listActivity(db: Kysely<DB>, projectId: string): Promise<C
     createdAt: r.created_at,
     prevHash: r.prev_hash,
     hash: r.hash,
-  }));
+  };
 }

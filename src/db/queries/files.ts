@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, DownloadRow, FileRow } from '../schema';
+import type { DB, FileRow } from '../schema';
 
 export async function insertFile(db: Kysely<DB>, file: FileRow): Promise<void> {
   await db.insertInto('files').values(file).execute();
@@ -111,18 +111,4 @@ export async function deleteUnfinishedFileRow(db: Kysely<DB>, fileId: string): P
     .where('status', '=', 'uploading')
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-export async function insertDownload(db: Kysely<DB>, download: DownloadRow): Promise<void> {
-  await db.insertInto('downloads').values(download).execute();
-}
-
-export function listDownloadsOfProject(db: Kysely<DB>, projectId: string): Promise<DownloadRow[]> {
-  return db
-    .selectFrom('downloads')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .orderBy('at', 'desc')
-    .limit(500)
-    .execute();
 }

@@ -7,12 +7,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   authorizeDownload,
-  recordDownload,
   unlockedForClient,
   type DownloadCaller,
 } from '../../actions/authorize-download';
+import { recordDownload } from '../../actions/record-download';
 import { getProject } from '../../actions/read-projects';
-import { listDownloadsOfProject, listFilesOfProject } from '../../db/queries/files';
+import { listDownloadLog } from '../../db/queries/download-log';
+import { listFilesOfProject } from '../../db/queries/files';
 import { parseRange } from '../../domain/byte-range';
 import { AppError } from '../../domain/errors';
 import { listPayments } from '../../db/queries/payments';
@@ -44,7 +45,7 @@ export const projectFileRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, {
       });
       const [files, downloads] = await Promise.all([
         listFilesOfProject(db, project.id),
-        listDownloadsOfProject(db, project.id),
+        listDownloadLog(db, project.id),
       ]);
       const names = new Map(files.map((f) => [f.id, f.name]));
       return {
@@ -148,7 +149,7 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       // Read now: once the client has gone, its socket no longer knows its address.
       const ip = request.ip;
       const logDownload = (bytesSent: number): void => {
-        recordDownload({ db, file, caller, ip, span, bytesSent, via: 'stream' }).catch(
+        recordDownload({ db, clock, file, caller, ip, span, bytesSent, via: 'stream' }).catch(
           (error: unknown) => request.log.error({ err: error }, 'could not log a download'),
         );
       };
@@ -204,6 +205,7 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       });
       await recordDownload({
         db,
+        clock,
         file,
         caller,
         ip: request.ip,

@@ -13,7 +13,8 @@ import {
   presentProjectSummary,
 } from '../presenters';
 import {
-  activityView,
+  activityPage,
+  activityPageQuery,
   amountMinor,
   currency,
   id,
@@ -161,16 +162,23 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
       schema: {
         tags: ['projects'],
         params: projectParams,
-        response: { 200: z.object({ entries: z.array(activityView), chainValid: z.boolean() }) },
+        querystring: activityPageQuery,
+        response: { 200: activityPage },
       },
     },
     async (request) => {
-      const { entries, chainValid } = await getActivity({
+      const { entries, chainValid, nextCursor } = await getActivity({
         db,
         ownerId: freelancerOf(request).user.id,
         projectId: request.params.projectId,
+        limit: request.query.limit,
+        ...(request.query.before !== undefined && { before: request.query.before }),
       });
-      return { entries: entries.map(presentActivity), chainValid };
+      return {
+        entries: entries.map(presentActivity),
+        chainValid,
+        nextCursor: nextCursor === null ? null : String(nextCursor),
+      };
     },
   );
 

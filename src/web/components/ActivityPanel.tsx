@@ -1,6 +1,10 @@
+import { useEffect, useState } from 'react';
 import { receiptLabel } from '../../domain/receipt';
+import { api } from '../api';
 import { formatDateTime, formatMoney } from '../format';
-import type { Activity } from '../types';
+import { toApiError } from '../hooks';
+import type { ActivityPage } from '../types';
+import { ErrorBanner } from './Notice';
 
 const LABELS: Record<string, string> = {
   'project.created': 'Project created',
@@ -52,15 +56,35 @@ function summary(details: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-/** The append-only, hash-chained record of what happened, newest first. */
-export function ActivityPanel({
-  entries,
-  chainValid,
-}: {
-  entries: Activity[];
-  chainValid: boolean;
-}) {
+/**
+ * The append-only, hash-chained record of what happened, newest first: the latest page, and
+ * older pages on request.
+ */
+export function ActivityPanel({ projectId, page }: { projectId: string; page: ActivityPage }) {
+  const [older, setOlder] = useState<ActivityPage[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A fresh first page (after a change) starts the list again.
+  useEffect(() => setOlder([]), [page]);
+  const pages = [page, ...older];
+  const entries = pages.flatMap((p) => p.entries);
+  const chainValid = pages.every((p) => p.chainValid);
+  const cursor = pages[pages.length - 1]?.nextCursor ?? null;
   const ordered = [...entries].sort((a, b) => b.seq - a.seq);
+
+  async function showEarlier(before: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await api.activity(projectId, before);
+      setOlder((loaded) => [...loaded, next]);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <section className="card stack" aria-labelledby="activity-heading">
       <div className="page-head">
@@ -96,6 +120,19 @@ export function ActivityPanel({
           </li>
         ))}
       </ol>
+      {cursor !== null ? (
+        <p>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={busy}
+            onClick={() => void showEarlier(cursor)}
+          >
+            {busy ? 'Loading…' : 'Show earlier entries'}
+          </button>
+        </p>
+      ) : null}
+      <ErrorBanner message={error} />
     </section>
   );
 }

@@ -299,9 +299,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
 
       {!archived ? <SharePanel project={project} onChanged={refresh} /> : null}
 
-      {activity.data ? (
-        <ActivityPanel entries={activity.data.entries} chainValid={activity.data.chainValid} />
-      ) : null}
+      {activity.data ? <ActivityPanel projectId={projectId} page={activity.data} /> : null}
       <ErrorBanner message={activity.error?.message} />
 
       <section className="card stack" aria-labelledby="archive-heading">
