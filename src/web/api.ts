@@ -153,7 +153,7 @@ function withCsrf<T extends { csrfToken: string }>(realm: Realm, result: T): T {
 const enc = encodeURIComponent;
 
 export const api = {
-  async signup(input: { email: string; password: string; name: string }) {
+  async signup(input: { email: string; password: string; name: string; timeZone: string }) {
     return withCsrf(app, await app.request<Session>('POST', '/api/auth/signup', input));
   },
   async login(input: { email: string; password: string }) {

@@ -9,6 +9,8 @@ import {
   type ReactNode,
 } from 'react';
 import { ApiError, api, app } from './api';
+import { todayIn } from '../domain/calendar';
+import { browserTimeZone } from './locale';
 import type { Limits, User } from './types';
 
 export type AuthState =
@@ -74,6 +76,12 @@ export function useAuth(): AuthValue {
   const value = useContext(AuthContext);
   if (value === null) throw new Error('useAuth outside AuthProvider');
   return value;
+}
+
+/** Today (YYYY-MM-DD) where the freelancer is, by their settings: no payment is dated later. */
+export function useFreelancerToday(): string {
+  const { state } = useAuth();
+  return todayIn(state.status === 'in' ? state.user.timeZone : browserTimeZone(), new Date());
 }
 
 /** The operator's limits (milestones per project, files per milestone, bytes per file). */

@@ -6,6 +6,8 @@ export interface User {
   name: string;
   businessName: string;
   paymentInstructions: string;
+  /** IANA time zone: the freelancer's "today". */
+  timeZone: string;
 }
 
 /** The operator's limits, published with the session so the UI can state them. */
@@ -19,6 +21,7 @@ export interface Settings {
   name: string;
   businessName: string;
   paymentInstructions: string;
+  timeZone: string;
 }
 
 export interface Client {

@@ -3,7 +3,8 @@ import { api } from '../api';
 import { AmountField } from './AmountField';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { formatMoney, isOfflineMethod, PAYMENT_METHODS, todayIso } from '../format';
+import { useFreelancerToday } from '../auth';
+import { formatMoney, isOfflineMethod, PAYMENT_METHODS } from '../format';
 import { userLocale } from '../locale';
 import { amountInputText, readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
@@ -23,7 +24,8 @@ export function PaymentForm(props: {
   const { milestone, currency } = props;
   const [method, setMethod] = useState<PaymentMethod>('bank_transfer');
   const [reference, setReference] = useState('');
-  const [receivedOn, setReceivedOn] = useState(todayIso());
+  const today = useFreelancerToday();
+  const [receivedOn, setReceivedOn] = useState(today);
   const [amount, setAmount] = useState(() =>
     amountInputText(milestone.outstandingMinor, userLocale(), currency),
   );
@@ -89,6 +91,7 @@ export function PaymentForm(props: {
           label="Received on"
           type="date"
           required
+          max={today}
           value={receivedOn}
           onChange={(e) => setReceivedOn(e.target.value)}
           error={errors.fields.receivedOn}

@@ -3,7 +3,8 @@ import { api } from '../api';
 import { AmountField } from './AmountField';
 import { TextField } from './Field';
 import { ErrorBanner } from './Notice';
-import { formatMoney, todayIso } from '../format';
+import { useFreelancerToday } from '../auth';
+import { formatMoney } from '../format';
 import { userLocale } from '../locale';
 import { readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
@@ -23,7 +24,8 @@ export function RefundForm(props: {
   const { milestone, currency } = props;
   const [amount, setAmount] = useState('');
   const [reference, setReference] = useState('');
-  const [refundedOn, setRefundedOn] = useState(todayIso());
+  const today = useFreelancerToday();
+  const [refundedOn, setRefundedOn] = useState(today);
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
   const id = (name: string) => `refund-${milestone.id}-${name}`;
@@ -83,6 +85,7 @@ export function RefundForm(props: {
           label="Refunded on"
           type="date"
           required
+          max={today}
           value={refundedOn}
           onChange={(e) => setRefundedOn(e.target.value)}
           error={errors.fields.refundedOn}

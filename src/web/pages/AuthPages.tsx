@@ -5,6 +5,7 @@ import { PlainLayout } from '../components/AppLayout';
 import { TextField } from '../components/Field';
 import { ErrorBanner } from '../components/Notice';
 import { useFormErrors } from '../hooks';
+import { browserTimeZone } from '../locale';
 import { Link, navigate, useTitle } from '../router';
 
 export function LoginPage() {
@@ -84,7 +85,12 @@ export function SignupPage() {
     }
     setBusy(true);
     try {
-      const { user, limits } = await api.signup({ name, email, password });
+      const { user, limits } = await api.signup({
+        name,
+        email,
+        password,
+        timeZone: browserTimeZone(),
+      });
       signedIn(user, limits);
       navigate('/app', { replace: true });
     } catch (err) {

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { TextArea, TextField } from '../components/Field';
+import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useLoad } from '../hooks';
+import { browserTimeZone, timeZoneChoices } from '../locale';
 import { navigate, useTitle } from '../router';
 import type { PaymentSettings, Settings } from '../types';
 
@@ -37,6 +38,7 @@ export function SettingsPage() {
 }
 
 function ProfileForm({ initial }: { initial: Settings }) {
+  const auth = useAuth();
   const [values, setValues] = useState<Settings>(initial);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -50,9 +52,12 @@ function ProfileForm({ initial }: { initial: Settings }) {
     try {
       const next = await api.putSettings(values);
       setValues(next);
+      // The session's copy of the user decides "today" in the payment forms.
+      if (auth.state.status === 'in')
+        auth.signedIn({ ...auth.state.user, ...next }, auth.state.limits);
       setSaved('Settings saved.');
     } catch (err) {
-      errors.show(err, ['name', 'businessName', 'paymentInstructions']);
+      errors.show(err, ['name', 'businessName', 'paymentInstructions', 'timeZone']);
     } finally {
       setBusy(false);
     }
@@ -80,6 +85,19 @@ function ProfileForm({ initial }: { initial: Settings }) {
             error={errors.fields.businessName}
           />
         </div>
+        <SelectField
+          label="Time zone"
+          hint={`Where “today” is for you: a payment cannot be recorded as received after it. This browser is in ${browserTimeZone()}.`}
+          value={values.timeZone}
+          onChange={(e) => setValues({ ...values, timeZone: e.target.value })}
+          error={errors.fields.timeZone}
+        >
+          {timeZoneChoices(values.timeZone).map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </SelectField>
         <TextArea
           label="Payment instructions"
           hint="Shown to a client when a milestone is delivered and awaiting payment: bank name, IBAN/account number, reference to use."
