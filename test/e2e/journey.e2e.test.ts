@@ -11,6 +11,7 @@ import {
   captureScreen,
   launchBrowser,
   openParties,
+  reportCspViolations,
   visible,
   waitForBadge,
 } from './support/browser';
@@ -193,7 +194,9 @@ describe('milestone journey', () => {
     const linkContext = await browser.newContext({ viewport: DESKTOP });
     try {
       const viaLink = await linkContext.newPage();
-      await viaLink.goto(link);
+      await reportCspViolations(viaLink, (text) => pageErrors.push(`link: ${text}`));
+      const response = await viaLink.goto(link);
+      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
       await visible(viaLink.getByRole('heading', { name: 'Brand refresh', level: 1 }));
       expect(new URL(viaLink.url()).hash).toBe('');
       expect(new URL(viaLink.url()).pathname).toBe('/portal');
@@ -251,6 +254,7 @@ describe('milestone journey', () => {
     try {
       const de = await german.newPage();
       de.on('pageerror', (error) => pageErrors.push(`de: ${error.message}`));
+      await reportCspViolations(de, (text) => pageErrors.push(`de: ${text}`));
       await de.goto('/login');
       await de.getByLabel('Email').fill('maya@example.com');
       await de.getByLabel('Password').fill('correct horse battery');
@@ -324,4 +328,30 @@ describe('milestone journey', () => {
     expect(after.payments.map((p) => p.amountMinor)).toEqual([1250]);
     expect(after.milestones.map((m) => m.status)).toEqual(['paid']);
   }
+
+  it('runs under its Content-Security-Policy, and a violation would not go unnoticed', async () => {
+    // The journeys above fail on any CSP violation; this proves such a violation is caught.
+    const context = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseUrl });
+    try {
+      const page = await context.newPage();
+      const caught: string[] = [];
+      await reportCspViolations(page, (text) => caught.push(text));
+      const response = await page.goto('/');
+      expect(response?.headers()['content-security-policy']).toMatch(/object-src 'none'/);
+      await visible(page.getByRole('heading', { level: 1 }).first());
+      expect(caught).toEqual([]);
+      const ran = await page.evaluate(async () => {
+        const inline = document.createElement('script');
+        inline.textContent = 'window.inlineRan = true;';
+        document.body.append(inline);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return (window as unknown as { inlineRan?: boolean }).inlineRan === true;
+      });
+      expect(ran, 'an inline script must not run').toBe(false);
+      await expect.poll(() => caught.length).toBeGreaterThan(0);
+      expect(caught.join('\n')).toMatch(/script-src/);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -41,7 +41,8 @@ export function DownloadLog({
             return (
               <li key={d.id}>
                 <span className="activity-what">
-                  <strong>{WHO[d.actorType]}</strong> downloaded {d.fileName || 'a removed file'}
+                  <strong>{WHO[d.actorType]}</strong> downloaded{' '}
+                  {d.fileName ? <bdi>{d.fileName}</bdi> : 'a removed file'}
                 </span>
                 <span className="muted activity-meta">
                   {span} ·{' '}

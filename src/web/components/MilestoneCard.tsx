@@ -70,7 +70,7 @@ export function MilestoneCard(props: {
     >
       <div className="timeline-head">
         <h3 id={headingId}>
-          <span className="step">{milestone.position}.</span> {milestone.title}
+          <span className="step">{milestone.position}.</span> <bdi>{milestone.title}</bdi>
         </h3>
         <StatusBadge status={milestone.status} />
       </div>
@@ -123,7 +123,11 @@ export function MilestoneCard(props: {
           </div>
         ) : null}
       </dl>
-      {milestone.deliverables ? <p className="deliverables">{milestone.deliverables}</p> : null}
+      {milestone.deliverables ? (
+        <p className="deliverables">
+          <bdi>{milestone.deliverables}</bdi>
+        </p>
+      ) : null}
       {milestone.refundedInFull ? (
         <p className="warning">
           Refunded in full: the client can no longer download this milestone’s files until it is
@@ -194,7 +198,9 @@ export function MilestoneCard(props: {
 
       {panel === 'remove' ? (
         <div className="confirm" role="group" aria-label="Confirm removal">
-          <p>Remove “{milestone.title}” from the project? This cannot be undone.</p>
+          <p>
+            Remove “<bdi>{milestone.title}</bdi>” from the project? This cannot be undone.
+          </p>
           <div className="actions">
             <button
               type="button"

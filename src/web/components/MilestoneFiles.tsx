@@ -190,7 +190,7 @@ export function MilestoneFiles(props: {
           {listed.map((file) => (
             <li key={file.id} className="file-row">
               <div className="file-head">
-                <span className="file-name">{file.name}</span>
+                <bdi className="file-name">{file.name}</bdi>
                 <FileBadge file={file} milestone={milestone} />
               </div>
               <FileFacts file={file} />
@@ -208,7 +208,9 @@ export function MilestoneFiles(props: {
                   role="group"
                   aria-label={`Confirm removal of ${file.name}`}
                 >
-                  <p>Remove “{file.name}” from this milestone? Its bytes are deleted.</p>
+                  <p>
+                    Remove “<bdi>{file.name}</bdi>” from this milestone? Its bytes are deleted.
+                  </p>
                   <div className="actions">
                     <button
                       type="button"
@@ -397,7 +399,7 @@ function UploadRow({ item }: { item: UploadItem }) {
   return (
     <li className="file-row upload-row">
       <div className="file-head">
-        <span className="file-name">{item.name}</span>
+        <bdi className="file-name">{item.name}</bdi>
         <span className={`badge ${badge}`}>{STATE_LABELS[item.state]}</span>
       </div>
       <label htmlFor={progressId} className="visually-hidden">

@@ -62,7 +62,7 @@ export function PortalFiles({
           {files.map((file) => (
             <li key={file.id} className="file-row">
               <div className="file-head">
-                <span className="file-name">{file.name}</span>
+                <bdi className="file-name">{file.name}</bdi>
                 {file.downloadable ? (
                   <span className="badge badge-paid">Unlocked</span>
                 ) : (

@@ -155,13 +155,21 @@ export function PortalProjectView({
   return (
     <>
       <div className="page-head">
-        <h1>{project.title}</h1>
+        <h1>
+          <bdi>{project.title}</bdi>
+        </h1>
         <button type="button" className="button-secondary" onClick={() => void onLeave()}>
           Leave project
         </button>
       </div>
-      <p className="muted">With {freelancer}</p>
-      {project.description ? <p>{project.description}</p> : null}
+      <p className="muted">
+        With <bdi>{freelancer}</bdi>
+      </p>
+      {project.description ? (
+        <p>
+          <bdi>{project.description}</bdi>
+        </p>
+      ) : null}
       {paymentReturn !== null ? (
         <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
       ) : null}
@@ -249,7 +257,11 @@ export function PortalProjectView({
                   </div>
                 ) : null}
               </dl>
-              {m.deliverables ? <p className="deliverables">{m.deliverables}</p> : null}
+              {m.deliverables ? (
+                <p className="deliverables">
+                  <bdi>{m.deliverables}</bdi>
+                </p>
+              ) : null}
               {m.status === 'delivered' || m.status === 'paid' ? (
                 <PortalFiles milestone={m} files={files.filter((f) => f.milestoneId === m.id)} />
               ) : null}
@@ -300,7 +312,9 @@ export function PortalProjectView({
                         {cardUnavailable ? 'How to pay' : 'Or pay'} {payee}
                         {cardUnavailable ? ':' : ' directly:'}
                       </p>
-                      <p className="instructions">{paymentInstructions}</p>
+                      <p className="instructions">
+                        <bdi>{paymentInstructions}</bdi>
+                      </p>
                     </>
                   ) : cardUnavailable ? (
                     <p>Your freelancer will tell you how to pay.</p>
@@ -336,10 +350,15 @@ export function PortalProjectView({
         <ol className="terms-list">
           {milestones.map((m) => (
             <li key={m.id}>
-              <strong>{m.title}</strong> — due {formatDate(m.dueDate)},{' '}
-              {formatMoney(m.amountMinor, project.currency)}.
+              <strong>
+                <bdi>{m.title}</bdi>
+              </strong>{' '}
+              — due {formatDate(m.dueDate)}, {formatMoney(m.amountMinor, project.currency)}.
               {m.deliverables ? (
-                <span className="deliverables"> Deliverables: {m.deliverables}</span>
+                <span className="deliverables">
+                  {' '}
+                  Deliverables: <bdi>{m.deliverables}</bdi>
+                </span>
               ) : null}
             </li>
           ))}

@@ -32,15 +32,17 @@ export function ReceiptList({
               {showProject ? (
                 <>
                   {realm === 'app' ? (
-                    <Link href={`/app/projects/${r.projectId}`}>{r.projectTitle}</Link>
+                    <Link href={`/app/projects/${r.projectId}`}>
+                      <bdi>{r.projectTitle}</bdi>
+                    </Link>
                   ) : (
-                    r.projectTitle
+                    <bdi>{r.projectTitle}</bdi>
                   )}
                   {' · '}
                 </>
               ) : null}
-              Milestone {r.milestonePosition}: {r.milestoneTitle} · {methodLabel(r.method)} ·
-              received {formatDate(r.receivedOn)}
+              Milestone {r.milestonePosition}: <bdi>{r.milestoneTitle}</bdi> ·{' '}
+              {methodLabel(r.method)} · received {formatDate(r.receivedOn)}
             </p>
           </div>
           <a className="button button-secondary" href={receiptPdfUrl(r.id, realm)} download>

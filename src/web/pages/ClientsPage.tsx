@@ -98,11 +98,17 @@ function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Pro
         <div className="client-row-body">
           <div>
             <h3 className="client-name">
-              {client.name} {archived ? <span className="badge badge-locked">Archived</span> : null}
+              <bdi>{client.name}</bdi>{' '}
+              {archived ? <span className="badge badge-locked">Archived</span> : null}
             </h3>
             <p className="muted">
               {client.email}
-              {client.company ? ` · ${client.company}` : ''}
+              {client.company ? (
+                <>
+                  {' · '}
+                  <bdi>{client.company}</bdi>
+                </>
+              ) : null}
             </p>
           </div>
           <div className="actions">

@@ -106,7 +106,9 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
     <li className="card project-row">
       <div className="project-row-head">
         <h2 className="project-title">
-          <Link href={`/app/projects/${project.id}`}>{project.title}</Link>
+          <Link href={`/app/projects/${project.id}`}>
+            <bdi>{project.title}</bdi>
+          </Link>
         </h2>
         <ProjectStatusBadge status={project.status} archived={project.archivedAt !== null} />
       </div>
@@ -117,7 +119,8 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
           <dd>
             {current ? (
               <>
-                {current.position}. {current.title} <StatusBadge status={current.status} />{' '}
+                {current.position}. <bdi>{current.title}</bdi>{' '}
+                <StatusBadge status={current.status} />{' '}
                 <span className="muted">due {formatDate(current.dueDate)}</span>
               </>
             ) : (

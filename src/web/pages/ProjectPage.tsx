@@ -151,15 +151,21 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <Link href="/app">Projects</Link> <span aria-hidden="true">/</span>
       </p>
       <div className="page-head">
-        <h1>{project.title}</h1>
+        <h1>
+          <bdi>{project.title}</bdi>
+        </h1>
         <ProjectStatusBadge status={project.status} archived={archived} />
       </div>
       <p className="muted">
-        For {project.clientName} ({project.clientEmail})
+        For <bdi>{project.clientName}</bdi> (<bdi>{project.clientEmail}</bdi>)
         {project.projectType ? ` · ${project.projectType}` : ''}
         {project.tags.length > 0 ? ` · ${project.tags.join(', ')}` : ''}
       </p>
-      {project.description ? <p>{project.description}</p> : null}
+      {project.description ? (
+        <p>
+          <bdi>{project.description}</bdi>
+        </p>
+      ) : null}
       {attention.length > 0 ? (
         <div className="attention" role="alert" aria-labelledby="attention-heading">
           <h2 id="attention-heading">Needs your attention</h2>

@@ -1,4 +1,5 @@
 /** Chromium from Debian, axe-core checks, and screenshots at desktop and phone widths. */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
@@ -47,8 +48,33 @@ export async function openParties(
     ['client', client],
   ] as const) {
     page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+    await reportCspViolations(page, (text) => pageErrors.push(`${who}: ${text}`));
   }
   return { freelancerContext, clientContext, freelancer, client };
+}
+
+/**
+ * Every Content-Security-Policy violation on the page — the `securitypolicyviolation` event and
+ * Chromium's console report of a refused resource — is passed to `report`, so a journey that
+ * meets one fails on its pageErrors check.
+ */
+export async function reportCspViolations(
+  page: Page,
+  report: (text: string) => void,
+): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && /CSP violation|Content Security Policy/.test(text)) {
+      report(text);
+    }
+  });
 }
 
 /** Signs Maya up as a freelancer and adds her client Ada, through the screens. */
@@ -100,8 +126,10 @@ declare global {
 
 /** Runs axe-core on the page; fails on serious or critical violations, printed readably. */
 export async function checkAccessibility(page: Page, screen: string): Promise<void> {
+  // Evaluated through the DevTools protocol, not added as an inline <script>: the app's CSP
+  // (script-src 'self') rightly refuses inline scripts.
   if (!(await page.evaluate(() => window.axe !== undefined)))
-    await page.addScriptTag({ path: AXE_PATH });
+    await page.evaluate(`${readFileSync(AXE_PATH, 'utf8')}\n;window.axe = axe;`);
   const violations = await page.evaluate(async (): Promise<Violation[]> => {
     const axe = window.axe;
     if (axe === undefined) throw new Error('axe-core did not load');
