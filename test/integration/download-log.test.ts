@@ -100,6 +100,8 @@ describe.each(dialects)('the download log on %s', SUITE_TIMEOUT, (dialect) => {
       // Another address (IPv6, counted by /64) and the next hour start rows of their own.
       await download(client, fileId, '2001:db8:5:6::1');
       await download(client, fileId, '2001:db8:5:6::2');
+      // Logged once the bytes have gone out: wait for it before the hour moves on.
+      await clientRows(freelancer, projectId, 32);
       app().clock.advance(HOUR_MS);
       await download(client, fileId, '203.0.113.5');
       const later = await clientRows(freelancer, projectId, 33);
