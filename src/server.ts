@@ -10,6 +10,10 @@ import { buildApp } from './http/app';
 v8.setFlagsFromString('--no-concurrent-array-buffer-sweeping');
 
 async function main(): Promise<void> {
+  // Everything Milepost creates under DATA_DIR — the database and its WAL, deliverables, the mail
+  // outbox, the key file — is the owner's alone: files 0600, folders 0700. Explicit modes where
+  // files are created say the same; the umask also covers what libraries create.
+  process.umask(0o077);
   const config = loadConfig();
   const app = await buildApp({ config });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

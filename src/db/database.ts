@@ -26,7 +26,9 @@ export async function openDatabase(config: Config): Promise<Database> {
   const settings = config.database;
   let db: Kysely<DB>;
   if (settings.dialect === 'sqlite') {
-    fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+    fs.mkdirSync(path.dirname(settings.file), { recursive: true, mode: 0o700 });
+    // Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
+    fs.closeSync(fs.openSync(settings.file, 'a', 0o600));
     const sqlite = new SQLite(settings.file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');

@@ -3,17 +3,31 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
-import { ERRORS } from '@tus/utils';
+import { ERRORS, type Upload } from '@tus/utils';
 import { READ_CHUNK, sendSpan, WRITE_BUFFER } from './disk-io';
 import type { ByteSpan, FileStorage } from './storage';
 
-/** @tus/file-store, with writes batched (disk-io.ts); everything else is FileStore's own. */
+/** Creates an empty file readable by the owner only (an existing file is left as it is). */
+async function touchPrivate(file: string): Promise<void> {
+  await (await fs.promises.open(file, 'a', 0o600)).close();
+}
+
+/**
+ * @tus/file-store, with writes batched (disk-io.ts) and each upload's bytes and .json created
+ * owner-only (FileStore leaves their mode to the umask); everything else is FileStore's own.
+ */
 class BatchingFileStore extends FileStore {
   constructor(
     options: ConstructorParameters<typeof FileStore>[0],
     private readonly pathOf: (id: string) => string,
   ) {
     super(options);
+  }
+
+  override async create(upload: Upload): Promise<Upload> {
+    await touchPrivate(this.pathOf(upload.id));
+    await touchPrivate(`${this.pathOf(upload.id)}.json`);
+    return super.create(upload);
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
@@ -35,7 +49,7 @@ export function createLocalStorage(
   directory: string,
   expirationPeriodInMilliseconds: number,
 ): FileStorage {
-  fs.mkdirSync(directory, { recursive: true });
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   // Ids are checked (32 hex digits) before any call reaches here; resolve() is a second guard.
   const pathOf = (id: string): string => {
     const resolved = path.resolve(directory, id);
@@ -64,6 +78,20 @@ export function createLocalStorage(
     },
     // The bytes and tus's .json beside them, each whether or not the other is still there
     // (FileStore.remove() gives up on the .json when the bytes are already gone).
+    sizeOf: async (id: string) => {
+      const handle = await fs.promises.open(pathOf(id), 'r').catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (handle === undefined) return undefined;
+      try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) throw new Error(`${pathOf(id)} is not a file`);
+        return stats.size;
+      } finally {
+        await handle.close();
+      }
+    },
     remove: async (id: string) => {
       for (const file of [pathOf(id), `${pathOf(id)}.json`]) {
         await fs.promises.rm(file, { force: true });

@@ -57,6 +57,14 @@ export function createS3Storage(
       );
       return object.Body as Readable;
     },
+    sizeOf: (id: string) =>
+      client.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: id })).then(
+        (head) => head.ContentLength,
+        (error: unknown) => {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        },
+      ),
     async remove(id: string) {
       // @tus/s3-store's remove() stops at its first "not found": for a completed upload, whose
       // multipart upload no longer exists, it throws before deleting any object. So: abort the

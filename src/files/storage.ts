@@ -30,6 +30,11 @@ export interface FileStorage {
   /** Bytes still free for uploads, where the backend can tell (local disk). */
   freeBytes?(): Promise<number>;
   remove(id: string): Promise<void>;
+  /**
+   * The stored size of a file, or undefined when nothing is stored under `id`; rejects when the
+   * store cannot be read (permissions, an unreachable bucket).
+   */
+  sizeOf(id: string): Promise<number | undefined>;
   presignDownload?(
     id: string,
     options: { disposition: string; contentType: string; expiresInSeconds: number },

@@ -21,6 +21,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { startFileSweep } from '../files/expiry-sweep';
 import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
+import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
 import { createMailer } from '../mail/mailer';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { freelancerAuthenticator } from './authentication';
@@ -120,7 +121,21 @@ export async function buildApp({
     log: app.log,
     clock,
   });
+  // In the background, so a large store never delays start-up; /api/health shows the result.
+  let storedFiles: StoredFilesReport = { checked: 0, missing: 0, unreadable: 0, checkedAt: null };
+  const storedFilesCheck = checkStoredFiles({
+    db: database.db,
+    storage,
+    log: app.log,
+    now: () => clock.now(),
+  }).then(
+    (report) => {
+      storedFiles = report;
+    },
+    (error: unknown) => app.log.error({ err: error }, 'stored files check failed'),
+  );
   app.addHook('onClose', async () => {
+    await storedFilesCheck;
     sweep.stop();
     await mailWorker.stop();
     await storage.close();
@@ -146,7 +161,9 @@ export async function buildApp({
   });
   registerSecurityHeaders(app, headers);
 
-  await app.register(async (api) => registerApi(api, database, deps, tus), { prefix: '/api' });
+  await app.register(async (api) => registerApi(api, database, deps, tus, () => storedFiles), {
+    prefix: '/api',
+  });
   await registerWebApp(app, config.webDir);
   return app;
 }
@@ -156,6 +173,7 @@ async function registerApi(
   database: Database,
   deps: RouteDeps,
   uploads: { tus: TusServer; store: HashingStore },
+  storedFiles: () => StoredFilesReport,
 ): Promise<void> {
   api.get(
     '/health',
@@ -163,11 +181,21 @@ async function registerApi(
       schema: {
         tags: ['meta'],
         response: {
-          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['sqlite', 'postgres']),
+            // The start-up check of stored bytes (checkedAt null while it runs).
+            files: z.object({
+              checked: z.number().int(),
+              missing: z.number().int(),
+              unreadable: z.number().int(),
+              checkedAt: z.string().nullable(),
+            }),
+          }),
         },
       },
     },
-    async () => ({ status: 'ok' as const, database: database.dialect }),
+    async () => ({ status: 'ok' as const, database: database.dialect, files: storedFiles() }),
   );
   api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 

@@ -10,9 +10,6 @@
  * real: the store refuses requests signed at a time far from its own.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { removeMilestone } from '../../src/actions/remove-milestone';
 import { openDatabase } from '../../src/db/database';
@@ -30,7 +27,6 @@ import {
   signUp,
   expectNoContent,
   type Actor,
-  type TestApp,
 } from './harness';
 import {
   MiB,
@@ -46,61 +42,10 @@ import {
   type Persistent,
   type RestartableApp,
 } from './files-helpers';
-import { startS3, type S3Fixture } from './s3-helpers';
+import { stores, type Store } from './stores';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
-
-/** One store the sweep runs against: its app settings and a look at what it holds. */
-interface Store {
-  kind: 'local' | 's3';
-  env: Record<string, string>;
-  /** Every stored name (file, tus metadata, part) belonging to one upload id. */
-  namesOf(app: TestApp, id: string): Promise<string[]>;
-  close(): Promise<void>;
-}
-
-async function localStore(): Promise<Store> {
-  return {
-    kind: 'local',
-    env: {},
-    namesOf: async (app, id) =>
-      (await readdir(path.join(app.dataDir, 'files'))).filter((n) => n.startsWith(id)).sort(),
-    close: () => Promise.resolve(),
-  };
-}
-
-async function s3Store(): Promise<Store> {
-  const s3: S3Fixture = await startS3();
-  const client = new S3Client({
-    endpoint: s3.env.S3_ENDPOINT,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: s3.env.S3_ACCESS_KEY_ID ?? '',
-      secretAccessKey: s3.env.S3_SECRET_ACCESS_KEY ?? '',
-    },
-  });
-  return {
-    kind: 's3',
-    env: s3.env,
-    namesOf: async (_app, id) => {
-      const listed = await client.send(
-        new ListObjectsV2Command({ Bucket: s3.env.S3_BUCKET, Prefix: id }),
-      );
-      return (listed.Contents ?? []).map((o) => o.Key ?? '').sort();
-    },
-    close: async () => {
-      client.destroy();
-      await s3.close();
-    },
-  };
-}
-
-const stores = [
-  { kind: 'local', start: localStore },
-  { kind: 's3', start: s3Store },
-] as const;
 
 const cases = dialects.flatMap((dialect) => stores.map((store) => ({ dialect, store })));
 

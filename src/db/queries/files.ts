@@ -112,3 +112,19 @@ export async function deleteUnfinishedFileRow(db: Kysely<DB>, fileId: string): P
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Finished files in pages by id, for the start-up check of stored bytes. */
+export function listCompleteFilesAfter(
+  db: Kysely<DB>,
+  afterId: string,
+  limit: number,
+): Promise<Pick<FileRow, 'id' | 'project_id' | 'size'>[]> {
+  return db
+    .selectFrom('files')
+    .select(['id', 'project_id', 'size'])
+    .where('status', '=', 'complete')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
