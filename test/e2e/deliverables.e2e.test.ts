@@ -194,7 +194,9 @@ describe('deliverables', () => {
     });
     const entry = f.locator('.downloads li').filter({ hasText: `downloaded ${logos.name}` });
     await visible(entry.getByText('Client', { exact: true }));
-    await visible(entry.getByText('450 KiB (complete)'));
+    await visible(
+      entry.locator('.activity-meta').filter({ hasText: /450 KiB in 1 request \(complete once\)/ }),
+    );
     await captureScreen(f, '25-downloads-log');
 
     expect(pageErrors).toEqual([]);
