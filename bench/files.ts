@@ -338,10 +338,12 @@ async function checkDownloadLog(ctx: Context, fileId: string): Promise<void> {
     if (logged.length > 0) break;
     await sleep(100);
   }
-  if (logged.length !== 1 || logged[0]?.bytesSent !== ctx.options.size) {
+  const entry = logged[0];
+  if (logged.length !== 1 || entry?.bytes !== ctx.options.size || entry.completions !== 1) {
     console.log(
       `  note: the download log for ${fileId} has ${logged.length} entr${logged.length === 1 ? 'y' : 'ies'}` +
-        ` (bytesSent ${logged.map((d) => d.bytesSent).join(', ')}; expected one of ${ctx.options.size})`,
+        ` (bytes ${logged.map((d) => d.bytes).join(', ')}, completions ${logged.map((d) => d.completions).join(', ')};` +
+        ` expected one entry of ${ctx.options.size} bytes, complete once)`,
     );
   }
 }

@@ -11,11 +11,12 @@ export interface FileView {
   status: 'uploading' | 'complete';
 }
 
+/** One line of the download log: requests by one downloader within an hour, merged. */
 export interface DownloadView {
   fileId: string;
-  bytesSent: number;
-  rangeStart: number | null;
-  rangeEnd: number | null;
+  bytes: number;
+  requests: number;
+  completions: number;
 }
 
 export class Freelancer {
