@@ -38,6 +38,8 @@ const envSchema = z
     ACCESS_FAILURES_GLOBAL: positiveInt(200),
     FAILURE_WINDOW_MINUTES: positiveInt(15),
     SIGNUP_PER_IP: positiveInt(10),
+    PASSWORD_RESETS_PER_IP: positiveInt(10),
+    PASSWORD_RESETS_PER_EMAIL: positiveInt(3),
     // One core stays free for the event loop (and everyone else's requests).
     PASSWORD_HASH_CONCURRENCY: z.coerce
       .number()
@@ -119,6 +121,10 @@ export type Config = Readonly<{
     failureWindowMinutes: number;
     /** Sign-ups allowed per address within the failure window. */
     signupsPerIp: number;
+    /** "Forgot password" requests per address within the failure window (then 429). */
+    passwordResetsPerIp: number;
+    /** Reset mails per email address within the window; further requests send nothing. */
+    passwordResetsPerEmail: number;
     /** argon2 hashes running at once; the rest wait their turn. */
     passwordHashConcurrency: number;
     maxMilestones: number;
@@ -190,6 +196,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessFailuresGlobal: e.ACCESS_FAILURES_GLOBAL,
       failureWindowMinutes: e.FAILURE_WINDOW_MINUTES,
       signupsPerIp: e.SIGNUP_PER_IP,
+      passwordResetsPerIp: e.PASSWORD_RESETS_PER_IP,
+      passwordResetsPerEmail: e.PASSWORD_RESETS_PER_EMAIL,
       passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
       maxMilestones: e.MAX_MILESTONES,
       maxFilesPerMilestone: e.MAX_FILES_PER_MILESTONE,

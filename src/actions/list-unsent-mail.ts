@@ -1,10 +1,11 @@
 import { listUnsentMail } from '../db/queries/mail-outbox';
 import { mailState, type MailState } from '../domain/mail-retry';
+import type { MailOutboxTable } from '../db/schema';
 import type { ActionContext } from './context';
 
 export interface UnsentMail {
   id: string;
-  kind: 'receipt' | 'delivery';
+  kind: MailOutboxTable['kind'];
   to: string;
   subject: string;
   state: Exclude<MailState, 'sent'>;

@@ -29,6 +29,15 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** Single-use "forgot password" tokens (migration 0010): only their SHA-256 is kept. */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface ClientSessionsTable {
   token_hash: string;
   project_id: string;
@@ -207,7 +216,7 @@ export type MailStatus = 'pending' | 'sent' | 'failed';
 export interface MailOutboxTable {
   id: string;
   owner_id: string;
-  kind: 'receipt' | 'delivery';
+  kind: 'receipt' | 'delivery' | 'password_reset' | 'invitation';
   to_address: string;
   subject: string;
   body_text: string | null;
@@ -233,6 +242,7 @@ export interface DB {
   download_log: DownloadLogTable;
   users: UsersTable;
   sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
   client_sessions: ClientSessionsTable;
   clients: ClientsTable;
   projects: ProjectsTable;

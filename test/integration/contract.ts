@@ -302,7 +302,7 @@ export const TestEmailSent = z.object({
 /** GET /api/mail/outbox: mail not sent yet — never its body. */
 export const UnsentMail = z.strictObject({
   id: z.string(),
-  kind: z.enum(['receipt', 'delivery']),
+  kind: z.enum(['receipt', 'delivery', 'password_reset', 'invitation']),
   to: z.string(),
   subject: z.string(),
   state: z.enum(['pending', 'failing', 'failed']),

@@ -8,6 +8,7 @@ import * as downloadLog from './0006-download-log';
 import * as userTimeZone from './0007-user-time-zone';
 import * as webhookEndpoints from './0008-webhook-endpoints';
 import * as fileRemovals from './0009-file-removals';
+import * as passwordResets from './0010-password-resets';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-user-time-zone': userTimeZone,
   '0008-webhook-endpoints': webhookEndpoints,
   '0009-file-removals': fileRemovals,
+  '0010-password-resets': passwordResets,
 };

@@ -63,6 +63,11 @@ export async function deleteOtherSessions(
     .execute();
 }
 
+/** Ends every session of a user (after a password reset). */
+export async function deleteSessionsOfUser(db: Kysely<DB>, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
 export async function insertClientSession(
   db: Kysely<DB>,
   session: {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { changePassword } from '../../actions/change-password';
 import { logIn } from '../../actions/log-in';
 import { logOut } from '../../actions/log-out';
+import { requestPasswordReset } from '../../actions/request-password-reset';
+import { resetPassword } from '../../actions/reset-password';
 import { signUp } from '../../actions/sign-up';
 import { AppError } from '../../domain/errors';
 import {
@@ -25,7 +27,7 @@ const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits
 /** Sign-up, log-in and who-am-I: reachable without a session. */
 export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock, passwords },
+  { db, config, clock, passwords, mailWorker },
 ) => {
   // The operator's limits, so the web app can state them before the server refuses.
   const limits = {
@@ -81,6 +83,62 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         clock,
         passwords,
         ...request.body,
+        ip: request.ip,
+      });
+      setSessionCookie(reply, config, FREELANCER_COOKIE, session);
+      return { user: presentUser(user), csrfToken: session.csrfToken, limits };
+    },
+  );
+
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: {
+        tags: ['auth'],
+        description:
+          'Mails a single-use link (valid for an hour) to set a new password. The answer is the ' +
+          'same whether or not an account has this email.',
+        // Any text: an unknown or odd email is answered like a known one.
+        body: z.strictObject({ email: text(254) }),
+        response: { 202: z.object({}) },
+      },
+    },
+    async (request, reply) => {
+      const { queued } = await requestPasswordReset({
+        db,
+        config,
+        clock,
+        email: request.body.email,
+        ip: request.ip,
+      });
+      if (queued) mailWorker.wake();
+      return reply.status(202).send({});
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      schema: {
+        tags: ['auth'],
+        description:
+          'Sets a new password with the token from the reset mail; ends every session of the ' +
+          'account and starts one for the caller.',
+        body: z.strictObject({
+          token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the token from the reset link'),
+          newPassword: password,
+        }),
+        response: { 200: sessionResponse },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = await resetPassword({
+        db,
+        config,
+        clock,
+        passwords,
+        token: request.body.token,
+        newPassword: request.body.newPassword,
         ip: request.ip,
       });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);

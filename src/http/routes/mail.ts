@@ -9,7 +9,7 @@ import type { RouteDeps } from './deps';
 
 const unsentMailView = z.object({
   id: z.string(),
-  kind: z.enum(['receipt', 'delivery']),
+  kind: z.enum(['receipt', 'delivery', 'password_reset', 'invitation']),
   to: z.string(),
   subject: z.string(),
   state: z.enum(['pending', 'failing', 'failed']),
