@@ -43,23 +43,39 @@ export interface Reservation {
   id: string;
 }
 
+/**
+ * Runs `check` as one attempt counted under every given policy (say per account and per
+ * address): all are reserved first — a refusal by any gives back those already reserved — and
+ * all are settled together.
+ */
 export async function limitedAttempt<T>(
   db: Kysely<DB>,
-  policy: AttemptPolicy,
+  policies: AttemptPolicy | readonly AttemptPolicy[],
   now: Date,
   check: () => Promise<AttemptOutcome<T>>,
 ): Promise<T> {
-  const reservation = await reserveAttempt(db, policy, now);
+  const reservations: Reservation[] = [];
+  const releaseAll = async () => {
+    for (const reservation of reservations) await releaseAttempt(db, reservation);
+  };
+  try {
+    for (const policy of Array.isArray(policies) ? policies : [policies]) {
+      reservations.push(await reserveAttempt(db, policy as AttemptPolicy, now));
+    }
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
   let outcome: AttemptOutcome<T>;
   try {
     outcome = await check();
   } catch (error) {
     // A fault of ours, not a wrong guess: it does not count.
-    await releaseAttempt(db, reservation);
+    await releaseAll();
     throw error;
   }
   if (!outcome.ok) throw outcome.error;
-  await releaseAttempt(db, reservation);
+  await releaseAll();
   return outcome.value;
 }
 

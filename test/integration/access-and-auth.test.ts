@@ -431,6 +431,40 @@ describe.each(dialects)('access and auth on %s', SUITE_TIMEOUT, (dialect) => {
     });
   });
 
+  describe('with TRUST_PROXY and LOGIN_FAILURES_PER_IP=3', () => {
+    const app = useApp(dialect, { TRUST_PROXY: 'true', LOGIN_FAILURES_PER_IP: '3' });
+    const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+
+    test('wrong current passwords are limited per account and per address, like logins', async () => {
+      const a = await signUp(app());
+      const newPassword = 'a completely new passphrase';
+      const change = (actor: Actor, currentPassword: string, ip: string) =>
+        actor.post('/api/auth/password', { currentPassword, newPassword }, from(ip));
+
+      // A right password settles its attempt: it does not count.
+      const b = await signUp(app());
+      expectNoContent(await change(b, PASSWORD, '203.0.113.1'));
+
+      for (let i = 0; i < 3; i++) {
+        expectError(await change(a, `wrong password ${i}`, '203.0.113.1'), {
+          status: 401,
+          code: 'INVALID_CREDENTIALS',
+        });
+      }
+      // The account is spent: from that address, and from another with another session.
+      expectTooManyAttempts(await change(a, PASSWORD, '203.0.113.1'));
+      const elsewhere = await logIn(app(), a.email ?? '');
+      expectTooManyAttempts(await change(elsewhere, PASSWORD, '198.51.100.9'));
+      // The address is spent: another account's session from it is refused too.
+      expectTooManyAttempts(await change(b, newPassword, '203.0.113.1'));
+      // Nothing changed: the old password still logs in, the other session still works.
+      expectStatus(await elsewhere.get('/api/auth/me'), 200, C.AuthResult);
+      await logIn(app(), a.email ?? '', PASSWORD);
+      // Another account from another address is not affected.
+      expectNoContent(await change(b, newPassword, '198.51.100.10'));
+    });
+  });
+
   describe('with an https PUBLIC_URL', () => {
     const app = useApp(dialect, { PUBLIC_URL: 'https://milepost.example.com' });
 

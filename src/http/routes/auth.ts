@@ -183,11 +183,13 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const caller = freelancerOf(request);
       await changePassword({
         db,
+        config,
         clock,
         passwords,
         userId: caller.user.id,
         sessionToken: caller.sessionToken,
         ...request.body,
+        ip: request.ip,
       });
       return reply.status(204).send();
     },
