@@ -1,6 +1,7 @@
 import { newId, nowIso } from '../db/ids';
 import { insertClient, updateOwnedClient } from '../db/queries/clients';
 import type { ClientRow } from '../db/schema';
+import type { Locale } from '../i18n/locales';
 import { notFound } from '../domain/errors';
 import type { ActionContext } from './context';
 
@@ -8,6 +9,7 @@ export interface ClientFields {
   name: string;
   email: string;
   company: string;
+  locale: Locale;
 }
 
 export function createClient(
@@ -20,6 +22,7 @@ export function createClient(
     name: options.fields.name.trim(),
     email: options.fields.email.trim().toLowerCase(),
     company: options.fields.company.trim(),
+    locale: options.fields.locale,
     archived_at: null,
     created_at: now,
     updated_at: now,
@@ -39,6 +42,7 @@ export async function updateClient(
     ...(changes.name !== undefined && { name: changes.name.trim() }),
     ...(changes.email !== undefined && { email: changes.email.trim().toLowerCase() }),
     ...(changes.company !== undefined && { company: changes.company.trim() }),
+    ...(changes.locale !== undefined && { locale: changes.locale }),
     ...(changes.archived !== undefined && { archived_at: changes.archived ? now : null }),
     updated_at: now,
   });

@@ -5,6 +5,7 @@ import { newId } from '../db/ids';
 import { DEFAULT_TIME_ZONE } from '../domain/calendar';
 import { insertUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
+import type { Locale } from '../i18n/locales';
 import { clientAddressKey } from '../domain/client-address';
 import { nowOf, type ActionContext } from './context';
 
@@ -22,6 +23,8 @@ export async function signUp(
     ip: string;
     /** IANA name, checked by the caller; the browser's zone when signing up in the web app. */
     timeZone?: string | undefined;
+    /** The chosen language, or the one read from the request's Accept-Language. */
+    locale: Locale;
   },
 ): Promise<{ user: UserRow; session: IssuedSession }> {
   const { db, config, passwords } = options;
@@ -46,6 +49,7 @@ export async function signUp(
       password_hash: passwordHash,
       name: options.name.trim(),
       time_zone: options.timeZone ?? DEFAULT_TIME_ZONE,
+      locale: options.locale,
       created_at: now.toISOString(),
     });
     const session = await startFreelancerSession(trx, {

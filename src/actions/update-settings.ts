@@ -1,5 +1,6 @@
 import { updateUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
+import type { Locale } from '../i18n/locales';
 import type { ActionContext } from './context';
 
 export function updateSettings(
@@ -11,6 +12,8 @@ export function updateSettings(
       paymentInstructions: string;
       /** IANA name, checked by the caller; unchanged when not given. */
       timeZone?: string | undefined;
+      /** Unchanged when not given. */
+      locale?: Locale | undefined;
     };
   },
 ): Promise<UserRow> {
@@ -23,6 +26,7 @@ export function updateSettings(
       business_name: settings.businessName.trim(),
       payment_instructions: settings.paymentInstructions,
       ...(settings.timeZone !== undefined && { time_zone: settings.timeZone }),
+      ...(settings.locale !== undefined && { locale: settings.locale }),
     },
     new Date().toISOString(),
   );

@@ -4,6 +4,7 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { MilestoneStatus, ProjectProgress } from '../domain/milestone-sequence';
+import type { Locale } from '../i18n/locales';
 
 export interface UsersTable {
   id: string;
@@ -17,6 +18,8 @@ export interface UsersTable {
   stripe_webhook_secret_enc: string | null;
   /** IANA time zone name: the freelancer's "today". */
   time_zone: Generated<string>;
+  /** The language of the freelancer's mail and app (a supported locale, src/i18n). */
+  locale: Generated<Locale>;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +56,8 @@ export interface ClientsTable {
   name: string;
   email: string;
   company: string;
+  /** The language of the client's mail and portal, chosen by the freelancer. */
+  locale: Generated<Locale>;
   archived_at: string | null;
   created_at: string;
   updated_at: string;
@@ -220,6 +225,11 @@ export interface MailOutboxTable {
   to_address: string;
   subject: string;
   body_text: string | null;
+  /** The HTML alternative of body_text (null for older rows); cleared after sending. */
+  body_html: string | null;
+  /** The sender's display name ("Ann Lee via Milepost"); null: MAIL_FROM's own. */
+  from_name: string | null;
+  reply_to: string | null;
   attachment: string | null;
   status: MailStatus;
   attempts: number;

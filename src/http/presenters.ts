@@ -37,6 +37,7 @@ const sum = (milestones: MilestoneRow[], only?: MilestoneRow['status']): number 
 
 export const presentUser = (u: UserRow): z.infer<typeof userView> => ({
   timeZone: u.time_zone,
+  locale: u.locale,
   id: u.id,
   email: u.email,
   name: u.name,
@@ -49,6 +50,7 @@ export const presentClient = (c: ClientRow): z.infer<typeof clientView> => ({
   name: c.name,
   email: c.email,
   company: c.company,
+  locale: c.locale,
   archivedAt: c.archived_at,
   createdAt: c.created_at,
 });

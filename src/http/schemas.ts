@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { canonicalTimeZone } from '../domain/calendar';
+import { SUPPORTED_LOCALES } from '../i18n/locales';
 import { MILESTONE_STATUSES } from '../domain/milestone-sequence';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from '../domain/money';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
@@ -96,6 +97,11 @@ export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });
 
+/** A language Milepost speaks ("en", "de"): mail, receipts and the app in it. */
+export const locale = z.enum(SUPPORTED_LOCALES, {
+  message: `must be one of the supported languages: ${SUPPORTED_LOCALES.join(', ')}`,
+});
+
 export const userView = z.object({
   id: z.string(),
   email: z.string(),
@@ -103,6 +109,7 @@ export const userView = z.object({
   businessName: z.string(),
   paymentInstructions: z.string(),
   timeZone: z.string(),
+  locale,
 });
 
 export const clientView = z.object({
@@ -110,6 +117,7 @@ export const clientView = z.object({
   name: z.string(),
   email: z.string(),
   company: z.string(),
+  locale,
   archivedAt: z.string().nullable(),
   createdAt: z.string(),
 });

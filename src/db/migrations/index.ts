@@ -9,6 +9,7 @@ import * as userTimeZone from './0007-user-time-zone';
 import * as webhookEndpoints from './0008-webhook-endpoints';
 import * as fileRemovals from './0009-file-removals';
 import * as passwordResets from './0010-password-resets';
+import * as localesAndHtmlMail from './0013-locales-and-html-mail';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-webhook-endpoints': webhookEndpoints,
   '0009-file-removals': fileRemovals,
   '0010-password-resets': passwordResets,
+  '0013-locales-and-html-mail': localesAndHtmlMail,
 };

@@ -32,7 +32,7 @@ export function updateOwnedClient(
   db: Kysely<DB>,
   ownerId: string,
   clientId: string,
-  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'archived_at'>> & {
+  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'locale' | 'archived_at'>> & {
     updated_at: string;
   },
 ): Promise<ClientRow | undefined> {

@@ -5,7 +5,10 @@ import type { DB, UserRow } from '../schema';
 
 export async function insertUser(
   db: Kysely<DB>,
-  user: Pick<UserRow, 'id' | 'email' | 'password_hash' | 'name' | 'time_zone' | 'created_at'>,
+  user: Pick<
+    UserRow,
+    'id' | 'email' | 'password_hash' | 'name' | 'time_zone' | 'locale' | 'created_at'
+  >,
 ): Promise<UserRow> {
   try {
     return await db
@@ -41,6 +44,7 @@ export async function updateUser(
       | 'business_name'
       | 'payment_instructions'
       | 'time_zone'
+      | 'locale'
       | 'password_hash'
       | 'stripe_secret_key_enc'
       | 'stripe_webhook_secret_enc'

@@ -14,7 +14,8 @@ import {
   setSessionCookie,
 } from '../authentication';
 import { presentUser } from '../presenters';
-import { email, password, requiredText, text, timeZone, userView } from '../schemas';
+import { localeFromAcceptLanguage } from '../../i18n/negotiate';
+import { email, locale, password, requiredText, text, timeZone, userView } from '../schemas';
 import type { RouteDeps } from './deps';
 
 const limitsView = z.object({
@@ -45,6 +46,8 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           password,
           name: requiredText(200),
           timeZone: timeZone.optional(),
+          /** Left out: the best match of the request's Accept-Language, else English. */
+          locale: locale.optional(),
         }),
         response: { 201: sessionResponse },
       },
@@ -56,6 +59,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         clock,
         passwords,
         ...request.body,
+        locale: request.body.locale ?? localeFromAcceptLanguage(request.headers['accept-language']),
         ip: request.ip,
       });
       setSessionCookie(reply, config, FREELANCER_COOKIE, session);

@@ -5,7 +5,7 @@ import { findOwnedClient, listOwnedClients } from '../../db/queries/clients';
 import { notFound } from '../../domain/errors';
 import { freelancerOf } from '../authentication';
 import { presentClient } from '../presenters';
-import { clientView, email, id, requiredText, text } from '../schemas';
+import { clientView, email, id, locale, requiredText, text } from '../schemas';
 import type { RouteDeps } from './deps';
 
 const clientParams = z.object({ clientId: id });
@@ -37,15 +37,22 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
     {
       schema: {
         tags: ['clients'],
-        body: z.strictObject({ name: requiredText(200), email, company: text(200).default('') }),
+        body: z.strictObject({
+          name: requiredText(200),
+          email,
+          company: text(200).default(''),
+          /** The client's language for mail and the portal; left out, the freelancer's. */
+          locale: locale.optional(),
+        }),
         response: { 201: clientResponse },
       },
     },
     async (request, reply) => {
+      const { user } = freelancerOf(request);
       const client = await createClient({
         db,
-        ownerId: freelancerOf(request).user.id,
-        fields: request.body,
+        ownerId: user.id,
+        fields: { ...request.body, locale: request.body.locale ?? user.locale },
       });
       return reply.status(201).send({ client: presentClient(client) });
     },
@@ -75,6 +82,7 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
           name: requiredText(200).optional(),
           email: email.optional(),
           company: text(200).optional(),
+          locale: locale.optional(),
         }),
         response: { 200: clientResponse },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateSettings } from '../../actions/update-settings';
 import { freelancerOf } from '../authentication';
-import { multilineText, requiredText, text, timeZone } from '../schemas';
+import { locale, multilineText, requiredText, text, timeZone } from '../schemas';
 import type { RouteDeps } from './deps';
 import type { UserRow } from '../../db/schema';
 
@@ -12,18 +12,22 @@ const settingsBody = z.strictObject({
   paymentInstructions: multilineText(5000),
   /** Left out, the zone stays as it is. */
   timeZone: timeZone.optional(),
+  /** The language of the freelancer's mail; left out, it stays as it is. */
+  locale: locale.optional(),
 });
 const settingsView = z.object({
   name: z.string(),
   businessName: z.string(),
   paymentInstructions: z.string(),
   timeZone: z.string(),
+  locale,
 });
 const present = (user: UserRow): z.infer<typeof settingsView> => ({
   name: user.name,
   businessName: user.business_name,
   paymentInstructions: user.payment_instructions,
   timeZone: user.time_zone,
+  locale: user.locale,
 });
 
 export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
