@@ -7,12 +7,20 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config';
 
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /**
+   * Sent on a freelancer's behalf: the From name becomes "<name> via <MAIL_FROM's name>" (the
+   * address stays MAIL_FROM's, which the operator's mail server may send as).
+   */
+  onBehalfOf?: string;
+  /** Where replies go (the freelancer, for mail sent on their behalf). */
+  replyTo?: string;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
@@ -21,6 +29,22 @@ export const SEND_LEASE_MS = 10 * 60_000;
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+}
+
+/** The From header of a message: MAIL_FROM, or "<name> via …" at MAIL_FROM's address. */
+export function senderOf(
+  mailFrom: string,
+  onBehalfOf: string | undefined,
+): string | { name: string; address: string } {
+  if (onBehalfOf === undefined) return mailFrom;
+  const [parsed] = addressparser(mailFrom, { flatten: true });
+  if (!parsed?.address) return mailFrom;
+  return { name: `${onBehalfOf} via ${parsed.name || 'Milepost'}`, address: parsed.address };
+}
+
+function envelopeOf(mail: Config['mail'], message: MailMessage) {
+  const { onBehalfOf, ...rest } = message;
+  return { ...rest, from: senderOf(mail.from, onBehalfOf) };
 }
 
 export function createMailer(mail: Config['mail']): Mailer {
@@ -34,7 +58,7 @@ export function createMailer(mail: Config['mail']): Mailer {
     });
     return {
       async send(message) {
-        await transport.sendMail({ from: mail.from, ...message });
+        await transport.sendMail(envelopeOf(mail, message));
       },
     };
   }
@@ -45,7 +69,7 @@ export function createMailer(mail: Config['mail']): Mailer {
   });
   return {
     async send(message) {
-      const info = await transport.sendMail({ from: mail.from, ...message });
+      const info = await transport.sendMail(envelopeOf(mail, message));
       await fs.mkdir(mail.outboxDir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 24)}.eml`;
       await fs.writeFile(path.join(mail.outboxDir, name), info.message as Buffer);

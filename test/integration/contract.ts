@@ -183,7 +183,12 @@ export const ActivityList = z.object({
 });
 export type ActivityList = z.infer<typeof ActivityList>;
 
-export const AccessIssued = z.object({ code: z.string(), link: z.string() });
+export const AccessIssued = z.object({
+  code: z.string(),
+  link: z.string(),
+  replacedEarlierCode: z.boolean(),
+});
+export const ClientInvited = AccessIssued.extend({ sentTo: z.string() });
 
 export const PortalSession = z.object({
   projectId: z.string().min(1),

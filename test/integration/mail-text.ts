@@ -32,7 +32,9 @@ export function mailText(raw: string): string {
 
 /** Decodes an RFC 2047 encoded-word header value (as nodemailer writes non-ASCII names). */
 export function decodeWords(value: string): string {
-  return value.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
+  // Whitespace between two adjacent encoded words is not part of the text.
+  const joined = value.replace(/(\?=)\s+(=\?)/g, '$1$2');
+  return joined.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
     kind.toUpperCase() === 'B'
       ? Buffer.from(data, 'base64').toString('utf8')
       : Buffer.from(

@@ -1,0 +1,147 @@
+/**
+ * "Share with client" by email: POST /api/projects/:id/access/invite issues a fresh code and link
+ * (saying when it replaced earlier ones, which stop working) and mails them to the client, from
+ * "<Freelancer> via Milepost" with Reply-To the freelancer; the freelancer gets both to copy.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as C from './contract';
+import {
+  Actor,
+  HOOK_TIMEOUT,
+  SUITE_TIMEOUT,
+  dialects,
+  expectError,
+  expectStatus,
+  getPortal,
+  openPortal,
+  setupProject,
+  share,
+  signUp,
+  startApp,
+  tokenFromLink,
+  uniqueEmail,
+  type TestApp,
+} from './harness';
+import { decodeWords, mailHeader, mailText } from './mail-text';
+import { mailTo, waitFor, startSmtp, type SmtpCapture } from './smtp-helpers';
+
+describe.each(dialects)('inviting the client on %s', SUITE_TIMEOUT, (dialect) => {
+  let smtp: SmtpCapture | undefined;
+  let running: TestApp | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    running = await startApp(dialect, {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Milepost <noreply@milepost.test>',
+      PUBLIC_URL: 'http://milepost.test',
+    });
+  }, HOOK_TIMEOUT);
+  afterAll(async () => {
+    try {
+      await running?.close();
+    } finally {
+      await smtp?.close();
+    }
+  }, HOOK_TIMEOUT);
+  const ready = (): { app: TestApp; mail: SmtpCapture } => {
+    if (running === undefined || smtp === undefined) throw new Error('the app did not start');
+    return { app: running, mail: smtp };
+  };
+
+  test('the client is mailed the link and code with the freelancer on it; both open the project', async () => {
+    const { app, mail } = ready();
+    const freelancerEmail = uniqueEmail('lukasz');
+    const owner = await signUp(app, freelancerEmail, 'Łukasz Żółć');
+    const { project } = await setupProject(owner, { title: 'Brand book' });
+
+    const invited = expectStatus(
+      await owner.post(`/api/projects/${project.id}/access/invite`),
+      201,
+      C.ClientInvited,
+    );
+    expect(invited.sentTo).toBe(project.clientEmail);
+    expect(invited.replacedEarlierCode).toBe(false);
+    expect(invited.link).toMatch(/^http:\/\/milepost\.test\/portal#access=/);
+
+    await app.drainMail();
+    await waitFor('the invitation', () => mailTo(mail, project.clientEmail).length === 1);
+    const [message] = mailTo(mail, project.clientEmail);
+    const raw = message?.raw ?? '';
+    expect(message?.from, 'envelope sender stays MAIL_FROM').toBe('noreply@milepost.test');
+    const from = decodeWords(mailHeader(raw, 'from') ?? '');
+    expect(from).toMatch(/^"?Łukasz Żółć via Milepost"? <noreply@milepost\.test>$/);
+    expect(mailHeader(raw, 'reply-to')).toBe(freelancerEmail);
+    expect(decodeWords(mailHeader(raw, 'subject') ?? '')).toBe(
+      'Łukasz Żółć invites you to "Brand book"',
+    );
+    const text = mailText(raw);
+    expect(text).toContain(invited.link);
+    expect(text).toContain(invited.code);
+    expect(text).toContain('http://milepost.test/portal');
+    expect(text).toContain('Łukasz Żółć');
+
+    // What was mailed works: the link, and the code typed at the portal.
+    const byLink = await openPortal(app, { token: tokenFromLink(invited.link) }, 'by link');
+    expect((await getPortal(byLink)).project.title).toBe('Brand book');
+    await openPortal(app, { code: invited.code }, 'by code');
+  });
+
+  test('inviting again issues a fresh pair and says so; the earlier code and its sessions end', async () => {
+    const { app, mail } = ready();
+    const owner = await signUp(app);
+    const { project } = await setupProject(owner);
+    const shared = await share(owner, project.id);
+    expect(shared.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const client = await openPortal(app, { code: shared.code });
+
+    const invited = expectStatus(
+      await owner.post(`/api/projects/${project.id}/access/invite`),
+      201,
+      C.ClientInvited,
+    );
+    expect(invited.replacedEarlierCode).toBe(true);
+    expect(invited.code).not.toBe(shared.code);
+    expect(invited.link).not.toBe(shared.link);
+    expectError(await client.get('/api/portal/project'), { status: 401 });
+    expectError(
+      await new Actor(app.url, 'old').post('/api/portal/session', { code: shared.code }),
+      {
+        status: 401,
+        code: 'INVALID_ACCESS',
+      },
+    );
+    await openPortal(app, { code: invited.code });
+
+    await app.drainMail();
+    await waitFor('the invitation', () => mailTo(mail, project.clientEmail).length === 1);
+    expect(mailText(mailTo(mail, project.clientEmail)[0]?.raw ?? '')).toContain(invited.code);
+
+    // The activity record shows it was emailed.
+    const activity = expectStatus(
+      await owner.get(`/api/projects/${project.id}/activity`),
+      200,
+      C.ActivityList,
+    );
+    const issued = activity.entries.filter((e) => e.action === 'access.issued');
+    expect(issued.map((e) => e.details)).toEqual(
+      expect.arrayContaining([{ replacedEarlierCode: true, emailedToClient: true }]),
+    );
+  });
+
+  test('another freelancer cannot invite to a project that is not theirs; nothing is mailed', async () => {
+    const { app, mail } = ready();
+    const owner = await signUp(app);
+    const { project } = await setupProject(owner);
+    const stranger = await signUp(app);
+    expectError(await stranger.post(`/api/projects/${project.id}/access/invite`), {
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    expectError(
+      await new Actor(app.url, 'nobody').post(`/api/projects/${project.id}/access/invite`),
+      { status: 401 },
+    );
+    await app.drainMail();
+    expect(mailTo(mail, project.clientEmail)).toEqual([]);
+  });
+});
