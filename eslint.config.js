@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'test-results'] },
+  { ignores: ['node_modules', 'dist', 'data', 'test-results', '.ceph-s3'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -31,7 +31,8 @@ export function createS3Storage(
 ): FileStorage {
   const clientConfig: S3ClientConfig = {
     region: settings.region,
-    // Plain bodies: several S3-compatible stores cannot read the SDK's chunked-checksum framing.
+    // Plain bodies: several S3-compatible stores cannot read the SDK's default aws-chunked
+    // framing with a trailing checksum (radosgw 16 answers UploadPart with 411).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     forcePathStyle: settings.forcePathStyle,

@@ -1,62 +1,79 @@
 /**
- * An S3-compatible server for the S3 tests: s3rver (a real S3 HTTP implementation keeping its
- * objects in a temp folder) on 127.0.0.1, behind a thin loopback proxy.
+ * The S3 server for the S3 tests: Ceph's RADOS Gateway (radosgw), a real S3 implementation,
+ * started once per run by the `s3` project's globalSetup (support/ceph-s3/global-setup.ts).
+ * Nothing stands between the app and radosgw: every S3 call the app, @tus/s3-store and the tests
+ * make — multipart create/upload/list/complete/abort, GET with Range, HEAD, presigned GET,
+ * DELETE — is answered by radosgw itself, which checks every SigV4 signature.
  *
- * Why the proxy: s3rver 3.7 does not implement two multipart calls that @tus/s3-store makes —
- *   - ListParts (`GET /<bucket>/<key>?uploadId=…`) → s3rver answers 405 MethodNotAllowed. The
- *     store calls it in getUpload() (so on every tus POST, for the Upload-Expires header, and on
- *     every HEAD) and in write() before and after each PATCH. Without it no upload can even be
- *     created (POST /api/uploads → 500 "The specified method is not allowed against this resource").
- *   - AbortMultipartUpload (`DELETE /<bucket>/<key>?uploadId=…`) → 405, called when an unfinished
- *     upload is removed.
- * and s3rver does not decode `Content-Encoding: aws-chunked` bodies: it stores the chunk framing
- * ("10000\r\n…\r\n0\r\nx-amz-checksum-crc32:…") as object bytes. AWS SDK v3 (≥ 3.729, default
- * `requestChecksumCalculation: WHEN_SUPPORTED`) sends every streamed UploadPart that way
- * (`x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER`), so through bare s3rver the upload
- * "succeeds", the listing shows the right SHA-256 (hashed on the way in), and the stored object —
- * hence every download and presigned URL — is corrupt.
- * The proxy answers ListParts and AbortMultipartUpload from s3rver's own on-disk state (the parts
- * it stored under `<dir>/<bucket>/._S3rver_uploads/<uploadId>/<n>` with their `.md5`), as S3
- * would, and decodes aws-chunked bodies (checking the CRC32 trailer when sent) as S3 would; s3rver
- * does not verify SigV4 signatures, so the rewritten headers are accepted. Everything else —
- * UploadPart, CompleteMultipartUpload, GetObject with Range, presigned GETs — goes to s3rver
- * unchanged, and s3rver does the real work. Each request is recorded so a test
- * can prove what reached the object store (e.g. that a multipart upload used several parts).
- *
- * Resume on S3 (ListParts + the incomplete-part object across PATCHes) is covered at the SDK
- * boundary elsewhere; these tests use one PATCH per upload.
+ * Each suite gets its own bucket. What reached the store is read from radosgw's own access log
+ * (one `beast:` line per request: method, target, status), so a test can show, for example,
+ * that an upload went as several UploadPart calls or that nothing was read for an unpaid client.
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { crc32 } from 'node:zlib';
-import S3rver from 's3rver';
-
-export const S3_BUCKET = 'milepost';
+import { randomBytes } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  AbortMultipartUploadCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { inject } from 'vitest';
+import type { CephS3 } from './support/ceph-s3/global-setup';
 
 export interface S3Request {
   method: string;
-  /** Path and query as the client sent them (a presigned GET keeps its signature here). */
-  url: string;
+  /** The request target as radosgw logged it: path and query (a presigned GET keeps its signature). */
+  target: string;
+  /** The object key (decoded), or '' for a bucket-level request. */
+  key: string;
   /** The S3 operation, as far as the tests care. */
   operation: string;
   status: number;
-  /** Whether the body came aws-chunked and was decoded on the way to s3rver. */
-  decodedChunked: boolean;
 }
 
 export interface S3Fixture {
-  /** The endpoint the app is configured with (the proxy). */
   endpoint: string;
-  /** Where s3rver keeps its buckets. */
-  directory: string;
-  requests: S3Request[];
-  /** The app's environment for STORAGE=s3 against this server. */
+  bucket: string;
+  /** The app's environment for STORAGE=s3 against this bucket. */
   env: Record<string, string>;
+  /** An SDK client set up the way the app sets up its own. */
+  client: S3Client;
+  /** Object keys in the bucket that start with `prefix`, sorted. */
+  keys(prefix: string): Promise<string[]>;
+  /** Multipart uploads still open (neither completed nor aborted) under `prefix`. */
+  openUploads(prefix: string): Promise<{ key: string; uploadId: string }[]>;
+  /** A point in radosgw's access log: every request answered before it lies before it. */
+  mark(): Promise<number>;
+  /** This bucket's requests answered after `mark` and before this call. */
+  requestsSince(mark: number): Promise<S3Request[]>;
+  /** Empties and deletes the bucket. */
   close(): Promise<void>;
+}
+
+export function cephS3(): CephS3 {
+  const provided = inject('cephS3') as CephS3 | undefined;
+  if (provided === undefined) {
+    throw new Error(
+      'no S3 server: this test file is not in the `s3` project — add it to S3_TESTS in vitest.config.ts',
+    );
+  }
+  return provided;
+}
+
+/** The SDK settings an S3-compatible server needs (the app's are the same, src/files/s3-storage.ts). */
+export function s3Client(server: CephS3): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  });
 }
 
 function operationOf(method: string, url: URL): string {
@@ -66,311 +83,141 @@ function operationOf(method: string, url: URL): string {
   if (method === 'POST' && q.has('uploadId')) return 'CompleteMultipartUpload';
   if (method === 'POST' && q.has('delete')) return 'DeleteObjects';
   if (method === 'PUT' && q.has('partNumber')) return 'UploadPart';
-  if (method === 'PUT') return 'PutObject';
+  if (method === 'PUT' && keyed) return 'PutObject';
+  if (method === 'PUT') return 'CreateBucket';
   if (method === 'GET' && keyed && q.has('uploadId')) return 'ListParts';
   if (method === 'GET' && !keyed && q.has('uploads')) return 'ListMultipartUploads';
+  if (method === 'GET' && !keyed) return 'ListObjects';
   if (method === 'DELETE' && q.has('uploadId')) return 'AbortMultipartUpload';
-  if (method === 'DELETE') return 'DeleteObject';
+  if (method === 'DELETE' && keyed) return 'DeleteObject';
+  if (method === 'DELETE') return 'DeleteBucket';
   if (method === 'HEAD') return 'HeadObject';
   if (method === 'GET' && q.has('X-Amz-Signature')) return 'PresignedGetObject';
-  if (method === 'GET' && keyed) return 'GetObject';
+  if (method === 'GET') return 'GetObject';
   return `${method} ${url.pathname}`;
 }
 
-const xmlEscape = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// 2026-…  1 beast: 0x7f…: 127.0.0.1 - test [02/Dec/2026:09:18:53.299 +0000] "DELETE /b/k?uploadId=… HTTP/1.1" 204 0 - "…"
+const ACCESS_LINE = / beast: \S+ \S+ - \S+ \[[^\]]*\] "(\S+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 
-function noSuchUpload(uploadId: string): { status: number; body: string } {
-  return {
-    status: 404,
-    body:
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code>' +
-      '<Message>The specified upload does not exist.</Message>' +
-      `<UploadId>${xmlEscape(uploadId)}</UploadId></Error>`,
-  };
-}
-
-/** s3rver's folder for one multipart upload, or undefined if it holds none (done or aborted). */
-async function uploadFolder(
-  directory: string,
-  bucket: string,
-  key: string,
-  uploadId: string,
-): Promise<string | undefined> {
-  if (!/^[0-9a-f]{32}$/.test(uploadId)) return undefined;
-  const folder = path.join(directory, bucket, '._S3rver_uploads', uploadId);
-  try {
-    const storedKey = await readFile(path.join(folder, 'key'), 'utf8');
-    return storedKey === key ? folder : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function listParts(
-  directory: string,
-  bucket: string,
-  key: string,
-  uploadId: string,
-): Promise<{ status: number; body: string }> {
-  const folder = await uploadFolder(directory, bucket, key, uploadId);
-  if (folder === undefined) return noSuchUpload(uploadId);
-  const numbers = (await readdir(folder))
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (const n of numbers) {
-    const info = await stat(path.join(folder, String(n)));
-    const md5 = (await readFile(path.join(folder, `${n}.md5`), 'utf8')).trim();
-    parts.push(
-      `<Part><PartNumber>${n}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified>` +
-        `<ETag>"${md5}"</ETag><Size>${info.size}</Size></Part>`,
-    );
-  }
-  return {
-    status: 200,
-    body:
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      '<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-      `<Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key>` +
-      `<UploadId>${uploadId}</UploadId><PartNumberMarker>0</PartNumberMarker>` +
-      `<NextPartNumberMarker>${numbers.at(-1) ?? 0}</NextPartNumberMarker>` +
-      `<MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>${parts.join('')}` +
-      '</ListPartsResult>',
-  };
-}
-
-async function abortUpload(
-  directory: string,
-  bucket: string,
-  key: string,
-  uploadId: string,
-): Promise<{ status: number; body: string }> {
-  const folder = await uploadFolder(directory, bucket, key, uploadId);
-  if (folder === undefined) return noSuchUpload(uploadId);
-  await rm(folder, { recursive: true, force: true });
-  return { status: 204, body: '' };
-}
-
-/**
- * Decodes an `aws-chunked` body (RFC-less AWS framing: `<hex size>[;chunk-signature=…]\r\n`
- * `<bytes>\r\n` … `0\r\n[trailers]\r\n`) into its payload, and checks the announced length and a
- * `x-amz-checksum-crc32` trailer, failing the stream on a mismatch.
- */
-class AwsChunkedDecoder extends Transform {
-  private pending = Buffer.alloc(0);
-  private remaining = 0;
-  private state: 'header' | 'data' | 'dataEnd' | 'trailer' = 'header';
-  private decoded = 0;
-  private crc = 0;
-
-  constructor(private readonly expectedLength: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.pending = Buffer.concat([this.pending, chunk]);
-    try {
-      this.drain();
-      callback();
-    } catch (error) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.state !== 'trailer') {
-      callback(new Error(`aws-chunked body ended in state ${this.state}`));
-      return;
-    }
-    if (this.decoded !== this.expectedLength) {
-      callback(
-        new Error(`aws-chunked body held ${this.decoded} bytes, announced ${this.expectedLength}`),
-      );
-      return;
-    }
-    const trailers = this.pending.toString('latin1');
-    const sent = /x-amz-checksum-crc32:([A-Za-z0-9+/=]+)/i.exec(trailers)?.[1];
-    if (sent !== undefined) {
-      const ours = Buffer.alloc(4);
-      ours.writeUInt32BE(this.crc >>> 0);
-      if (ours.toString('base64') !== sent) {
-        callback(
-          new Error(
-            `CRC32 trailer ${sent} does not match the payload (${ours.toString('base64')})`,
-          ),
-        );
-        return;
-      }
-    }
-    callback();
-  }
-
-  private drain(): void {
-    for (;;) {
-      if (this.state === 'header') {
-        const eol = this.pending.indexOf('\r\n');
-        if (eol < 0) return;
-        const line = this.pending.subarray(0, eol).toString('latin1');
-        this.pending = this.pending.subarray(eol + 2);
-        const size = Number.parseInt(line.split(';')[0] ?? '', 16);
-        if (!Number.isSafeInteger(size) || size < 0)
-          throw new Error(`bad aws-chunked header "${line}"`);
-        if (size === 0) {
-          this.state = 'trailer';
-          continue;
-        }
-        this.remaining = size;
-        this.state = 'data';
-      } else if (this.state === 'data') {
-        if (this.pending.length === 0) return;
-        const take = this.pending.subarray(0, this.remaining);
-        this.pending = this.pending.subarray(take.length);
-        this.remaining -= take.length;
-        this.decoded += take.length;
-        this.crc = crc32(take, this.crc);
-        this.push(take);
-        if (this.remaining === 0) this.state = 'dataEnd';
-      } else if (this.state === 'dataEnd') {
-        if (this.pending.length < 2) return;
-        if (this.pending.subarray(0, 2).toString('latin1') !== '\r\n')
-          throw new Error('aws-chunked chunk not ended by CRLF');
-        this.pending = this.pending.subarray(2);
-        this.state = 'header';
-      } else {
-        return; // trailers: kept in `pending` until the end
-      }
-    }
-  }
-}
-
-function listen(server: http.Server): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error(`unexpected proxy address ${String(address)}`));
-      } else {
-        resolve(address);
-      }
-    });
-  });
-}
-
-/** Starts s3rver with the bucket and the proxy in front of it; `close()` removes everything. */
-export async function startS3(): Promise<S3Fixture> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'milepost-s3rver-'));
-  const s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: S3_BUCKET }],
-  });
-  const upstream = await s3rver.run();
+function parseAccessLog(text: string, bucket: string): S3Request[] {
   const requests: S3Request[] = [];
+  for (const line of text.split('\n')) {
+    const match = ACCESS_LINE.exec(line);
+    if (match === null) continue;
+    const [, method = '', target = '', status = '0'] = match;
+    const url = new URL(target, 'http://s3.invalid');
+    const [first = '', ...rest] = url.pathname.split('/').filter((s) => s !== '');
+    if (decodeURIComponent(first) !== bucket) continue;
+    requests.push({
+      method,
+      target,
+      key: decodeURIComponent(rest.join('/')),
+      operation: operationOf(method, url),
+      status: Number(status),
+    });
+  }
+  return requests;
+}
 
-  const proxy = http.createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://s3.invalid');
-    const operation = operationOf(method, url);
-    const chunked = /aws-chunked/i.test(req.headers['content-encoding'] ?? '');
-    const record = (status: number) =>
-      requests.push({ method, url: req.url ?? '/', operation, status, decodedChunked: chunked });
-    const [bucket = '', ...keyParts] = url.pathname.split('/').filter((s) => s !== '');
-    const key = decodeURIComponent(keyParts.join('/'));
-    const uploadId = url.searchParams.get('uploadId') ?? '';
+/** Creates a bucket of its own (named after `label`) on the run's radosgw. */
+export async function startS3(label = 'milepost'): Promise<S3Fixture> {
+  const server = cephS3();
+  const bucket = `${label}-${randomBytes(4).toString('hex')}`;
+  const client = s3Client(server);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
 
-    if (operation === 'ListParts' || operation === 'AbortMultipartUpload') {
-      req.resume();
-      const answer =
-        operation === 'ListParts'
-          ? listParts(directory, bucket, key, uploadId)
-          : abortUpload(directory, bucket, key, uploadId);
-      answer.then(
-        ({ status, body }) => {
-          record(status);
-          res.writeHead(status, body === '' ? {} : { 'content-type': 'application/xml' });
-          res.end(body);
-        },
-        (error: unknown) => {
-          record(500);
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(String(error));
-        },
+  /** radosgw's log from byte `from` on (the log is shared by every suite of the run). */
+  const logFrom = async (from: number): Promise<Buffer> => {
+    const file = await open(server.logFile, 'r');
+    try {
+      const size = (await file.stat()).size;
+      const buffer = Buffer.alloc(Math.max(0, size - from));
+      if (buffer.length > 0) await file.read(buffer, 0, buffer.length, from);
+      return buffer;
+    } finally {
+      await file.close();
+    }
+  };
+  /**
+   * Sends a HEAD for a key nobody uses and waits until radosgw has logged it: radosgw logs each
+   * request when it answers, in order, so every request answered earlier is in the log too.
+   */
+  const sentinel = async (): Promise<number> => {
+    const key = `.mark-${randomBytes(8).toString('hex')}`;
+    const from = (await stat(server.logFile)).size;
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+    const needle = Buffer.from(`/${bucket}/${key} `);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const log = await logFrom(from);
+      const at = log.indexOf(needle);
+      if (at >= 0) {
+        const end = log.indexOf('\n', at);
+        return from + (end < 0 ? log.length : end + 1);
+      }
+      if (Date.now() > deadline) throw new Error(`radosgw did not log ${key} within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  const keys = async (prefix: string): Promise<string[]> => {
+    const found: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
       );
-      return;
-    }
-
-    const headers = { ...req.headers }; // the Host header stays the one the client signed
-    let body: NodeJS.ReadableStream = req;
-    if (chunked) {
-      const decodedLength = Number(headers['x-amz-decoded-content-length']);
-      const encoding = (headers['content-encoding'] ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && s.toLowerCase() !== 'aws-chunked');
-      if (encoding.length > 0) headers['content-encoding'] = encoding.join(', ');
-      else delete headers['content-encoding'];
-      delete headers['transfer-encoding'];
-      delete headers['x-amz-decoded-content-length'];
-      delete headers['x-amz-trailer'];
-      headers['content-length'] = String(decodedLength);
-      headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-      const decoder = new AwsChunkedDecoder(decodedLength);
-      req.pipe(decoder);
-      body = decoder;
-    }
-    const forward = http.request(
-      {
-        host: '127.0.0.1',
-        port: upstream.port,
-        method,
-        path: req.url,
-        headers,
-        agent: false, // no kept-alive sockets, so s3rver closes at once
-      },
-      (upstreamRes) => {
-        record(upstreamRes.statusCode ?? 0);
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
+      found.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return found.sort();
+  };
+  const openUploads = async (prefix: string): Promise<{ key: string; uploadId: string }[]> => {
+    const listed = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }),
     );
-    const fail = (error: Error) => {
-      record(502);
-      forward.destroy();
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(String(error));
-    };
-    forward.on('error', fail);
-    body.on('error', fail);
-    body.pipe(forward);
-  });
-  const address = await listen(proxy);
-  const endpoint = `http://127.0.0.1:${address.port}`;
+    return (listed.Uploads ?? []).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '' }));
+  };
 
   return {
-    endpoint,
-    directory,
-    requests,
+    endpoint: server.endpoint,
+    bucket,
+    client,
     env: {
       STORAGE: 's3',
-      S3_BUCKET,
-      S3_ENDPOINT: endpoint,
+      S3_BUCKET: bucket,
+      S3_ENDPOINT: server.endpoint,
       S3_FORCE_PATH_STYLE: 'true',
-      S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER',
-      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: server.accessKeyId,
+      S3_SECRET_ACCESS_KEY: server.secretAccessKey,
+      S3_REGION: server.region,
+    },
+    keys,
+    openUploads,
+    mark: sentinel,
+    requestsSince: async (mark) => {
+      const end = await sentinel();
+      const slice = (await logFrom(mark)).subarray(0, end - mark).toString('utf8');
+      return parseAccessLog(slice, bucket).filter((r) => !r.key.startsWith('.mark-'));
     },
     close: async () => {
-      proxy.closeAllConnections();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
       try {
-        await s3rver.close();
+        for (const upload of await openUploads('')) {
+          await client.send(
+            new AbortMultipartUploadCommand({
+              Bucket: bucket,
+              Key: upload.key,
+              UploadId: upload.uploadId,
+            }),
+          );
+        }
+        for (const key of await keys('')) {
+          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        }
+        await client.send(new DeleteBucketCommand({ Bucket: bucket }));
       } finally {
-        await rm(directory, { recursive: true, force: true });
+        client.destroy();
       }
     },
   };

@@ -1,16 +1,11 @@
 /**
  * The two file stores the durability tests run against, each with a look at what it holds: the
- * local store (a folder under DATA_DIR) and S3.
+ * local store (a folder under DATA_DIR) and S3 (a bucket of its own on the run's Ceph radosgw,
+ * s3-helpers.ts).
  */
 import { readdir, rm, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { TestApp } from './harness';
 import { startS3, type S3Fixture } from './s3-helpers';
 
@@ -41,27 +36,13 @@ async function localStore(): Promise<Store> {
 }
 
 async function s3Store(): Promise<Store> {
-  const s3: S3Fixture = await startS3();
-  const client = new S3Client({
-    endpoint: s3.env.S3_ENDPOINT,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: s3.env.S3_ACCESS_KEY_ID ?? '',
-      secretAccessKey: s3.env.S3_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  const s3: S3Fixture = await startS3('store');
+  const { client, bucket: Bucket } = s3;
   return {
     kind: 's3',
     env: s3.env,
-    namesOf: async (_app, id) => {
-      const listed = await client.send(
-        new ListObjectsV2Command({ Bucket: s3.env.S3_BUCKET, Prefix: id }),
-      );
-      return (listed.Contents ?? []).map((o) => o.Key ?? '').sort();
-    },
+    namesOf: (_app, id) => s3.keys(id),
     damage: async (_app, id, how) => {
-      const Bucket = s3.env.S3_BUCKET;
       if ('delete' in how) {
         await client.send(new DeleteObjectCommand({ Bucket, Key: id }));
         return;
@@ -72,10 +53,7 @@ async function s3Store(): Promise<Store> {
       const Body = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
       await client.send(new PutObjectCommand({ Bucket, Key: id, Body }));
     },
-    close: async () => {
-      client.destroy();
-      await s3.close();
-    },
+    close: () => s3.close(),
   };
 }
 
