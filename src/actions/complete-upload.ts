@@ -1,13 +1,13 @@
 import { appendActivity } from '../db/queries/activity';
 import { findFileById, markFileComplete } from '../db/queries/files';
 import { lockProjectById } from '../db/queries/projects';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 /** Records a finished upload's size and SHA-256, which both parties see and receipts name. */
 export async function completeUpload(
-  options: Pick<ActionContext, 'db'> & { fileId: string; size: number; sha256: string },
+  options: Pick<ActionContext, 'db' | 'clock'> & { fileId: string; size: number; sha256: string },
 ): Promise<void> {
-  const at = new Date().toISOString();
+  const at = nowOf(options).toISOString();
   await options.db.transaction().execute(async (trx) => {
     const unlocked = await findFileById(trx, options.fileId);
     if (!unlocked || unlocked.status === 'complete') return;

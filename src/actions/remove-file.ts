@@ -4,14 +4,18 @@ import { deleteFileRow, findOwnedFile } from '../db/queries/files';
 import { AppError, notFound } from '../domain/errors';
 import { processFileRemovals } from '../files/file-removals';
 import type { FileStorage } from '../files/storage';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
 /** The freelancer removes a file (finished or not) from the open milestone before delivery. */
 export async function removeFile(
-  options: Pick<ActionContext, 'db'> & { storage: FileStorage; ownerId: string; fileId: string },
+  options: Pick<ActionContext, 'db' | 'clock'> & {
+    storage: FileStorage;
+    ownerId: string;
+    fileId: string;
+  },
 ): Promise<void> {
-  const at = new Date().toISOString();
+  const at = nowOf(options).toISOString();
   await options.db.transaction().execute(async (trx) => {
     const file = await findOwnedFile(trx, options.ownerId, options.fileId);
     if (!file) throw notFound('File');

@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors';
 import { isEditable, normalizeSequence } from '../domain/milestone-sequence';
 import { processFileRemovals } from '../files/file-removals';
 import type { FileStorage } from '../files/storage';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
 /**
@@ -15,14 +15,14 @@ import { applyStatuses, findMilestone, lockProjectForChange } from './locked-pro
  * after the commit (a failure there is retried by the file sweep).
  */
 export async function removeMilestone(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     storage: FileStorage;
     ownerId: string;
     projectId: string;
     milestoneId: string;
   },
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const now = nowOf(options).toISOString();
   const fileIds = await options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);

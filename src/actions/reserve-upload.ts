@@ -3,7 +3,7 @@ import { countFilesOfMilestone, insertFile } from '../db/queries/files';
 import type { FileRow } from '../db/schema';
 import { AppError } from '../domain/errors';
 import { assertFileSize, assertRoomForFile, cleanFileName } from '../domain/uploads';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
 /**
@@ -29,7 +29,7 @@ export async function reserveUpload(
     .executeTakeFirst();
   if (!milestoneRef)
     throw new AppError('NOT_FOUND', 'Milestone not found', { field: 'milestoneId' });
-  const now = new Date();
+  const now = nowOf(options);
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, {

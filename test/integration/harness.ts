@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { z } from 'zod';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import type { Clock } from '../../src/domain/clock';
 import * as C from './contract';
@@ -217,6 +217,15 @@ export async function startApp(
     }
     throw error;
   }
+}
+
+/** The configuration of a running test app's storage, to open its database beside it. */
+export function storageConfig(app: TestApp): Config {
+  return loadConfig({
+    ...TEST_ENV,
+    DATA_DIR: app.dataDir,
+    ...(app.dbUrl !== undefined && { DATABASE_URL: app.dbUrl }),
+  });
 }
 
 /** Starts one app for the enclosing describe block; the getter fails loudly if it did not start. */

@@ -97,6 +97,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request, reply) => {
       await removeMilestone({
         db,
+        clock,
         storage,
         ownerId: freelancerOf(request).user.id,
         ...request.params,

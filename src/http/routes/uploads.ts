@@ -23,7 +23,7 @@ export const UPLOADS_PATH = '/api/uploads';
 // The id reserved for each creation request, handed to tus's naming function.
 const reservedIds = new WeakMap<Request, string>();
 
-export function createTusServer({ db, config, storage }: RouteDeps): {
+export function createTusServer({ db, config, clock, storage }: RouteDeps): {
   tus: Server;
   store: HashingStore;
 } {
@@ -48,6 +48,7 @@ export function createTusServer({ db, config, storage }: RouteDeps): {
       const size = upload.size ?? upload.offset;
       await completeUpload({
         db,
+        clock,
         fileId: upload.id,
         size,
         sha256: await store.digest(upload.id, size),
@@ -132,7 +133,7 @@ export async function uploadRoutes(
   app: FastifyInstance,
   deps: RouteDeps & { tus: Server; store: HashingStore },
 ): Promise<void> {
-  const { db, config, storage, tus, store } = deps;
+  const { db, config, clock, storage, tus, store } = deps;
   // tus streams the body itself; Fastify must leave it unread.
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) =>
     done(null),
@@ -149,6 +150,7 @@ export async function uploadRoutes(
     if (upload?.size === undefined || upload.offset !== upload.size) return;
     await completeUpload({
       db,
+      clock,
       fileId,
       size: upload.size,
       sha256: await store.digest(fileId, upload.size),
@@ -199,6 +201,7 @@ export async function uploadRoutes(
     const file = await reserveUpload({
       db,
       config,
+      clock,
       ownerId: freelancerOf(request).user.id,
       milestoneId,
       file: {
@@ -247,6 +250,7 @@ export async function uploadRoutes(
   app.delete('/uploads/:uploadId', async (request, reply) => {
     await removeFile({
       db,
+      clock,
       storage,
       ownerId: freelancerOf(request).user.id,
       fileId: rawUploadId(request),
