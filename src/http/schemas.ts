@@ -93,6 +93,9 @@ export const timeZone = z
 export const tags = z.array(requiredText(40)).max(20, 'at most 20 tags');
 export const offlineMethod = z.enum(OFFLINE_METHODS);
 
+/** A 204 answer: in the OpenAPI document (and so the web's generated types) as "no body". */
+export const noContent = { 204: z.undefined().describe('No content') };
+
 export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });

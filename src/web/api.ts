@@ -1,27 +1,11 @@
 /**
- * The typed HTTP client. Two realms keep their own CSRF token: the freelancer's app (cookie
- * `mp_session`) and the client portal (cookie `mp_client`).
+ * The typed HTTP client, on openapi-fetch over the types generated from the server's OpenAPI
+ * document (src/web/api-types.ts). Two realms keep their own CSRF token: the freelancer's app
+ * (cookie `mp_session`) and the client portal (cookie `mp_client`).
  */
-import type {
-  ActivityPage,
-  Client,
-  DeliverableFile,
-  Download,
-  Limits,
-  MailTransport,
-  Milestone,
-  NewProjectInput,
-  Payment,
-  PaymentMethod,
-  PaymentSettings,
-  PortalView,
-  Project,
-  ProjectSummary,
-  Receipt,
-  Settings,
-  UnsentMail,
-  User,
-} from './types';
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './api-types';
+import type { NewProjectInput, PaymentMethod, Settings } from './types';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -45,15 +29,6 @@ export class ApiError extends Error {
   }
 }
 
-/** What signup, login and "who am I" answer with. */
-export interface Session {
-  user: User;
-  csrfToken: string;
-  limits: Limits;
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; field?: unknown };
 }
@@ -70,13 +45,8 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function toError(res: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
+/** An error answer (its body as openapi-fetch parsed it) as the ApiError the app shows. */
+function toError(res: Response, body: unknown): ApiError {
   const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
   const error = isErrorBody(body) ? body.error : undefined;
   // A deliberate refusal from upstream (MAIL_FAILED, PAYMENT_PROVIDER_ERROR…) says what went
@@ -109,22 +79,38 @@ export function formatWait(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
+/** What openapi-fetch answers: the parsed body of a success, or of a failure, and the response. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
 class Realm {
   csrfToken: string | null = null;
   onUnauthenticated: (() => void) | null = null;
+  readonly client: Client<paths>;
 
-  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && this.csrfToken !== null) headers['x-csrf-token'] = this.csrfToken;
-    let res: Response;
+  constructor() {
+    this.client = createClient<paths>({
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    this.client.use({
+      onRequest: ({ request }) => {
+        if (request.method !== 'GET' && this.csrfToken !== null) {
+          request.headers.set('x-csrf-token', this.csrfToken);
+        }
+        return request;
+      },
+    });
+  }
+
+  /** Sends one typed request; resolves to the success body, or throws an ApiError. */
+  async send<T>(request: (client: Client<paths>) => Promise<Answer<T>>): Promise<T> {
+    let answer: Answer<T>;
     try {
-      res = await fetch(path, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        body: body === undefined ? null : JSON.stringify(body),
-      });
+      answer = await request(this.client);
     } catch {
       throw new ApiError(
         0,
@@ -132,13 +118,14 @@ class Realm {
         'Could not reach Milepost. Check your connection and try again.',
       );
     }
-    if (!res.ok) {
-      const error = await toError(res);
-      if (res.status === 401 && error.code === 'UNAUTHENTICATED') this.onUnauthenticated?.();
+    if (!answer.response.ok) {
+      const error = toError(answer.response, answer.error);
+      if (answer.response.status === 401 && error.code === 'UNAUTHENTICATED') {
+        this.onUnauthenticated?.();
+      }
       throw error;
     }
-    if (res.status === 204) return undefined as T;
-    return (await res.json()) as T;
+    return answer.data as T;
   }
 }
 
@@ -150,135 +137,151 @@ function withCsrf<T extends { csrfToken: string }>(realm: Realm, result: T): T {
   return result;
 }
 
-const enc = encodeURIComponent;
+const projectPath = (projectId: string) => ({ params: { path: { projectId } } });
+const milestonePath = (projectId: string, milestoneId: string) => ({
+  params: { path: { projectId, milestoneId } },
+});
+const archivedQuery = (includeArchived: boolean) =>
+  includeArchived ? { params: { query: { includeArchived: 'true' as const } } } : {};
 
 export const api = {
   async signup(input: { email: string; password: string; name: string; timeZone: string }) {
-    return withCsrf(app, await app.request<Session>('POST', '/api/auth/signup', input));
+    return withCsrf(app, await app.send((c) => c.POST('/api/auth/signup', { body: input })));
   },
   async login(input: { email: string; password: string }) {
-    return withCsrf(app, await app.request<Session>('POST', '/api/auth/login', input));
+    return withCsrf(app, await app.send((c) => c.POST('/api/auth/login', { body: input })));
   },
   async me() {
-    return withCsrf(app, await app.request<Session>('GET', '/api/auth/me'));
+    return withCsrf(app, await app.send((c) => c.GET('/api/auth/me')));
   },
   async logout() {
-    await app.request<void>('POST', '/api/auth/logout');
+    await app.send((c) => c.POST('/api/auth/logout'));
     app.csrfToken = null;
   },
   changePassword: (input: { currentPassword: string; newPassword: string }) =>
-    app.request<void>('POST', '/api/auth/password', input),
-  getSettings: () => app.request<Settings>('GET', '/api/settings'),
-  putSettings: (input: Settings) => app.request<Settings>('PUT', '/api/settings', input),
-  paymentSettings: () => app.request<PaymentSettings>('GET', '/api/settings/payments'),
+    app.send((c) => c.POST('/api/auth/password', { body: input })),
+  getSettings: () => app.send((c) => c.GET('/api/settings')),
+  putSettings: (input: Settings) => app.send((c) => c.PUT('/api/settings', { body: input })),
+  paymentSettings: () => app.send((c) => c.GET('/api/settings/payments')),
   saveStripeKeys: (input: { secretKey: string; webhookSecret: string }) =>
-    app.request<PaymentSettings>('PUT', '/api/settings/stripe', input),
-  removeStripeKeys: () => app.request<PaymentSettings>('DELETE', '/api/settings/stripe'),
-  sendTestEmail: () =>
-    app.request<{ sentTo: string; transport: MailTransport }>('POST', '/api/settings/test-email'),
-  unsentMail: () => app.request<{ messages: UnsentMail[] }>('GET', '/api/mail/outbox'),
+    app.send((c) => c.PUT('/api/settings/stripe', { body: input })),
+  removeStripeKeys: () => app.send((c) => c.DELETE('/api/settings/stripe')),
+  sendTestEmail: () => app.send((c) => c.POST('/api/settings/test-email')),
+  unsentMail: () => app.send((c) => c.GET('/api/mail/outbox')),
   retryMail: (id: string) =>
-    app.request<{ messages: UnsentMail[] }>('POST', `/api/mail/outbox/${enc(id)}/retry`),
+    app.send((c) =>
+      c.POST('/api/mail/outbox/{mailId}/retry', { params: { path: { mailId: id } } }),
+    ),
 
   listClients: (includeArchived: boolean) =>
-    app.request<{ clients: Client[] }>(
-      'GET',
-      `/api/clients${includeArchived ? '?includeArchived=true' : ''}`,
-    ),
+    app.send((c) => c.GET('/api/clients', archivedQuery(includeArchived))),
   createClient: (input: { name: string; email: string; company?: string }) =>
-    app.request<{ client: Client }>('POST', '/api/clients', input),
+    app.send((c) => c.POST('/api/clients', { body: input })),
   updateClient: (id: string, input: { name?: string; email?: string; company?: string }) =>
-    app.request<{ client: Client }>('PATCH', `/api/clients/${enc(id)}`, input),
+    app.send((c) =>
+      c.PATCH('/api/clients/{clientId}', { params: { path: { clientId: id } }, body: input }),
+    ),
   archiveClient: (id: string, archived: boolean) =>
-    app.request<{ client: Client }>(
-      'POST',
-      `/api/clients/${enc(id)}/${archived ? 'archive' : 'unarchive'}`,
+    app.send((c) =>
+      c.POST(archived ? '/api/clients/{clientId}/archive' : '/api/clients/{clientId}/unarchive', {
+        params: { path: { clientId: id } },
+      }),
     ),
 
   listProjects: (includeArchived: boolean) =>
-    app.request<{ projects: ProjectSummary[] }>(
-      'GET',
-      `/api/projects${includeArchived ? '?includeArchived=true' : ''}`,
-    ),
+    app.send((c) => c.GET('/api/projects', archivedQuery(includeArchived))),
   createProject: (input: NewProjectInput) =>
-    app.request<{ project: Project; milestones: Milestone[] }>('POST', '/api/projects', input),
-  getProject: (id: string) =>
-    app.request<{ project: Project; milestones: Milestone[]; payments: Payment[] }>(
-      'GET',
-      `/api/projects/${enc(id)}`,
-    ),
+    app.send((c) => c.POST('/api/projects', { body: input })),
+  getProject: (id: string) => app.send((c) => c.GET('/api/projects/{projectId}', projectPath(id))),
   archiveProject: (id: string, archived: boolean) =>
-    app.request<{ project: Project }>(
-      'POST',
-      `/api/projects/${enc(id)}/${archived ? 'archive' : 'unarchive'}`,
+    app.send((c) =>
+      c.POST(
+        archived ? '/api/projects/{projectId}/archive' : '/api/projects/{projectId}/unarchive',
+        projectPath(id),
+      ),
     ),
   addMilestone: (
     projectId: string,
     input: { title: string; deliverables: string; dueDate: string; amountMinor: number },
   ) =>
-    app.request<{ milestone: Milestone }>(
-      'POST',
-      `/api/projects/${enc(projectId)}/milestones`,
-      input,
+    app.send((c) =>
+      c.POST('/api/projects/{projectId}/milestones', { ...projectPath(projectId), body: input }),
     ),
   updateMilestone: (
     projectId: string,
     milestoneId: string,
     input: { title?: string; deliverables?: string; dueDate?: string; amountMinor?: number },
   ) =>
-    app.request<{ milestone: Milestone }>(
-      'PATCH',
-      `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}`,
-      input,
+    app.send((c) =>
+      c.PATCH('/api/projects/{projectId}/milestones/{milestoneId}', {
+        ...milestonePath(projectId, milestoneId),
+        body: input,
+      }),
     ),
   removeMilestone: (projectId: string, milestoneId: string) =>
-    app.request<void>('DELETE', `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}`),
+    app.send((c) =>
+      c.DELETE(
+        '/api/projects/{projectId}/milestones/{milestoneId}',
+        milestonePath(projectId, milestoneId),
+      ),
+    ),
   deliverMilestone: (projectId: string, milestoneId: string) =>
-    app.request<{ milestone: Milestone }>(
-      'POST',
-      `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}/deliver`,
+    app.send((c) =>
+      c.POST(
+        '/api/projects/{projectId}/milestones/{milestoneId}/deliver',
+        milestonePath(projectId, milestoneId),
+      ),
     ),
   recordPayment: (
     projectId: string,
     milestoneId: string,
     input: { amountMinor: number; method: PaymentMethod; reference?: string; receivedOn: string },
   ) =>
-    app.request<{ payment: Payment; milestone: Milestone }>(
-      'POST',
-      `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}/payments`,
-      input,
+    app.send((c) =>
+      c.POST('/api/projects/{projectId}/milestones/{milestoneId}/payments', {
+        ...milestonePath(projectId, milestoneId),
+        body: input,
+      }),
     ),
   recordRefund: (
     projectId: string,
     milestoneId: string,
     input: { amountMinor: number; reference?: string; refundedOn: string },
   ) =>
-    app.request<{ refund: Payment; milestone: Milestone }>(
-      'POST',
-      `/api/projects/${enc(projectId)}/milestones/${enc(milestoneId)}/refunds`,
-      input,
+    app.send((c) =>
+      c.POST('/api/projects/{projectId}/milestones/{milestoneId}/refunds', {
+        ...milestonePath(projectId, milestoneId),
+        body: input,
+      }),
     ),
-  listReceipts: () => app.request<{ receipts: Receipt[] }>('GET', '/api/receipts'),
+  listReceipts: () => app.send((c) => c.GET('/api/receipts')),
   projectReceipts: (projectId: string) =>
-    app.request<{ receipts: Receipt[] }>('GET', `/api/projects/${enc(projectId)}/receipts`),
+    app.send((c) => c.GET('/api/projects/{projectId}/receipts', projectPath(projectId))),
   /** The newest page of the activity record, or the page before the cursor `before`. */
   activity: (projectId: string, before?: string) =>
-    app.request<ActivityPage>(
-      'GET',
-      `/api/projects/${enc(projectId)}/activity${before === undefined ? '' : `?before=${enc(before)}`}`,
+    app.send((c) =>
+      c.GET('/api/projects/{projectId}/activity', {
+        // The cursor is a sequence number the server hands out as a string.
+        params: {
+          path: { projectId },
+          query: before === undefined ? {} : { before: Number(before) },
+        },
+      }),
     ),
   issueAccess: (projectId: string) =>
-    app.request<{ code: string; link: string }>('POST', `/api/projects/${enc(projectId)}/access`),
+    app.send((c) => c.POST('/api/projects/{projectId}/access', projectPath(projectId))),
   revokeAccess: (projectId: string) =>
-    app.request<void>('DELETE', `/api/projects/${enc(projectId)}/access`),
+    app.send((c) => c.DELETE('/api/projects/{projectId}/access', projectPath(projectId))),
   listFiles: (projectId: string) =>
-    app.request<{ files: DeliverableFile[]; downloads: Download[] }>(
-      'GET',
-      `/api/projects/${enc(projectId)}/files`,
-    ),
+    app.send((c) => c.GET('/api/projects/{projectId}/files', projectPath(projectId))),
   /** Removes a file (finished or not) from the open milestone: the tus termination request. */
-  removeFile: (fileId: string) => app.request<void>('DELETE', uploadUrl(fileId)),
+  removeFile: (fileId: string) =>
+    app.send((c) =>
+      c.DELETE('/api/uploads/{uploadId}', { params: { path: { uploadId: fileId } } }),
+    ),
 };
+
+const enc = encodeURIComponent;
 
 /** The tus endpoint every upload is created at; each upload then lives at `${UPLOADS_ENDPOINT}/<id>`. */
 export const UPLOADS_ENDPOINT = '/api/uploads';
@@ -303,28 +306,24 @@ export const portalApi = {
   async open(input: { code: string } | { token: string }) {
     return withCsrf(
       portal,
-      await portal.request<{ projectId: string; csrfToken: string }>(
-        'POST',
-        '/api/portal/session',
-        input,
-      ),
+      await portal.send((c) => c.POST('/api/portal/session', { body: input })),
     );
   },
   async project() {
-    return withCsrf(portal, await portal.request<PortalView>('GET', '/api/portal/project'));
+    return withCsrf(portal, await portal.send((c) => c.GET('/api/portal/project')));
   },
-  files: () => portal.request<{ files: DeliverableFile[] }>('GET', '/api/portal/files'),
-  acceptTerms: () =>
-    portal.request<{ termsAcceptedAt: string }>('POST', '/api/portal/terms', { accept: true }),
-  receipts: () => portal.request<{ receipts: Receipt[] }>('GET', '/api/portal/receipts'),
+  files: () => portal.send((c) => c.GET('/api/portal/files')),
+  acceptTerms: () => portal.send((c) => c.POST('/api/portal/terms', { body: { accept: true } })),
+  receipts: () => portal.send((c) => c.GET('/api/portal/receipts')),
   /** A Stripe Checkout page for what is still owed on a delivered milestone. */
   checkout: (milestoneId: string) =>
-    portal.request<{ url: string; sessionId: string }>(
-      'POST',
-      `/api/portal/milestones/${enc(milestoneId)}/checkout`,
+    portal.send((c) =>
+      c.POST('/api/portal/milestones/{milestoneId}/checkout', {
+        params: { path: { milestoneId } },
+      }),
     ),
   async logout() {
-    await portal.request<void>('POST', '/api/portal/logout');
+    await portal.send((c) => c.POST('/api/portal/logout'));
     portal.csrfToken = null;
   },
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inviteClient, issueAccess } from '../../actions/issue-access';
 import { revokeAccess } from '../../actions/revoke-access';
 import { freelancerOf } from '../authentication';
+import { noContent } from '../schemas';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
 
@@ -68,7 +69,7 @@ export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
 
   app.delete(
     '/projects/:projectId/access',
-    { schema: { tags: ['access'], params: projectParams } },
+    { schema: { tags: ['access'], params: projectParams, response: noContent } },
     async (request, reply) => {
       await revokeAccess({ db, ownerId: freelancerOf(request).user.id, ...request.params });
       return reply.status(204).send();

@@ -15,7 +15,16 @@ import {
 } from '../authentication';
 import { presentUser } from '../presenters';
 import { localeFromAcceptLanguage } from '../../i18n/negotiate';
-import { email, locale, password, requiredText, text, timeZone, userView } from '../schemas';
+import {
+  email,
+  locale,
+  noContent,
+  password,
+  requiredText,
+  text,
+  timeZone,
+  userView,
+} from '../schemas';
 import type { RouteDeps } from './deps';
 
 const limitsView = z.object({
@@ -169,11 +178,15 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
   { db, config, clock, passwords },
 ) => {
-  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
-    clearSessionCookie(reply, config, FREELANCER_COOKIE);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], response: noContent } },
+    async (request, reply) => {
+      await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
+      clearSessionCookie(reply, config, FREELANCER_COOKIE);
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/auth/password',
@@ -181,6 +194,7 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       schema: {
         tags: ['auth'],
         body: z.strictObject({ currentPassword: z.string().max(1000), newPassword: password }),
+        response: noContent,
       },
     },
     async (request, reply) => {

@@ -18,6 +18,7 @@ import {
   offlineMethod,
   paymentView,
   multilineText,
+  noContent,
   requiredText,
   text,
 } from '../schemas';
@@ -93,7 +94,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
 
   app.delete(
     '/projects/:projectId/milestones/:milestoneId',
-    { schema: { tags: ['milestones'], params: milestoneParams } },
+    { schema: { tags: ['milestones'], params: milestoneParams, response: noContent } },
     async (request, reply) => {
       await removeMilestone({
         db,

@@ -13,7 +13,7 @@ import {
   setSessionCookie,
 } from '../authentication';
 import { presentMilestone, presentPortalProject } from '../presenters';
-import { fileView, id, milestoneView, portalProjectView, text } from '../schemas';
+import { fileView, id, milestoneView, noContent, portalProjectView, text } from '../schemas';
 import { startCheckout } from '../../actions/start-checkout';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
@@ -131,10 +131,14 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         }),
     );
 
-    scope.post('/portal/logout', { schema: { tags: ['portal'] } }, async (request, reply) => {
-      await leavePortal({ db, sessionToken: clientOf(request).sessionToken });
-      clearSessionCookie(reply, config, CLIENT_COOKIE);
-      return reply.status(204).send();
-    });
+    scope.post(
+      '/portal/logout',
+      { schema: { tags: ['portal'], response: noContent } },
+      async (request, reply) => {
+        await leavePortal({ db, sessionToken: clientOf(request).sessionToken });
+        clearSessionCookie(reply, config, CLIENT_COOKIE);
+        return reply.status(204).send();
+      },
+    );
   });
 };
