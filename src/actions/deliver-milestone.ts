@@ -4,6 +4,8 @@ import { listFilesOfProject } from '../db/queries/files';
 import { AppError } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
 import { enqueueMail } from '../db/queries/mail-outbox';
+import { findUserById } from '../db/queries/users';
+import { onBehalfOf } from '../mail/mailer';
 import type { ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
@@ -52,6 +54,7 @@ export async function deliverMilestone(
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
     const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
     if (!client) return { clientNotified: false };
+    const freelancer = await findUserById(trx, options.ownerId);
     // Queued with the delivery: the mail worker sends it (and retries) after the commit.
     const list = files
       .map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`)
@@ -61,6 +64,7 @@ export async function deliverMilestone(
       kind: 'delivery',
       to: client.email,
       subject: `Delivered: ${milestone.title} — ${locked.project.title}`,
+      ...(freelancer && { fromName: onBehalfOf(freelancer.name), replyTo: freelancer.email }),
       text: [
         `Hello ${client.name},`,
         '',

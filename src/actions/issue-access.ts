@@ -8,6 +8,7 @@ import { findUserById } from '../db/queries/users';
 import type { DB } from '../db/schema';
 import { generateAccessCode, generateLinkToken, hashSecret } from '../domain/access-secrets';
 import { AppError } from '../domain/errors';
+import { onBehalfOf } from '../mail/mailer';
 import { invitationMail } from '../mail/texts/invitation';
 import type { ActionContext } from './context';
 import { lockProjectForChange } from './locked-project';
@@ -61,6 +62,8 @@ export async function inviteClient(
       to: client.email,
       subject: mail.subject,
       text: mail.text,
+      fromName: onBehalfOf(freelancer.name),
+      replyTo: freelancer.email,
       now: new Date().toISOString(),
     });
     return { ...issued, sentTo: client.email };

@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../db/ids';
 import { claimMail, listDueMail, markMailFailed, markMailSent } from '../db/queries/mail-outbox';
-import { findUserById } from '../db/queries/users';
 import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
@@ -63,22 +62,14 @@ export async function sendQueuedMail(options: {
   return result;
 }
 
-/** Mail the client gets from the freelancer's project carries their name and Reply-To. */
-const ON_BEHALF_OF_FREELANCER: ReadonlySet<MailRow['kind']> = new Set(['invitation', 'delivery']);
-
 async function messageOf(db: Kysely<DB>, row: MailRow): Promise<MailMessage> {
   const message: MailMessage = {
     to: row.to_address,
     subject: row.subject,
     text: row.body_text ?? '',
   };
-  if (ON_BEHALF_OF_FREELANCER.has(row.kind)) {
-    const owner = await findUserById(db, row.owner_id);
-    if (owner) {
-      message.onBehalfOf = owner.name;
-      message.replyTo = owner.email;
-    }
-  }
+  if (row.from_name !== null) message.fromName = row.from_name;
+  if (row.reply_to !== null) message.replyTo = row.reply_to;
   if (row.attachment === null) return message;
   const { receiptId } = attachmentSpec.parse(JSON.parse(row.attachment));
   const attachment = await receiptAttachment(db, row.owner_id, receiptId);

@@ -15,10 +15,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   /**
-   * Sent on a freelancer's behalf: the From name becomes "<name> via <MAIL_FROM's name>" (the
-   * address stays MAIL_FROM's, which the operator's mail server may send as).
+   * The From display name, e.g. "Ann Lee via Milepost" for mail sent on a freelancer's behalf;
+   * the address stays MAIL_FROM's (which the operator's mail server may send as).
    */
-  onBehalfOf?: string;
+  fromName?: string;
   /** Where replies go (the freelancer, for mail sent on their behalf). */
   replyTo?: string;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
@@ -31,20 +31,25 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** The From header of a message: MAIL_FROM, or "<name> via …" at MAIL_FROM's address. */
+/** The From header of a message: MAIL_FROM, or another display name at MAIL_FROM's address. */
 export function senderOf(
   mailFrom: string,
-  onBehalfOf: string | undefined,
+  fromName: string | undefined,
 ): string | { name: string; address: string } {
-  if (onBehalfOf === undefined) return mailFrom;
+  if (fromName === undefined) return mailFrom;
   const [parsed] = addressparser(mailFrom, { flatten: true });
   if (!parsed?.address) return mailFrom;
-  return { name: `${onBehalfOf} via ${parsed.name || 'Milepost'}`, address: parsed.address };
+  return { name: fromName, address: parsed.address };
+}
+
+/** "Ann Lee via Milepost": the sender name of mail a freelancer's client gets. */
+export function onBehalfOf(name: string): string {
+  return `${name} via Milepost`;
 }
 
 function envelopeOf(mail: Config['mail'], message: MailMessage) {
-  const { onBehalfOf, ...rest } = message;
-  return { ...rest, from: senderOf(mail.from, onBehalfOf) };
+  const { fromName, ...rest } = message;
+  return { ...rest, from: senderOf(mail.from, fromName) };
 }
 
 export function createMailer(mail: Config['mail']): Mailer {

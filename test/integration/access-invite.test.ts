@@ -9,10 +9,12 @@ import {
   Actor,
   HOOK_TIMEOUT,
   SUITE_TIMEOUT,
+  deliver,
   dialects,
   expectError,
   expectStatus,
   getPortal,
+  getProject,
   openPortal,
   setupProject,
   share,
@@ -84,6 +86,15 @@ describe.each(dialects)('inviting the client on %s', SUITE_TIMEOUT, (dialect) =>
     const byLink = await openPortal(app, { token: tokenFromLink(invited.link) }, 'by link');
     expect((await getPortal(byLink)).project.title).toBe('Brand book');
     await openPortal(app, { code: invited.code }, 'by code');
+
+    // The delivery notice goes out on the freelancer's behalf too.
+    const { milestones } = await getProject(owner, project.id);
+    await deliver(owner, project.id, milestones[0]?.id ?? '');
+    await app.drainMail();
+    await waitFor('the delivery notice', () => mailTo(mail, project.clientEmail).length === 2);
+    const notice = mailTo(mail, project.clientEmail)[1]?.raw ?? '';
+    expect(decodeWords(mailHeader(notice, 'from') ?? '')).toContain('Łukasz Żółć via Milepost');
+    expect(mailHeader(notice, 'reply-to')).toBe(freelancerEmail);
   });
 
   test('inviting again issues a fresh pair and says so; the earlier code and its sessions end', async () => {

@@ -13,6 +13,9 @@ export interface NewMail {
   to: string;
   subject: string;
   text: string;
+  /** The sender's display name, e.g. "Ann Lee via Milepost"; MAIL_FROM's own when absent. */
+  fromName?: string;
+  replyTo?: string;
   /** What the worker needs to build an attachment, e.g. `{ receiptId }`; never the bytes. */
   attachment?: { receiptId: string };
   now: string;
@@ -29,6 +32,8 @@ export async function enqueueMail(trx: Kysely<DB>, mail: NewMail): Promise<strin
       to_address: mail.to,
       subject: mail.subject,
       body_text: mail.text,
+      from_name: mail.fromName ?? null,
+      reply_to: mail.replyTo ?? null,
       attachment: mail.attachment ? JSON.stringify(mail.attachment) : null,
       status: 'pending',
       attempts: 0,
