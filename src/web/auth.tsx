@@ -1,4 +1,5 @@
 /** The freelancer's session: asked of the server once, then kept here. */
+import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
   useCallback,
@@ -35,6 +36,7 @@ const AuthContext = createContext<AuthValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading' });
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     let cancelled = false;
@@ -55,19 +57,25 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         );
       },
     );
-    app.onUnauthenticated = () =>
+    app.onUnauthenticated = () => {
+      queryClient.clear();
       setState({ status: 'out', error: 'Your session ended. Please log in again.' });
+    };
     return () => {
       cancelled = true;
       app.onUnauthenticated = null;
     };
-  }, []);
+  }, [queryClient]);
 
   const signedIn = useCallback(
     (user: User, limits: Limits) => setState({ status: 'in', user, limits }),
     [],
   );
-  const signedOut = useCallback(() => setState({ status: 'out' }), []);
+  // Nothing one freelancer's session loaded may show in the next one's.
+  const signedOut = useCallback(() => {
+    queryClient.clear();
+    setState({ status: 'out' });
+  }, [queryClient]);
   const value = useMemo(() => ({ state, signedIn, signedOut }), [state, signedIn, signedOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,44 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { ApiError } from './api';
-
-export interface Loaded<T> {
-  data: T | undefined;
-  error: ApiError | undefined;
-  loading: boolean;
-  reload: () => Promise<void>;
-}
-
-/** Loads data once per `key`, ignoring answers that arrive after a newer request started. */
-export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<ApiError>();
-  const [loading, setLoading] = useState(true);
-  const latest = useRef(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-
-  const reload = useCallback(async () => {
-    const ticket = ++latest.current;
-    setLoading(true);
-    try {
-      const result = await loadRef.current();
-      if (ticket === latest.current) {
-        setData(result);
-        setError(undefined);
-      }
-    } catch (err) {
-      if (ticket === latest.current) setError(toApiError(err));
-    } finally {
-      if (ticket === latest.current) setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload, key]);
-
-  return { data, error, loading, reload };
-}
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;

@@ -1,8 +1,7 @@
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
 import { formatDateTime } from '../format';
-import { toApiError, useLoad } from '../hooks';
-import type { UnsentMail } from '../types';
+import { keys, queries } from '../queries';
 import { ErrorBanner } from './Notice';
 
 /**
@@ -10,29 +9,20 @@ import { ErrorBanner } from './Notice';
  * many attempts and the last error, with a button to try again now. Nothing when all is well.
  */
 export function MailOutboxNotice() {
-  const { data, reload } = useLoad(() => api.unsentMail(), 'mail-outbox');
-  const [messages, setMessages] = useState<UnsentMail[]>();
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<string>();
-  const shown = (messages ?? data?.messages ?? []).filter((m) => m.state !== 'pending');
-  if (shown.length === 0 && !error) return null;
-
-  const retry = async (id: string) => {
-    setBusy(id);
-    setError(undefined);
-    try {
-      setMessages((await api.retryMail(id)).messages);
+  const queryClient = useQueryClient();
+  const { data } = useQuery(queries.mailOutbox());
+  const retry = useMutation({
+    mutationFn: (id: string) => api.retryMail(id),
+    onSuccess: (answer) => {
+      queryClient.setQueryData(keys.mailOutbox(), answer);
       // The worker tries at once; look again shortly to show the outcome.
-      setTimeout(() => {
-        setMessages(undefined);
-        void reload();
-      }, 1500);
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: keys.mailOutbox() }), 1500);
+    },
+  });
+  const busy = retry.isPending ? retry.variables : undefined;
+  const error = retry.error?.message;
+  const shown = (data?.messages ?? []).filter((m) => m.state !== 'pending');
+  if (shown.length === 0 && !error) return null;
 
   return (
     <section className="warning mail-outbox" aria-labelledby="mail-outbox-heading">
@@ -65,7 +55,7 @@ export function MailOutboxNotice() {
               type="button"
               className="button button-secondary"
               disabled={busy === m.id}
-              onClick={() => void retry(m.id)}
+              onClick={() => retry.mutate(m.id)}
               aria-label={`Retry now: “${m.subject}” to ${m.to}`}
             >
               {busy === m.id ? 'Retrying…' : 'Retry now'}

@@ -1,18 +1,32 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
 import { ClientForm } from '../components/ClientForm';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
-import { toApiError, useLoad } from '../hooks';
+import { toApiError } from '../hooks';
+import { keys, queries } from '../queries';
 import { useTitle } from '../router';
 import type { Client } from '../types';
 
 export function ClientsPage() {
   useTitle('Clients');
   const [includeArchived, setIncludeArchived] = useState(false);
-  const { data, error, loading, reload } = useLoad(
-    () => api.listClients(includeArchived),
-    String(includeArchived),
-  );
+  const {
+    data,
+    error,
+    isPending: loading,
+  } = useQuery({
+    ...queries.clients(includeArchived),
+    placeholderData: keepPreviousData,
+  });
+  const queryClient = useQueryClient();
+  // Every list of clients (the builder's too) and the projects that show a client's name.
+  const reload = async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: keys.clients() }),
+      queryClient.invalidateQueries({ queryKey: keys.projects() }),
+    ]);
+  };
   const [note, setNote] = useState<string | null>(null);
   const clients = data?.clients ?? [];
 

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { api } from '../api';
+import { useQuery } from '@tanstack/react-query';
 import { MailOutboxNotice } from '../components/MailOutboxNotice';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ProjectStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatMoney, formatMoneyList, sumByCurrency } from '../format';
-import { useLoad } from '../hooks';
+import { queries } from '../queries';
 import { Link, useTitle } from '../router';
 import type { ProjectSummary } from '../types';
 
@@ -12,7 +12,7 @@ export function DashboardPage() {
   useTitle('Projects');
   const [includeArchived, setIncludeArchived] = useState(false);
   // Always ask for archived ones too: the empty state can then tell "none yet" from "all archived".
-  const { data, error, loading } = useLoad(() => api.listProjects(true), 'projects');
+  const { data, error, isPending: loading } = useQuery(queries.projects(true));
   const all = data?.projects ?? [];
   const projects = includeArchived ? all : all.filter((p) => p.archivedAt === null);
 

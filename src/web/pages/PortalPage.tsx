@@ -1,23 +1,23 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { portalApi } from '../api';
+import { type ApiError, portalApi } from '../api';
 import { PlainLayout } from '../components/AppLayout';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError } from '../hooks';
+import { keys, queries } from '../queries';
 import { useTitle } from '../router';
-import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
+import type { Milestone } from '../types';
 
-interface Loaded {
-  view: PortalView;
-  files: DeliverableFile[];
-  receipts: Receipt[];
-}
-
-type State =
+/**
+ * Whether the portal asks the server for the project. `open` runs the portal query (its
+ * refusals lead back to the code form with `whenUnauthorised`); the others show no project.
+ */
+type Gate =
   | { status: 'checking' }
+  | { status: 'open'; whenUnauthorised: string | null }
   | { status: 'need-code'; notice: string | null }
-  | ({ status: 'ready' } & Loaded)
   | { status: 'failed'; message: string };
 
 /** Until live events arrive, the portal asks again this often (and whenever the tab regains focus). */
@@ -28,13 +28,9 @@ const FAST_REFRESH_FOR_MS = 60_000;
 /** A milestone paid this shortly before the return from Stripe was paid by that visit. */
 const RECENTLY_PAID_MS = 15 * 60_000;
 
-async function fetchPortal(): Promise<Loaded> {
-  const [view, { files }, { receipts }] = await Promise.all([
-    portalApi.project(),
-    portalApi.files(),
-    portalApi.receipts(),
-  ]);
-  return { view, files, receipts };
+/** The session does not open this project (any more): the client needs a (new) code. */
+function refused(error: ApiError | null): boolean {
+  return error !== null && (error.status === 401 || error.status === 403 || error.status === 404);
 }
 
 /**
@@ -95,36 +91,50 @@ function tokenFromHash(): string | null {
 
 /** The client portal: opens with the link's token or a typed code, then shows the project. */
 export function PortalPage() {
-  const [state, setState] = useState<State>({ status: 'checking' });
+  const queryClient = useQueryClient();
+  const [gate, setGate] = useState<Gate>({ status: 'checking' });
   const [announcement, setAnnouncement] = useState('');
   const started = useRef(false);
   const [paymentReturn, setPaymentReturn] = useState<PaymentReturn | null>(null);
   // Until when the portal asks every FAST_REFRESH_MS rather than every REFRESH_MS.
   const fastUntil = useRef(0);
-  useTitle(state.status === 'ready' ? state.view.project.title : 'Open your project');
 
-  const load = useCallback(async (whenUnauthorised: string | null) => {
-    try {
-      const loaded = await fetchPortal();
-      setState({ status: 'ready', ...loaded });
-    } catch (err) {
-      const e = toApiError(err);
-      if (e.status === 401 || e.status === 403 || e.status === 404)
-        setState({ status: 'need-code', notice: whenUnauthorised });
-      else setState({ status: 'failed', message: e.message });
-    }
-  }, []);
+  // Until live events arrive: asked again every REFRESH_MS while the tab is visible (fast for a
+  // minute after Stripe), and at once when the client comes back to it, so a delivery or a
+  // payment shows without a reload. A passing network fault keeps what is shown.
+  const portal = useQuery({
+    ...queries.portal(),
+    enabled: gate.status === 'open',
+    refetchOnWindowFocus: true,
+    refetchInterval: (query) =>
+      query.state.data === undefined || refused(query.state.error)
+        ? false
+        : Date.now() < fastUntil.current
+          ? FAST_REFRESH_MS
+          : REFRESH_MS,
+  });
+  const loaded = gate.status === 'open' && !refused(portal.error) ? portal.data : undefined;
+  useTitle(loaded ? loaded.view.project.title : 'Open your project');
+
+  /** Asks for the project afresh (nothing of an earlier session shown meanwhile). */
+  const openPortal = useCallback(
+    (whenUnauthorised: string | null) => {
+      queryClient.removeQueries({ queryKey: keys.portal() });
+      setGate({ status: 'open', whenUnauthorised });
+    },
+    [queryClient],
+  );
 
   const openWithToken = useCallback(
     (token: string) => {
       // The link's secret must not linger in the address bar, history or a bookmark.
       window.history.replaceState(null, '', '/portal');
-      setState({ status: 'checking' });
+      setGate({ status: 'checking' });
       portalApi.open({ token }).then(
-        () => load('This link did not open the project. Enter the access code instead.'),
+        () => openPortal('This link did not open the project. Enter the access code instead.'),
         (err: unknown) => {
           const e = toApiError(err);
-          setState({
+          setGate({
             status: 'need-code',
             notice:
               e.code === 'INVALID_ACCESS'
@@ -134,7 +144,7 @@ export function PortalPage() {
         },
       );
     },
-    [load],
+    [openPortal],
   );
 
   useEffect(() => {
@@ -147,9 +157,9 @@ export function PortalPage() {
       setPaymentReturn({ kind: payment, at, awaiting: null });
     }
     const token = tokenFromHash();
-    if (token === null) void load(null);
+    if (token === null) openPortal(null);
     else openWithToken(token);
-  }, [load, openWithToken]);
+  }, [openPortal, openWithToken]);
 
   // A link pasted into a tab that already shows the portal changes only the hash.
   useEffect(() => {
@@ -162,7 +172,7 @@ export function PortalPage() {
   }, [openWithToken]);
 
   // Back from Stripe: remember which milestones were awaiting payment, to say when one is paid.
-  const readyView = state.status === 'ready' ? state.view : null;
+  const readyView = loaded?.view ?? null;
   useEffect(() => {
     if (readyView === null) return;
     setPaymentReturn((prev) =>
@@ -172,101 +182,83 @@ export function PortalPage() {
     );
   }, [readyView]);
 
-  // Until live events arrive: ask again every REFRESH_MS while the tab is visible, and at once
-  // when the client comes back to it, so a delivery or a payment shows without a reload.
-  const ready = state.status === 'ready';
-  const current = useRef<PortalView | null>(null);
-  current.current = state.status === 'ready' ? state.view : null;
+  // What a refetch brought that the client should hear about.
+  const shownMilestones = useRef<Milestone[] | null>(null);
   useEffect(() => {
-    if (!ready) return;
-    let inFlight = false;
-    let timer = 0;
-    let stopped = false;
-    async function refresh() {
-      if (inFlight || document.visibilityState === 'hidden') return;
-      inFlight = true;
-      try {
-        const loaded = await fetchPortal();
-        const before = current.current;
-        if (before !== null) {
-          const said = news(before.milestones, loaded.view.milestones);
-          if (said !== '') setAnnouncement(said);
-        }
-        setState((prev) => (prev.status === 'ready' ? { status: 'ready', ...loaded } : prev));
-      } catch (err) {
-        const e = toApiError(err);
-        // Access revoked or replaced: back to the code form. A passing network fault: keep
-        // showing what we have and try again next time.
-        if (e.status === 401 || e.status === 403 || e.status === 404)
-          setState({
-            status: 'need-code',
-            notice: 'Your access to this project ended. Enter a new code from your freelancer.',
-          });
-      } finally {
-        inFlight = false;
-      }
+    const before = shownMilestones.current;
+    const after = readyView?.milestones ?? null;
+    if (before !== null && after !== null) {
+      const said = news(before, after);
+      if (said !== '') setAnnouncement(said);
     }
-    // One timer at a time, re-armed after each round: fast for a minute after Stripe, then calm.
-    function schedule() {
-      if (stopped) return;
-      const delay = Date.now() < fastUntil.current ? FAST_REFRESH_MS : REFRESH_MS;
-      timer = window.setTimeout(() => {
-        void refresh().finally(schedule);
-      }, delay);
-    }
-    schedule();
-    const onFocus = () => void refresh();
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void refresh();
-    };
-    window.addEventListener('focus', onFocus);
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-      window.removeEventListener('focus', onFocus);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [ready]);
+    shownMilestones.current = after;
+  }, [readyView]);
 
   async function leave() {
     try {
       await portalApi.logout();
-      setState({ status: 'need-code', notice: null });
+      queryClient.removeQueries({ queryKey: keys.portal() });
+      setGate({ status: 'need-code', notice: null });
     } catch (err) {
-      setState({ status: 'failed', message: toApiError(err).message });
+      setGate({ status: 'failed', message: toApiError(err).message });
+    }
+  }
+
+  // What to show: the gate's own state, or what the portal query says.
+  let view: 'checking' | 'need-code' | 'ready' | 'failed' = 'checking';
+  let notice: string | null = null;
+  let failure: string | null = null;
+  if (gate.status === 'need-code') {
+    view = 'need-code';
+    notice = gate.notice;
+  } else if (gate.status === 'failed') {
+    view = 'failed';
+    failure = gate.message;
+  } else if (gate.status === 'open') {
+    if (refused(portal.error)) {
+      view = 'need-code';
+      // Refused after the project was shown: the access was revoked or replaced meanwhile.
+      notice =
+        portal.data !== undefined
+          ? 'Your access to this project ended. Enter a new code from your freelancer.'
+          : gate.whenUnauthorised;
+    } else if (loaded !== undefined) {
+      view = 'ready';
+    } else if (portal.error) {
+      view = 'failed';
+      failure = portal.error.message;
     }
   }
 
   return (
-    <PlainLayout wide={state.status === 'ready'}>
-      {state.status === 'checking' ? <Loading what="your project" /> : null}
-      {state.status === 'need-code' ? (
+    <PlainLayout wide={view === 'ready'}>
+      {view === 'checking' ? <Loading what="your project" /> : null}
+      {view === 'need-code' ? (
         <PortalCodeForm
-          notice={state.notice}
-          onOpened={() =>
-            load('The code was accepted but the project could not be opened. Try again.')
+          notice={notice}
+          onOpened={async () =>
+            openPortal('The code was accepted but the project could not be opened. Try again.')
           }
         />
       ) : null}
-      {state.status === 'ready' ? (
+      {view === 'ready' && loaded !== undefined ? (
         <PortalProjectView
-          view={state.view}
-          files={state.files}
-          receipts={state.receipts}
+          view={loaded.view}
+          files={loaded.files}
+          receipts={loaded.receipts}
           paymentReturn={paymentReturn}
-          onChanged={() => load(null)}
+          onChanged={() => queryClient.invalidateQueries({ queryKey: keys.portal() })}
           onLeave={leave}
         />
       ) : null}
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
-      {state.status === 'failed' ? (
+      {view === 'failed' ? (
         <>
           <h1>Open your project</h1>
-          <ErrorBanner message={state.message} />
-          <button type="button" onClick={() => void load(null)}>
+          <ErrorBanner message={failure} />
+          <button type="button" onClick={() => openPortal(null)}>
             Try again
           </button>
         </>

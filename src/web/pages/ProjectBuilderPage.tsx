@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { isCurrencyCode } from '../../domain/money';
 import { ApiError, api } from '../api';
@@ -14,7 +15,8 @@ import { BuilderMilestone, type BuilderRow } from '../components/BuilderMileston
 import { BuilderMoney } from '../components/BuilderMoney';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
-import { toApiError, useFormErrors, useLoad } from '../hooks';
+import { toApiError, useFormErrors } from '../hooks';
+import { keys, queries } from '../queries';
 import { userLocale } from '../locale';
 import { checkPlan, type AmountMode, type PlanCheck } from '../plan';
 import { Link, navigate, useTitle } from '../router';
@@ -56,7 +58,8 @@ function visibleRowErrors(
 export function ProjectBuilderPage() {
   useTitle('New project');
   const { maxMilestones } = useLimits();
-  const clients = useLoad(() => api.listClients(false), 'clients');
+  const clients = useQuery(queries.clients(false));
+  const queryClient = useQueryClient();
   const errors = useFormErrors();
   const nextKey = useRef(2);
   const [details, setDetails] = useState<ProjectDetails>(EMPTY_DETAILS);
@@ -107,7 +110,7 @@ export function ProjectBuilderPage() {
       const { client } = await api.createClient(details.newClient);
       // A retry after a later error must not create the client twice.
       setDetails((d) => ({ ...d, client: client.id }));
-      void clients.reload();
+      void queryClient.invalidateQueries({ queryKey: keys.clients() });
       return client.id;
     } catch (err) {
       const e = toApiError(err);
@@ -167,6 +170,7 @@ export function ProjectBuilderPage() {
       const clientId = await resolveClient();
       if (clientId === null) return;
       const { project } = await api.createProject(projectInput(clientId));
+      void queryClient.invalidateQueries({ queryKey: keys.projects() });
       navigate(`/app/projects/${project.id}`);
     } catch (err) {
       const rowFields = rows.flatMap((_, i) => MILESTONE_FIELDS.map((f) => `milestones.${i}.${f}`));

@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useLimits } from '../auth';
@@ -10,7 +11,8 @@ import { ReceiptList } from '../components/ReceiptList';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, formatDate, formatDateTime, formatMoney, todayIso } from '../format';
-import { toApiError, useLoad } from '../hooks';
+import { toApiError } from '../hooks';
+import { invalidateProject, keys, queries } from '../queries';
 import { Link, useTitle } from '../router';
 import type { Activity, Milestone } from '../types';
 import { onUploadsChanged } from '../uploads';
@@ -70,35 +72,38 @@ function attentionOf(
 }
 
 export function ProjectPage({ projectId }: { projectId: string }) {
-  const loaded = useLoad(() => api.getProject(projectId), projectId);
-  const activity = useLoad(() => api.activity(projectId), projectId);
-  const files = useLoad(() => api.listFiles(projectId), projectId);
-  const receipts = useLoad(() => api.projectReceipts(projectId), projectId);
+  const queryClient = useQueryClient();
+  const loaded = useQuery(queries.project(projectId));
+  const activity = useQuery(queries.projectActivity(projectId));
+  const files = useQuery(queries.projectFiles(projectId));
+  const receipts = useQuery(queries.projectReceipts(projectId));
   const { maxMilestones } = useLimits();
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useTitle(loaded.data?.project.title ?? 'Project');
 
-  async function refresh() {
-    await Promise.all([loaded.reload(), activity.reload(), files.reload(), receipts.reload()]);
+  /** After a change to the project: everything that shows it, refetched before this resolves. */
+  function refresh(): Promise<void> {
+    return invalidateProject(queryClient, projectId);
   }
 
   async function refreshFiles() {
-    await Promise.all([files.reload(), activity.reload()]);
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: keys.projectFiles(projectId) }),
+      queryClient.invalidateQueries({ queryKey: keys.projectActivity(projectId) }),
+    ]);
   }
 
   // An upload finished (or was removed), possibly while this page was elsewhere: list it.
-  const reloadFiles = files.reload;
-  const reloadActivity = activity.reload;
   useEffect(
     () =>
       onUploadsChanged((item) => {
         if (item.projectId !== projectId) return;
-        void reloadFiles();
-        void reloadActivity();
+        void queryClient.invalidateQueries({ queryKey: keys.projectFiles(item.projectId) });
+        void queryClient.invalidateQueries({ queryKey: keys.projectActivity(item.projectId) });
       }),
-    [projectId, reloadFiles, reloadActivity],
+    [projectId, queryClient],
   );
 
   if (loaded.error && !loaded.data) {

@@ -1,14 +1,14 @@
-import { api } from '../api';
+import { useQuery } from '@tanstack/react-query';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
 import { formatMoneyList, sumByCurrency } from '../format';
-import { useLoad } from '../hooks';
+import { queries } from '../queries';
 import { Link, useTitle } from '../router';
 
 /** Every receipt the freelancer has issued, across projects, newest first. */
 export function ReceiptsPage() {
   useTitle('Receipts');
-  const { data, error, loading } = useLoad(() => api.listReceipts(), 'receipts');
+  const { data, error, isPending: loading } = useQuery(queries.receipts());
   const receipts = data?.receipts ?? [];
   return (
     <>

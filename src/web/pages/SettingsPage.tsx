@@ -1,22 +1,23 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
-import { toApiError, useFormErrors, useLoad } from '../hooks';
+import { toApiError, useFormErrors } from '../hooks';
+import { keys, queries } from '../queries';
 import { browserTimeZone, timeZoneChoices } from '../locale';
 import { navigate, useTitle } from '../router';
-import type { PaymentSettings, Settings } from '../types';
+import type { Settings } from '../types';
 
 export function SettingsPage() {
   useTitle('Settings');
   const { state } = useAuth();
-  const loaded = useLoad(() => api.getSettings(), 'settings');
-  const payments = useLoad(() => api.paymentSettings(), 'payment-settings');
-  // A save answers with the new view: shown at once, without asking again.
-  const [saved, setSaved] = useState<PaymentSettings | null>(null);
-  const paymentView = saved ?? payments.data;
+  const queryClient = useQueryClient();
+  const loaded = useQuery(queries.profile());
+  const payments = useQuery(queries.paymentSettings());
+  const paymentView = payments.data;
   return (
     <>
       <h1>Settings</h1>
@@ -25,10 +26,14 @@ export function SettingsPage() {
       <ErrorBanner message={payments.error?.message} />
       {paymentView && state.status === 'in' ? (
         <>
-          <PaymentsSection settings={paymentView} userId={state.user.id} onChanged={setSaved} />
+          <PaymentsSection
+            settings={paymentView}
+            userId={state.user.id}
+            onChanged={(next) => queryClient.setQueryData(keys.paymentSettings(), next)}
+          />
           <MailSection settings={paymentView} />
         </>
-      ) : payments.loading ? (
+      ) : payments.isPending ? (
         <Loading what="payment settings" />
       ) : null}
       <PasswordForm />
@@ -39,6 +44,7 @@ export function SettingsPage() {
 
 function ProfileForm({ initial }: { initial: Settings }) {
   const auth = useAuth();
+  const queryClient = useQueryClient();
   const [values, setValues] = useState<Settings>(initial);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,6 +57,8 @@ function ProfileForm({ initial }: { initial: Settings }) {
     setBusy(true);
     try {
       const next = await api.putSettings(values);
+      // A save answers with the new settings: shown at once, without asking again.
+      queryClient.setQueryData(keys.profile(), next);
       setValues(next);
       // The session's copy of the user decides "today" in the payment forms.
       if (auth.state.status === 'in')
