@@ -2,6 +2,10 @@
  * The start-up check of stored bytes, on the local store and on S3: after a restart, every
  * finished file whose bytes are missing or cannot be read in full is logged at error level and
  * counted in GET /api/health (`files: {checked, missing, unreadable, checkedAt}`).
+ *
+ * S3 is a real S3 server, Ceph radosgw (stores.ts, s3-helpers.ts): every S3 call — the check's
+ * HeadObject and GetObject, uploads, and the damage done through PutObject and DeleteObject —
+ * is answered by radosgw itself.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

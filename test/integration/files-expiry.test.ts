@@ -8,6 +8,10 @@
  * so a wall-clock decision anywhere on the sweep's path (tus's cleanUpExpiredUploads(), which
  * deleted every finished local file older than the expiry) would show. On S3 the clock stays
  * real: the store refuses requests signed at a time far from its own.
+ *
+ * S3 is a real S3 server, Ceph radosgw (stores.ts, s3-helpers.ts): every S3 call — multipart
+ * upload, ListParts, AbortMultipartUpload, HeadObject, GetObject, DeleteObject — is answered by
+ * radosgw itself.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';

@@ -122,8 +122,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    const stopping = Date.now();
     try {
       await run('down.sh', { CEPH_S3_DIR: dir }, 120_000);
+      const took = ((Date.now() - stopping) / 1000).toFixed(1);
+      console.log(`[ceph-s3] radosgw stopped after ${took} s`);
     } finally {
       await rm(`${dir}.owner`, { force: true });
     }
