@@ -78,6 +78,9 @@ const envSchema = z
     MAIL_RETRY_MAX_SECONDS: positiveInt(3600),
     MAIL_FAILING_AFTER_ATTEMPTS: positiveInt(3),
     MAIL_GIVE_UP_HOURS: positiveInt(72),
+    // Retention, applied by the hourly sweep. 0 keeps the download log forever.
+    MAIL_KEEP_SENT_DAYS: positiveInt(90),
+    DOWNLOAD_LOG_KEEP_DAYS: z.coerce.number().int().min(0).default(0),
     SECRET_KEY: z
       .string()
       .refine(
@@ -132,6 +135,12 @@ export type Config = Readonly<{
     maxFileBytes: number;
   }>;
   uploadExpiryHours: number;
+  /**
+   * How long records are kept, by the hourly sweep: sent mail's rows (their bodies are gone at
+   * sending) for sentMailDays after sending; download log rows for downloadLogDays after their
+   * last request, or forever when null.
+   */
+  retention: Readonly<{ sentMailDays: number; downloadLogDays: number | null }>;
   /** A connection that sends and receives nothing for this long is closed. */
   requestIdleTimeoutSeconds: number;
   storage:
@@ -204,6 +213,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFileBytes: e.MAX_FILE_BYTES,
     }),
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
+    retention: Object.freeze({
+      sentMailDays: e.MAIL_KEEP_SENT_DAYS,
+      downloadLogDays: e.DOWNLOAD_LOG_KEEP_DAYS === 0 ? null : e.DOWNLOAD_LOG_KEEP_DAYS,
+    }),
     requestIdleTimeoutSeconds: e.REQUEST_IDLE_TIMEOUT_SECONDS,
     storage:
       e.STORAGE === 's3'

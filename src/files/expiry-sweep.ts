@@ -5,12 +5,15 @@
  * cleanUpExpiredUploads() is never called: @tus/file-store judges "unfinished" by the offset
  * saved in each upload's .json when it was created (0, even once every byte has arrived), so it
  * deletes completed — delivered, paid — files once they are older than the expiry.
- * Each sweep also retries the queued deletions of stored bytes (file-removals.ts).
+ * Each sweep also retries the queued deletions of stored bytes (file-removals.ts), and applies
+ * the retention of records (config `retention`): sent mail's rows and, when configured, old
+ * download log rows are deleted.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { queueFileRemovals } from '../db/queries/file-removals';
 import { deleteUnfinishedFileRow, listStaleUploads } from '../db/queries/files';
+import { deleteDownloadLogBefore, deleteSentMailBefore } from '../db/queries/retention';
 import type { DB } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { processFileRemovals, type RemovalReport } from './file-removals';
@@ -18,6 +21,7 @@ import type { FileStorage } from './storage';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const HOUR_MS = 3600 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface SweepOptions {
   db: Kysely<DB>;
@@ -25,11 +29,17 @@ export interface SweepOptions {
   /** The sweep's idea of the present; tests pass simulated days. */
   now: Date;
   expiryHours: number;
+  /** How long records are kept (Config['retention']); nothing is pruned when absent. */
+  retention?: Readonly<{ sentMailDays: number; downloadLogDays: number | null }>;
 }
 
 export interface SweepReport extends RemovalReport {
   /** Unfinished uploads whose rows were removed (their bytes are queued, then removed). */
   expired: number;
+  /** Sent messages' rows deleted, past their retention. */
+  sentMailDeleted: number;
+  /** Download log rows deleted, past their retention. */
+  downloadLogDeleted: number;
 }
 
 export async function sweepFiles(options: SweepOptions): Promise<SweepReport> {
@@ -47,23 +57,45 @@ export async function sweepFiles(options: SweepOptions): Promise<SweepReport> {
     if (removed) expired += 1;
   }
   const removals = await processFileRemovals(options);
-  return { expired, ...removals };
+  const before = (days: number) => new Date(options.now.getTime() - days * DAY_MS).toISOString();
+  const { retention } = options;
+  const sentMailDeleted = retention
+    ? await deleteSentMailBefore(options.db, before(retention.sentMailDays))
+    : 0;
+  const downloadLogDeleted =
+    retention && retention.downloadLogDays !== null
+      ? await deleteDownloadLogBefore(options.db, before(retention.downloadLogDays))
+      : 0;
+  return { expired, ...removals, sentMailDeleted, downloadLogDeleted };
+}
+
+export interface FileSweep {
+  /** Sweeps now, by the clock, as the hourly timer does. */
+  run(): Promise<SweepReport>;
+  stop(): void;
 }
 
 export function startFileSweep(
   options: Omit<SweepOptions, 'now'> & { log: FastifyBaseLogger; clock?: Clock },
-): { stop(): void } {
+): FileSweep {
   const clock = options.clock ?? systemClock;
+  const run = async (): Promise<SweepReport> => {
+    const report = await sweepFiles({ ...options, now: clock.now() });
+    if (report.expired > 0) options.log.info(`removed ${report.expired} expired upload(s)`);
+    if (report.failed > 0) {
+      options.log.warn(`${report.failed} stored file(s) could not be deleted; will retry`);
+    }
+    if (report.sentMailDeleted + report.downloadLogDeleted > 0) {
+      options.log.info(
+        `retention: deleted ${report.sentMailDeleted} sent mail row(s), ` +
+          `${report.downloadLogDeleted} download log row(s)`,
+      );
+    }
+    return report;
+  };
   const timer = setInterval(() => {
-    sweepFiles({ ...options, now: clock.now() })
-      .then((report) => {
-        if (report.expired > 0) options.log.info(`removed ${report.expired} expired upload(s)`);
-        if (report.failed > 0) {
-          options.log.warn(`${report.failed} stored file(s) could not be deleted; will retry`);
-        }
-      })
-      .catch((error: unknown) => options.log.error({ err: error }, 'file sweep failed'));
+    run().catch((error: unknown) => options.log.error({ err: error }, 'file sweep failed'));
   }, SWEEP_EVERY_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { run, stop: () => clearInterval(timer) };
 }

@@ -18,7 +18,7 @@ import { createPasswordHasher } from '../auth/passwords';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase, type Database } from '../db/database';
 import { systemClock, type Clock } from '../domain/clock';
-import { startFileSweep } from '../files/expiry-sweep';
+import { startFileSweep, type FileSweep } from '../files/expiry-sweep';
 import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
 import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
@@ -48,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The outbox's worker; tests drain it to see queued mail sent. */
     mailWorker: MailWorker;
+    /** The hourly sweep (expired uploads, queued file deletions, retention); run() runs it now. */
+    fileSweep: FileSweep;
   }
 }
 
@@ -118,9 +120,11 @@ export async function buildApp({
     db: database.db,
     storage,
     expiryHours: config.uploadExpiryHours,
+    retention: config.retention,
     log: app.log,
     clock,
   });
+  app.decorate('fileSweep', sweep);
   // In the background, so a large store never delays start-up; /api/health shows the result.
   let storedFiles: StoredFilesReport = { checked: 0, missing: 0, unreadable: 0, checkedAt: null };
   const storedFilesCheck = checkStoredFiles({

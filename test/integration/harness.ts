@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { loadConfig, type Config } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import type { Clock } from '../../src/domain/clock';
+import type { SweepReport } from '../../src/files/expiry-sweep';
 import * as C from './contract';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -170,6 +171,11 @@ export interface TestApp {
    * the outbox and sent after the response); move the clock to reach a retry without waiting.
    */
   drainMail(): Promise<void>;
+  /**
+   * Runs the app's hourly sweep now, by its clock (expired uploads, queued deletions, retention).
+   * Absent for a server running in a child process.
+   */
+  sweep?: () => Promise<SweepReport>;
   close(): Promise<void>;
 }
 
@@ -201,6 +207,7 @@ export async function startApp(
       dbUrl: storage.dbUrl,
       clock,
       drainMail: () => running.mailWorker.drain(),
+      sweep: () => running.fileSweep.run(),
       close: async () => {
         try {
           await running.close();
