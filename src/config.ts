@@ -10,6 +10,7 @@ import type { MailRetryPolicy } from './domain/mail-retry';
 import { MAX_FILE_BYTES, MAX_FILES_PER_MILESTONE } from './domain/uploads';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -97,6 +98,10 @@ const envSchema = z
       .regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)')
       .optional(),
     STRIPE_API_URL: z.string().url().optional(),
+    CHAT_MESSAGES_PER_SECOND: positiveNumber(1),
+    CHAT_MESSAGE_BURST: positiveInt(10),
+    WS_HEARTBEAT_SECONDS: positiveNumber(30),
+    WS_SESSION_CHECK_SECONDS: positiveNumber(5),
   })
   .superRefine((e, ctx) => {
     if (e.STORAGE === 's3' && !e.S3_BUCKET) {
@@ -172,6 +177,16 @@ export type Config = Readonly<{
     webhookSecret: string | undefined;
     apiUrl: string | undefined;
   };
+  /** The conversation and its WebSocket. */
+  chat: Readonly<{
+    /** Messages one sender may send, sustained, and in a burst (REST and WebSocket together). */
+    messagesPerSecond: number;
+    messageBurst: number;
+    /** Every socket is pinged this often; one that has not answered the last ping is closed. */
+    heartbeatSeconds: number;
+    /** How often open sockets' sessions and projects are checked (logout, revoked, archived). */
+    sessionCheckSeconds: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -249,6 +264,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       apiUrl: e.STRIPE_API_URL,
+    }),
+    chat: Object.freeze({
+      messagesPerSecond: e.CHAT_MESSAGES_PER_SECOND,
+      messageBurst: e.CHAT_MESSAGE_BURST,
+      heartbeatSeconds: e.WS_HEARTBEAT_SECONDS,
+      sessionCheckSeconds: e.WS_SESSION_CHECK_SECONDS,
     }),
   });
 }

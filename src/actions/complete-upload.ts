@@ -1,11 +1,18 @@
 import { appendActivity } from '../db/queries/activity';
 import { findFileById, markFileComplete } from '../db/queries/files';
 import { lockProjectById } from '../db/queries/projects';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postSystemEntry } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 
 /** Records a finished upload's size and SHA-256, which both parties see and receipts name. */
 export async function completeUpload(
-  options: Pick<ActionContext, 'db' | 'clock'> & { fileId: string; size: number; sha256: string },
+  options: Pick<ActionContext, 'db' | 'clock'> & {
+    events: StreamAnnouncer;
+    fileId: string;
+    size: number;
+    sha256: string;
+  },
 ): Promise<void> {
   const at = nowOf(options).toISOString();
   await options.db.transaction().execute(async (trx) => {
@@ -33,6 +40,12 @@ export async function completeUpload(
         size: options.size,
         sha256: options.sha256,
       },
+      at,
+    });
+    await postSystemEntry(trx, options.events, {
+      projectId: file.project_id,
+      milestoneId: file.milestone_id,
+      event: { type: 'file.uploaded', fileId: file.id, name: file.name, size: options.size },
       at,
     });
   });

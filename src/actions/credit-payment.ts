@@ -17,6 +17,8 @@ import { applyEvent } from '../domain/milestone-sequence';
 import { balanceOf, type Balance } from '../domain/payment-balance';
 import type { ReceiptSnapshot } from '../domain/receipt';
 import { applyStatuses, type LockedProject } from './locked-project';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postSystemEntry } from './chat-stream';
 import { queueReceiptMail } from './send-receipt';
 
 export interface CreditResult {
@@ -41,6 +43,8 @@ export async function creditPayment(
     payment: PaymentRow;
     actor: { type: 'freelancer' | 'system'; id: string | null };
     now: string;
+    /** Where the conversation's system entries (payment received, receipt issued) go. */
+    events: StreamAnnouncer;
     /** Why a payment is recorded but not counted (wrong amount, currency or mode). */
     flaggedBecause?: string;
   },
@@ -85,6 +89,18 @@ export async function creditPayment(
     },
     at: now,
   });
+  await postSystemEntry(trx, options.events, {
+    projectId: locked.project.id,
+    milestoneId: milestone.id,
+    event: {
+      type: 'payment.received',
+      paymentId: payment.id,
+      amountMinor: payment.amount_minor,
+      currency: payment.currency,
+      outstandingMinor: balance.outstandingMinor,
+    },
+    at: now,
+  });
   if (milestone.status === 'delivered' && balance.covered) {
     const index = locked.milestones.findIndex((m) => m.id === milestone.id);
     const next = applyEvent(
@@ -110,6 +126,12 @@ export async function creditPayment(
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
   }
   const receipt = await issueReceipt(trx, { locked, milestone, payment, balance, now });
+  await postSystemEntry(trx, options.events, {
+    projectId: locked.project.id,
+    milestoneId: milestone.id,
+    event: { type: 'receipt.issued', receiptId: receipt.id, number: receipt.number },
+    at: now,
+  });
   return { payment, balance, receipt };
 }
 

@@ -6,6 +6,8 @@ import { applyEvent } from '../domain/milestone-sequence';
 import { enqueueMail } from '../db/queries/mail-outbox';
 import { findUserById } from '../db/queries/users';
 import { onBehalfOf } from '../mail/mailer';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postSystemEntry } from './chat-stream';
 import type { ActionContext } from './context';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
@@ -15,6 +17,7 @@ import { applyStatuses, findMilestone, lockProjectForChange } from './locked-pro
  */
 export async function deliverMilestone(
   options: ActionContext & {
+    events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
@@ -52,6 +55,17 @@ export async function deliverMilestone(
       at: now,
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
+    await postSystemEntry(trx, options.events, {
+      projectId: locked.project.id,
+      milestoneId: milestone.id,
+      event: {
+        type: 'milestone.delivered',
+        milestoneId: milestone.id,
+        position: milestone.position,
+        title: milestone.title,
+      },
+      at: now,
+    });
     const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
     if (!client) return { clientNotified: false };
     const freelancer = await findUserById(trx, options.ownerId);

@@ -25,6 +25,7 @@ import { hasStripeEvent, insertStripeEvent } from '../db/queries/stripe-events';
 import type { DB, PaymentRow, ReceiptRow } from '../db/schema';
 import type { StripeEvent } from '../payments/stripe-events';
 import type { CheckoutSessionInfo } from '../payments/stripe-gateway';
+import type { StreamAnnouncer } from '../events/stream-bus';
 import { creditPayment } from './credit-payment';
 import { applyRefund } from './record-refund';
 import { listMilestones } from '../db/queries/milestones';
@@ -59,8 +60,10 @@ export async function handleStripeEvent(options: {
   db: Kysely<DB>;
   event: StripeEvent;
   source: EventSource;
+  /** Where the conversation's system entries (payment received, receipt issued) go. */
+  events: StreamAnnouncer;
 }): Promise<EventOutcome> {
-  const { db, event, source } = options;
+  const { db, event, source, events } = options;
   let effect: Effect | undefined;
   // A unique key that fails is a duplicate delivery only if it was the event's own; any other
   // (a row written meanwhile by another request) is a conflict worth another try.
@@ -74,7 +77,7 @@ export async function handleStripeEvent(options: {
           ownerId: source.ownerId,
           receivedAt: new Date().toISOString(),
         });
-        const applied = await applyEvent(trx, event, source);
+        const applied = await applyEvent(trx, event, source, events);
         if (applied.outcome === 'ignored') throw IGNORED;
         return applied;
       });
@@ -92,14 +95,15 @@ async function applyEvent(
   trx: Kysely<DB>,
   event: StripeEvent,
   source: EventSource,
+  events: StreamAnnouncer,
 ): Promise<Effect> {
   switch (event.type) {
     case 'checkout.session.completed':
       if (event.session.paymentStatus !== 'paid')
         return recordSessionEvent(trx, event.session, source, 'payment.pending');
-      return creditSession(trx, event.session, source);
+      return creditSession(trx, event.session, source, events);
     case 'checkout.session.async_payment_succeeded':
-      return creditSession(trx, event.session, source);
+      return creditSession(trx, event.session, source, events);
     case 'checkout.session.async_payment_failed':
       return recordSessionEvent(trx, event.session, source, 'payment.failed');
     case 'charge.refunded':
@@ -129,6 +133,7 @@ export async function creditSession(
   trx: Kysely<DB>,
   session: CheckoutSessionInfo,
   source: EventSource,
+  events: StreamAnnouncer,
 ): Promise<Effect> {
   const now = new Date().toISOString();
   const asked = await findSessionOfEndpoint(trx, session.id, source);
@@ -170,6 +175,7 @@ export async function creditSession(
     payment,
     actor: { type: 'system', id: null },
     now,
+    events,
     ...(problems.length > 0 && { flaggedBecause: problems.join('; ') }),
   });
   await setCheckoutSessionStatus(trx, asked.id, 'complete');

@@ -1,6 +1,7 @@
 import type { SecretBox } from '../auth/secret-box';
 import { ownersWithOpenSessions } from '../db/queries/checkout-sessions';
 import { findUserById } from '../db/queries/users';
+import type { StreamAnnouncer } from '../events/stream-bus';
 import type { ActionContext } from './context';
 import { OPERATOR_ENDPOINT, creditSession } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
@@ -10,7 +11,7 @@ import { stripeAccountFor } from './stripe-account';
  * with a session still open, and credits the paid ones through the same exactly-once path.
  */
 export async function reconcilePayments(
-  options: ActionContext & { secretBox: SecretBox; sinceDays?: number },
+  options: ActionContext & { secretBox: SecretBox; events: StreamAnnouncer; sinceDays?: number },
 ): Promise<{ checked: number; credited: number }> {
   const { db } = options;
   const since = new Date(Date.now() - (options.sinceDays ?? 7) * 86_400_000);
@@ -31,7 +32,9 @@ export async function reconcilePayments(
         ownerId,
         livemode: account.livemode,
       };
-      const effect = await db.transaction().execute((trx) => creditSession(trx, session, source));
+      const effect = await db
+        .transaction()
+        .execute((trx) => creditSession(trx, session, source, options.events));
       if (effect.outcome === 'credited') credited++;
     }
   }

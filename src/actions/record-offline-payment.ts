@@ -3,6 +3,7 @@ import type { PaymentRow } from '../db/schema';
 import { assertNotAfterToday } from '../domain/calendar';
 import { applyEvent } from '../domain/milestone-sequence';
 import { nowOf, type ActionContext } from './context';
+import type { StreamAnnouncer } from '../events/stream-bus';
 import { creditPayment, type CreditResult } from './credit-payment';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
@@ -16,6 +17,7 @@ export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
  */
 export async function recordOfflinePayment(
   options: Pick<ActionContext, 'db' | 'clock'> & {
+    events: StreamAnnouncer;
     ownerId: string;
     /** The freelancer's IANA time zone: the payment cannot be dated after their today. */
     timeZone: string;
@@ -65,6 +67,7 @@ export async function recordOfflinePayment(
       payment,
       actor: { type: 'freelancer', id: options.ownerId },
       now,
+      events: options.events,
     });
   });
 }

@@ -4,6 +4,7 @@ import { startMailWorker } from '../actions/mail-worker';
 import { reconcilePayments } from '../actions/reconcile-payments';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase } from '../db/database';
+import { announcerOnly } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
 
 const config = loadConfig();
@@ -13,6 +14,7 @@ try {
     db: database.db,
     config,
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
+    events: announcerOnly(config),
   });
   console.log(
     `reconcile: ${result.checked} paid session(s) checked, ${result.credited} newly credited`,

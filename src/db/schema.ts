@@ -79,6 +79,8 @@ export interface ProjectsTable {
   access_token_hash: string | null;
   access_generation: Generated<number>;
   access_created_at: string | null;
+  /** The last number taken in the project's stream (migration 0016). */
+  stream_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -242,7 +244,55 @@ export interface MailOutboxTable {
   sent_at: string | null;
 }
 
+export type ChatParty = 'freelancer' | 'client';
+export type ChatAuthorType = ChatParty | 'system';
+
+/** A message or system entry of a project's conversation (migration 0016). */
+export interface ChatMessagesTable {
+  id: string;
+  project_id: string;
+  /** 'general', or a milestone id. */
+  thread: string;
+  seq: number;
+  author_type: ChatAuthorType;
+  author_id: string | null;
+  kind: 'text' | 'system';
+  body: string;
+  /** JSON for system entries. */
+  event: string | null;
+  reply_to: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export type StreamEventType =
+  'message.created' | 'message.edited' | 'message.deleted' | 'thread.read';
+
+/** One numbered entry of a project's stream (migration 0016). */
+export interface StreamEventsTable {
+  project_id: string;
+  seq: number;
+  type: StreamEventType;
+  thread: string | null;
+  message_id: string | null;
+  data: string;
+  created_at: string;
+}
+
+/** How far each party has read each thread (migration 0016). */
+export interface ChatReadsTable {
+  project_id: string;
+  thread: string;
+  party: ChatParty;
+  up_to_seq: number;
+  updated_at: string;
+}
+
 export interface DB {
+  chat_messages: ChatMessagesTable;
+  stream_events: StreamEventsTable;
+  chat_reads: ChatReadsTable;
   mail_outbox: MailOutboxTable;
   receipts: ReceiptsTable;
   checkout_sessions: CheckoutSessionsTable;
@@ -275,3 +325,5 @@ export type DownloadLogRow = Selectable<DownloadLogTable>;
 export type FileRemovalRow = Selectable<FileRemovalsTable>;
 export type MailRow = Selectable<MailOutboxTable>;
 export type NewActivity = Insertable<ActivityTable>;
+export type ChatMessageRow = Selectable<ChatMessagesTable>;
+export type StreamEventRow = Selectable<StreamEventsTable>;

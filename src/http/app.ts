@@ -22,7 +22,10 @@ import { startFileSweep, type FileSweep } from '../files/expiry-sweep';
 import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
 import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
+import { createStreamBus } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
+import { SenderLimits } from './chat-limits';
+import { freelancerChatRoutes } from './routes/chat';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
@@ -105,6 +108,7 @@ export async function buildApp({
     clock,
   });
   app.decorate('mailWorker', mailWorker);
+  const events = await createStreamBus(config, app.log);
   const deps: RouteDeps = {
     db: database.db,
     config,
@@ -114,6 +118,10 @@ export async function buildApp({
     secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
     passwords: createPasswordHasher({ concurrency: config.limits.passwordHashConcurrency }),
     clock,
+    events,
+    chatLimits: new SenderLimits(config.chat.messagesPerSecond, config.chat.messageBurst, () =>
+      clock.now().getTime(),
+    ),
   };
   const tus = createTusServer(deps);
   const sweep = startFileSweep({
@@ -142,6 +150,7 @@ export async function buildApp({
     await storedFilesCheck;
     sweep.stop();
     await mailWorker.stop();
+    await events.close();
     await storage.close();
     await database.close();
   });
@@ -228,6 +237,7 @@ async function registerApi(
       receiptRoutes,
       paymentSettingsRoutes,
       mailRoutes,
+      freelancerChatRoutes,
     ]) {
       await scope.register(routes, deps);
     }

@@ -623,6 +623,340 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The project's stream is at this number: subscribe since it */
+              lastSeq: number;
+              threads: {
+                id: string;
+                milestoneId: string | null;
+                position: number | null;
+                title: string;
+                lastSeq: number;
+                unread: number;
+                readUpTo: number;
+                seenUpTo: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          /** @description "general", or the id of a milestone (its thread) */
+          thread?: string;
+          /** @description Messages per page */
+          limit?: number;
+          /** @description The nextCursor of the previous page: messages numbered below it */
+          before?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              messages: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              }[];
+              nextCursor: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description Made by the sender (a UUID): sending it again returns the stored message
+             */
+            id: string;
+            /** @description "general", or the id of a milestone (its thread) */
+            thread: string;
+            text: string;
+            /** Format: uuid */
+            replyTo?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/messages/{messageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          messageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          messageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/portal/messages/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description "general", or the id of a milestone (its thread) */
+            thread: string;
+            /** @description The sequence number read up to */
+            upTo: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              upTo: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/portal/milestones/{milestoneId}/checkout': {
     parameters: {
       query?: never;
@@ -2710,6 +3044,350 @@ export interface paths {
                 nextAttemptAt: string | null;
                 createdAt: string;
               }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The project's stream is at this number: subscribe since it */
+              lastSeq: number;
+              threads: {
+                id: string;
+                milestoneId: string | null;
+                position: number | null;
+                title: string;
+                lastSeq: number;
+                unread: number;
+                readUpTo: number;
+                seenUpTo: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          /** @description "general", or the id of a milestone (its thread) */
+          thread?: string;
+          /** @description Messages per page */
+          limit?: number;
+          /** @description The nextCursor of the previous page: messages numbered below it */
+          before?: number;
+        };
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              messages: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              }[];
+              nextCursor: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description Made by the sender (a UUID): sending it again returns the stored message
+             */
+            id: string;
+            /** @description "general", or the id of a milestone (its thread) */
+            thread: string;
+            text: string;
+            /** Format: uuid */
+            replyTo?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/messages/{messageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          messageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          messageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: {
+                id: string;
+                seq: number;
+                thread: string;
+                /** @enum {string} */
+                author: 'freelancer' | 'client' | 'system';
+                /** @enum {string} */
+                kind: 'text' | 'system';
+                text: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                replyTo: string | null;
+                createdAt: string;
+                editedAt: string | null;
+                deletedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/projects/{projectId}/messages/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description "general", or the id of a milestone (its thread) */
+            thread: string;
+            /** @description The sequence number read up to */
+            upTo: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              upTo: number;
             };
           };
         };

@@ -161,6 +161,10 @@ export const ACTIVITY_ACTIONS = [
   'payment.flagged',
   'payment.refunded',
   'payment.pending',
+  // the conversation
+  'message.replied',
+  'message.edited',
+  'message.deleted',
   'payment.failed',
   'payment.disputed',
   'checkout.started',

@@ -4,6 +4,7 @@
  * receipts and their PDFs as text, bounded concurrency and seeded shuffles, and the app's own
  * database/secret box opened beside a running app (to call reconcilePayments directly).
  */
+import { announcerOnly } from '../../src/events/stream-bus';
 import { createHash } from 'node:crypto';
 import { PDFParse } from 'pdf-parse';
 import { expect } from 'vitest';
@@ -328,7 +329,8 @@ export async function openSideServices(
   const database = await openDatabase(config);
   const secretBox = createSecretBox(loadInstanceKey(config.secretKey));
   return {
-    reconcile: () => reconcilePayments({ db: database.db, config, secretBox }),
+    reconcile: () =>
+      reconcilePayments({ db: database.db, config, secretBox, events: announcerOnly(config) }),
     userRowsJson: async () =>
       JSON.stringify(await database.db.selectFrom('users').selectAll().execute()),
     moneyRowCounts: async () => {

@@ -10,6 +10,7 @@ import * as webhookEndpoints from './0008-webhook-endpoints';
 import * as fileRemovals from './0009-file-removals';
 import * as passwordResets from './0010-password-resets';
 import * as localesAndHtmlMail from './0013-locales-and-html-mail';
+import * as chat from './0016-chat';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-file-removals': fileRemovals,
   '0010-password-resets': passwordResets,
   '0013-locales-and-html-mail': localesAndHtmlMail,
+  '0016-chat': chat,
 };

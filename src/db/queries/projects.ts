@@ -5,7 +5,7 @@ export type ProjectWithClient = ProjectRow & { client_name: string; client_email
 
 export async function insertProject(
   db: Kysely<DB>,
-  project: Omit<ProjectRow, 'access_generation'>,
+  project: Omit<ProjectRow, 'access_generation' | 'stream_seq'>,
 ): Promise<void> {
   await db.insertInto('projects').values(project).execute();
 }

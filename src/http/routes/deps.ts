@@ -7,6 +7,8 @@ import type { DB } from '../../db/schema';
 import type { FileStorage } from '../../files/storage';
 import type { Mailer } from '../../mail/mailer';
 import type { MailWorker } from '../../actions/mail-worker';
+import type { StreamBus } from '../../events/stream-bus';
+import type { SenderLimits } from '../chat-limits';
 
 /** What every route plugin is registered with. */
 export interface RouteDeps {
@@ -22,4 +24,8 @@ export interface RouteDeps {
   passwords: PasswordHasher;
   /** Where every route and action reads the time. */
   clock: Clock;
+  /** Announces new entries of a project's stream to every instance's sockets. */
+  events: StreamBus;
+  /** Messages per sender, REST and WebSocket together. */
+  chatLimits: SenderLimits;
 }

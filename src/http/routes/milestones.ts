@@ -30,7 +30,7 @@ const milestoneResponse = z.object({ milestone: milestoneView });
 
 export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, storage, mailWorker, clock },
+  { db, config, storage, mailWorker, clock, events },
 ) => {
   async function currentMilestone(ownerId: string, projectId: string, milestoneId: string) {
     const { milestones, payments } = await getProject({ db, ownerId, projectId });
@@ -118,7 +118,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      await deliverMilestone({ db, config, ownerId, ...request.params });
+      await deliverMilestone({ db, config, events, ownerId, ...request.params });
       mailWorker.wake();
       return {
         milestone: await currentMilestone(
@@ -185,6 +185,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const { payment } = await recordOfflinePayment({
         db,
         clock,
+        events,
         ownerId,
         timeZone: user.time_zone,
         ...request.params,

@@ -18,6 +18,7 @@ import { startCheckout } from '../../actions/start-checkout';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
 import { portalReceiptRoutes } from './receipts';
+import { portalChatRoutes } from './chat';
 import type { RouteDeps } from './deps';
 
 const sessionBody = z
@@ -113,6 +114,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     );
 
     await scope.register(portalReceiptRoutes, deps);
+    await scope.register(portalChatRoutes, deps);
 
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/portal/milestones/:milestoneId/checkout',

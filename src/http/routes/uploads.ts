@@ -23,7 +23,7 @@ export const UPLOADS_PATH = '/api/uploads';
 // The id reserved for each creation request, handed to tus's naming function.
 const reservedIds = new WeakMap<Request, string>();
 
-export function createTusServer({ db, config, clock, storage }: RouteDeps): {
+export function createTusServer({ db, config, clock, storage, events }: RouteDeps): {
   tus: Server;
   store: HashingStore;
 } {
@@ -49,6 +49,7 @@ export function createTusServer({ db, config, clock, storage }: RouteDeps): {
       await completeUpload({
         db,
         clock,
+        events,
         fileId: upload.id,
         size,
         sha256: await store.digest(upload.id, size),
@@ -151,6 +152,7 @@ export async function uploadRoutes(
     await completeUpload({
       db,
       clock,
+      events: deps.events,
       fileId,
       size: upload.size,
       sha256: await store.digest(fileId, upload.size),

@@ -29,6 +29,7 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     );
     const outcome = await handleStripeEvent({
       db,
+      events: deps.events,
       event,
       source: {
         endpoint: OPERATOR_ENDPOINT,
@@ -53,6 +54,7 @@ export const webhookRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =>
     );
     const outcome = await handleStripeEvent({
       db,
+      events: deps.events,
       event,
       source: { endpoint: userId, ownerId: userId, livemode: account.livemode },
     });

@@ -1,0 +1,83 @@
+/**
+ * Writing to a project's stream, inside the caller's transaction: every entry takes the
+ * project's next sequence number (under its row lock), is stored, and is announced to the app
+ * instances once the transaction commits. Also the system entries other actions post into the
+ * conversation as things happen (file uploaded, delivered, payment received, receipt issued).
+ */
+import type { Kysely } from 'kysely';
+import { newId } from '../db/ids';
+import { insertMessage, insertStreamEvent, takeStreamSeq } from '../db/queries/chat';
+import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
+import type { StreamAnnouncer } from '../events/stream-bus';
+
+export async function appendStreamEntry(
+  trx: Kysely<DB>,
+  events: StreamAnnouncer,
+  entry: {
+    projectId: string;
+    type: StreamEventType;
+    thread: string | null;
+    messageId: string | null;
+    data?: Record<string, unknown>;
+    at: string;
+  },
+): Promise<number> {
+  const seq = await takeStreamSeq(trx, entry.projectId);
+  await insertStreamEvent(trx, { ...entry, seq, data: entry.data ?? {} });
+  await events.announce(trx, entry.projectId, seq);
+  return seq;
+}
+
+/** Stores a new message (its number is its creation's) and announces it. */
+export async function appendMessage(
+  trx: Kysely<DB>,
+  events: StreamAnnouncer,
+  message: Omit<ChatMessageRow, 'seq' | 'edited_at' | 'deleted_at'>,
+): Promise<ChatMessageRow> {
+  const seq = await takeStreamSeq(trx, message.project_id);
+  const row: ChatMessageRow = { ...message, seq, edited_at: null, deleted_at: null };
+  await insertMessage(trx, row);
+  await insertStreamEvent(trx, {
+    projectId: message.project_id,
+    seq,
+    type: 'message.created',
+    thread: message.thread,
+    messageId: message.id,
+    data: {},
+    at: message.created_at,
+  });
+  await events.announce(trx, message.project_id, seq);
+  return row;
+}
+
+export type SystemEvent =
+  | { type: 'file.uploaded'; fileId: string; name: string; size: number }
+  | { type: 'milestone.delivered'; milestoneId: string; position: number; title: string }
+  | {
+      type: 'payment.received';
+      paymentId: string;
+      amountMinor: number;
+      currency: string;
+      outstandingMinor: number;
+    }
+  | { type: 'receipt.issued'; receiptId: string; number: number };
+
+/** A system entry in a milestone's thread, in the transaction of what it reports. */
+export async function postSystemEntry(
+  trx: Kysely<DB>,
+  events: StreamAnnouncer,
+  entry: { projectId: string; milestoneId: string; event: SystemEvent; at: string },
+): Promise<void> {
+  await appendMessage(trx, events, {
+    id: newId(),
+    project_id: entry.projectId,
+    thread: entry.milestoneId,
+    author_type: 'system',
+    author_id: null,
+    kind: 'system',
+    body: '',
+    event: JSON.stringify(entry.event),
+    reply_to: null,
+    created_at: entry.at,
+  });
+}

@@ -1,0 +1,79 @@
+import { appendActivity } from '../db/queries/activity';
+import { findMessage } from '../db/queries/chat';
+import type { ChatMessageRow } from '../db/schema';
+import { messageText, type ChatActor } from '../domain/chat-rules';
+import { AppError } from '../domain/errors';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { assertThread, lockConversation } from './chat-access';
+import { appendMessage } from './chat-stream';
+import { nowOf, type ActionContext } from './context';
+
+/**
+ * A party writes in one of the project's threads. The message's id is the sender's own: sending
+ * the same id again (a retry after a lost answer) returns the stored message and adds nothing.
+ * A reply names a message of the same thread and is recorded in the activity chain.
+ */
+export async function sendMessage(
+  options: Pick<ActionContext, 'db' | 'clock'> & {
+    events: StreamAnnouncer;
+    actor: ChatActor;
+    projectId: string;
+    message: { id: string; thread: string; text: string; replyTo?: string | undefined };
+  },
+): Promise<{ message: ChatMessageRow; created: boolean }> {
+  const text = messageText(options.message.text);
+  const now = nowOf(options).toISOString();
+  return options.db.transaction().execute(async (trx) => {
+    const conversation = await lockConversation(trx, options.actor, options.projectId, now);
+    const { id, thread, replyTo } = options.message;
+    // Under the project's lock: a retry racing its original sees it stored.
+    const existing = await findMessage(trx, id);
+    if (existing) {
+      const same =
+        existing.project_id === conversation.project.id &&
+        existing.author_type === conversation.party &&
+        existing.author_id === conversation.authorId &&
+        existing.thread === thread;
+      if (!same) {
+        throw new AppError('CONFLICT', 'A different message already has this id', { field: 'id' });
+      }
+      return { message: existing, created: false };
+    }
+    assertThread(conversation, thread);
+    if (replyTo !== undefined) {
+      const original = await findMessage(trx, replyTo);
+      if (
+        !original ||
+        original.project_id !== conversation.project.id ||
+        original.thread !== thread
+      ) {
+        throw new AppError('VALIDATION_FAILED', 'replyTo must be a message of the same thread', {
+          field: 'replyTo',
+        });
+      }
+    }
+    const message = await appendMessage(trx, options.events, {
+      id,
+      project_id: conversation.project.id,
+      thread,
+      author_type: conversation.party,
+      author_id: conversation.authorId,
+      kind: 'text',
+      body: text,
+      event: null,
+      reply_to: replyTo ?? null,
+      created_at: now,
+    });
+    if (replyTo !== undefined) {
+      await appendActivity(trx, {
+        projectId: conversation.project.id,
+        actorType: conversation.party,
+        actorId: conversation.party === 'freelancer' ? conversation.authorId : null,
+        action: 'message.replied',
+        details: { messageId: id, thread, replyTo, seq: message.seq, text },
+        at: now,
+      });
+    }
+    return { message, created: true };
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * The project conversation and its stream. Every write here runs inside a transaction that holds
+ * the project's row lock (taken by `takeStreamSeq` if not before), so sequence numbers are
+ * handed out one at a time and become visible in their order, on SQLite and PostgreSQL alike.
+ */
+import type { Kysely } from 'kysely';
+import type { ChatMessageRow, ChatParty, DB, StreamEventRow, StreamEventType } from '../schema';
+
+/**
+ * The next number of the project's stream. The UPDATE takes (or keeps) the project's row lock
+ * until the transaction ends, so no other writer can take a number in between or commit first.
+ */
+export async function takeStreamSeq(trx: Kysely<DB>, projectId: string): Promise<number> {
+  const row = await trx
+    .updateTable('projects')
+    .set((eb) => ({ stream_seq: eb('stream_seq', '+', 1) }))
+    .where('id', '=', projectId)
+    .returning('stream_seq')
+    .executeTakeFirstOrThrow();
+  return row.stream_seq;
+}
+
+export async function insertStreamEvent(
+  trx: Kysely<DB>,
+  event: {
+    projectId: string;
+    seq: number;
+    type: StreamEventType;
+    thread: string | null;
+    messageId: string | null;
+    data: Record<string, unknown>;
+    at: string;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('stream_events')
+    .values({
+      project_id: event.projectId,
+      seq: event.seq,
+      type: event.type,
+      thread: event.thread,
+      message_id: event.messageId,
+      data: JSON.stringify(event.data),
+      created_at: event.at,
+    })
+    .execute();
+}
+
+export async function insertMessage(trx: Kysely<DB>, message: ChatMessageRow): Promise<void> {
+  await trx.insertInto('chat_messages').values(message).execute();
+}
+
+export function findMessage(
+  db: Kysely<DB>,
+  messageId: string,
+): Promise<ChatMessageRow | undefined> {
+  return db.selectFrom('chat_messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+}
+
+export async function updateMessage(
+  trx: Kysely<DB>,
+  messageId: string,
+  changes: Partial<Pick<ChatMessageRow, 'body' | 'edited_at' | 'deleted_at'>>,
+): Promise<void> {
+  await trx.updateTable('chat_messages').set(changes).where('id', '=', messageId).execute();
+}
+
+/** Up to `limit` messages of a thread before `before` (the newest when absent), oldest first. */
+export async function listThreadMessages(
+  db: Kysely<DB>,
+  projectId: string,
+  thread: string,
+  page: { before: number | undefined; limit: number },
+): Promise<{ messages: ChatMessageRow[]; more: boolean }> {
+  let query = db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('thread', '=', thread)
+    .orderBy('seq', 'desc')
+    .limit(page.limit + 1);
+  if (page.before !== undefined) query = query.where('seq', '<', page.before);
+  const rows = await query.execute();
+  const more = rows.length > page.limit;
+  return { messages: rows.slice(0, page.limit).reverse(), more };
+}
+
+export function findMessagesByIds(
+  db: Kysely<DB>,
+  projectId: string,
+  ids: readonly string[],
+): Promise<ChatMessageRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The stream's entries after `afterSeq`, in order, at most `limit`. */
+export function listStreamAfter(
+  db: Kysely<DB>,
+  projectId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StreamEventRow[]> {
+  return db
+    .selectFrom('stream_events')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** Moves a read marker forward (never back); returns the marker as it now stands. */
+export async function raiseReadMarker(
+  trx: Kysely<DB>,
+  marker: { projectId: string; thread: string; party: ChatParty; upTo: number; at: string },
+): Promise<{ upTo: number; moved: boolean }> {
+  const current = await trx
+    .selectFrom('chat_reads')
+    .select('up_to_seq')
+    .where('project_id', '=', marker.projectId)
+    .where('thread', '=', marker.thread)
+    .where('party', '=', marker.party)
+    .executeTakeFirst();
+  if (current !== undefined && current.up_to_seq >= marker.upTo) {
+    return { upTo: current.up_to_seq, moved: false };
+  }
+  if (current === undefined) {
+    await trx
+      .insertInto('chat_reads')
+      .values({
+        project_id: marker.projectId,
+        thread: marker.thread,
+        party: marker.party,
+        up_to_seq: marker.upTo,
+        updated_at: marker.at,
+      })
+      .execute();
+  } else {
+    await trx
+      .updateTable('chat_reads')
+      .set({ up_to_seq: marker.upTo, updated_at: marker.at })
+      .where('project_id', '=', marker.projectId)
+      .where('thread', '=', marker.thread)
+      .where('party', '=', marker.party)
+      .execute();
+  }
+  return { upTo: marker.upTo, moved: true };
+}
+
+export function listReadMarkers(
+  db: Kysely<DB>,
+  projectId: string,
+): Promise<{ thread: string; party: ChatParty; up_to_seq: number }[]> {
+  return db
+    .selectFrom('chat_reads')
+    .select(['thread', 'party', 'up_to_seq'])
+    .where('project_id', '=', projectId)
+    .execute();
+}
+
+/**
+ * Per thread: the newest message's number, and how many messages (system entries included, not
+ * deleted) the party has not written and not yet read.
+ */
+export async function threadCounts(
+  db: Kysely<DB>,
+  projectId: string,
+  party: ChatParty,
+): Promise<Map<string, { lastSeq: number; unread: number }>> {
+  const last = await db
+    .selectFrom('chat_messages')
+    .select(['thread', (eb) => eb.fn.max('seq').as('last_seq')])
+    .where('project_id', '=', projectId)
+    .groupBy('thread')
+    .execute();
+  const unread = await db
+    .selectFrom('chat_messages as m')
+    .leftJoin('chat_reads as r', (join) =>
+      join
+        .onRef('r.project_id', '=', 'm.project_id')
+        .onRef('r.thread', '=', 'm.thread')
+        .on('r.party', '=', party),
+    )
+    .select(['m.thread', (eb) => eb.fn.countAll<number>().as('unread')])
+    .where('m.project_id', '=', projectId)
+    .where('m.deleted_at', 'is', null)
+    .where('m.author_type', '<>', party)
+    .where((eb) => eb('m.seq', '>', eb.fn.coalesce('r.up_to_seq', eb.lit(0))))
+    .groupBy('m.thread')
+    .execute();
+  const result = new Map<string, { lastSeq: number; unread: number }>();
+  for (const row of last) {
+    result.set(row.thread, { lastSeq: Number(row.last_seq), unread: 0 });
+  }
+  for (const row of unread) {
+    const entry = result.get(row.thread);
+    if (entry) entry.unread = Number(row.unread);
+  }
+  return result;
+}
