@@ -1,26 +1,30 @@
+/**
+ * The web app's routes (React Router, data mode). The client portal and the freelancer's app
+ * share only the shell: the freelancer's pages load lazily, so the portal never downloads them.
+ */
 import { useEffect, useRef, type ReactNode } from 'react';
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  ScrollRestoration,
+  useLocation,
+  useParams,
+  type RouteObject,
+} from 'react-router';
 import { AuthProvider, useAuth } from './auth';
 import { AppLayout, PlainLayout } from './components/AppLayout';
 import { ErrorBanner, Loading } from './components/Notice';
-import { ClientsPage } from './pages/ClientsPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { LoginPage, SignupPage } from './pages/AuthPages';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { PortalPage } from './pages/PortalPage';
-import { ProjectBuilderPage } from './pages/ProjectBuilderPage';
-import { ProjectPage } from './pages/ProjectPage';
-import { ReceiptsPage } from './pages/ReceiptsPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { matchPath, Redirect, usePath } from './router';
 
-export function App() {
-  const path = usePath();
-  useFocusOnNavigate(path);
-  if (path === '/portal' || path.startsWith('/portal/')) return <PortalPage />;
+/** The frame around every route: focus and scroll follow in-app navigation. */
+function Root() {
+  useFocusOnNavigate(useLocation().pathname);
   return (
-    <AuthProvider>
-      <FreelancerRoutes path={path} />
-    </AuthProvider>
+    <>
+      <Outlet />
+      <ScrollRestoration />
+    </>
   );
 }
 
@@ -36,7 +40,18 @@ function useFocusOnNavigate(path: string) {
   }, [path]);
 }
 
-function FreelancerRoutes({ path }: { path: string }) {
+/** The freelancer's routes wait for the session; the portal's never ask for it. */
+function WithSession() {
+  return (
+    <AuthProvider>
+      <SessionGate>
+        <Outlet />
+      </SessionGate>
+    </AuthProvider>
+  );
+}
+
+function SessionGate({ children }: { children: ReactNode }) {
   const { state } = useAuth();
   if (state.status === 'loading') {
     return (
@@ -45,22 +60,43 @@ function FreelancerRoutes({ path }: { path: string }) {
       </PlainLayout>
     );
   }
-  if (path === '/') return <Redirect to={state.status === 'in' ? '/app' : '/login'} />;
-  if (path === '/login' || path === '/signup') {
-    if (state.status === 'in') return <Redirect to="/app" />;
-    return path === '/login' ? <LoginPage /> : <SignupPage />;
+  return children;
+}
+
+function Home() {
+  const { state } = useAuth();
+  return <Navigate to={state.status === 'in' ? '/app' : '/login'} replace />;
+}
+
+/** Log-in and sign-up: someone already logged in goes straight to the app. */
+function GuestOnly() {
+  const { state } = useAuth();
+  return state.status === 'in' ? <Navigate to="/app" replace /> : <Outlet />;
+}
+
+function RequireSession() {
+  const { state } = useAuth();
+  if (state.status === 'out') {
+    return (
+      <PlainLayout>
+        <ErrorBanner message={state.error} />
+        <Navigate to="/login" replace />
+      </PlainLayout>
+    );
   }
-  if (path === '/app' || path.startsWith('/app/')) {
-    if (state.status === 'out') {
-      return (
-        <PlainLayout>
-          <ErrorBanner message={state.error} />
-          <Redirect to="/login" />
-        </PlainLayout>
-      );
-    }
-    return <AppLayout>{appPage(path)}</AppLayout>;
-  }
+  return (
+    <AppLayout>
+      <Outlet />
+    </AppLayout>
+  );
+}
+
+function ProjectRoute({ Page }: { Page: typeof import('./pages/ProjectPage').ProjectPage }) {
+  const { projectId = '' } = useParams();
+  return <Page key={projectId} projectId={projectId} />;
+}
+
+function NotFound() {
   return (
     <PlainLayout>
       <NotFoundPage />
@@ -68,13 +104,83 @@ function FreelancerRoutes({ path }: { path: string }) {
   );
 }
 
-function appPage(path: string): ReactNode {
-  if (path === '/app' || path === '/app/') return <DashboardPage />;
-  if (matchPath('/app/clients', path)) return <ClientsPage />;
-  if (matchPath('/app/receipts', path)) return <ReceiptsPage />;
-  if (matchPath('/app/settings', path)) return <SettingsPage />;
-  if (matchPath('/app/projects/new', path)) return <ProjectBuilderPage />;
-  const project = matchPath('/app/projects/:id', path);
-  if (project?.id) return <ProjectPage key={project.id} projectId={project.id} />;
-  return <NotFoundPage />;
+export const routes: RouteObject[] = [
+  {
+    element: <Root />,
+    HydrateFallback: () => null,
+    children: [
+      {
+        path: '/portal/*',
+        lazy: async () => ({ Component: (await import('./pages/PortalPage')).PortalPage }),
+      },
+      {
+        element: <WithSession />,
+        children: [
+          { path: '/', element: <Home /> },
+          {
+            element: <GuestOnly />,
+            children: [
+              {
+                path: '/login',
+                lazy: async () => ({ Component: (await import('./pages/AuthPages')).LoginPage }),
+              },
+              {
+                path: '/signup',
+                lazy: async () => ({ Component: (await import('./pages/AuthPages')).SignupPage }),
+              },
+            ],
+          },
+          {
+            path: '/app',
+            element: <RequireSession />,
+            children: [
+              {
+                index: true,
+                lazy: async () => ({
+                  Component: (await import('./pages/DashboardPage')).DashboardPage,
+                }),
+              },
+              {
+                path: 'clients',
+                lazy: async () => ({
+                  Component: (await import('./pages/ClientsPage')).ClientsPage,
+                }),
+              },
+              {
+                path: 'receipts',
+                lazy: async () => ({
+                  Component: (await import('./pages/ReceiptsPage')).ReceiptsPage,
+                }),
+              },
+              {
+                path: 'settings',
+                lazy: async () => ({
+                  Component: (await import('./pages/SettingsPage')).SettingsPage,
+                }),
+              },
+              {
+                path: 'projects/new',
+                lazy: async () => ({
+                  Component: (await import('./pages/ProjectBuilderPage')).ProjectBuilderPage,
+                }),
+              },
+              {
+                path: 'projects/:projectId',
+                lazy: async () => {
+                  const { ProjectPage } = await import('./pages/ProjectPage');
+                  return { Component: () => <ProjectRoute Page={ProjectPage} /> };
+                },
+              },
+              { path: '*', Component: NotFoundPage },
+            ],
+          },
+          { path: '*', Component: NotFound },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
 }

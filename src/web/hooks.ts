@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api';
 
 export function toApiError(err: unknown): ApiError {
@@ -42,4 +42,10 @@ export function useFormErrors(): FormErrors {
     setFields({});
   }, []);
   return { banner, fields, show, setField, clear };
+}
+
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Milepost` : 'Milepost';
+  }, [title]);
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link, usePath } from '../router';
+import { Link, useLocation } from 'react-router';
 
 const NAV = [
   {
@@ -24,7 +24,7 @@ const NAV = [
 
 /** The freelancer's frame: skip link, brand, navigation, and the page in <main>. */
 export function AppLayout({ children }: { children: ReactNode }) {
-  const path = usePath();
+  const path = useLocation().pathname;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -32,14 +32,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link href="/app" className="brand">
+          <Link to="/app" className="brand">
             Milepost
           </Link>
           <nav aria-label="Main">
             <ul className="nav">
               {NAV.map((item) => (
                 <li key={item.href}>
-                  <Link href={item.href} aria-current={item.match(path) ? 'page' : undefined}>
+                  <Link to={item.href} aria-current={item.match(path) ? 'page' : undefined}>
                     {item.label}
                   </Link>
                 </li>

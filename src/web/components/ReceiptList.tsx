@@ -1,6 +1,6 @@
 import { receiptPdfUrl } from '../api';
 import { formatDate, formatMoney, methodLabel } from '../format';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import type { Receipt } from '../types';
 
 /**
@@ -32,7 +32,7 @@ export function ReceiptList({
               {showProject ? (
                 <>
                   {realm === 'app' ? (
-                    <Link href={`/app/projects/${r.projectId}`}>
+                    <Link to={`/app/projects/${r.projectId}`}>
                       <bdi>{r.projectTitle}</bdi>
                     </Link>
                   ) : (

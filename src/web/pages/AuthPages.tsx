@@ -4,12 +4,13 @@ import { useAuth } from '../auth';
 import { PlainLayout } from '../components/AppLayout';
 import { TextField } from '../components/Field';
 import { ErrorBanner } from '../components/Notice';
-import { useFormErrors } from '../hooks';
+import { useFormErrors, useTitle } from '../hooks';
 import { browserTimeZone } from '../locale';
-import { Link, navigate, useTitle } from '../router';
+import { Link, useNavigate } from 'react-router';
 
 export function LoginPage() {
   useTitle('Log in');
+  const navigate = useNavigate();
   const { state, signedIn } = useAuth();
   const errors = useFormErrors();
   const [email, setEmail] = useState('');
@@ -23,7 +24,7 @@ export function LoginPage() {
     try {
       const { user, limits } = await api.login({ email, password });
       signedIn(user, limits);
-      navigate('/app', { replace: true });
+      void navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['email', 'password']);
     } finally {
@@ -60,7 +61,7 @@ export function LoginPage() {
           </button>
         </form>
         <p>
-          New to Milepost? <Link href="/signup">Create an account</Link>
+          New to Milepost? <Link to="/signup">Create an account</Link>
         </p>
       </section>
     </PlainLayout>
@@ -68,6 +69,7 @@ export function LoginPage() {
 }
 
 export function SignupPage() {
+  const navigate = useNavigate();
   useTitle('Create your account');
   const { signedIn } = useAuth();
   const errors = useFormErrors();
@@ -92,7 +94,7 @@ export function SignupPage() {
         timeZone: browserTimeZone(),
       });
       signedIn(user, limits);
-      navigate('/app', { replace: true });
+      void navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['name', 'email', 'password']);
     } finally {
@@ -140,7 +142,7 @@ export function SignupPage() {
           </button>
         </form>
         <p>
-          Already have an account? <Link href="/login">Log in</Link>
+          Already have an account? <Link to="/login">Log in</Link>
         </p>
       </section>
     </PlainLayout>

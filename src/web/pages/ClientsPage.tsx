@@ -3,9 +3,8 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ClientForm } from '../components/ClientForm';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
-import { toApiError } from '../hooks';
+import { toApiError, useTitle } from '../hooks';
 import { keys, queries } from '../queries';
-import { useTitle } from '../router';
 import type { Client } from '../types';
 
 export function ClientsPage() {

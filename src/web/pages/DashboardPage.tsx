@@ -5,8 +5,9 @@ import { ErrorBanner, Loading } from '../components/Notice';
 import { ProjectStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatMoney, formatMoneyList, sumByCurrency } from '../format';
 import { queries } from '../queries';
-import { Link, useTitle } from '../router';
+import { Link } from 'react-router';
 import type { ProjectSummary } from '../types';
+import { useTitle } from '../hooks';
 
 export function DashboardPage() {
   useTitle('Projects');
@@ -20,7 +21,7 @@ export function DashboardPage() {
     <>
       <div className="page-head">
         <h1>Projects</h1>
-        <Link href="/app/projects/new" className="button">
+        <Link to="/app/projects/new" className="button">
           New project
         </Link>
       </div>
@@ -51,7 +52,7 @@ export function DashboardPage() {
             paid before the next one opens.
           </p>
           <p>
-            <Link href="/app/projects/new" className="button">
+            <Link to="/app/projects/new" className="button">
               Create your first project
             </Link>
           </p>
@@ -106,7 +107,7 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
     <li className="card project-row">
       <div className="project-row-head">
         <h2 className="project-title">
-          <Link href={`/app/projects/${project.id}`}>
+          <Link to={`/app/projects/${project.id}`}>
             <bdi>{project.title}</bdi>
           </Link>
         </h2>

@@ -1,4 +1,5 @@
-import { Link, useTitle } from '../router';
+import { Link } from 'react-router';
+import { useTitle } from '../hooks';
 
 export function NotFoundPage() {
   useTitle('Page not found');
@@ -7,7 +8,7 @@ export function NotFoundPage() {
       <h1>Page not found</h1>
       <p>There is nothing at this address.</p>
       <p>
-        <Link href="/">Go to Milepost</Link>
+        <Link to="/">Go to Milepost</Link>
       </p>
     </section>
   );

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useNavigate, type NavigateFunction } from 'react-router';
 import { type ApiError, portalApi } from '../api';
 import { PlainLayout } from '../components/AppLayout';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
-import { toApiError } from '../hooks';
+import { toApiError, useTitle } from '../hooks';
 import { keys, queries } from '../queries';
-import { useTitle } from '../router';
 import type { Milestone } from '../types';
 
 /**
@@ -55,17 +55,15 @@ function paidByThisVisit(milestones: readonly Milestone[], returnedAt: number): 
  * Stripe sends the client back to /portal?payment=returned (or =cancelled). Read once, then
  * taken out of the address bar so a reload or a bookmark does not repeat it.
  */
-function takePaymentParam(): 'returned' | 'cancelled' | null {
+function takePaymentParam(navigate: NavigateFunction): 'returned' | 'cancelled' | null {
   const params = new URLSearchParams(window.location.search);
   const value = params.get('payment');
   if (value === null) return null;
   params.delete('payment');
   const rest = params.toString();
-  window.history.replaceState(
-    null,
-    '',
-    `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
-  );
+  void navigate(`${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`, {
+    replace: true,
+  });
   return value === 'returned' || value === 'cancelled' ? value : null;
 }
 
@@ -92,6 +90,7 @@ function tokenFromHash(): string | null {
 /** The client portal: opens with the link's token or a typed code, then shows the project. */
 export function PortalPage() {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const [gate, setGate] = useState<Gate>({ status: 'checking' });
   const [announcement, setAnnouncement] = useState('');
   const started = useRef(false);
@@ -128,7 +127,7 @@ export function PortalPage() {
   const openWithToken = useCallback(
     (token: string) => {
       // The link's secret must not linger in the address bar, history or a bookmark.
-      window.history.replaceState(null, '', '/portal');
+      void navigate('/portal', { replace: true });
       setGate({ status: 'checking' });
       portalApi.open({ token }).then(
         () => openPortal('This link did not open the project. Enter the access code instead.'),
@@ -144,13 +143,13 @@ export function PortalPage() {
         },
       );
     },
-    [openPortal],
+    [openPortal, navigate],
   );
 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    const payment = takePaymentParam();
+    const payment = takePaymentParam(navigate);
     if (payment !== null) {
       const at = Date.now();
       if (payment === 'returned') fastUntil.current = at + FAST_REFRESH_FOR_MS;
@@ -159,7 +158,7 @@ export function PortalPage() {
     const token = tokenFromHash();
     if (token === null) openPortal(null);
     else openWithToken(token);
-  }, [openPortal, openWithToken]);
+  }, [openPortal, openWithToken, navigate]);
 
   // A link pasted into a tab that already shows the portal changes only the hash.
   useEffect(() => {

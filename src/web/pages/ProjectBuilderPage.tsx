@@ -15,11 +15,11 @@ import { BuilderMilestone, type BuilderRow } from '../components/BuilderMileston
 import { BuilderMoney } from '../components/BuilderMoney';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
-import { toApiError, useFormErrors } from '../hooks';
+import { toApiError, useFormErrors, useTitle } from '../hooks';
 import { keys, queries } from '../queries';
 import { userLocale } from '../locale';
 import { checkPlan, type AmountMode, type PlanCheck } from '../plan';
-import { Link, navigate, useTitle } from '../router';
+import { Link, useNavigate } from 'react-router';
 import type { MilestoneInput, NewProjectInput } from '../types';
 
 const MILESTONE_FIELDS = ['title', 'deliverables', 'dueDate', 'amountMinor', 'percent'];
@@ -56,6 +56,7 @@ function visibleRowErrors(
 }
 
 export function ProjectBuilderPage() {
+  const navigate = useNavigate();
   useTitle('New project');
   const { maxMilestones } = useLimits();
   const clients = useQuery(queries.clients(false));
@@ -171,7 +172,7 @@ export function ProjectBuilderPage() {
       if (clientId === null) return;
       const { project } = await api.createProject(projectInput(clientId));
       void queryClient.invalidateQueries({ queryKey: keys.projects() });
-      navigate(`/app/projects/${project.id}`);
+      void navigate(`/app/projects/${project.id}`);
     } catch (err) {
       const rowFields = rows.flatMap((_, i) => MILESTONE_FIELDS.map((f) => `milestones.${i}.${f}`));
       errors.show(err, [...PROJECT_FIELDS, ...rowFields]);
@@ -251,7 +252,7 @@ export function ProjectBuilderPage() {
           <button type="submit" disabled={busy}>
             {busy ? 'Creating…' : 'Create project'}
           </button>
-          <Link href="/app" className="button button-secondary">
+          <Link to="/app" className="button button-secondary">
             Cancel
           </Link>
         </div>

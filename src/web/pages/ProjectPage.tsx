@@ -11,9 +11,9 @@ import { ReceiptList } from '../components/ReceiptList';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, formatDate, formatDateTime, formatMoney, todayIso } from '../format';
-import { toApiError } from '../hooks';
+import { toApiError, useTitle } from '../hooks';
 import { invalidateProject, keys, queries } from '../queries';
-import { Link, useTitle } from '../router';
+import { Link } from 'react-router';
 import type { Activity, Milestone } from '../types';
 import { onUploadsChanged } from '../uploads';
 
@@ -118,7 +118,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           }
         />
         <p>
-          <Link href="/app">Back to projects</Link>
+          <Link to="/app">Back to projects</Link>
         </p>
       </>
     );
@@ -153,7 +153,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   return (
     <>
       <p className="breadcrumb">
-        <Link href="/app">Projects</Link> <span aria-hidden="true">/</span>
+        <Link to="/app">Projects</Link> <span aria-hidden="true">/</span>
       </p>
       <div className="page-head">
         <h1>

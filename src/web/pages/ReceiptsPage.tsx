@@ -3,7 +3,8 @@ import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
 import { formatMoneyList, sumByCurrency } from '../format';
 import { queries } from '../queries';
-import { Link, useTitle } from '../router';
+import { Link } from 'react-router';
+import { useTitle } from '../hooks';
 
 /** Every receipt the freelancer has issued, across projects, newest first. */
 export function ReceiptsPage() {
@@ -25,7 +26,7 @@ export function ReceiptsPage() {
           <h2>No receipts yet</h2>
           <p>
             A receipt is issued when a client pays a milestone by card, or when you record a payment
-            on a <Link href="/app">project</Link>.
+            on a <Link to="/app">project</Link>.
           </p>
         </section>
       ) : null}

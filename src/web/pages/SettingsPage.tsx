@@ -5,10 +5,10 @@ import { useAuth } from '../auth';
 import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
-import { toApiError, useFormErrors } from '../hooks';
+import { toApiError, useFormErrors, useTitle } from '../hooks';
 import { keys, queries } from '../queries';
 import { browserTimeZone, timeZoneChoices } from '../locale';
-import { navigate, useTitle } from '../router';
+import { useNavigate } from 'react-router';
 import type { Settings } from '../types';
 
 export function SettingsPage() {
@@ -192,6 +192,7 @@ function PasswordForm() {
 }
 
 function LogOut() {
+  const navigate = useNavigate();
   const { signedOut } = useAuth();
   const [error, setError] = useState<string | null>(null);
 
@@ -200,7 +201,7 @@ function LogOut() {
     try {
       await api.logout();
       signedOut();
-      navigate('/login', { replace: true });
+      void navigate('/login', { replace: true });
     } catch (err) {
       setError(toApiError(err).message);
     }
