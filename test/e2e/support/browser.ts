@@ -165,7 +165,10 @@ export async function checkAccessibility(page: Page, screen: string): Promise<vo
   }
 }
 
-/** Screenshots the screen at 1280 px and 390 px (full page), checking axe and horizontal scroll at both. */
+/**
+ * Screenshots the screen at 1280 px and 390 px (full page), checking axe and horizontal scroll at
+ * both, and axe again at 390 px in the dark theme.
+ */
 export async function captureScreen(page: Page, screen: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
   await settle(page);
@@ -192,6 +195,18 @@ export async function captureScreen(page: Page, screen: string): Promise<void> {
   }
   await checkAccessibility(page, `${screen} @390`);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${screen}-390.png`), fullPage: true });
+
+  // The dark theme (prefers-color-scheme) on the phone: the same contrast, nothing serious.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settle(page);
+  if (!(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)))
+    throw new Error(`"${screen}": dark colour scheme not emulated`);
+  await checkAccessibility(page, `${screen} @390 dark`);
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${screen}-390-dark.png`),
+    fullPage: true,
+  });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize(DESKTOP);
 }
 
