@@ -3453,6 +3453,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/milestones/{milestoneId}/files.zip': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Download all: a milestone's files as one ZIP (stored, ZIP64 when large), streamed from the store; pay-gated exactly like single downloads, each file logged. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          milestoneId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/files/{fileId}/url': {
     parameters: {
       query?: never;

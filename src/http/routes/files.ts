@@ -10,7 +10,9 @@ import {
   unlockedForClient,
   type DownloadCaller,
 } from '../../actions/authorize-download';
+import { authorizeMilestoneDownload } from '../../actions/authorize-milestone-download';
 import { recordDownload } from '../../actions/record-download';
+import { zipFiles } from '../../files/milestone-zip';
 import { getProject } from '../../actions/read-projects';
 import { listDownloadLog } from '../../db/queries/download-log';
 import { listFilesOfProject } from '../../db/queries/files';
@@ -179,6 +181,60 @@ export const downloadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       return reply.send(stream);
     },
   });
+
+  app.get(
+    '/milestones/:milestoneId/files.zip',
+    {
+      schema: {
+        tags: ['files'],
+        description:
+          "Download all: a milestone's files as one ZIP (stored, ZIP64 when large), streamed " +
+          'from the store; pay-gated exactly like single downloads, each file logged.',
+        params: z.object({ milestoneId: z.uuid({ message: 'must be a milestone id' }) }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { files, projectTitle, milestoneTitle, position } = await authorizeMilestoneDownload({
+        db,
+        milestoneId: request.params.milestoneId,
+        caller,
+      });
+      const ip = request.ip;
+      const zip = zipFiles({
+        storage,
+        files,
+        onFile: (file, bytesSent) => {
+          recordDownload({
+            db,
+            clock,
+            file,
+            caller,
+            ip,
+            span: { start: 0, end: file.size - 1 },
+            bytesSent,
+            via: 'stream',
+          }).catch((error: unknown) =>
+            request.log.error({ err: error }, 'could not log a download'),
+          );
+        },
+        onError: (error) =>
+          request.log.error({ err: error }, 'could not read a stored file for a ZIP'),
+      });
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) zip.abort();
+      });
+      const name = `${projectTitle} - ${position}. ${milestoneTitle}.zip`;
+      reply.headers({
+        'cache-control': 'private, no-store',
+        'content-type': 'application/zip',
+        'content-disposition': contentDisposition(name, { type: 'attachment' }),
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+      });
+      return reply.send(zip.stream);
+    },
+  );
 
   app.get(
     '/files/:fileId/url',

@@ -1,0 +1,45 @@
+import { listFilesOfMilestone } from '../db/queries/files';
+import type { FileRow } from '../db/schema';
+import { notFound } from '../domain/errors';
+import { authorizeDownload, type DownloadCaller } from './authorize-download';
+import type { ActionContext } from './context';
+
+/**
+ * "Download all": the finished files of one milestone, each passed through the same gate as a
+ * single download (authorizeDownload) — the owner always, the client only once it is paid — so
+ * a locked milestone is refused exactly as its files are one by one.
+ */
+export async function authorizeMilestoneDownload(
+  options: Pick<ActionContext, 'db'> & { milestoneId: string; caller: DownloadCaller },
+): Promise<{ files: FileRow[]; projectTitle: string; milestoneTitle: string; position: number }> {
+  const { db, caller } = options;
+  let query = db
+    .selectFrom('milestones')
+    .innerJoin('projects', 'projects.id', 'milestones.project_id')
+    .select([
+      'milestones.id',
+      'milestones.project_id',
+      'milestones.title',
+      'milestones.position',
+      'projects.title as project_title',
+    ])
+    .where('milestones.id', '=', options.milestoneId);
+  query =
+    caller.kind === 'freelancer'
+      ? query.where('projects.owner_id', '=', caller.userId)
+      : query.where('projects.id', '=', caller.projectId);
+  const milestone = await query.executeTakeFirst();
+  if (!milestone) throw notFound('Milestone');
+  const complete = (await listFilesOfMilestone(db, milestone.project_id, milestone.id)).filter(
+    (f) => f.status === 'complete',
+  );
+  if (complete.length === 0) throw notFound('Files of this milestone');
+  const files: FileRow[] = [];
+  for (const file of complete) files.push(await authorizeDownload({ db, fileId: file.id, caller }));
+  return {
+    files,
+    projectTitle: milestone.project_title,
+    milestoneTitle: milestone.title,
+    position: milestone.position,
+  };
+}
