@@ -30,9 +30,10 @@ export async function authorizeMilestoneDownload(
       : query.where('projects.id', '=', caller.projectId);
   const milestone = await query.executeTakeFirst();
   if (!milestone) throw notFound('Milestone');
-  const complete = (await listFilesOfMilestone(db, milestone.project_id, milestone.id)).filter(
-    (f) => f.status === 'complete',
-  );
+  // In upload order, so a repeated name gets its " (2)" in the ZIP on the later one.
+  const complete = (await listFilesOfMilestone(db, milestone.project_id, milestone.id))
+    .filter((f) => f.status === 'complete')
+    .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   if (complete.length === 0) throw notFound('Files of this milestone');
   const files: FileRow[] = [];
   for (const file of complete) files.push(await authorizeDownload({ db, fileId: file.id, caller }));
