@@ -199,7 +199,10 @@ async function issueReceipt(
     created_at: now,
   };
   await insertReceipt(trx, receipt);
-  await queueReceiptMail(trx, receipt, snapshot);
+  await queueReceiptMail(trx, receipt, snapshot, {
+    freelancer: freelancer?.locale ?? 'en',
+    client: client?.locale ?? 'en',
+  });
   await appendActivity(trx, {
     projectId: locked.project.id,
     actorType: 'system',

@@ -3,12 +3,14 @@ import { findOwnedClient } from '../db/queries/clients';
 import { listFilesOfProject } from '../db/queries/files';
 import { AppError } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
-import { enqueueMail } from '../db/queries/mail-outbox';
+import { listPaymentsOfMilestone } from '../db/queries/payments';
 import { findUserById } from '../db/queries/users';
-import { onBehalfOf } from '../mail/mailer';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postSystemEntry } from './chat-stream';
+import { balanceOf } from '../domain/payment-balance';
 import type { ActionContext } from './context';
+import { movementsOf } from './credit-payment';
+import { queueTemplateMail } from './queue-mail';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
 /**
@@ -68,29 +70,31 @@ export async function deliverMilestone(
     });
     const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
     if (!client) return { clientNotified: false };
-    const freelancer = await findUserById(trx, options.ownerId);
-    // Queued with the delivery: the mail worker sends it (and retries) after the commit.
-    const list = files
-      .map((f) => `  - ${f.name} (${f.size} bytes, SHA-256 ${f.sha256 ?? '?'})`)
-      .join('\n');
-    await enqueueMail(trx, {
+    // Queued with the delivery, as a template the mail worker renders and sends after the commit.
+    const [freelancer, payments] = await Promise.all([
+      findUserById(trx, options.ownerId),
+      listPaymentsOfMilestone(trx, milestone.id),
+    ]);
+    const balance = balanceOf(milestone.amount_minor, movementsOf(payments));
+    const queued = await queueTemplateMail(trx, {
       ownerId: options.ownerId,
       kind: 'delivery',
-      to: client.email,
-      subject: `Delivered: ${milestone.title} — ${locked.project.title}`,
-      ...(freelancer && { fromName: onBehalfOf(freelancer.name), replyTo: freelancer.email }),
-      text: [
-        `Hello ${client.name},`,
-        '',
-        `Milestone ${milestone.position}, "${milestone.title}", of "${locked.project.title}" has been delivered.`,
-        files.length > 0
-          ? `\nFiles delivered:\n${list}\n\nThey unlock for download once the milestone is paid.`
-          : '',
-        '',
-        `Open your project: ${options.config.publicUrl}/portal (with the access code you were given).`,
-      ].join('\n'),
+      template: {
+        name: 'delivery',
+        locale: client.locale,
+        input: {
+          freelancer: { name: freelancer?.name ?? '', email: freelancer?.email ?? '' },
+          client: { name: client.name, email: client.email },
+          project: { title: locked.project.title },
+          milestone: { id: milestone.id, position: milestone.position, title: milestone.title },
+          files: files.map((f) => ({ name: f.name, size: f.size })),
+          outstandingMinor: balance.outstandingMinor,
+          currency: locked.project.currency,
+        },
+      },
       now,
     });
+    if (!queued) return { clientNotified: false };
     return { clientNotified: true };
   });
 }

@@ -43,6 +43,7 @@ export function startMailWorker(options: {
       db: options.db,
       mailer: options.mailer,
       policy,
+      publicUrl: options.config.publicUrl,
       now: () => clock.now(),
       onFailure: (row, error) =>
         log.warn({ mailId: row.id, attempts: row.attempts, error }, 'mail could not be sent'),

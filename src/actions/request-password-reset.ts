@@ -1,12 +1,12 @@
 import { reserveAttempt } from '../auth/attempt-limits';
 import { insertPasswordReset, prunePasswordResets } from '../db/queries/password-resets';
-import { enqueueMail } from '../db/queries/mail-outbox';
 import { findUserByEmail } from '../db/queries/users';
 import { generateToken, hashSecret } from '../domain/access-secrets';
 import { clientAddressKey } from '../domain/client-address';
 import { AppError } from '../domain/errors';
-import { passwordResetMail } from '../mail/texts/password-reset';
+import { composePasswordResetMail } from '../mail/compose';
 import { nowOf, type ActionContext } from './context';
+import { queueComposedMail } from './queue-mail';
 
 /** How long a reset link works. */
 export const PASSWORD_RESET_MINUTES = 60;
@@ -61,7 +61,13 @@ export async function requestPasswordReset(
   const token = generateToken();
   // A fragment never reaches servers or their logs; the page posts it with the new password.
   const link = `${config.publicUrl}/reset-password#token=${token}`;
-  const mail = passwordResetMail({ name: user.name, link, validMinutes: PASSWORD_RESET_MINUTES });
+  // Rendered before the transaction (it takes milliseconds), in the freelancer's language.
+  const mail = await composePasswordResetMail({
+    publicUrl: config.publicUrl,
+    freelancer: user,
+    link,
+    validMinutes: PASSWORD_RESET_MINUTES,
+  });
   await db.transaction().execute(async (trx) => {
     await prunePasswordResets(trx, new Date(now.getTime() - 24 * 3_600_000).toISOString());
     await insertPasswordReset(trx, {
@@ -70,12 +76,10 @@ export async function requestPasswordReset(
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + PASSWORD_RESET_MINUTES * 60_000).toISOString(),
     });
-    await enqueueMail(trx, {
+    await queueComposedMail(trx, {
       ownerId: user.id,
       kind: 'password_reset',
-      to: user.email,
-      subject: mail.subject,
-      text: mail.text,
+      mail,
       now: now.toISOString(),
     });
   });

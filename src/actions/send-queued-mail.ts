@@ -6,9 +6,16 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../db/ids';
-import { claimMail, listDueMail, markMailFailed, markMailSent } from '../db/queries/mail-outbox';
+import {
+  claimMail,
+  listDueMail,
+  markMailFailed,
+  markMailSent,
+  storeRenderedMail,
+} from '../db/queries/mail-outbox';
 import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
+import { renderTemplate, type MailTemplate } from '../mail/compose';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
 import { receiptAttachment } from './send-receipt';
 
@@ -24,6 +31,8 @@ export async function sendQueuedMail(options: {
   db: Kysely<DB>;
   mailer: Mailer;
   policy: MailRetryPolicy;
+  /** PUBLIC_URL: the links of templates rendered here. */
+  publicUrl: string;
   now?: () => Date;
   onFailure?: (row: MailRow, error: string) => void;
 }): Promise<MailPassResult> {
@@ -43,7 +52,7 @@ export async function sendQueuedMail(options: {
     if (!row) continue; // another worker has it
     let error: string;
     try {
-      await options.mailer.send(await messageOf(db, row));
+      await options.mailer.send(await messageOf(db, row, { token, publicUrl: options.publicUrl }));
       await markMailSent(db, { id, token, now: clock().toISOString() });
       result.sent++;
       continue;
@@ -62,14 +71,30 @@ export async function sendQueuedMail(options: {
   return result;
 }
 
-async function messageOf(db: Kysely<DB>, row: MailRow): Promise<MailMessage> {
+async function messageOf(
+  db: Kysely<DB>,
+  row: MailRow,
+  options: { token: string; publicUrl: string },
+): Promise<MailMessage> {
+  let text = row.body_text ?? '';
+  let html = row.body_html ?? undefined;
+  if (row.body_text === null && row.template !== null) {
+    // Queued inside a transaction as a template: rendered here, outside any, and kept until sent.
+    const rendered = await renderTemplate(
+      JSON.parse(row.template) as MailTemplate,
+      options.publicUrl,
+    );
+    ({ text, html } = rendered);
+    await storeRenderedMail(db, { id: row.id, token: options.token, ...rendered });
+  }
   const message: MailMessage = {
     to: row.to_address,
     subject: row.subject,
-    text: row.body_text ?? '',
+    text,
+    html,
+    fromName: row.from_name,
+    replyTo: row.reply_to,
   };
-  if (row.from_name !== null) message.fromName = row.from_name;
-  if (row.reply_to !== null) message.replyTo = row.reply_to;
   if (row.attachment === null) return message;
   const { receiptId } = attachmentSpec.parse(JSON.parse(row.attachment));
   const attachment = await receiptAttachment(db, row.owner_id, receiptId);

@@ -4,45 +4,42 @@
  * the PDF is rendered later by the mail worker, outside any transaction, from the receipt row.
  */
 import type { Kysely } from 'kysely';
-import { enqueueMail } from '../db/queries/mail-outbox';
 import { findReceipt } from '../db/queries/receipts';
 import type { DB, ReceiptRow } from '../db/schema';
 import { receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
-import { formatMoney } from '../domain/money';
+import type { Locale } from '../i18n';
 import type { MailMessage } from '../mail/mailer';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
+import { queueTemplateMail } from './queue-mail';
 
 export function snapshotOf(receipt: ReceiptRow): ReceiptSnapshot {
   return JSON.parse(receipt.snapshot) as ReceiptSnapshot;
 }
 
-/** Queues the receipt mail for the freelancer and the client, in the caller's transaction. */
+/**
+ * Queues the receipt mail for the freelancer and the client, in the caller's transaction, each
+ * in their own language (rendered later by the mail worker, outside the transaction).
+ */
 export async function queueReceiptMail(
   trx: Kysely<DB>,
   receipt: ReceiptRow,
   snapshot: ReceiptSnapshot,
+  locales: { freelancer: Locale; client: Locale },
 ): Promise<void> {
-  const label = receiptLabel(snapshot.number);
-  const amount = formatMoney(snapshot.payment.amountMinor, snapshot.payment.currency);
-  const subject = `Receipt ${label}: ${amount} for ${snapshot.project.title}`;
-  const text = [
-    `Receipt ${label}`,
-    '',
-    `${amount} received on ${snapshot.payment.receivedOn} for milestone ${snapshot.milestone.position}, "${snapshot.milestone.title}", of "${snapshot.project.title}".`,
-    snapshot.balance.outstandingMinor > 0
-      ? `Still outstanding for this milestone: ${formatMoney(snapshot.balance.outstandingMinor, snapshot.payment.currency)}.`
-      : 'The milestone is paid in full; its files are unlocked.',
-    '',
-    'The receipt is attached as a PDF and lists the SHA-256 of every file delivered.',
-  ].join('\n');
-  const recipients = [snapshot.freelancer.email, snapshot.client.email].filter((to) => to !== '');
-  for (const to of recipients) {
-    await enqueueMail(trx, {
+  for (const audience of ['freelancer', 'client'] as const) {
+    await queueTemplateMail(trx, {
       ownerId: receipt.owner_id,
       kind: 'receipt',
-      to,
-      subject,
-      text,
+      template: {
+        name: 'receipt',
+        locale: locales[audience],
+        input: {
+          audience,
+          snapshot,
+          projectId: receipt.project_id,
+          milestoneId: receipt.milestone_id,
+        },
+      },
       attachment: { receiptId: receipt.id },
       now: receipt.created_at,
     });

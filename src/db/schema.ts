@@ -232,6 +232,8 @@ export interface MailOutboxTable {
   /** The sender's display name ("Ann Lee via Milepost"); null: MAIL_FROM's own. */
   from_name: string | null;
   reply_to: string | null;
+  /** JSON: the template and its data (src/mail/compose.ts), rendered by the worker; cleared after sending. */
+  template: string | null;
   attachment: string | null;
   status: MailStatus;
   attempts: number;

@@ -14,13 +14,12 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
-  /**
-   * The From display name, e.g. "Ann Lee via Milepost" for mail sent on a freelancer's behalf;
-   * the address stays MAIL_FROM's (which the operator's mail server may send as).
-   */
-  fromName?: string;
+  /** The HTML alternative of `text` (sent as multipart/alternative). */
+  html?: string | undefined;
+  /** A display name for the instance's address ("Ann Lee via Milepost"); MAIL_FROM's own if absent. */
+  fromName?: string | null | undefined;
   /** Where replies go (the freelancer, for mail sent on their behalf). */
-  replyTo?: string;
+  replyTo?: string | null | undefined;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
@@ -31,25 +30,33 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** The From header of a message: MAIL_FROM, or another display name at MAIL_FROM's address. */
+/**
+ * The From of one message: always the instance's own address (MAIL_FROM), so SPF and DKIM hold;
+ * only the display name changes when a message goes out on a freelancer's behalf ("Ann Lee via
+ * Milepost", fixed when it was queued).
+ */
 export function senderOf(
-  mailFrom: string,
-  fromName: string | undefined,
+  configured: string,
+  fromName: string | null | undefined,
 ): string | { name: string; address: string } {
-  if (fromName === undefined) return mailFrom;
-  const [parsed] = addressparser(mailFrom, { flatten: true });
-  if (!parsed?.address) return mailFrom;
-  return { name: fromName, address: parsed.address };
+  if (fromName === null || fromName === undefined || fromName === '') return configured;
+  const [parsed] = addressparser(configured, { flatten: true });
+  return parsed?.address ? { name: fromName, address: parsed.address } : configured;
 }
 
-/** "Ann Lee via Milepost": the sender name of mail a freelancer's client gets. */
+/** "Ann Lee via Milepost" in English (templates say it in the recipient's language). */
 export function onBehalfOf(name: string): string {
   return `${name} via Milepost`;
 }
 
-function envelopeOf(mail: Config['mail'], message: MailMessage) {
-  const { fromName, ...rest } = message;
-  return { ...rest, from: senderOf(mail.from, fromName) };
+function envelopeOf(configured: string, message: MailMessage) {
+  const { fromName, replyTo, html, ...rest } = message;
+  return {
+    ...rest,
+    from: senderOf(configured, fromName),
+    ...(html !== undefined && { html }),
+    ...(replyTo ? { replyTo } : {}),
+  };
 }
 
 export function createMailer(mail: Config['mail']): Mailer {
@@ -63,7 +70,7 @@ export function createMailer(mail: Config['mail']): Mailer {
     });
     return {
       async send(message) {
-        await transport.sendMail(envelopeOf(mail, message));
+        await transport.sendMail(envelopeOf(mail.from, message));
       },
     };
   }
@@ -74,7 +81,7 @@ export function createMailer(mail: Config['mail']): Mailer {
   });
   return {
     async send(message) {
-      const info = await transport.sendMail(envelopeOf(mail, message));
+      const info = await transport.sendMail(envelopeOf(mail.from, message));
       await fs.mkdir(mail.outboxDir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 24)}.eml`;
       await fs.writeFile(path.join(mail.outboxDir, name), info.message as Buffer);

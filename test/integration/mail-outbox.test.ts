@@ -114,7 +114,9 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
     for (const row of rows) {
       expect(row.status).toBe('pending');
       expect(row.attempts, `${row.kind} to ${row.to_address}`).toBe(1);
+      // Rendered by the worker at its first attempt, and kept for the next.
       expect(row.body_text).not.toBeNull();
+      expect(row.body_html).toMatch(/^<!DOCTYPE html/);
       expect(row.last_error).toMatch(/ECONNREFUSED/);
     }
 
@@ -187,7 +189,7 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
     }
     expect(
       mailTo(mail, d.project.clientEmail).some((m) =>
-        /has been delivered/.test(m.raw.replace(/=\r?\n/g, '')),
+        /has delivered milestone 1/.test(m.raw.replace(/=\r?\n/g, '')),
       ),
     ).toBe(true);
 
@@ -197,6 +199,8 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
       expect(row.status).toBe('sent');
       expect(row.sent_at).not.toBeNull();
       expect(row.body_text).toBeNull();
+      expect(row.body_html).toBeNull();
+      expect(row.template).toBeNull();
       expect(row.attachment).toBeNull();
       expect(row.subject).not.toBe('');
       expect(row.attempts).toBe(4);
@@ -271,6 +275,7 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
           db: database.db,
           mailer: createMailer(config.mail),
           policy: config.mail.retry,
+          publicUrl: config.publicUrl,
         });
       const first = side;
       if (!first) throw new Error('no side database');

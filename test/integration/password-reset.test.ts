@@ -20,7 +20,7 @@ import {
   uniqueEmail,
   type TestApp,
 } from './harness';
-import { mailText } from './mail-text';
+import { simpleParser } from 'mailparser';
 import { mailTo, startSmtp, waitFor, type SmtpCapture } from './smtp-helpers';
 
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -61,8 +61,10 @@ describe.each(dialects)('password reset on %s', SUITE_TIMEOUT, (dialect) => {
   /** The tokens of every reset link mailed to `email` so far, oldest first. */
   async function tokensMailedTo(app: TestApp, mail: SmtpCapture, email: string) {
     await app.drainMail();
-    return mailTo(mail, email).map((m) => {
-      const text = mailText(m.raw);
+    const texts = await Promise.all(
+      mailTo(mail, email).map(async (m) => (await simpleParser(m.raw)).text ?? ''),
+    );
+    return texts.map((text) => {
       const link = /^http:\/\/milepost\.test\/reset-password#token=([A-Za-z0-9_-]{43})$/m.exec(
         text,
       );
@@ -88,7 +90,9 @@ describe.each(dialects)('password reset on %s', SUITE_TIMEOUT, (dialect) => {
     expect(mailTo(mail, unknown)).toEqual([]);
     const [message] = mailTo(mail, email);
     expect(message?.raw).toMatch(/^Subject: Reset your Milepost password/m);
-    expect(mailText(message?.raw ?? '')).toContain('60 minutes');
+    const parsed = await simpleParser(message?.raw ?? '');
+    expect(parsed.text).toContain('60 minutes');
+    expect(parsed.html).toContain('60 minutes');
   });
 
   test('the link sets the password once, ends every other session and logs the caller in', async () => {

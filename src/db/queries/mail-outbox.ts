@@ -12,10 +12,14 @@ export interface NewMail {
   kind: MailOutboxTable['kind'];
   to: string;
   subject: string;
-  text: string;
-  /** The sender's display name, e.g. "Ann Lee via Milepost"; MAIL_FROM's own when absent. */
-  fromName?: string;
-  replyTo?: string;
+  /** The rendered message; or, for mail queued inside a transaction, `template` instead. */
+  text?: string;
+  html?: string;
+  /** JSON of the template and its data, rendered by the worker outside any transaction. */
+  template?: string;
+  /** The sender's display name ("Ann Lee via Milepost"); MAIL_FROM's own when absent. */
+  fromName?: string | null;
+  replyTo?: string | null;
   /** What the worker needs to build an attachment, e.g. `{ receiptId }`; never the bytes. */
   attachment?: { receiptId: string };
   now: string;
@@ -31,9 +35,11 @@ export async function enqueueMail(trx: Kysely<DB>, mail: NewMail): Promise<strin
       kind: mail.kind,
       to_address: mail.to,
       subject: mail.subject,
-      body_text: mail.text,
+      body_text: mail.text ?? null,
+      body_html: mail.html ?? null,
       from_name: mail.fromName ?? null,
       reply_to: mail.replyTo ?? null,
+      template: mail.template ?? null,
       attachment: mail.attachment ? JSON.stringify(mail.attachment) : null,
       status: 'pending',
       attempts: 0,
@@ -105,11 +111,26 @@ export async function markMailSent(
       status: 'sent',
       sent_at: options.now,
       body_text: null,
+      body_html: null,
+      template: null,
       attachment: null,
       last_error: null,
       lease_token: null,
       lease_until: null,
     })
+    .where('id', '=', options.id)
+    .where('lease_token', '=', options.token)
+    .execute();
+}
+
+/** The worker rendered a template: kept until sent, so a retry sends the same message. */
+export async function storeRenderedMail(
+  db: Kysely<DB>,
+  options: { id: string; token: string; text: string; html: string },
+): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({ body_text: options.text, body_html: options.html })
     .where('id', '=', options.id)
     .where('lease_token', '=', options.token)
     .execute();

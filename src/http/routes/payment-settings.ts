@@ -7,6 +7,7 @@ import { findUserById } from '../../db/queries/users';
 import { AppError } from '../../domain/errors';
 import { freelancerOf } from '../authentication';
 import type { RouteDeps } from './deps';
+import { composeTestEmail } from '../../mail/compose';
 
 const paymentSettingsView = z.object({
   stripe: z.object({
@@ -100,12 +101,9 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
     },
     async (request) => {
       const { user } = freelancerOf(request);
+      const message = await composeTestEmail({ publicUrl: config.publicUrl, freelancer: user });
       try {
-        await mailer.send({
-          to: user.email,
-          subject: 'Milepost test email',
-          text: `This is a test email from Milepost at ${config.publicUrl}. If you can read it, mail works.`,
-        });
+        await mailer.send(message);
       } catch (error) {
         throw new AppError(
           'MAIL_FAILED',

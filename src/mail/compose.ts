@@ -1,0 +1,152 @@
+/**
+ * Every mail Milepost sends, as React Email templates rendered to HTML with a plain-text
+ * alternative, in the recipient's language. Mail to a client goes out as "<Freelancer> via
+ * Milepost" from the instance's address with the freelancer as Reply-To; mail to the freelancer
+ * as Milepost itself.
+ *
+ * Rendering takes milliseconds of CPU, so mail queued inside a transaction stores only its
+ * template and data (`MailTemplate`, JSON) with the subject and envelope; the mail worker renders
+ * it outside any transaction. Mail queued outside one is rendered before it is queued.
+ */
+import { render, toPlainText } from '@react-email/render';
+import { createElement, type ReactElement } from 'react';
+import type { ReceiptSnapshot } from '../domain/receipt';
+import { translator, type Locale, type Translator } from '../i18n';
+import { deliveryMail, deliverySubject, type DeliveryMailInput } from './templates/delivery';
+import { passwordResetMail } from './templates/password-reset';
+import { receiptMail, receiptSubject } from './templates/receipt';
+import { PlainText } from './templates/layout';
+import { testEmail } from './templates/test-email';
+
+/** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
+export type MailTemplate =
+  | { name: 'delivery'; locale: Locale; input: DeliveryMailInput }
+  | {
+      name: 'receipt';
+      locale: Locale;
+      input: {
+        audience: 'client' | 'freelancer';
+        snapshot: ReceiptSnapshot;
+        projectId: string;
+        milestoneId: string;
+      };
+    };
+
+export interface MailEnvelope {
+  to: string;
+  subject: string;
+  /** The sender's display name; null: MAIL_FROM's own. */
+  fromName: string | null;
+  replyTo: string | null;
+}
+
+export interface RenderedBody {
+  html: string;
+  text: string;
+}
+
+export type ComposedMail = MailEnvelope & RenderedBody;
+
+interface Person {
+  name: string;
+  email: string;
+  locale: Locale;
+}
+
+/** The HTML, and the text alternative from the same template (links spelled out, unwrapped). */
+async function renderElement(element: ReactElement): Promise<RenderedBody> {
+  const [html, textHtml] = await Promise.all([
+    render(createElement(PlainText.Provider, { value: false }, element)),
+    render(createElement(PlainText.Provider, { value: true }, element)),
+  ]);
+  return { html, text: toPlainText(textHtml, { wordwrap: false }).trim() + '\n' };
+}
+
+/** From the freelancer (through Milepost) to their client. */
+function fromFreelancer(t: Translator, freelancer: { name: string; email: string }) {
+  return {
+    fromName:
+      freelancer.name.trim() === '' ? null : t.t('mail.from.via', { name: freelancer.name }),
+    replyTo: freelancer.email === '' ? null : freelancer.email,
+  };
+}
+
+/** Subject and envelope of a template's mail: cheap, fit to run inside a transaction. */
+export function envelopeOf(template: MailTemplate): MailEnvelope {
+  const t = translator(template.locale);
+  switch (template.name) {
+    case 'delivery': {
+      const { input } = template;
+      return {
+        to: input.client.email,
+        subject: deliverySubject(t, input),
+        ...fromFreelancer(t, input.freelancer),
+      };
+    }
+    case 'receipt': {
+      const { snapshot, audience } = template.input;
+      const subject = receiptSubject(t, snapshot);
+      return audience === 'client'
+        ? { to: snapshot.client.email, subject, ...fromFreelancer(t, snapshot.freelancer) }
+        : { to: snapshot.freelancer.email, subject, fromName: null, replyTo: null };
+    }
+  }
+}
+
+/** The template's HTML and text, with links under `publicUrl`. */
+export function renderTemplate(template: MailTemplate, publicUrl: string): Promise<RenderedBody> {
+  const t = translator(template.locale);
+  switch (template.name) {
+    case 'delivery':
+      return renderElement(deliveryMail(t, { ...template.input, publicUrl }));
+    case 'receipt':
+      return renderElement(receiptMail(t, { ...template.input, publicUrl }));
+  }
+}
+
+/** A template's whole message, rendered now (tests, previews). */
+export async function composeTemplate(
+  template: MailTemplate,
+  publicUrl: string,
+): Promise<ComposedMail> {
+  return { ...envelopeOf(template), ...(await renderTemplate(template, publicUrl)) };
+}
+
+export async function composeTestEmail(input: {
+  publicUrl: string;
+  freelancer: Person;
+}): Promise<ComposedMail> {
+  const t = translator(input.freelancer.locale);
+  return {
+    to: input.freelancer.email,
+    subject: t.t('mail.test.subject'),
+    fromName: null,
+    replyTo: null,
+    ...(await renderElement(
+      testEmail(t, { publicUrl: input.publicUrl, name: input.freelancer.name }),
+    )),
+  };
+}
+
+export async function composePasswordResetMail(input: {
+  publicUrl: string;
+  freelancer: Person;
+  link: string;
+  validMinutes: number;
+}): Promise<ComposedMail> {
+  const t = translator(input.freelancer.locale);
+  return {
+    to: input.freelancer.email,
+    subject: t.t('mail.passwordReset.subject'),
+    fromName: null,
+    replyTo: null,
+    ...(await renderElement(
+      passwordResetMail(t, {
+        publicUrl: input.publicUrl,
+        name: input.freelancer.name,
+        link: input.link,
+        validMinutes: input.validMinutes,
+      }),
+    )),
+  };
+}
