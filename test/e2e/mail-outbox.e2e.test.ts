@@ -86,7 +86,7 @@ describe('mail that cannot be sent', () => {
     await f.goto('/app');
     const notice = f.getByRole('region', { name: 'An email could not be sent' });
     await visible(notice);
-    await visible(notice.getByText('Delivered: Logo — Brand book'));
+    await visible(notice.getByText(/delivered “Logo” – Brand book/));
     await visible(notice.getByText('ada@example.com'));
     await visible(notice.getByText(/ECONNREFUSED/));
     await checkAccessibility(f, 'dashboard with unsent mail');
