@@ -3,11 +3,10 @@
  * (saying when it replaced earlier ones, which stop working) and mails them to the client, from
  * "<Freelancer> via Milepost" with Reply-To the freelancer; the freelancer gets both to copy.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
   Actor,
-  HOOK_TIMEOUT,
   SUITE_TIMEOUT,
   deliver,
   dialects,
@@ -19,36 +18,17 @@ import {
   setupProject,
   share,
   signUp,
-  startApp,
   tokenFromLink,
   uniqueEmail,
-  type TestApp,
 } from './harness';
 import { decodeWords, mailHeader, mailText } from './mail-text';
-import { mailTo, waitFor, startSmtp, type SmtpCapture } from './smtp-helpers';
+import { mailTo, waitFor, useAppWithSmtp } from './smtp-helpers';
 
 describe.each(dialects)('inviting the client on %s', SUITE_TIMEOUT, (dialect) => {
-  let smtp: SmtpCapture | undefined;
-  let running: TestApp | undefined;
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    running = await startApp(dialect, {
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'Milepost <noreply@milepost.test>',
-      PUBLIC_URL: 'http://milepost.test',
-    });
-  }, HOOK_TIMEOUT);
-  afterAll(async () => {
-    try {
-      await running?.close();
-    } finally {
-      await smtp?.close();
-    }
-  }, HOOK_TIMEOUT);
-  const ready = (): { app: TestApp; mail: SmtpCapture } => {
-    if (running === undefined || smtp === undefined) throw new Error('the app did not start');
-    return { app: running, mail: smtp };
-  };
+  const ready = useAppWithSmtp(dialect, {
+    MAIL_FROM: 'Milepost <noreply@milepost.test>',
+    PUBLIC_URL: 'http://milepost.test',
+  });
 
   test('the client is mailed the link and code with the freelancer on it; both open the project', async () => {
     const { app, mail } = ready();

@@ -4,11 +4,10 @@
  * earlier links keep working, logins unaffected); POST /api/auth/password-reset/confirm sets the
  * password, ends every other session, and refuses a used or expired token.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
   Actor,
-  HOOK_TIMEOUT,
   PASSWORD,
   SUITE_TIMEOUT,
   dialects,
@@ -16,41 +15,23 @@ import {
   expectStatus,
   logIn,
   signUp,
-  startApp,
   uniqueEmail,
   type TestApp,
 } from './harness';
 import { simpleParser } from 'mailparser';
-import { mailTo, startSmtp, waitFor, type SmtpCapture } from './smtp-helpers';
+import { mailTo, waitFor, type SmtpCapture, useAppWithSmtp } from './smtp-helpers';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 const MINUTE = 60_000;
 
 describe.each(dialects)('password reset on %s', SUITE_TIMEOUT, (dialect) => {
-  let smtp: SmtpCapture | undefined;
-  let running: TestApp | undefined;
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    running = await startApp(dialect, {
-      SMTP_URL: smtp.url,
-      PUBLIC_URL: 'http://milepost.test',
-      TRUST_PROXY: 'true',
-      PASSWORD_RESETS_PER_IP: '4',
-    });
-  }, HOOK_TIMEOUT);
-  afterAll(async () => {
-    try {
-      await running?.close();
-    } finally {
-      await smtp?.close();
-    }
-  }, HOOK_TIMEOUT);
+  const ready = useAppWithSmtp(dialect, {
+    PUBLIC_URL: 'http://milepost.test',
+    TRUST_PROXY: 'true',
+    PASSWORD_RESETS_PER_IP: '4',
+  });
   // Each test starts in a fresh limit window (15 minutes by default).
-  beforeEach(() => running?.clock.advance(20 * MINUTE));
-  const ready = (): { app: TestApp; mail: SmtpCapture } => {
-    if (running === undefined || smtp === undefined) throw new Error('the app did not start');
-    return { app: running, mail: smtp };
-  };
+  beforeEach(() => ready().app.clock.advance(20 * MINUTE));
 
   async function requestReset(app: TestApp, email: string): Promise<void> {
     const res = await new Actor(app.url, 'anyone').post('/api/auth/password-reset', { email });

@@ -10,10 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as C from './contract';
 import {
-  HOOK_TIMEOUT,
   SUITE_TIMEOUT,
   createClient,
   createProject,
@@ -25,7 +24,6 @@ import {
   openPortal,
   share,
   signUp,
-  startApp,
   uniqueEmail,
   useApp,
   type Actor,
@@ -46,7 +44,7 @@ import {
   projectReceipts,
   refund,
 } from './payments-helpers';
-import { mailTo, startSmtp, waitFor, type SmtpCapture } from './smtp-helpers';
+import { mailTo, waitFor, useAppWithSmtp } from './smtp-helpers';
 
 const POLISH_NAME = 'Łukasz Żółć';
 
@@ -420,27 +418,9 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
 });
 
 describe.each(dialects)('receipts by SMTP on %s', SUITE_TIMEOUT, (dialect) => {
-  let smtp: SmtpCapture | undefined;
-  let running: TestApp | undefined;
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    running = await startApp(dialect, {
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'Milepost <receipts@milepost.test>',
-    });
-  }, HOOK_TIMEOUT);
-  afterAll(async () => {
-    try {
-      await running?.close();
-    } finally {
-      await smtp?.close();
-    }
-  }, HOOK_TIMEOUT);
-  const ready = (): { app: TestApp; mail: SmtpCapture } => {
-    if (running === undefined || smtp === undefined)
-      throw new Error(`the ${dialect} app did not start`);
-    return { app: running, mail: smtp };
-  };
+  const ready = useAppWithSmtp(dialect, {
+    MAIL_FROM: 'Milepost <receipts@milepost.test>',
+  });
 
   test('after a payment both parties receive the receipt PDF by SMTP; nothing goes to the outbox', async () => {
     const { app, mail } = ready();

@@ -5,6 +5,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
+import { HOOK_TIMEOUT, startApp, type Dialect, type TestApp } from './harness';
 
 export interface CapturedMail {
   from: string;
@@ -86,4 +88,32 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Starts a loopback SMTP server and one app sending to it (SMTP_URL set) for the enclosing
+ * describe block, like harness `useApp`; the getter fails loudly if either did not start.
+ */
+export function useAppWithSmtp(
+  dialect: Dialect,
+  envOverrides: Record<string, string> = {},
+): () => { app: TestApp; mail: SmtpCapture } {
+  let smtp: SmtpCapture | undefined;
+  let running: TestApp | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    running = await startApp(dialect, { SMTP_URL: smtp.url, ...envOverrides });
+  }, HOOK_TIMEOUT);
+  afterAll(async () => {
+    try {
+      await running?.close();
+    } finally {
+      await smtp?.close();
+    }
+  }, HOOK_TIMEOUT);
+  return () => {
+    if (running === undefined || smtp === undefined)
+      throw new Error(`the ${dialect} app did not start`);
+    return { app: running, mail: smtp };
+  };
 }
