@@ -30,6 +30,7 @@ import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
+import { attentionRoutes } from './routes/attention';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
 import type { RouteDeps } from './routes/deps';
@@ -231,6 +232,7 @@ async function registerApi(
       settingsRoutes,
       clientRoutes,
       projectRoutes,
+      attentionRoutes,
       milestoneRoutes,
       accessRoutes,
       projectFileRoutes,

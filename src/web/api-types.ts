@@ -2101,6 +2101,77 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/attention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The freelancer’s calendar date (their time zone) overdue is measured against */
+              today: string;
+              /** @description Not delivered, due before today; earliest first */
+              overdue: {
+                projectId: string;
+                projectTitle: string;
+                clientName: string;
+                currency: string;
+                milestoneId: string;
+                position: number;
+                title: string;
+                dueDate: string;
+                amountMinor: number;
+                deliveredAt: string | null;
+              }[];
+              /** @description Delivered and unpaid; longest waiting first */
+              awaitingPayment: {
+                projectId: string;
+                projectTitle: string;
+                clientName: string;
+                currency: string;
+                milestoneId: string;
+                position: number;
+                title: string;
+                dueDate: string;
+                amountMinor: number;
+                deliveredAt: string | null;
+              }[];
+              /** @description Live projects whose client has never been given a code or link */
+              neverShared: {
+                projectId: string;
+                projectTitle: string;
+                clientName: string;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/projects/{projectId}/milestones': {
     parameters: {
       query?: never;
