@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { ApiError, api, app } from './api';
+import { useLocale } from './i18n';
 import { todayIn } from '../domain/calendar';
 import { browserTimeZone } from './locale';
 import type { Limits, User } from './types';
@@ -76,8 +77,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
     setState({ status: 'out' });
   }, [queryClient]);
+  useAccountLanguage(state);
   const value = useMemo(() => ({ state, signedIn, signedOut }), [state, signedIn, signedOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** Once the session is known, the app speaks the language saved in the freelancer's settings. */
+function useAccountLanguage(state: AuthState) {
+  const { setLocale } = useLocale();
+  const saved = state.status === 'in' ? state.user.locale : null;
+  useEffect(() => {
+    if (saved !== null) void setLocale(saved);
+  }, [saved, setLocale]);
 }
 
 export function useAuth(): AuthValue {

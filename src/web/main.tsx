@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { createRouter } from './App';
+import { I18nProvider, initialLocale, loadMessages } from './i18n';
 import { createQueryClient } from './queries';
 import './styles.css';
 
@@ -10,10 +11,19 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 const queryClient = createQueryClient();
 const router = createRouter();
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+const locale = initialLocale();
+// The first screen is drawn in the person's language: fetch it (English is bundled) first.
+void loadMessages(locale)
+  .catch(() => undefined)
+  .then(() => {
+    document.documentElement.lang = locale;
+    createRoot(root).render(
+      <StrictMode>
+        <I18nProvider locale={locale}>
+          <QueryClientProvider client={queryClient}>
+            <RouterProvider router={router} />
+          </QueryClientProvider>
+        </I18nProvider>
+      </StrictMode>,
+    );
+  });

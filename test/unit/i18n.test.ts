@@ -1,4 +1,4 @@
-import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import { parse } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import {
   MESSAGES,
@@ -10,50 +10,7 @@ import {
   translator,
 } from '../../src/i18n';
 import { localeFromAcceptLanguage } from '../../src/i18n/negotiate';
-
-/** Every argument a message uses, as "name:type", including those inside plural/select branches. */
-function argumentsOf(elements: MessageFormatElement[], into = new Set<string>()): Set<string> {
-  for (const el of elements) {
-    switch (el.type) {
-      case TYPE.argument:
-        into.add(`${el.value}:argument`);
-        break;
-      case TYPE.number:
-        into.add(`${el.value}:number`);
-        break;
-      case TYPE.date:
-        into.add(`${el.value}:date`);
-        break;
-      case TYPE.time:
-        into.add(`${el.value}:time`);
-        break;
-      case TYPE.plural:
-      case TYPE.select:
-        into.add(`${el.value}:${el.type === TYPE.plural ? 'plural' : 'select'}`);
-        for (const option of Object.values(el.options)) argumentsOf(option.value, into);
-        break;
-      case TYPE.tag:
-        into.add(`${el.value}:tag`);
-        argumentsOf(el.children, into);
-        break;
-      default:
-        break;
-    }
-  }
-  return into;
-}
-
-function pluralsWithoutOther(elements: MessageFormatElement[]): string[] {
-  const missing: string[] = [];
-  for (const el of elements) {
-    if (el.type === TYPE.plural || el.type === TYPE.select) {
-      if (!('other' in el.options)) missing.push(el.value);
-      for (const option of Object.values(el.options))
-        missing.push(...pluralsWithoutOther(option.value));
-    }
-  }
-  return missing;
-}
+import { argumentsOf, pluralsWithoutOther } from './icu-arguments';
 
 describe('messages', () => {
   const english = Object.keys(MESSAGES.en).sort();

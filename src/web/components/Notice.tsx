@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useT } from '../i18n';
 
 /** An error the user must read: announced at once. */
 export function ErrorBanner({ message }: { message: string | null | undefined }) {
@@ -21,9 +22,10 @@ export function SuccessNote({ children }: { children: ReactNode }) {
 }
 
 export function Loading({ what }: { what: string }) {
+  const t = useT();
   return (
     <p className="loading" role="status">
-      Loading {what}…
+      {t('common.loading', { what })}
     </p>
   );
 }
