@@ -5,7 +5,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types';
-import type { NewProjectInput, PaymentMethod, Settings } from './types';
+import type { NewProjectInput, PaymentMethod, SettingsInput } from './types';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -161,7 +161,7 @@ export const api = {
   changePassword: (input: { currentPassword: string; newPassword: string }) =>
     app.send((c) => c.POST('/api/auth/password', { body: input })),
   getSettings: () => app.send((c) => c.GET('/api/settings')),
-  putSettings: (input: Settings) => app.send((c) => c.PUT('/api/settings', { body: input })),
+  putSettings: (input: SettingsInput) => app.send((c) => c.PUT('/api/settings', { body: input })),
   paymentSettings: () => app.send((c) => c.GET('/api/settings/payments')),
   saveStripeKeys: (input: { secretKey: string; webhookSecret: string }) =>
     app.send((c) => c.PUT('/api/settings/stripe', { body: input })),

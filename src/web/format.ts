@@ -1,4 +1,11 @@
-/** Display helpers over the shared domain money module. */
+/**
+ * Display helpers over the shared domain money module.
+ *
+ * NOTE for everyone converting a screen to the person's language: these functions default to
+ * English ('en-GB' dates). In components use `useFormat()` from src/web/i18n/format.ts instead —
+ * `const f = useFormat(); f.money(…), f.date(…), f.dateTime(…), f.bytes(…), f.method(…)` — which
+ * passes the app's chosen language (Settings → Language) to these same functions.
+ */
 import { formatMoney } from '../domain/money';
 
 export { formatMoney };
@@ -13,18 +20,22 @@ export function sumByCurrency(
   return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-export function formatMoneyList(sums: readonly [string, number][], none = 'Nothing'): string {
+export function formatMoneyList(
+  sums: readonly [string, number][],
+  none = 'Nothing',
+  locale = 'en',
+): string {
   if (sums.length === 0) return none;
-  return sums.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+  return sums.map(([currency, amount]) => formatMoney(amount, currency, locale)).join(' + ');
 }
 
 /** "2025-03-14" → "14 Mar 2025", read as a calendar date (no time zone shift). */
-export function formatDate(isoDate: string | null | undefined): string {
+export function formatDate(isoDate: string | null | undefined, locale = 'en-GB'): string {
   if (!isoDate) return '—';
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
   if (y === undefined || m === undefined || d === undefined || [y, m, d].some(Number.isNaN))
     return isoDate;
-  return new Intl.DateTimeFormat('en-GB', {
+  return new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
@@ -32,11 +43,11 @@ export function formatDate(isoDate: string | null | undefined): string {
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+export function formatDateTime(iso: string | null | undefined, locale = 'en-GB'): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** Today as YYYY-MM-DD in the user's own time zone. */
@@ -88,7 +99,7 @@ export function normaliseAccessCode(input: string): string {
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /** 1536 → "1.5 KiB", 5368709120 → "5 GiB": binary units, at most one decimal. */
-export function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number, locale = 'en-GB'): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   let value = bytes;
   let unit = 0;
@@ -97,7 +108,7 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  const text = new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(value);
+  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
   return `${text} ${BYTE_UNITS[unit] ?? 'B'}`;
 }
 

@@ -30,6 +30,8 @@ export type User = Session['user'];
 /** The operator's limits, published with the session so the UI can state them. */
 export type Limits = Session['limits'];
 export type Settings = ResponseOf<'/api/settings', 'get'>;
+/** What PUT /api/settings takes: a left-out time zone or language stays as it is. */
+export type SettingsInput = BodyOf<'/api/settings', 'put'>;
 
 export type Client = ResponseOf<'/api/clients', 'get'>['clients'][number];
 

@@ -1,5 +1,6 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { TextField } from './Field';
+import { T } from '../i18n';
 import { userLocale } from '../locale';
 import { readAmount } from '../money-input';
 
@@ -20,7 +21,7 @@ export function AmountField(
   } & Pick<InputHTMLAttributes<HTMLInputElement>, 'required' | 'disabled'>,
 ) {
   const { currency, value, onValue, ...field } = props;
-  const reading = currency.length === 3 ? safeRead(value, currency) : null;
+  const reading = currency.length === 3 ? safeRead(value, userLocale(), currency) : null;
   const confirm = reading?.kind === 'confirm' ? reading : null;
   return (
     <div className="stack-tight">
@@ -38,16 +39,16 @@ export function AmountField(
           className="button-secondary"
           onClick={() => onValue(confirm.canonical)}
         >
-          Yes, {confirm.readAs}
+          <T id="common.amount.confirm" values={{ amount: confirm.readAs }} />
         </button>
       ) : null}
     </div>
   );
 }
 
-function safeRead(value: string, currency: string) {
+function safeRead(value: string, locale: string, currency: string) {
   try {
-    return readAmount(value, userLocale(), currency);
+    return readAmount(value, locale, currency);
   } catch {
     return null; // not a currency Intl knows (yet): the form says so
   }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
-import { formatDateTime } from '../format';
+import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { keys, queries } from '../queries';
 import { ErrorBanner } from './Notice';
 
@@ -9,6 +10,8 @@ import { ErrorBanner } from './Notice';
  * many attempts and the last error, with a button to try again now. Nothing when all is well.
  */
 export function MailOutboxNotice() {
+  const t = useT();
+  const f = useFormat();
   const queryClient = useQueryClient();
   const { data } = useQuery(queries.mailOutbox());
   const retry = useMutation({
@@ -26,39 +29,42 @@ export function MailOutboxNotice() {
 
   return (
     <section className="warning mail-outbox" aria-labelledby="mail-outbox-heading">
-      <h2 id="mail-outbox-heading">
-        {shown.length === 1
-          ? 'An email could not be sent'
-          : `${shown.length} emails could not be sent`}
-      </h2>
-      <p>
-        Nothing is lost: each email is kept and tried again later. Check the mail settings, then
-        retry.
-      </p>
+      <h2 id="mail-outbox-heading">{t('settings.outbox.heading', { count: shown.length })}</h2>
+      <p>{t('settings.outbox.explain')}</p>
       <ErrorBanner message={error} />
-      <ul aria-label="Emails not sent">
+      <ul aria-label={t('settings.outbox.list')}>
         {shown.map((m) => (
           <li key={m.id}>
             <p>
-              <strong>
-                <bdi>{m.subject}</bdi>
-              </strong>{' '}
-              to <bdi>{m.to}</bdi>
+              <T
+                id="settings.outbox.item"
+                values={{
+                  subject: (
+                    <strong>
+                      <bdi>{m.subject}</bdi>
+                    </strong>
+                  ),
+                  to: <bdi>{m.to}</bdi>,
+                }}
+              />
             </p>
             <p className="muted">
               {m.state === 'failed'
-                ? `Given up after ${m.attempts} attempts`
-                : `${m.attempts} attempts; next ${formatDateTime(m.nextAttemptAt)}`}
-              {m.lastError ? ` — last error: ${m.lastError}` : ''}
+                ? t('settings.outbox.givenUp', { attempts: m.attempts })
+                : t('settings.outbox.next', {
+                    attempts: m.attempts,
+                    next: f.dateTime(m.nextAttemptAt),
+                  })}
+              {m.lastError ? t('settings.outbox.lastError', { error: m.lastError }) : ''}
             </p>
             <button
               type="button"
               className="button button-secondary"
               disabled={busy === m.id}
               onClick={() => retry.mutate(m.id)}
-              aria-label={`Retry now: “${m.subject}” to ${m.to}`}
+              aria-label={t('settings.outbox.retryLabel', { subject: m.subject, to: m.to })}
             >
-              {busy === m.id ? 'Retrying…' : 'Retry now'}
+              {busy === m.id ? t('settings.outbox.retrying') : t('settings.outbox.retry')}
             </button>
           </li>
         ))}

@@ -1,4 +1,5 @@
-import { formatDate, formatMoney, methodLabel } from '../format';
+import { useT, type Translate } from '../i18n';
+import { useFormat, type Format } from '../i18n/format';
 import type { Payment } from '../types';
 
 function WarningIcon() {
@@ -13,19 +14,20 @@ function WarningIcon() {
 }
 
 /** One line in words: what came in (or went back), how, when, with which reference. */
-function describe(p: Payment): string {
-  const amount = formatMoney(p.amountMinor, p.currency);
-  const ref = p.reference ? ` (ref. ${p.reference})` : '';
+function describe(p: Payment, t: Translate, f: Format): string {
+  const values = {
+    amount: f.money(p.amountMinor, p.currency),
+    date: f.date(p.receivedOn),
+    ref: p.reference ? t('payments.describe.ref', { reference: p.reference }) : '',
+  };
   if (p.kind === 'refund') {
     return p.source === 'stripe'
-      ? `Refunded through Stripe: ${amount}, on ${formatDate(p.receivedOn)}${ref}.`
-      : `Refund recorded: ${amount}, refunded ${formatDate(p.receivedOn)}${ref}.`;
+      ? t('payments.describe.refundStripe', values)
+      : t('payments.describe.refundRecorded', values);
   }
-  if (p.status === 'flagged')
-    return `Stripe reported a card payment of ${amount} on ${formatDate(p.receivedOn)}${ref}.`;
-  if (p.source === 'stripe')
-    return `Paid by card through Stripe: ${amount}, received ${formatDate(p.receivedOn)}${ref}.`;
-  return `Payment recorded: ${amount} by ${methodLabel(p.method)}, received ${formatDate(p.receivedOn)}${ref}.`;
+  if (p.status === 'flagged') return t('payments.describe.flagged', values);
+  if (p.source === 'stripe') return t('payments.describe.stripe', values);
+  return t('payments.describe.recorded', { ...values, method: f.method(p.method) });
 }
 
 /**
@@ -42,10 +44,12 @@ export function PaymentList({
   /** payment id → why Stripe's payment was flagged (from the activity record). */
   flagReasons: ReadonlyMap<string, string>;
 }) {
+  const t = useT();
+  const f = useFormat();
   if (payments.length === 0) return null;
   const ordered = [...payments].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return (
-    <ul className="payment-list" aria-label={`Payments and refunds of milestone ${position}`}>
+    <ul className="payment-list" aria-label={t('payments.list.label', { position })}>
       {ordered.map((p) => {
         const flagged = p.status === 'flagged';
         return (
@@ -53,33 +57,32 @@ export function PaymentList({
             <div className="payment-head">
               <span className="payment-amount">
                 {p.kind === 'refund' ? '−' : ''}
-                {formatMoney(p.amountMinor, p.currency)}
+                {f.money(p.amountMinor, p.currency)}
               </span>
               <span className="payment-badges">
                 <span className={`badge ${p.kind === 'refund' ? 'badge-delivered' : 'badge-open'}`}>
-                  {p.kind === 'refund' ? 'Refund' : 'Payment'}
+                  {p.kind === 'refund' ? t('payments.badge.refund') : t('payments.badge.payment')}
                 </span>
                 <span className="badge badge-locked">
-                  {p.source === 'stripe' ? 'Stripe' : 'Offline'}
+                  {p.source === 'stripe' ? t('payments.badge.stripe') : t('payments.badge.offline')}
                 </span>
                 <span className={`badge ${flagged ? 'badge-danger' : 'badge-paid'}`}>
-                  {flagged ? 'Flagged' : 'Credited'}
+                  {flagged ? t('payments.badge.flagged') : t('payments.badge.credited')}
                 </span>
               </span>
             </div>
-            <p>{describe(p)}</p>
+            <p>{describe(p, t, f)}</p>
             {flagged ? (
               <div className="flag-note">
                 <WarningIcon />
                 <div>
                   <p>
-                    <strong>Not counted: this Stripe payment did not match what was asked.</strong>{' '}
-                    Reason: {flagReasons.get(p.id) ?? 'not recorded'}.
+                    <strong>{t('payments.flagged.notCounted')}</strong>{' '}
+                    {t('payments.flagged.reason', {
+                      reason: flagReasons.get(p.id) ?? t('payments.flagged.noReason'),
+                    })}
                   </p>
-                  <p>
-                    It unlocked nothing and has no receipt. Check it in your Stripe Dashboard, then
-                    refund it there or record what you accept by hand.
-                  </p>
+                  <p>{t('payments.flagged.what')}</p>
                 </div>
               </div>
             ) : null}

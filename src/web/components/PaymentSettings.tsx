@@ -4,6 +4,7 @@ import { CopyButton } from './CopyButton';
 import { TextField } from './Field';
 import { ErrorBanner, SuccessNote } from './Notice';
 import { toApiError, useFormErrors } from '../hooks';
+import { T, useT } from '../i18n';
 import type { PaymentSettings } from '../types';
 
 /** The Stripe events Milepost acts on: the ones to tick when adding the webhook endpoint. */
@@ -31,55 +32,55 @@ function ownWebhookUrl(settings: PaymentSettings, userId: string): string {
 }
 
 function StripeStatus({ settings }: { settings: PaymentSettings }) {
+  const t = useT();
   const { stripe } = settings;
   if (!stripe.configured) {
     return (
       <p className="banner banner-info" data-testid="stripe-status">
-        <strong>Stripe is not set up.</strong> Clients pay using your payment instructions and you
-        record each payment here. Add your Stripe keys below to let them pay by card.
+        <T
+          id="settings.stripe.notSetUp"
+          values={{ strong: (chunks) => <strong>{chunks}</strong> }}
+        />
       </p>
     );
   }
   const who =
     stripe.source === 'own'
-      ? 'Stripe is connected with your own keys'
-      : 'Stripe is connected through the operator’s account';
+      ? t('settings.stripe.connectedOwn')
+      : t('settings.stripe.connectedOperator');
   return (
     <div className="stack stripe-status" data-testid="stripe-status">
       <p className="status-line">
         <strong>{who}</strong>{' '}
         {stripe.mode === 'live' ? (
-          <span className="badge badge-paid">Live mode</span>
+          <span className="badge badge-paid">{t('settings.stripe.liveMode')}</span>
         ) : (
-          <span className="badge badge-delivered">Test mode</span>
+          <span className="badge badge-delivered">{t('settings.stripe.testMode')}</span>
         )}
       </p>
       <p className="muted">
         {stripe.mode === 'live'
-          ? 'Clients pay real money by card, straight into this Stripe account.'
-          : 'Test mode: no real money moves. Pay with Stripe’s test cards (4242 4242 4242 4242) to try the whole path.'}
+          ? t('settings.stripe.live.explain')
+          : t('settings.stripe.test.explain')}
       </p>
       {!stripe.webhookSecretSet ? (
-        <p className="warning">
-          No webhook signing secret is set, so Milepost cannot hear from Stripe: card payments will
-          not be confirmed until the operator runs the reconciler.
-        </p>
+        <p className="warning">{t('settings.stripe.noWebhookSecret')}</p>
       ) : null}
       {stripe.webhookUrl !== null ? (
         <div className="stack webhook">
           <p className="label-like" id="webhook-url-label">
-            Webhook URL
+            {t('settings.stripe.webhookUrl')}
           </p>
           <p className="webhook-url" aria-labelledby="webhook-url-label">
             <code data-testid="webhook-url">{stripe.webhookUrl}</code>
           </p>
           <div>
-            <CopyButton text={stripe.webhookUrl} label="Copy webhook URL" />
+            <CopyButton text={stripe.webhookUrl} label={t('settings.stripe.copyWebhookUrl')} />
           </div>
           <p className="hint">
             {stripe.source === 'own'
-              ? `Stripe must send these events to this URL, signed with the secret you saved: ${WEBHOOK_EVENTS.join(', ')}. It is how a card payment unlocks the files.`
-              : 'The operator registered this endpoint with Stripe; you have nothing to do. To be paid into your own Stripe account instead, add your keys below.'}
+              ? t('settings.stripe.webhook.own', { events: WEBHOOK_EVENTS.join(', ') })
+              : t('settings.stripe.webhook.operator')}
           </p>
         </div>
       ) : null}
@@ -97,6 +98,7 @@ export function PaymentsSection({
   userId: string;
   onChanged: (next: PaymentSettings) => void;
 }) {
+  const t = useT();
   const [secretKey, setSecretKey] = useState('');
   const [webhookSecret, setWebhookSecret] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
@@ -113,9 +115,9 @@ export function PaymentsSection({
     setSaved(null);
     setRemoveError(null);
     const keys = { secretKey: secretKey.trim(), webhookSecret: webhookSecret.trim() };
-    if (keys.secretKey === '') errors.setField('secretKey', 'Enter your Stripe secret key.');
+    if (keys.secretKey === '') errors.setField('secretKey', t('settings.stripe.secretKey.missing'));
     if (keys.webhookSecret === '')
-      errors.setField('webhookSecret', 'Enter the webhook signing secret.');
+      errors.setField('webhookSecret', t('settings.stripe.webhookSecret.missing'));
     if (keys.secretKey === '' || keys.webhookSecret === '') return;
     setBusy(true);
     try {
@@ -125,7 +127,9 @@ export function PaymentsSection({
       setWebhookSecret('');
       onChanged(next);
       setSaved(
-        `Your Stripe keys are saved, in ${next.stripe.mode === 'live' ? 'live' : 'test'} mode.`,
+        next.stripe.mode === 'live'
+          ? t('settings.stripe.savedLive')
+          : t('settings.stripe.savedTest'),
       );
     } catch (err) {
       errors.show(err, ['secretKey', 'webhookSecret']);
@@ -142,7 +146,7 @@ export function PaymentsSection({
       const next = await api.removeStripeKeys();
       setConfirmRemove(false);
       onChanged(next);
-      setSaved('Your Stripe keys are removed.');
+      setSaved(t('settings.stripe.removed'));
     } catch (err) {
       setRemoveError(toApiError(err).message);
     } finally {
@@ -152,43 +156,39 @@ export function PaymentsSection({
 
   return (
     <section className="card stack" aria-labelledby="payments-heading">
-      <h2 id="payments-heading">Payments</h2>
-      <p className="muted">
-        A client pays a delivered milestone by card on Stripe Checkout, straight into your Stripe
-        account: no platform takes a cut. You can always record a bank transfer, cash or cheque by
-        hand.
-      </p>
+      <h2 id="payments-heading">{t('settings.payments.heading')}</h2>
+      <p className="muted">{t('settings.payments.explain')}</p>
       <StripeStatus settings={settings} />
 
       <form onSubmit={(e) => void save(e)} className="stack own-keys" noValidate>
-        <h3>{own ? 'Replace your Stripe keys' : 'Use your own Stripe account'}</h3>
+        <h3>{own ? t('settings.stripe.replace') : t('settings.stripe.useOwn')}</h3>
         {own ? (
-          <p className="muted">
-            Your keys are stored encrypted and are never shown again. Enter new ones to replace
-            them.
-          </p>
+          <p className="muted">{t('settings.stripe.storedEncrypted')}</p>
         ) : (
           <ol className="steps">
             <li>
-              In the Stripe Dashboard, under Developers → Webhooks, add an endpoint with this URL:{' '}
+              {t('settings.stripe.step.endpoint')}{' '}
               <code className="inline-url" data-testid="own-webhook-url">
                 {endpoint}
               </code>{' '}
-              <CopyButton text={endpoint} label="Copy URL" />
+              <CopyButton text={endpoint} label={t('settings.stripe.copyUrl')} />
             </li>
             <li>
-              Choose these events: <span className="event-names">{WEBHOOK_EVENTS.join(', ')}</span>.
+              <T
+                id="settings.stripe.step.events"
+                values={{
+                  events: <span className="event-names">{WEBHOOK_EVENTS.join(', ')}</span>,
+                }}
+              />
             </li>
-            <li>
-              Paste your secret key (Developers → API keys) and the endpoint’s signing secret below.
-            </li>
+            <li>{t('settings.stripe.step.paste')}</li>
           </ol>
         )}
         <ErrorBanner message={errors.banner} />
         <div className="grid-2">
           <TextField
-            label="Stripe secret key"
-            hint="Starts with sk_test_ (test mode) or sk_live_ (live mode)."
+            label={t('settings.stripe.secretKey')}
+            hint={t('settings.stripe.secretKey.hint')}
             type="password"
             autoComplete="off"
             spellCheck={false}
@@ -199,8 +199,8 @@ export function PaymentsSection({
             error={errors.fields.secretKey}
           />
           <TextField
-            label="Webhook signing secret"
-            hint="Starts with whsec_."
+            label={t('settings.stripe.webhookSecret')}
+            hint={t('settings.stripe.webhookSecret.hint')}
             type="password"
             autoComplete="off"
             spellCheck={false}
@@ -213,7 +213,7 @@ export function PaymentsSection({
         </div>
         <div className="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save Stripe keys'}
+            {busy ? t('common.saving') : t('settings.stripe.save')}
           </button>
           {own && !confirmRemove ? (
             <button
@@ -222,18 +222,15 @@ export function PaymentsSection({
               disabled={busy}
               onClick={() => setConfirmRemove(true)}
             >
-              Remove my Stripe keys
+              {t('settings.stripe.remove')}
             </button>
           ) : null}
         </div>
         <SuccessNote>{saved}</SuccessNote>
       </form>
       {confirmRemove ? (
-        <div className="confirm" role="group" aria-label="Confirm removing your Stripe keys">
-          <p>
-            Remove your Stripe keys? Milepost forgets them at once; payment pages already open stop
-            being confirmed through your account.
-          </p>
+        <div className="confirm" role="group" aria-label={t('settings.stripe.remove.confirmLabel')}>
+          <p>{t('settings.stripe.remove.question')}</p>
           <ErrorBanner message={removeError} />
           <div className="actions">
             <button
@@ -242,14 +239,14 @@ export function PaymentsSection({
               disabled={busy}
               onClick={() => void remove()}
             >
-              Yes, remove my keys
+              {t('settings.stripe.remove.yes')}
             </button>
             <button
               type="button"
               className="button-secondary"
               onClick={() => setConfirmRemove(false)}
             >
-              Keep them
+              {t('settings.stripe.remove.keep')}
             </button>
           </div>
         </div>
@@ -260,6 +257,7 @@ export function PaymentsSection({
 
 /** How Milepost sends email, and a test message to prove it. */
 export function MailSection({ settings }: { settings: PaymentSettings }) {
+  const t = useT();
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -273,11 +271,11 @@ export function MailSection({ settings }: { settings: PaymentSettings }) {
       const { sentTo, transport } = await api.sendTestEmail();
       setResult(
         transport === 'outbox'
-          ? `Test email for ${sentTo} written to the outbox folder (an .eml file in DATA_DIR/outbox). It was not sent.`
-          : `Test email sent to ${sentTo} through the SMTP server. Check that inbox (and its spam folder).`,
+          ? t('settings.mail.test.outbox', { to: sentTo })
+          : t('settings.mail.test.smtp', { to: sentTo }),
       );
     } catch (err) {
-      setError(`The test email could not be sent. ${toApiError(err).message}`);
+      setError(t('settings.mail.test.failed', { reason: toApiError(err).message }));
     } finally {
       setBusy(false);
     }
@@ -285,17 +283,17 @@ export function MailSection({ settings }: { settings: PaymentSettings }) {
 
   return (
     <section className="card stack" aria-labelledby="mail-heading">
-      <h2 id="mail-heading">Mail</h2>
+      <h2 id="mail-heading">{t('settings.mail.heading')}</h2>
       <dl className="facts">
         <div>
-          <dt>Transport</dt>
-          <dd data-testid="mail-transport">{outbox ? 'Outbox folder' : 'SMTP server'}</dd>
+          <dt>{t('settings.mail.transport')}</dt>
+          <dd data-testid="mail-transport">
+            {outbox ? t('settings.mail.transport.outbox') : t('settings.mail.transport.smtp')}
+          </dd>
         </div>
       </dl>
       <p className="muted">
-        {outbox
-          ? 'No SMTP server is configured (SMTP_URL), so Milepost writes every email (access codes, delivery notices, receipts) as an .eml file in the outbox folder of its data folder instead of sending it.'
-          : 'Access codes, delivery notices and receipts are sent through the SMTP server set by the operator (SMTP_URL).'}
+        {outbox ? t('settings.mail.outbox.explain') : t('settings.mail.smtp.explain')}
       </p>
       <div className="actions">
         <button
@@ -304,7 +302,7 @@ export function MailSection({ settings }: { settings: PaymentSettings }) {
           disabled={busy}
           onClick={() => void sendTest()}
         >
-          {busy ? 'Sending…' : 'Send test email'}
+          {busy ? t('settings.mail.test.sending') : t('settings.mail.test.send')}
         </button>
       </div>
       <SuccessNote>{result}</SuccessNote>

@@ -4,7 +4,8 @@ import { AmountField } from './AmountField';
 import { TextField } from './Field';
 import { ErrorBanner } from './Notice';
 import { useFreelancerToday } from '../auth';
-import { formatMoney } from '../format';
+import { useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { userLocale } from '../locale';
 import { readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
@@ -22,6 +23,8 @@ export function RefundForm(props: {
   onCancel: () => void;
 }) {
   const { milestone, currency } = props;
+  const t = useT();
+  const f = useFormat();
   const [amount, setAmount] = useState('');
   const [reference, setReference] = useState('');
   const today = useFreelancerToday();
@@ -34,7 +37,12 @@ export function RefundForm(props: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    const read = readPositiveAmount(amount, userLocale(), currency, 'Enter the amount refunded.');
+    const read = readPositiveAmount(
+      amount,
+      userLocale(),
+      currency,
+      t('payments.refund.amountMissing'),
+    );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);
       return;
@@ -60,20 +68,16 @@ export function RefundForm(props: {
     <form
       onSubmit={(e) => void submit(e)}
       className="stack payment-form"
-      aria-label={`Record refund for milestone ${milestone.position}`}
+      aria-label={t('payments.refund.formLabel', { position: milestone.position })}
       noValidate
     >
       <ErrorBanner message={errors.banner} />
-      <p className="muted">
-        {formatMoney(net, currency)} received for this milestone, net of refunds. Refunding all of
-        it locks the milestone’s files for the client again; the milestone stays paid in the
-        sequence.
-      </p>
+      <p className="muted">{t('payments.refund.explain', { net: f.money(net, currency) })}</p>
       <div className="grid-2">
         <AmountField
           id={id('amount')}
-          label={`Amount refunded (${currency})`}
-          hint={`At most ${formatMoney(net, currency)}.`}
+          label={t('payments.refund.amount', { currency })}
+          hint={t('payments.refund.amount.hint', { net: f.money(net, currency) })}
           currency={currency}
           required
           value={amount}
@@ -82,7 +86,7 @@ export function RefundForm(props: {
         />
         <TextField
           id={id('date')}
-          label="Refunded on"
+          label={t('payments.refund.date')}
           type="date"
           required
           max={today}
@@ -92,7 +96,7 @@ export function RefundForm(props: {
         />
         <TextField
           id={id('reference')}
-          label="Reference (optional)"
+          label={t('payments.refund.reference')}
           value={reference}
           onChange={(e) => setReference(e.target.value)}
           error={errors.fields.reference}
@@ -100,10 +104,10 @@ export function RefundForm(props: {
       </div>
       <div className="actions">
         <button type="submit" className="button-danger" disabled={busy}>
-          {busy ? 'Recording…' : 'Record refund'}
+          {busy ? t('payments.refund.recording') : t('payments.refund.submit')}
         </button>
         <button type="button" className="button-secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -4,15 +4,18 @@ import { api } from '../api';
 import { useAuth } from '../auth';
 import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
+import { LanguageSetting } from '../components/LanguageSetting';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
+import { useT } from '../i18n';
 import { keys, queries } from '../queries';
 import { browserTimeZone, timeZoneChoices } from '../locale';
 import { useNavigate } from 'react-router';
 import type { Settings } from '../types';
 
 export function SettingsPage() {
-  useTitle('Settings');
+  const t = useT();
+  useTitle(t('settings.title'));
   const { state } = useAuth();
   const queryClient = useQueryClient();
   const loaded = useQuery(queries.profile());
@@ -20,9 +23,14 @@ export function SettingsPage() {
   const paymentView = payments.data;
   return (
     <>
-      <h1>Settings</h1>
+      <h1>{t('settings.title')}</h1>
       <ErrorBanner message={loaded.error?.message} />
-      {loaded.data ? <ProfileForm initial={loaded.data} /> : <Loading what="your settings" />}
+      {loaded.data ? (
+        <ProfileForm initial={loaded.data} />
+      ) : (
+        <Loading what={t('settings.loading.profile')} />
+      )}
+      <LanguageSetting />
       <ErrorBanner message={payments.error?.message} />
       {paymentView && state.status === 'in' ? (
         <>
@@ -34,7 +42,7 @@ export function SettingsPage() {
           <MailSection settings={paymentView} />
         </>
       ) : payments.isPending ? (
-        <Loading what="payment settings" />
+        <Loading what={t('settings.loading.payments')} />
       ) : null}
       <PasswordForm />
       <LogOut />
@@ -43,6 +51,7 @@ export function SettingsPage() {
 }
 
 function ProfileForm({ initial }: { initial: Settings }) {
+  const t = useT();
   const auth = useAuth();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Settings>(initial);
@@ -56,14 +65,20 @@ function ProfileForm({ initial }: { initial: Settings }) {
     setSaved(null);
     setBusy(true);
     try {
-      const next = await api.putSettings(values);
+      // The language is chosen (and saved) on its own, above: left out here, it stays.
+      const next = await api.putSettings({
+        name: values.name,
+        businessName: values.businessName,
+        paymentInstructions: values.paymentInstructions,
+        timeZone: values.timeZone,
+      });
       // A save answers with the new settings: shown at once, without asking again.
       queryClient.setQueryData(keys.profile(), next);
       setValues(next);
       // The session's copy of the user decides "today" in the payment forms.
       if (auth.state.status === 'in')
         auth.signedIn({ ...auth.state.user, ...next }, auth.state.limits);
-      setSaved('Settings saved.');
+      setSaved(t('settings.profile.saved'));
     } catch (err) {
       errors.show(err, ['name', 'businessName', 'paymentInstructions', 'timeZone']);
     } finally {
@@ -73,12 +88,12 @@ function ProfileForm({ initial }: { initial: Settings }) {
 
   return (
     <section className="card" aria-labelledby="profile-heading">
-      <h2 id="profile-heading">You and your business</h2>
+      <h2 id="profile-heading">{t('settings.profile.heading')}</h2>
       <form onSubmit={(e) => void submit(e)} className="stack">
         <ErrorBanner message={errors.banner} />
         <div className="grid-2">
           <TextField
-            label="Your name"
+            label={t('settings.profile.name')}
             required
             autoComplete="name"
             value={values.name}
@@ -86,7 +101,7 @@ function ProfileForm({ initial }: { initial: Settings }) {
             error={errors.fields.name}
           />
           <TextField
-            label="Business name (optional)"
+            label={t('settings.profile.businessName')}
             autoComplete="organization"
             value={values.businessName}
             onChange={(e) => setValues({ ...values, businessName: e.target.value })}
@@ -94,8 +109,8 @@ function ProfileForm({ initial }: { initial: Settings }) {
           />
         </div>
         <SelectField
-          label="Time zone"
-          hint={`Where “today” is for you: a payment cannot be recorded as received after it. This browser is in ${browserTimeZone()}.`}
+          label={t('settings.profile.timeZone')}
+          hint={t('settings.profile.timeZone.hint', { zone: browserTimeZone() })}
           value={values.timeZone}
           onChange={(e) => setValues({ ...values, timeZone: e.target.value })}
           error={errors.fields.timeZone}
@@ -107,8 +122,8 @@ function ProfileForm({ initial }: { initial: Settings }) {
           ))}
         </SelectField>
         <TextArea
-          label="Payment instructions"
-          hint="Shown to a client when a milestone is delivered and awaiting payment: bank name, IBAN/account number, reference to use."
+          label={t('settings.profile.paymentInstructions')}
+          hint={t('settings.profile.paymentInstructions.hint')}
           rows={5}
           value={values.paymentInstructions}
           onChange={(e) => setValues({ ...values, paymentInstructions: e.target.value })}
@@ -116,7 +131,7 @@ function ProfileForm({ initial }: { initial: Settings }) {
         />
         <div className="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save settings'}
+            {busy ? t('common.saving') : t('settings.profile.save')}
           </button>
         </div>
         <SuccessNote>{saved}</SuccessNote>
@@ -126,6 +141,7 @@ function ProfileForm({ initial }: { initial: Settings }) {
 }
 
 function PasswordForm() {
+  const t = useT();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
@@ -137,7 +153,7 @@ function PasswordForm() {
     errors.clear();
     setSaved(null);
     if (newPassword.length < 10) {
-      errors.setField('newPassword', 'Use at least 10 characters.');
+      errors.setField('newPassword', t('settings.password.tooShort'));
       return;
     }
     setBusy(true);
@@ -145,7 +161,7 @@ function PasswordForm() {
       await api.changePassword({ currentPassword, newPassword });
       setCurrent('');
       setNew('');
-      setSaved('Password changed. Your other sessions were logged out.');
+      setSaved(t('settings.password.changed'));
     } catch (err) {
       errors.show(err, ['currentPassword', 'newPassword']);
     } finally {
@@ -155,12 +171,12 @@ function PasswordForm() {
 
   return (
     <section className="card" aria-labelledby="password-heading">
-      <h2 id="password-heading">Change password</h2>
+      <h2 id="password-heading">{t('settings.password.heading')}</h2>
       <form onSubmit={(e) => void submit(e)} className="stack">
         <ErrorBanner message={errors.banner} />
         <div className="grid-2">
           <TextField
-            label="Current password"
+            label={t('settings.password.current')}
             type="password"
             autoComplete="current-password"
             required
@@ -169,10 +185,10 @@ function PasswordForm() {
             error={errors.fields.currentPassword}
           />
           <TextField
-            label="New password"
+            label={t('settings.password.new')}
             type="password"
             autoComplete="new-password"
-            hint="At least 10 characters."
+            hint={t('settings.password.new.hint')}
             required
             maxLength={200}
             value={newPassword}
@@ -182,7 +198,7 @@ function PasswordForm() {
         </div>
         <div className="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Changing…' : 'Change password'}
+            {busy ? t('settings.password.changing') : t('settings.password.submit')}
           </button>
         </div>
         <SuccessNote>{saved}</SuccessNote>
@@ -192,6 +208,7 @@ function PasswordForm() {
 }
 
 function LogOut() {
+  const t = useT();
   const navigate = useNavigate();
   const { signedOut } = useAuth();
   const [error, setError] = useState<string | null>(null);
@@ -209,11 +226,11 @@ function LogOut() {
 
   return (
     <section className="card" aria-labelledby="logout-heading">
-      <h2 id="logout-heading">Log out</h2>
+      <h2 id="logout-heading">{t('settings.logout.heading')}</h2>
       <ErrorBanner message={error} />
-      <p className="muted">Ends this session on this device.</p>
+      <p className="muted">{t('settings.logout.explain')}</p>
       <button type="button" className="button-secondary" onClick={() => void logOut()}>
-        Log out
+        {t('settings.logout.submit')}
       </button>
     </section>
   );
