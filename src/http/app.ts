@@ -4,6 +4,7 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -26,6 +27,8 @@ import { createStreamBus } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
 import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
+import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
+import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
@@ -54,6 +57,8 @@ declare module 'fastify' {
     mailWorker: MailWorker;
     /** The hourly sweep (expired uploads, queued file deletions, retention); run() runs it now. */
     fileSweep: FileSweep;
+    /** The open sockets of /api/ws on this instance. */
+    streamHub: StreamHub;
   }
 }
 
@@ -110,6 +115,19 @@ export async function buildApp({
   });
   app.decorate('mailWorker', mailWorker);
   const events = await createStreamBus(config, app.log);
+  const chatLimits = new SenderLimits(config.chat.messagesPerSecond, config.chat.messageBurst, () =>
+    clock.now().getTime(),
+  );
+  const hub = new StreamHub({
+    db: database.db,
+    clock,
+    events,
+    chatLimits,
+    heartbeatSeconds: config.chat.heartbeatSeconds,
+    sessionCheckSeconds: config.chat.sessionCheckSeconds,
+    log: app.log,
+  });
+  app.decorate('streamHub', hub);
   const deps: RouteDeps = {
     db: database.db,
     config,
@@ -120,9 +138,8 @@ export async function buildApp({
     passwords: createPasswordHasher({ concurrency: config.limits.passwordHashConcurrency }),
     clock,
     events,
-    chatLimits: new SenderLimits(config.chat.messagesPerSecond, config.chat.messageBurst, () =>
-      clock.now().getTime(),
-    ),
+    chatLimits,
+    sockets: hub,
   };
   const tus = createTusServer(deps);
   const sweep = startFileSweep({
@@ -151,6 +168,7 @@ export async function buildApp({
     await storedFilesCheck;
     sweep.stop();
     await mailWorker.stop();
+    hub.stop();
     await events.close();
     await storage.close();
     await database.close();
@@ -163,6 +181,10 @@ export async function buildApp({
   app.decorateRequest('client', null);
 
   await app.register(fastifyCookie);
+  // Before any route, so it sees every upgrade request (and refuses those to other routes).
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false },
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -245,6 +267,7 @@ async function registerApi(
     }
     await scope.register(uploadRoutes, { ...deps, ...uploads });
   });
+  await api.register(streamSocketRoutes, deps);
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);
 }

@@ -96,3 +96,43 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('read'), projectId: id, thread, upTo: seq }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
+
+/**
+ * Frames the server sends over /api/ws. Close codes: 4401 the session ended (logged out,
+ * expired, access revoked or reissued) — do not reconnect without logging in again; 4403 no live
+ * updates for this project (archived, or not the caller's); 1008 repeated bad frames or floods;
+ * 1009 a frame over 64 KiB; 1013 the socket fell too far behind (reconnect with the last seq);
+ * 1001 the server is going away. Any other close: reconnect with the last seq seen.
+ */
+export type ServerFrame =
+  /** First frame after the upgrade: who the socket speaks for (a client: their one project). */
+  | { type: 'hello'; party: 'freelancer' | 'client'; projectId: string | null }
+  /** Subscribed: entries after `since` follow, in order, then live ones; `lastSeq` is the head. */
+  | { type: 'subscribed'; projectId: string; since: number; lastSeq: number }
+  | { type: 'unsubscribed'; projectId: string }
+  /** One entry of the project's stream, each sequence number once, in order. */
+  | {
+      type: 'entry';
+      projectId: string;
+      seq: number;
+      /** message.created | message.edited | message.deleted | thread.read | terms.accepted | … */
+      event: string;
+      thread: string | null;
+      /** The message as it stands now (message.* entries; system entries included). */
+      message: z.infer<typeof messageView> | null;
+      data: Record<string, unknown>;
+      at: string;
+    }
+  /** A `send` was stored (created) or had been already (a retry): the message's number. */
+  | { type: 'sent'; id: string; seq: number; created: boolean }
+  /** A `read` moved (or kept) the caller's marker. */
+  | { type: 'read'; projectId: string; thread: string; upTo: number }
+  /** A frame was refused; `ref` names the message id or project it was about. */
+  | {
+      type: 'error';
+      code: string;
+      message: string;
+      ref?: string;
+      field?: string;
+      retryAfterSeconds?: number;
+    };

@@ -123,3 +123,43 @@ export async function deleteClientSessionsOfProject(
 ): Promise<void> {
   await db.deleteFrom('client_sessions').where('project_id', '=', projectId).execute();
 }
+
+/** Of these freelancer session hashes, the ones still live (for open sockets' re-checks). */
+export async function liveSessionHashes(
+  db: Kysely<DB>,
+  tokenHashes: readonly string[],
+  now: string,
+): Promise<Set<string>> {
+  if (tokenHashes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('token_hash', 'in', [...tokenHashes])
+    .where('expires_at', '>', now)
+    .execute();
+  return new Set(rows.map((r) => r.token_hash));
+}
+
+/**
+ * Of these client session hashes, the ones still live (as findLiveClientSession judges), with
+ * whether their project is archived.
+ */
+export async function liveClientSessionHashes(
+  db: Kysely<DB>,
+  tokenHashes: readonly string[],
+  now: string,
+): Promise<Map<string, { projectId: string; archived: boolean }>> {
+  if (tokenHashes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('client_sessions')
+    .innerJoin('projects', 'projects.id', 'client_sessions.project_id')
+    .select(['client_sessions.token_hash', 'client_sessions.project_id', 'projects.archived_at'])
+    .where('client_sessions.token_hash', 'in', [...tokenHashes])
+    .where('client_sessions.expires_at', '>', now)
+    .whereRef('client_sessions.access_generation', '=', 'projects.access_generation')
+    .where('projects.access_code_hash', 'is not', null)
+    .execute();
+  return new Map(
+    rows.map((r) => [r.token_hash, { projectId: r.project_id, archived: r.archived_at !== null }]),
+  );
+}

@@ -7,6 +7,7 @@ import { requestPasswordReset } from '../../actions/request-password-reset';
 import { resetPassword } from '../../actions/reset-password';
 import { signUp } from '../../actions/sign-up';
 import { AppError } from '../../domain/errors';
+import { hashSecret } from '../../domain/access-secrets';
 import {
   clearSessionCookie,
   FREELANCER_COOKIE,
@@ -176,13 +177,15 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
 /** Log-out and password change: for a logged-in freelancer. */
 export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock, passwords },
+  { db, config, clock, passwords, sockets },
 ) => {
   app.post(
     '/auth/logout',
     { schema: { tags: ['auth'], response: noContent } },
     async (request, reply) => {
-      await logOut({ db, sessionToken: freelancerOf(request).sessionToken });
+      const { sessionToken } = freelancerOf(request);
+      await logOut({ db, sessionToken });
+      sockets.endSession(hashSecret(sessionToken));
       clearSessionCookie(reply, config, FREELANCER_COOKIE);
       return reply.status(204).send();
     },

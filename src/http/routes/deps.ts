@@ -9,6 +9,7 @@ import type { Mailer } from '../../mail/mailer';
 import type { MailWorker } from '../../actions/mail-worker';
 import type { StreamBus } from '../../events/stream-bus';
 import type { SenderLimits } from '../chat-limits';
+import type { StreamHub } from '../stream-hub';
 
 /** What every route plugin is registered with. */
 export interface RouteDeps {
@@ -28,4 +29,6 @@ export interface RouteDeps {
   events: StreamBus;
   /** Messages per sender, REST and WebSocket together. */
   chatLimits: SenderLimits;
+  /** This instance's live sockets: a logout closes its session's sockets at once. */
+  sockets: StreamHub;
 }

@@ -5,6 +5,7 @@ import { leavePortal } from '../../actions/log-out';
 import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
 import { archiveAllows } from '../../domain/archive-rule';
+import { hashSecret } from '../../domain/access-secrets';
 import {
   CLIENT_COOKIE,
   clearSessionCookie,
@@ -33,7 +34,7 @@ const sessionBody = z
 
 /** The client's side: no account, one project, reached with the access code or link. */
 export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const { db, config, clock } = deps;
+  const { db, config, clock, sockets } = deps;
   app.post(
     '/portal/session',
     {
@@ -137,7 +138,9 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       '/portal/logout',
       { schema: { tags: ['portal'], response: noContent } },
       async (request, reply) => {
-        await leavePortal({ db, sessionToken: clientOf(request).sessionToken });
+        const { sessionToken } = clientOf(request);
+        await leavePortal({ db, sessionToken });
+        sockets.endSession(hashSecret(sessionToken));
         clearSessionCookie(reply, config, CLIENT_COOKIE);
         return reply.status(204).send();
       },

@@ -1,0 +1,94 @@
+/**
+ * Reading a project's stream for live sockets: who may follow which project, the entries after
+ * a sequence number (with their messages as they stand now), and whether open sockets' sessions
+ * are still live. Reads only; the socket hub (src/http/stream-hub.ts) decides what to send.
+ */
+import { findMessagesByIds, listStreamAfter } from '../db/queries/chat';
+import { findOwnedProject, findProjectById } from '../db/queries/projects';
+import { liveClientSessionHashes, liveSessionHashes } from '../db/queries/sessions';
+import type { ChatMessageRow, StreamEventType } from '../db/schema';
+import type { ChatActor } from '../domain/chat-rules';
+import { AppError, notFound } from '../domain/errors';
+import { nowOf, type ActionContext } from './context';
+
+export interface StreamEntry {
+  projectId: string;
+  seq: number;
+  type: StreamEventType;
+  thread: string | null;
+  message: ChatMessageRow | null;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * May `actor` follow the project live? Its freelancer always; its client while it is not
+ * archived (an archived project is read-only: the client reads it, but gets no live updates).
+ * Answers the stream's head.
+ */
+export async function openStream(
+  options: Pick<ActionContext, 'db'> & { actor: ChatActor; projectId: string },
+): Promise<{ lastSeq: number }> {
+  const { actor, projectId } = options;
+  const project =
+    actor.type === 'freelancer'
+      ? await findOwnedProject(options.db, actor.userId, projectId)
+      : actor.projectId === projectId
+        ? await findProjectById(options.db, projectId)
+        : undefined;
+  if (!project) throw notFound('Project');
+  if (actor.type === 'client' && project.archived_at !== null) {
+    throw new AppError('ARCHIVED', 'This project is archived');
+  }
+  return { lastSeq: project.stream_seq };
+}
+
+/** Up to `limit` entries after `afterSeq`, in order, each with its message if it has one. */
+export async function readStreamAfter(
+  options: Pick<ActionContext, 'db'> & { projectId: string; afterSeq: number; limit: number },
+): Promise<StreamEntry[]> {
+  const rows = await listStreamAfter(
+    options.db,
+    options.projectId,
+    options.afterSeq,
+    options.limit,
+  );
+  const ids = [...new Set(rows.flatMap((r) => (r.message_id === null ? [] : [r.message_id])))];
+  const messages = new Map(
+    (await findMessagesByIds(options.db, options.projectId, ids)).map((m) => [m.id, m]),
+  );
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    seq: Number(r.seq),
+    type: r.type,
+    thread: r.thread,
+    message: r.message_id === null ? null : (messages.get(r.message_id) ?? null),
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    at: r.created_at,
+  }));
+}
+
+/** Which of these sessions (by token hash) still stand, by the app's clock. */
+export async function liveSocketSessions(
+  options: Pick<ActionContext, 'db' | 'clock'> & {
+    freelancers: readonly string[];
+    clients: readonly string[];
+  },
+): Promise<{
+  freelancers: Set<string>;
+  clients: Map<string, { projectId: string; archived: boolean }>;
+}> {
+  const now = nowOf(options).toISOString();
+  const freelancers = new Set<string>();
+  const clients = new Map<string, { projectId: string; archived: boolean }>();
+  // In batches, so a thousand sockets never make one enormous IN list.
+  for (let i = 0; i < options.freelancers.length; i += 500) {
+    const live = await liveSessionHashes(options.db, options.freelancers.slice(i, i + 500), now);
+    for (const hash of live) freelancers.add(hash);
+  }
+  for (let i = 0; i < options.clients.length; i += 500) {
+    const live = await liveClientSessionHashes(options.db, options.clients.slice(i, i + 500), now);
+    for (const [hash, session] of live) clients.set(hash, session);
+  }
+  return { freelancers, clients };
+}
