@@ -16,6 +16,7 @@ import { AuthProvider, useAuth } from './auth';
 import { AppLayout, PlainLayout } from './components/AppLayout';
 import { ErrorBanner, Loading } from './components/Notice';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { useT } from './i18n';
 
 /** The frame around every route: focus and scroll follow in-app navigation. */
 function Root() {
@@ -53,10 +54,11 @@ function WithSession() {
 
 function SessionGate({ children }: { children: ReactNode }) {
   const { state } = useAuth();
+  const t = useT();
   if (state.status === 'loading') {
     return (
       <PlainLayout>
-        <Loading what="Milepost" />
+        <Loading what={t('common.milepost')} />
       </PlainLayout>
     );
   }

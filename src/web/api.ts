@@ -5,6 +5,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types';
+import type { Locale } from '../i18n/locales';
 import type { NewProjectInput, PaymentMethod, SettingsInput } from './types';
 
 export class ApiError extends Error {
@@ -175,9 +176,12 @@ export const api = {
 
   listClients: (includeArchived: boolean) =>
     app.send((c) => c.GET('/api/clients', archivedQuery(includeArchived))),
-  createClient: (input: { name: string; email: string; company?: string }) =>
+  createClient: (input: { name: string; email: string; company?: string; locale?: Locale }) =>
     app.send((c) => c.POST('/api/clients', { body: input })),
-  updateClient: (id: string, input: { name?: string; email?: string; company?: string }) =>
+  updateClient: (
+    id: string,
+    input: { name?: string; email?: string; company?: string; locale?: Locale },
+  ) =>
     app.send((c) =>
       c.PATCH('/api/clients/{clientId}', { params: { path: { clientId: id } }, body: input }),
     ),

@@ -1,4 +1,5 @@
-import { formatMoney } from '../format';
+import { useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import type { PlanCheck } from '../plan';
 
 /** The live answer to "do the milestones add up to the total?", announced as it changes. */
@@ -11,24 +12,26 @@ export function BuilderCheck({
   currency: string;
   serverError: string | undefined;
 }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <section
       className={`card check ${check.ok ? 'check-ok' : 'check-bad'}`}
       aria-labelledby="check-heading"
     >
-      <h2 id="check-heading">Does it add up?</h2>
+      <h2 id="check-heading">{t('builder.check.heading')}</h2>
       <div aria-live="polite">
         {check.ok && check.totalMinor !== null ? (
           <p>
             <span aria-hidden="true">✓ </span>
-            The milestones add up to the total:{' '}
+            {t('builder.check.ok')}{' '}
             {check.amounts.map((a, i) => (
               <span key={i}>
                 {i > 0 ? ' + ' : ''}
-                {a === null ? '—' : formatMoney(a, currency)}
+                {a === null ? '—' : f.money(a, currency)}
               </span>
             ))}{' '}
-            = <strong>{formatMoney(check.totalMinor, currency)}</strong>
+            = <strong>{f.money(check.totalMinor, currency)}</strong>
           </p>
         ) : (
           <p>

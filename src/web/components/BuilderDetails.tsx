@@ -1,20 +1,12 @@
 import { SelectField, TextArea, TextField } from './Field';
 import type { Client } from '../types';
+import { useT } from '../i18n';
 
 export const NEW_CLIENT = '__new__';
 export const OTHER_CURRENCY = '__other__';
 
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'CAD', 'AUD', 'NZD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK'];
 const MORE_CURRENCIES = ['PLN', 'CZK', 'INR', 'BRL', 'MXN', 'ZAR', 'SGD', 'HKD'];
-const PROJECT_TYPES = [
-  'Web design',
-  'Development',
-  'Branding',
-  'Copywriting',
-  'Illustration',
-  'Photography',
-  'Consulting',
-];
 
 export interface ProjectDetails {
   /** A client id, NEW_CLIENT, or '' for none chosen yet. */
@@ -55,46 +47,57 @@ export function BuilderDetails(props: {
   onChange: (patch: Partial<ProjectDetails>) => void;
 }) {
   const { details, errors, onChange } = props;
+  const t = useT();
+  // Suggestions only: the freelancer may type any type of project.
+  const projectTypes = [
+    t('builder.type.webDesign'),
+    t('builder.type.development'),
+    t('builder.type.branding'),
+    t('builder.type.copywriting'),
+    t('builder.type.illustration'),
+    t('builder.type.photography'),
+    t('builder.type.consulting'),
+  ];
   const currency = currencyOf(details);
   const setNewClient = (patch: Partial<ProjectDetails['newClient']>) =>
     onChange({ newClient: { ...details.newClient, ...patch } });
   const typedCurrencyError =
     details.otherCurrency.trim().length === 3 && !props.currencyValid
-      ? `"${currency}" is not a known currency code.`
+      ? t('builder.currency.unknown', { currency })
       : undefined;
 
   return (
     <section className="card stack" aria-labelledby="about-heading">
-      <h2 id="about-heading">About the project</h2>
+      <h2 id="about-heading">{t('builder.about.heading')}</h2>
       <SelectField
-        label="Client"
+        label={t('builder.client')}
         required
         value={details.client}
         onChange={(e) => onChange({ client: e.target.value })}
         error={errors.clientId}
       >
-        <option value="">Choose a client…</option>
+        <option value="">{t('builder.client.choose')}</option>
         {props.clients.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name}
             {c.company ? ` (${c.company})` : ''}
           </option>
         ))}
-        <option value={NEW_CLIENT}>+ New client</option>
+        <option value={NEW_CLIENT}>{t('builder.client.new.option')}</option>
       </SelectField>
       {details.client === NEW_CLIENT ? (
         <fieldset className="subtle">
-          <legend>New client</legend>
+          <legend>{t('builder.client.new')}</legend>
           <div className="grid-3">
             <TextField
-              label="Client name"
+              label={t('builder.client.name')}
               required
               value={details.newClient.name}
               onChange={(e) => setNewClient({ name: e.target.value })}
               error={errors['client.name']}
             />
             <TextField
-              label="Client email"
+              label={t('builder.client.email')}
               type="email"
               required
               value={details.newClient.email}
@@ -102,7 +105,7 @@ export function BuilderDetails(props: {
               error={errors['client.email']}
             />
             <TextField
-              label="Company (optional)"
+              label={t('builder.client.company')}
               value={details.newClient.company}
               onChange={(e) => setNewClient({ company: e.target.value })}
               error={errors['client.company']}
@@ -111,7 +114,7 @@ export function BuilderDetails(props: {
         </fieldset>
       ) : null}
       <TextField
-        label="Project title"
+        label={t('builder.projectTitle')}
         required
         maxLength={200}
         value={details.title}
@@ -120,7 +123,7 @@ export function BuilderDetails(props: {
       />
       <div className="grid-2">
         <SelectField
-          label="Currency"
+          label={t('builder.currency')}
           value={details.currencyChoice}
           onChange={(e) => onChange({ currencyChoice: e.target.value })}
           error={details.currencyChoice === OTHER_CURRENCY ? undefined : errors.currency}
@@ -130,12 +133,12 @@ export function BuilderDetails(props: {
               {c}
             </option>
           ))}
-          <option value={OTHER_CURRENCY}>Other…</option>
+          <option value={OTHER_CURRENCY}>{t('builder.currency.other')}</option>
         </SelectField>
         {details.currencyChoice === OTHER_CURRENCY ? (
           <TextField
-            label="Currency code"
-            hint="Three letters, ISO 4217 (e.g. RON)."
+            label={t('builder.currency.code')}
+            hint={t('builder.currency.code.hint')}
             maxLength={3}
             autoCapitalize="characters"
             value={details.otherCurrency}
@@ -146,27 +149,27 @@ export function BuilderDetails(props: {
       </div>
       <div className="grid-2">
         <TextField
-          label="Project type (optional)"
+          label={t('builder.projectType')}
           list="project-types"
           value={details.projectType}
           onChange={(e) => onChange({ projectType: e.target.value })}
           error={errors.projectType}
         />
         <TextField
-          label="Tags (optional)"
-          hint="Separate tags with commas."
+          label={t('builder.tags')}
+          hint={t('builder.tags.hint')}
           value={details.tags}
           onChange={(e) => onChange({ tags: e.target.value })}
           error={errors.tags}
         />
       </div>
       <datalist id="project-types">
-        {PROJECT_TYPES.map((t) => (
-          <option key={t} value={t} />
+        {projectTypes.map((type) => (
+          <option key={type} value={type} />
         ))}
       </datalist>
       <TextArea
-        label="Description (optional)"
+        label={t('builder.description')}
         rows={3}
         value={details.description}
         onChange={(e) => onChange({ description: e.target.value })}

@@ -1,6 +1,23 @@
 import { MILESTONE_TEMPLATES } from '../../domain/allocation';
 import { AmountField } from './AmountField';
 import type { AmountMode } from '../plan';
+import { useT, type Translate } from '../i18n';
+
+/** The templates' names, by their percentages (MILESTONE_TEMPLATES keeps English keys). */
+function templateName(percentages: readonly number[], fallback: string, t: Translate): string {
+  switch (percentages.join('/')) {
+    case '100':
+      return t('builder.template.single');
+    case '50/50':
+      return t('builder.template.half');
+    case '30/40/30':
+      return t('builder.template.three');
+    case '15/25/30/20/10':
+      return t('builder.template.five');
+    default:
+      return fallback;
+  }
+}
 
 /** How amounts are given (percentages of a total, or fixed), the total, and the templates. */
 export function BuilderMoney(props: {
@@ -14,11 +31,19 @@ export function BuilderMoney(props: {
   onTemplate: (percentages: readonly number[]) => void;
 }) {
   const { mode } = props;
+  const t = useT();
+  const totalLabel = props.currencyValid
+    ? mode === 'amount'
+      ? t('builder.money.totalWithCurrencyOptional', { currency: props.currency })
+      : t('builder.money.totalWithCurrency', { currency: props.currency })
+    : mode === 'amount'
+      ? t('builder.money.totalOptional')
+      : t('builder.money.total');
   return (
     <section className="card stack" aria-labelledby="money-heading">
-      <h2 id="money-heading">Money</h2>
+      <h2 id="money-heading">{t('builder.money.heading')}</h2>
       <fieldset className="subtle">
-        <legend>Set milestone amounts as</legend>
+        <legend>{t('builder.money.modeLegend')}</legend>
         <div className="radio-row">
           <label className="checkbox">
             <input
@@ -28,7 +53,7 @@ export function BuilderMoney(props: {
               checked={mode === 'percent'}
               onChange={() => props.onMode('percent')}
             />
-            Percentages of a total
+            {t('builder.money.percent')}
           </label>
           <label className="checkbox">
             <input
@@ -38,16 +63,16 @@ export function BuilderMoney(props: {
               checked={mode === 'amount'}
               onChange={() => props.onMode('amount')}
             />
-            Fixed amounts
+            {t('builder.money.fixed')}
           </label>
         </div>
       </fieldset>
       <AmountField
-        label={`Project total${props.currencyValid ? ` (${props.currency})` : ''}${mode === 'amount' ? ' (optional)' : ''}`}
+        label={totalLabel}
         hint={
           mode === 'amount'
-            ? 'Leave empty to use the sum of the milestones.'
-            : 'Split across the milestones by their percentages, to the last cent.'
+            ? t('builder.money.total.hintFixed')
+            : t('builder.money.total.hintPercent')
         }
         currency={props.currency}
         value={props.total}
@@ -56,7 +81,7 @@ export function BuilderMoney(props: {
       />
       <div>
         <p className="label-like" id="templates-label">
-          Templates (fill the percentages)
+          {t('builder.money.templates')}
         </p>
         <div className="actions" role="group" aria-labelledby="templates-label">
           {Object.entries(MILESTONE_TEMPLATES).map(([name, percentages]) => (
@@ -66,7 +91,7 @@ export function BuilderMoney(props: {
               className="button-secondary"
               onClick={() => props.onTemplate(percentages)}
             >
-              {name}
+              {templateName(percentages, name, t)}
             </button>
           ))}
         </div>

@@ -1,10 +1,9 @@
-import { formatByteCount, formatBytes, formatDateTime } from '../format';
+import { T, useT, type Translate } from '../i18n';
+import { useFormat } from '../i18n/format';
 import type { DeliverableFile, Download } from '../types';
 
-const WHO = { freelancer: 'You', client: 'Client' } as const;
-
-function times(n: number): string {
-  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+function who(actor: Download['actorType'], t: Translate): string {
+  return actor === 'freelancer' ? t('payments.downloads.you') : t('payments.downloads.client');
 }
 
 /**
@@ -19,47 +18,55 @@ export function DownloadLog({
   downloads: Download[];
   files: DeliverableFile[];
 }) {
+  const t = useT();
+  const f = useFormat();
   const sizes = new Map(files.map((f) => [f.id, f.size]));
   const ordered = [...downloads].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
   return (
     <section className="card stack" aria-labelledby="downloads-heading">
-      <h2 id="downloads-heading">Downloads</h2>
-      <p className="muted">
-        Every download of a delivered file is logged with the bytes actually sent, so you can show
-        when the client received the work. Requests within the same hour are counted together.
-      </p>
+      <h2 id="downloads-heading">{t('payments.downloads.heading')}</h2>
+      <p className="muted">{t('payments.downloads.explain')}</p>
       {ordered.length === 0 ? (
-        <p>No downloads yet.</p>
+        <p>{t('payments.downloads.none')}</p>
       ) : (
         <ol className="activity downloads">
           {ordered.map((d) => {
             const size = sizes.get(d.fileId);
             const span =
               d.firstAt === d.lastAt
-                ? formatDateTime(d.lastAt)
-                : `${formatDateTime(d.firstAt)} – ${formatDateTime(d.lastAt)}`;
+                ? f.dateTime(d.lastAt)
+                : `${f.dateTime(d.firstAt)} – ${f.dateTime(d.lastAt)}`;
             return (
               <li key={d.id}>
                 <span className="activity-what">
-                  <strong>{WHO[d.actorType]}</strong> downloaded{' '}
-                  {d.fileName ? <bdi>{d.fileName}</bdi> : 'a removed file'}
+                  <T
+                    id="payments.downloads.line"
+                    values={{
+                      who: <strong>{who(d.actorType, t)}</strong>,
+                      file: d.fileName ? (
+                        <bdi>{d.fileName}</bdi>
+                      ) : (
+                        t('payments.downloads.removedFile')
+                      ),
+                    }}
+                  />
                 </span>
                 <span className="muted activity-meta">
                   {span} ·{' '}
                   {d.via === 'presigned' ? (
-                    `signed link issued ${times(d.requests)}`
+                    t('payments.downloads.signed', { count: d.requests })
                   ) : (
                     <>
-                      <span title={formatByteCount(d.bytes)}>{formatBytes(d.bytes)}</span>
-                      {` in ${d.requests === 1 ? '1 request' : `${d.requests} requests`}`}
+                      <span title={f.byteCount(d.bytes)}>{f.bytes(d.bytes)}</span>
+                      {t('payments.downloads.requests', { count: d.requests })}
                       {d.completions > 0
-                        ? ` (complete ${times(d.completions)})`
+                        ? t('payments.downloads.complete', { count: d.completions })
                         : size !== undefined && d.bytes < size
-                          ? ` of ${formatBytes(size)} (incomplete)`
+                          ? t('payments.downloads.incomplete', { size: f.bytes(size) })
                           : ''}
                     </>
                   )}{' '}
-                  · from {d.address}
+                  · {t('payments.downloads.from', { address: d.address })}
                 </span>
               </li>
             );

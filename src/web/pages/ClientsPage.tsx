@@ -4,11 +4,13 @@ import { api } from '../api';
 import { ClientForm } from '../components/ClientForm';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { toApiError, useTitle } from '../hooks';
+import { useT } from '../i18n';
 import { keys, queries } from '../queries';
 import type { Client } from '../types';
 
 export function ClientsPage() {
-  useTitle('Clients');
+  const t = useT();
+  useTitle(t('clients.title'));
   const [includeArchived, setIncludeArchived] = useState(false);
   const {
     data,
@@ -31,16 +33,16 @@ export function ClientsPage() {
 
   return (
     <>
-      <h1>Clients</h1>
+      <h1>{t('clients.title')}</h1>
       <ErrorBanner message={error?.message} />
       <section className="card" aria-labelledby="new-client-heading">
-        <h2 id="new-client-heading">Add a client</h2>
+        <h2 id="new-client-heading">{t('clients.add.heading')}</h2>
         <ClientForm
           idPrefix="new-client"
-          submitLabel="Add client"
+          submitLabel={t('clients.add.submit')}
           onSubmit={async (fields) => {
             const { client } = await api.createClient(fields);
-            setNote(`${client.name} added.`);
+            setNote(t('clients.added', { name: client.name }));
             await reload();
           }}
         />
@@ -48,21 +50,19 @@ export function ClientsPage() {
       </section>
       <section aria-labelledby="client-list-heading">
         <div className="page-head">
-          <h2 id="client-list-heading">Your clients</h2>
+          <h2 id="client-list-heading">{t('clients.list.heading')}</h2>
           <label className="checkbox">
             <input
               type="checkbox"
               checked={includeArchived}
               onChange={(e) => setIncludeArchived(e.target.checked)}
             />
-            Show archived
+            {t('clients.list.showArchived')}
           </label>
         </div>
-        {loading && !data ? <Loading what="clients" /> : null}
+        {loading && !data ? <Loading what={t('clients.loading')} /> : null}
         {data && clients.length === 0 ? (
-          <p className="card empty">
-            No clients yet. Add the first one above; you can then start a project for them.
-          </p>
+          <p className="card empty">{t('clients.list.empty')}</p>
         ) : null}
         <ul className="client-list">
           {clients.map((client) => (
@@ -75,6 +75,7 @@ export function ClientsPage() {
 }
 
 function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Promise<void> }) {
+  const t = useT();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,8 +99,13 @@ function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Pro
       {editing ? (
         <ClientForm
           idPrefix={`client-${client.id}`}
-          initial={{ name: client.name, email: client.email, company: client.company }}
-          submitLabel="Save client"
+          initial={{
+            name: client.name,
+            email: client.email,
+            company: client.company,
+            locale: client.locale,
+          }}
+          submitLabel={t('clients.edit.submit')}
           onCancel={() => setEditing(false)}
           onSubmit={async (fields) => {
             await api.updateClient(client.id, fields);
@@ -112,7 +118,9 @@ function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Pro
           <div>
             <h3 className="client-name">
               <bdi>{client.name}</bdi>{' '}
-              {archived ? <span className="badge badge-locked">Archived</span> : null}
+              {archived ? (
+                <span className="badge badge-locked">{t('clients.archived')}</span>
+              ) : null}
             </h3>
             <p className="muted">
               {client.email}
@@ -122,11 +130,16 @@ function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Pro
                   <bdi>{client.company}</bdi>
                 </>
               ) : null}
+              {' · '}
+              <span lang={client.locale}>
+                {client.locale === 'de' ? t('common.language.de') : t('common.language.en')}
+              </span>
             </p>
           </div>
           <div className="actions">
             <button type="button" className="button-secondary" onClick={() => setEditing(true)}>
-              Edit<span className="visually-hidden"> {client.name}</span>
+              {t('clients.edit')}
+              <span className="visually-hidden"> {client.name}</span>
             </button>
             <button
               type="button"
@@ -134,7 +147,7 @@ function ClientRow({ client, onChanged }: { client: Client; onChanged: () => Pro
               disabled={busy}
               onClick={() => void toggleArchive()}
             >
-              {archived ? 'Unarchive' : 'Archive'}
+              {archived ? t('clients.unarchive') : t('clients.archive')}
               <span className="visually-hidden"> {client.name}</span>
             </button>
           </div>

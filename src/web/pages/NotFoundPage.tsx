@@ -1,14 +1,16 @@
 import { Link } from 'react-router';
 import { useTitle } from '../hooks';
+import { useT } from '../i18n';
 
 export function NotFoundPage() {
-  useTitle('Page not found');
+  const t = useT();
+  useTitle(t('common.notFound.title'));
   return (
     <section className="card">
-      <h1>Page not found</h1>
-      <p>There is nothing at this address.</p>
+      <h1>{t('common.notFound.title')}</h1>
+      <p>{t('common.notFound.explain')}</p>
       <p>
-        <Link to="/">Go to Milepost</Link>
+        <Link to="/">{t('common.notFound.home')}</Link>
       </p>
     </section>
   );

@@ -16,6 +16,7 @@ import { BuilderMoney } from '../components/BuilderMoney';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
+import { useT } from '../i18n';
 import { keys, queries } from '../queries';
 import { userLocale } from '../locale';
 import { checkPlan, type AmountMode, type PlanCheck } from '../plan';
@@ -57,7 +58,8 @@ function visibleRowErrors(
 
 export function ProjectBuilderPage() {
   const navigate = useNavigate();
-  useTitle('New project');
+  const t = useT();
+  useTitle(t('builder.title'));
   const { maxMilestones } = useLimits();
   const clients = useQuery(queries.clients(false));
   const queryClient = useQueryClient();
@@ -103,7 +105,7 @@ export function ProjectBuilderPage() {
   /** The chosen client's id, creating the new client first when that is the choice. */
   async function resolveClient(): Promise<string | null> {
     if (clientChoice === '') {
-      errors.setField('clientId', 'Choose a client or add a new one.');
+      errors.setField('clientId', t('builder.client.missing'));
       return null;
     }
     if (clientChoice !== NEW_CLIENT) return clientChoice;
@@ -157,12 +159,14 @@ export function ProjectBuilderPage() {
     errors.clear();
     setAttempted(true);
     if (!currencyValid) {
-      errors.setField('currency', `"${currency}" is not an ISO 4217 currency code.`);
+      errors.setField('currency', t('builder.currency.notIso', { currency }));
       return;
     }
     if (!check.ok) {
       errors.show(
-        new Error(`The project cannot be created yet: ${check.message ?? 'check the milestones.'}`),
+        new Error(
+          t('builder.notYet', { reason: check.message ?? t('builder.notYet.checkMilestones') }),
+        ),
       );
       return;
     }
@@ -183,7 +187,7 @@ export function ProjectBuilderPage() {
 
   return (
     <>
-      <h1>New project</h1>
+      <h1>{t('builder.title')}</h1>
       <ErrorBanner message={errors.banner ?? clients.error?.message} />
       <form onSubmit={(e) => void submit(e)} className="stack">
         <BuilderDetails
@@ -205,10 +209,8 @@ export function ProjectBuilderPage() {
         />
 
         <section className="stack" aria-labelledby="milestones-heading">
-          <h2 id="milestones-heading">Milestones</h2>
-          <p className="muted">
-            Milestones run in sequence: each one opens when the one before it is paid.
-          </p>
+          <h2 id="milestones-heading">{t('builder.milestones.heading')}</h2>
+          <p className="muted">{t('builder.milestones.explain')}</p>
           <ol className="milestone-editors">
             {rows.map((row, i) => (
               <BuilderMilestone
@@ -236,12 +238,12 @@ export function ProjectBuilderPage() {
               onClick={addRow}
               aria-describedby="milestone-limit"
             >
-              Add milestone
+              {t('builder.milestones.add')}
             </button>
             <span id="milestone-limit" className="muted">
               {atLimit
-                ? `A project has at most ${maxMilestones} milestones.`
-                : `${rows.length} of at most ${maxMilestones} milestones.`}
+                ? t('builder.milestones.atLimit', { max: maxMilestones })
+                : t('builder.milestones.count', { count: rows.length, max: maxMilestones })}
             </span>
           </div>
         </section>
@@ -250,10 +252,10 @@ export function ProjectBuilderPage() {
 
         <div className="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Creating…' : 'Create project'}
+            {busy ? t('builder.creating') : t('builder.create')}
           </button>
           <Link to="/app" className="button button-secondary">
-            Cancel
+            {t('common.cancel')}
           </Link>
         </div>
       </form>

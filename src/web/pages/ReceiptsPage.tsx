@@ -1,50 +1,52 @@
 import { useQuery } from '@tanstack/react-query';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
-import { formatMoneyList, sumByCurrency } from '../format';
+import { sumByCurrency } from '../format';
+import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { queries } from '../queries';
 import { Link } from 'react-router';
 import { useTitle } from '../hooks';
 
 /** Every receipt the freelancer has issued, across projects, newest first. */
 export function ReceiptsPage() {
-  useTitle('Receipts');
+  const t = useT();
+  const f = useFormat();
+  useTitle(t('receipts.title'));
   const { data, error, isPending: loading } = useQuery(queries.receipts());
   const receipts = data?.receipts ?? [];
   return (
     <>
-      <h1>Receipts</h1>
-      <p className="lead">
-        Every credited payment gets the next number in one gapless series (R-000001, R-000002…).
-        Each receipt was emailed to you and your client with its PDF, which names the files
-        delivered and their SHA-256.
-      </p>
+      <h1>{t('receipts.title')}</h1>
+      <p className="lead">{t('receipts.lead')}</p>
       <ErrorBanner message={error?.message} />
-      {loading && !data ? <Loading what="receipts" /> : null}
+      {loading && !data ? <Loading what={t('receipts.loading')} /> : null}
       {data && receipts.length === 0 ? (
         <section className="card empty">
-          <h2>No receipts yet</h2>
+          <h2>{t('receipts.empty.heading')}</h2>
           <p>
-            A receipt is issued when a client pays a milestone by card, or when you record a payment
-            on a <Link to="/app">project</Link>.
+            <T
+              id="receipts.empty.explain"
+              values={{ link: (chunks) => <Link to="/app">{chunks}</Link> }}
+            />
           </p>
         </section>
       ) : null}
       {receipts.length > 0 ? (
         <section className="card stack" aria-labelledby="all-receipts-heading">
           <h2 id="all-receipts-heading">
-            {receipts.length} receipt{receipts.length === 1 ? '' : 's'}
+            {t('receipts.count', { count: receipts.length })}
             <span className="muted">
               {' '}
               ·{' '}
-              {formatMoneyList(
+              {f.moneyList(
                 sumByCurrency(
                   receipts.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })),
                 ),
               )}
             </span>
           </h2>
-          <ReceiptList receipts={receipts} realm="app" showProject label="All receipts" />
+          <ReceiptList receipts={receipts} realm="app" showProject label={t('receipts.all')} />
         </section>
       ) : null}
     </>
