@@ -1,7 +1,8 @@
 import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
-import { insertMilestones } from '../db/queries/milestones';
+import { insertMilestone } from '../db/queries/milestones';
 import type { MilestoneRow } from '../db/schema';
+import type { NewMilestoneRow } from '../db/queries/milestones';
 import { assertCount, normalizeSequence } from '../domain/milestone-sequence';
 import type { ActionContext } from './context';
 import { applyStatuses, lockProjectForChange } from './locked-project';
@@ -19,7 +20,7 @@ export async function addMilestone(
     const locked = await lockProjectForChange(trx, { ...options, now });
     // Counted under the project's lock, so parallel requests cannot slip past the limit.
     assertCount(locked.milestones.length + 1, options.config.limits.maxMilestones);
-    const row: MilestoneRow = {
+    const draft: NewMilestoneRow = {
       id: newId(),
       project_id: locked.project.id,
       position: locked.milestones.length + 1,
@@ -34,7 +35,7 @@ export async function addMilestone(
       created_at: now,
       updated_at: now,
     };
-    await insertMilestones(trx, [row]);
+    const row = await insertMilestone(trx, draft);
     await appendActivity(trx, {
       projectId: locked.project.id,
       actorType: 'freelancer',

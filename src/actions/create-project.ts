@@ -3,7 +3,7 @@ import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
 import { insertMilestones } from '../db/queries/milestones';
 import { insertProject } from '../db/queries/projects';
-import type { MilestoneRow } from '../db/schema';
+import type { NewMilestoneRow } from '../db/queries/milestones';
 import { AppError } from '../domain/errors';
 import { assertCount, initialStatuses } from '../domain/milestone-sequence';
 import { resolveAmounts, type PlannedAmount } from '../domain/project-plan';
@@ -57,10 +57,11 @@ export async function createProject(
       access_code_hash: null,
       access_token_hash: null,
       access_created_at: null,
+      payment_instructions: '',
       created_at: now,
       updated_at: now,
     });
-    const rows: MilestoneRow[] = project.milestones.map((m, i) => ({
+    const drafts: NewMilestoneRow[] = project.milestones.map((m, i) => ({
       id: newId(),
       project_id: projectId,
       position: i + 1,
@@ -75,7 +76,7 @@ export async function createProject(
       created_at: now,
       updated_at: now,
     }));
-    await insertMilestones(trx, rows);
+    const rows = await insertMilestones(trx, drafts);
     await appendActivity(trx, {
       projectId,
       actorType: 'freelancer',

@@ -171,6 +171,7 @@ async function issueReceipt(
       position: milestone.position,
       title: milestone.title,
       amountMinor: milestone.amount_minor,
+      paymentReference: milestone.payment_reference,
     },
     payment: {
       amountMinor: payment.amount_minor,

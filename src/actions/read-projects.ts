@@ -1,4 +1,5 @@
 /** The read side: what the freelancer's and the client's screens show. */
+import { findLogoMeta, type LogoMeta } from '../db/queries/brand-logos';
 import { listActivityPage } from '../db/queries/activity';
 import { listMilestones, listMilestonesOfProjects } from '../db/queries/milestones';
 import { listPayments } from '../db/queries/payments';
@@ -83,15 +84,17 @@ export interface PortalView {
   freelancer: UserRow;
   milestones: MilestoneRow[];
   payments: PaymentRow[];
+  logo: LogoMeta | undefined;
 }
 
 export async function getPortalView(options: Db & { projectId: string }): Promise<PortalView> {
   const project = await findProjectById(options.db, options.projectId);
   const freelancer = project && (await findUserById(options.db, project.owner_id));
   if (!project || !freelancer) throw notFound('Project');
-  const [milestones, payments] = await Promise.all([
+  const [milestones, payments, logo] = await Promise.all([
     listMilestones(options.db, project.id),
     listPayments(options.db, project.id),
+    findLogoMeta(options.db, freelancer.id),
   ]);
-  return { project, freelancer, milestones, payments };
+  return { project, freelancer, milestones, payments, logo };
 }

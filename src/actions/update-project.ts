@@ -11,6 +11,8 @@ export interface ProjectChanges {
   description?: string | undefined;
   currency?: string | undefined;
   archived?: boolean | undefined;
+  /** Empty: the freelancer's own instructions apply. */
+  paymentInstructions?: string | undefined;
 }
 
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
@@ -50,6 +52,9 @@ export async function updateProject(
       ...(changes.tags !== undefined && { tags: JSON.stringify(changes.tags) }),
       ...(changes.description !== undefined && { description: changes.description }),
       ...(changes.currency !== undefined && { currency: changes.currency }),
+      ...(changes.paymentInstructions !== undefined && {
+        payment_instructions: changes.paymentInstructions,
+      }),
     };
     if (Object.keys(fields).length > 0) {
       await writeProject(trx, project.id, { ...fields, updated_at: now });

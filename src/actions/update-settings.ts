@@ -14,6 +14,10 @@ export function updateSettings(
       timeZone?: string | undefined;
       /** Unchanged when not given. */
       locale?: Locale | undefined;
+      /** The portal's display name; unchanged when not given. */
+      brandName?: string | undefined;
+      /** #rrggbb (checked by the caller) or null for Milepost's; unchanged when not given. */
+      accentColor?: string | null | undefined;
     };
   },
 ): Promise<UserRow> {
@@ -27,6 +31,8 @@ export function updateSettings(
       payment_instructions: settings.paymentInstructions,
       ...(settings.timeZone !== undefined && { time_zone: settings.timeZone }),
       ...(settings.locale !== undefined && { locale: settings.locale }),
+      ...(settings.brandName !== undefined && { brand_name: settings.brandName.trim() }),
+      ...(settings.accentColor !== undefined && { brand_accent: settings.accentColor }),
     },
     new Date().toISOString(),
   );

@@ -20,6 +20,10 @@ export interface UsersTable {
   time_zone: Generated<string>;
   /** The language of the freelancer's mail and app (a supported locale, src/i18n). */
   locale: Generated<Locale>;
+  /** The name the client's portal shows (migration 0014); empty: business name, else name. */
+  brand_name: Generated<string>;
+  /** The portal's accent colour as #rrggbb (migration 0014); null: Milepost's. */
+  brand_accent: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -81,6 +85,8 @@ export interface ProjectsTable {
   access_created_at: string | null;
   /** The last number taken in the project's stream (migration 0016). */
   stream_seq: Generated<number>;
+  /** How to pay offline for this project (migration 0012); empty: the freelancer's. */
+  payment_instructions: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -96,6 +102,8 @@ export interface MilestonesTable {
   status: MilestoneStatus;
   delivered_at: string | null;
   paid_at: string | null;
+  /** "MP-7F3K9Q": made once at creation, unique, never changed (migration 0011). */
+  payment_reference: string;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -291,7 +299,18 @@ export interface ChatReadsTable {
   updated_at: string;
 }
 
+/** The freelancer's logo (migration 0014): a PNG, JPEG or WebP recognised by its bytes. */
+export interface BrandLogosTable {
+  owner_id: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data_base64: string;
+  updated_at: string;
+}
+
 export interface DB {
+  brand_logos: BrandLogosTable;
   chat_messages: ChatMessagesTable;
   stream_events: StreamEventsTable;
   chat_reads: ChatReadsTable;
@@ -329,3 +348,4 @@ export type MailRow = Selectable<MailOutboxTable>;
 export type NewActivity = Insertable<ActivityTable>;
 export type ChatMessageRow = Selectable<ChatMessagesTable>;
 export type StreamEventRow = Selectable<StreamEventsTable>;
+export type BrandLogoRow = Selectable<BrandLogosTable>;

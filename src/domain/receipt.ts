@@ -8,7 +8,8 @@ export interface ReceiptSnapshot {
   freelancer: { name: string; businessName: string; email: string };
   client: { name: string; company: string; email: string };
   project: { id: string; title: string };
-  milestone: { position: number; title: string; amountMinor: number };
+  /** paymentReference: absent on receipts issued before references existed. */
+  milestone: { position: number; title: string; amountMinor: number; paymentReference?: string };
   payment: {
     amountMinor: number;
     currency: string;

@@ -16,8 +16,11 @@ import { receiptLabel } from '../domain/receipt';
 import { movementsOf } from '../actions/credit-payment';
 import type { ChainedEntry } from '../domain/activity-chain';
 import { balanceOf } from '../domain/payment-balance';
+import { textColorOn } from '../domain/brand';
+import type { LogoMeta } from '../db/queries/brand-logos';
 import type {
   activityView,
+  brandView,
   clientView,
   downloadView,
   fileView,
@@ -74,6 +77,7 @@ export const presentMilestone = (
     status: m.status,
     deliveredAt: m.delivered_at,
     paidAt: m.paid_at,
+    paymentReference: m.payment_reference,
     receivedMinor: balance.receivedMinor,
     refundedMinor: balance.refundedMinor,
     outstandingMinor: balance.outstandingMinor,
@@ -120,6 +124,7 @@ export const presentProject = (
   archivedAt: p.archived_at,
   createdAt: p.created_at,
   termsAcceptedAt: p.terms_accepted_at,
+  paymentInstructions: p.payment_instructions,
   access: { active: p.access_code_hash !== null, createdAt: p.access_created_at },
 });
 
@@ -155,6 +160,22 @@ export const presentActivity = (e: ChainedEntry): z.infer<typeof activityView> =
   createdAt: e.createdAt,
   hash: e.hash,
 });
+
+/** The freelancer as the portal shows them; `logoPath` is the route the viewer may fetch. */
+export const presentBrand = (
+  u: UserRow,
+  logo: LogoMeta | undefined,
+  logoPath: string,
+): z.infer<typeof brandView> => ({
+  name: u.brand_name || u.business_name || u.name,
+  accentColor: u.brand_accent,
+  accentTextColor: u.brand_accent === null ? null : textColorOn(u.brand_accent),
+  logoUrl: logo ? `${logoPath}?v=${logo.sha256.slice(0, 16)}` : null,
+});
+
+/** The offline payment instructions in force: the project's own, else the freelancer's. */
+export const paymentInstructionsOf = (p: ProjectRow, freelancer: UserRow): string =>
+  p.payment_instructions.trim() !== '' ? p.payment_instructions : freelancer.payment_instructions;
 
 export const presentPortalProject = (
   p: ProjectRow,

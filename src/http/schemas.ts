@@ -135,6 +135,8 @@ export const milestoneView = z.object({
   status: z.enum(MILESTONE_STATUSES),
   deliveredAt: z.string().nullable(),
   paidAt: z.string().nullable(),
+  /** "MP-7F3K9Q": made once when the milestone was created; the bank transfer's reference. */
+  paymentReference: z.string(),
   /** Money received for it, less refunds, and what is still owed or was paid over. */
   receivedMinor: z.number(),
   refundedMinor: z.number(),
@@ -175,6 +177,8 @@ export const projectView = z.object({
   archivedAt: z.string().nullable(),
   createdAt: z.string(),
   termsAcceptedAt: z.string().nullable(),
+  /** The project's own offline payment instructions; empty: the freelancer's from Settings. */
+  paymentInstructions: z.string(),
   access: z.object({ active: z.boolean(), createdAt: z.string().nullable() }),
 });
 
@@ -239,6 +243,24 @@ export const activityPage = z.object({
   /** Pass as `before` for the next older page; null at the start of the record. */
   nextCursor: z.string().nullable(),
 });
+
+/** How the client's portal presents the freelancer: their name, accent and logo. */
+export const brandView = z.object({
+  /** The display name: the one set for branding, else the business name, else the person's. */
+  name: z.string(),
+  /** #rrggbb; null: Milepost's own accent. */
+  accentColor: z.string().nullable(),
+  /** '#000000' or '#ffffff', whichever reads better on the accent; null with it. */
+  accentTextColor: z.string().nullable(),
+  /** Where the logo is served (changes with the logo); null: none set. */
+  logoUrl: z.string().nullable(),
+});
+
+/** #rrggbb, stored in lower case. */
+export const accentColor = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #RRGGBB, such as #1A6B52')
+  .transform((v) => v.toLowerCase());
 
 export const portalProjectView = z.object({
   id: z.string(),

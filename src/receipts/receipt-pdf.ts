@@ -67,7 +67,15 @@ export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer
   doc
     .font('body')
     .text(
-      `${receipt.project.title}\nMilestone ${receipt.milestone.position}: ${receipt.milestone.title} (${money(receipt.milestone.amountMinor)})`,
+      [
+        receipt.project.title,
+        `Milestone ${receipt.milestone.position}: ${receipt.milestone.title} (${money(receipt.milestone.amountMinor)})`,
+        receipt.milestone.paymentReference
+          ? `Payment reference: ${receipt.milestone.paymentReference}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
   doc.moveDown();
 

@@ -423,16 +423,57 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
               }[];
+              brand: {
+                name: string;
+                accentColor: string | null;
+                accentTextColor: string | null;
+                logoUrl: string | null;
+              };
               paymentInstructions: string | null;
               cardPayments: boolean;
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/logo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The freelancer's logo (PNG, JPEG or WebP), as the portal shows it. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };
@@ -1293,6 +1334,14 @@ export interface paths {
               timeZone: string;
               /** @enum {string} */
               locale: 'en' | 'de';
+              brandName: string;
+              accentColor: string | null;
+              brand: {
+                name: string;
+                accentColor: string | null;
+                accentTextColor: string | null;
+                logoUrl: string | null;
+              };
             };
           };
         };
@@ -1314,6 +1363,8 @@ export interface paths {
             timeZone?: string;
             /** @enum {string} */
             locale?: 'en' | 'de';
+            brandName?: string;
+            accentColor?: string | null;
           };
         };
       };
@@ -1331,6 +1382,14 @@ export interface paths {
               timeZone: string;
               /** @enum {string} */
               locale: 'en' | 'de';
+              brandName: string;
+              accentColor: string | null;
+              brand: {
+                name: string;
+                accentColor: string | null;
+                accentTextColor: string | null;
+                logoUrl: string | null;
+              };
             };
           };
         };
@@ -1338,6 +1397,92 @@ export interface paths {
     };
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/logo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The logo (PNG, JPEG or WebP). */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    /** @description Sets the logo from the raw request body: PNG, JPEG or WebP (checked by its bytes), at most 512 KB. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              name: string;
+              businessName: string;
+              paymentInstructions: string;
+              timeZone: string;
+              /** @enum {string} */
+              locale: 'en' | 'de';
+              brandName: string;
+              accentColor: string | null;
+              brand: {
+                name: string;
+                accentColor: string | null;
+                accentTextColor: string | null;
+                logoUrl: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -1729,6 +1874,7 @@ export interface paths {
                 archivedAt: string | null;
                 createdAt: string;
                 termsAcceptedAt: string | null;
+                paymentInstructions: string;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -1745,6 +1891,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -1820,6 +1967,7 @@ export interface paths {
                 archivedAt: string | null;
                 createdAt: string;
                 termsAcceptedAt: string | null;
+                paymentInstructions: string;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -1836,6 +1984,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -1885,6 +2034,7 @@ export interface paths {
             tags?: string[];
             description?: string;
             currency?: string;
+            paymentInstructions?: string;
           };
         };
       };
@@ -1913,6 +2063,7 @@ export interface paths {
                 archivedAt: string | null;
                 createdAt: string;
                 termsAcceptedAt: string | null;
+                paymentInstructions: string;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -1969,6 +2120,7 @@ export interface paths {
                 archivedAt: string | null;
                 createdAt: string;
                 termsAcceptedAt: string | null;
+                paymentInstructions: string;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2029,6 +2181,7 @@ export interface paths {
                 archivedAt: string | null;
                 createdAt: string;
                 termsAcceptedAt: string | null;
+                paymentInstructions: string;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2219,6 +2372,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -2308,6 +2462,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -2360,6 +2515,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -2441,6 +2597,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;
@@ -2524,6 +2681,7 @@ export interface paths {
                 status: 'locked' | 'open' | 'delivered' | 'paid';
                 deliveredAt: string | null;
                 paidAt: string | null;
+                paymentReference: string;
                 receivedMinor: number;
                 refundedMinor: number;
                 outstandingMinor: number;

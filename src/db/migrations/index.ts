@@ -9,7 +9,10 @@ import * as userTimeZone from './0007-user-time-zone';
 import * as webhookEndpoints from './0008-webhook-endpoints';
 import * as fileRemovals from './0009-file-removals';
 import * as passwordResets from './0010-password-resets';
+import * as paymentReferences from './0011-payment-references';
+import * as projectPaymentInstructions from './0012-project-payment-instructions';
 import * as localesAndHtmlMail from './0013-locales-and-html-mail';
+import * as branding from './0014-branding';
 import * as chat from './0016-chat';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -24,6 +27,9 @@ export const migrations: Record<string, Migration> = {
   '0008-webhook-endpoints': webhookEndpoints,
   '0009-file-removals': fileRemovals,
   '0010-password-resets': passwordResets,
+  '0011-payment-references': paymentReferences,
+  '0012-project-payment-instructions': projectPaymentInstructions,
   '0013-locales-and-html-mail': localesAndHtmlMail,
+  '0014-branding': branding,
   '0016-chat': chat,
 };

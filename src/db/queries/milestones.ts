@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import { newPaymentReference } from '../ids';
 import type { DB, MilestoneRow } from '../schema';
+
+export type NewMilestoneRow = Omit<MilestoneRow, 'payment_reference'>;
 
 export function listMilestones(db: Kysely<DB>, projectId: string): Promise<MilestoneRow[]> {
   return db
@@ -24,8 +27,48 @@ export function listMilestonesOfProjects(
     .execute();
 }
 
-export async function insertMilestones(db: Kysely<DB>, milestones: MilestoneRow[]): Promise<void> {
-  if (milestones.length > 0) await db.insertInto('milestones').values(milestones).execute();
+/**
+ * Inserts milestones, each with a fresh payment reference none other has (drawn again while one
+ * is taken; the unique index stops the rare race of two inserts drawing the same one at once).
+ */
+export async function insertMilestones(
+  db: Kysely<DB>,
+  milestones: NewMilestoneRow[],
+): Promise<MilestoneRow[]> {
+  if (milestones.length === 0) return [];
+  const references = await freshPaymentReferences(db, milestones.length);
+  const rows = milestones.map((m, i) => ({ ...m, payment_reference: references[i] ?? '' }));
+  await db.insertInto('milestones').values(rows).execute();
+  return rows;
+}
+
+export async function insertMilestone(
+  db: Kysely<DB>,
+  milestone: NewMilestoneRow,
+): Promise<MilestoneRow> {
+  const [row] = await insertMilestones(db, [milestone]);
+  if (!row) throw new Error('The milestone was not inserted');
+  return row;
+}
+
+async function freshPaymentReferences(db: Kysely<DB>, count: number): Promise<string[]> {
+  const chosen = new Set<string>();
+  while (chosen.size < count) {
+    const drawn = Array.from({ length: count - chosen.size }, newPaymentReference).filter(
+      (r) => !chosen.has(r),
+    );
+    const taken = new Set(
+      (
+        await db
+          .selectFrom('milestones')
+          .select('payment_reference')
+          .where('payment_reference', 'in', drawn)
+          .execute()
+      ).map((r) => r.payment_reference),
+    );
+    for (const reference of drawn) if (!taken.has(reference)) chosen.add(reference);
+  }
+  return [...chosen];
 }
 
 export async function updateMilestone(

@@ -45,6 +45,8 @@ export async function updateUser(
       | 'payment_instructions'
       | 'time_zone'
       | 'locale'
+      | 'brand_name'
+      | 'brand_accent'
       | 'password_hash'
       | 'stripe_secret_key_enc'
       | 'stripe_webhook_secret_enc'

@@ -13,14 +13,29 @@ import {
   clientOf,
   setSessionCookie,
 } from '../authentication';
-import { presentMilestone, presentPortalProject } from '../presenters';
-import { fileView, id, milestoneView, noContent, portalProjectView, text } from '../schemas';
+import {
+  paymentInstructionsOf,
+  presentBrand,
+  presentMilestone,
+  presentPortalProject,
+} from '../presenters';
+import {
+  brandView,
+  fileView,
+  id,
+  milestoneView,
+  noContent,
+  portalProjectView,
+  text,
+} from '../schemas';
+import { sendLogo } from './settings';
 import { startCheckout } from '../../actions/start-checkout';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
 import { portalReceiptRoutes } from './receipts';
 import { portalChatRoutes } from './chat';
 import type { RouteDeps } from './deps';
+import { readProjectLogo } from '../../actions/branding';
 
 const sessionBody = z
   .strictObject({
@@ -72,6 +87,8 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
               csrfToken: z.string(),
               project: portalProjectView,
               milestones: z.array(milestoneView),
+              brand: brandView,
+              /** How to pay offline (the project's, else the freelancer's); null: nothing to pay. */
               paymentInstructions: z.string().nullable(),
               cardPayments: z.boolean(),
             }),
@@ -88,9 +105,26 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
           csrfToken: caller.csrfToken,
           project: presentPortalProject(view.project, view.freelancer, view.milestones),
           milestones: view.milestones.map((m) => presentMilestone(m, view.payments)),
-          paymentInstructions: awaitingPayment ? view.freelancer.payment_instructions : null,
+          brand: presentBrand(view.freelancer, view.logo, '/api/portal/logo'),
+          paymentInstructions: awaitingPayment
+            ? paymentInstructionsOf(view.project, view.freelancer)
+            : null,
           cardPayments: stripeAccountFor(view.freelancer, deps) !== null,
         };
+      },
+    );
+
+    scope.get(
+      '/portal/logo',
+      {
+        schema: {
+          tags: ['portal'],
+          description: "The freelancer's logo (PNG, JPEG or WebP), as the portal shows it.",
+        },
+      },
+      async (request, reply) => {
+        const logo = await readProjectLogo({ db, projectId: clientOf(request).projectId });
+        return sendLogo(reply, logo, request.query);
       },
     );
 

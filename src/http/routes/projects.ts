@@ -112,6 +112,8 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
           tags: tags.optional(),
           description: multilineText(10_000).optional(),
           currency: currency.optional(),
+          /** Offline payment instructions for this project; empty: the freelancer's. */
+          paymentInstructions: multilineText(5000).optional(),
         }),
         response: { 200: z.object({ project: projectView }) },
       },
