@@ -1,11 +1,14 @@
 import type { SecretBox } from '../auth/secret-box';
 import { updateUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
-/** Stores (sealed) or clears the freelancer's own Stripe keys. They are never shown again. */
+/**
+ * Stores (sealed) keys the freelancer entered by hand — the advanced way; connect-stripe.ts is the
+ * one-step way. They are never shown again.
+ */
 export function saveStripeSettings(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     secretBox: SecretBox;
     userId: string;
     keys: { secretKey: string; webhookSecret: string } | null;
@@ -18,7 +21,11 @@ export function saveStripeSettings(
     {
       stripe_secret_key_enc: keys ? secretBox.seal(keys.secretKey) : null,
       stripe_webhook_secret_enc: keys ? secretBox.seal(keys.webhookSecret) : null,
+      // Keys entered by hand: the endpoint is the freelancer's own, not one Milepost made.
+      stripe_account_id: null,
+      stripe_account_name: null,
+      stripe_webhook_endpoint_id: null,
     },
-    new Date().toISOString(),
+    nowOf(options).toISOString(),
   );
 }

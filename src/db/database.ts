@@ -57,6 +57,9 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
+    // Numbers are reserved per feature and do not always land in order (0016 before 0011): an
+    // instance already at a later number still runs an earlier one that arrives afterwards.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -16,6 +16,10 @@ export interface UsersTable {
   receipt_counter: Generated<number>;
   stripe_secret_key_enc: string | null;
   stripe_webhook_secret_enc: string | null;
+  /** Set when Milepost created the webhook endpoint itself (one-step connect, migration 0021). */
+  stripe_account_id: string | null;
+  stripe_account_name: string | null;
+  stripe_webhook_endpoint_id: string | null;
   /** IANA time zone name: the freelancer's "today". */
   time_zone: Generated<string>;
   /** The language of the freelancer's mail and app (a supported locale, src/i18n). */

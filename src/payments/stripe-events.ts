@@ -8,6 +8,15 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors';
 import type { CheckoutSessionInfo } from './stripe-gateway';
 
+/** Exactly the events Milepost acts on: what its own webhook endpoint subscribes to. */
+export const STRIPE_WEBHOOK_EVENTS = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+] as const;
+
 const stripeId = z.string().min(1).max(255);
 const minorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const unixSeconds = z.number().int().min(0);

@@ -51,7 +51,8 @@ async function stripeLibrary(): Promise<typeof Stripe> {
   return (await import('stripe')).default;
 }
 
-async function clientFor(secretKey: string, apiUrl: string | undefined): Promise<Stripe> {
+/** A client of the stripe library on one account (STRIPE_API_URL points it at a local server). */
+export async function clientFor(secretKey: string, apiUrl: string | undefined): Promise<Stripe> {
   const Stripe = await stripeLibrary();
   if (!apiUrl) return new Stripe(secretKey, { maxNetworkRetries: 2 });
   const url = new URL(apiUrl);

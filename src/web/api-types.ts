@@ -3038,6 +3038,10 @@ export interface paths {
                 mode: 'test' | 'live' | null;
                 webhookUrl: string | null;
                 webhookSecretSet: boolean;
+                account: {
+                  id: string;
+                  name: string;
+                } | null;
               };
               mail: {
                 /** @enum {string} */
@@ -3095,6 +3099,10 @@ export interface paths {
                 mode: 'test' | 'live' | null;
                 webhookUrl: string | null;
                 webhookSecretSet: boolean;
+                account: {
+                  id: string;
+                  name: string;
+                } | null;
               };
               mail: {
                 /** @enum {string} */
@@ -3130,6 +3138,10 @@ export interface paths {
                 mode: 'test' | 'live' | null;
                 webhookUrl: string | null;
                 webhookSecretSet: boolean;
+                account: {
+                  id: string;
+                  name: string;
+                } | null;
               };
               mail: {
                 /** @enum {string} */
@@ -3140,6 +3152,65 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/stripe/connect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            secretKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              stripe: {
+                configured: boolean;
+                /** @enum {string|null} */
+                source: 'own' | 'operator' | null;
+                /** @enum {string|null} */
+                mode: 'test' | 'live' | null;
+                webhookUrl: string | null;
+                webhookSecretSet: boolean;
+                account: {
+                  id: string;
+                  name: string;
+                } | null;
+              };
+              mail: {
+                /** @enum {string} */
+                transport: 'smtp' | 'outbox';
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

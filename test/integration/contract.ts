@@ -298,6 +298,7 @@ export const PaymentSettings = z.object({
     mode: z.enum(['test', 'live']).nullable(),
     webhookUrl: z.string().nullable(),
     webhookSecretSet: z.boolean(),
+    account: z.object({ id: z.string(), name: z.string() }).nullable(),
   }),
   mail: z.object({ transport: z.enum(['smtp', 'outbox']) }),
 });

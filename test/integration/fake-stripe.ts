@@ -1,8 +1,10 @@
 /**
- * A local stand-in for the two Stripe endpoints Milepost calls (contract, "Payments and
+ * A local stand-in for the Stripe endpoints Milepost calls (contract, "Payments and
  * receipts — Stripe"): POST /v1/checkout/sessions (form-encoded, as the stripe library sends it,
  * honouring Idempotency-Key per account) and GET /v1/checkout/sessions (list, honouring
- * created[gte]). Every request is recorded so tests can assert exactly what the app sent.
+ * created[gte]); for the one-step connect GET /v1/account and the webhook endpoints (POST, GET
+ * list, DELETE), each account's own. Every request is recorded so tests can assert exactly what
+ * the app sent.
  *
  * Also here: Stripe event payloads signed locally with the stripe library (no network), and a
  * raw webhook delivery helper.
@@ -46,6 +48,20 @@ export interface FakeCheckoutSession {
   cancel_url: string | null;
   expires_at: number;
   created: number;
+}
+
+export interface FakeWebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  url: string;
+  enabled_events: string[];
+  description: string | null;
+  metadata: Record<string, string>;
+  status: 'enabled';
+  livemode: boolean;
+  created: number;
+  /** Stripe returns the signing secret only in the answer to create. */
+  secret?: string;
 }
 
 interface StoredSession {
@@ -103,6 +119,14 @@ export class FakeStripe {
   private counter = 0;
   /** Requests to answer with a 500 before answering normally again. */
   failNextCreates = 0;
+  /** Webhook endpoints by API key (the account), with their signing secrets. */
+  readonly endpoints = new Map<string, (FakeWebhookEndpoint & { secret: string })[]>();
+  /** Display names by API key; an account without one is named after its key. */
+  readonly accountNames = new Map<string, string>();
+  /** Keys Stripe no longer accepts (rolled or deleted): answered 401. */
+  readonly revokedKeys = new Set<string>();
+  /** Keys (restricted keys, say) that may not touch webhook endpoints: answered 403. */
+  readonly keysWithoutWebhookAccess = new Set<string>();
 
   private baseUrl = '';
 
@@ -192,7 +216,11 @@ export class FakeStripe {
       secretKey,
     };
     this.requests.push(recorded);
-    if (secretKey === undefined || !/^(sk|rk)_(test|live)_/.test(secretKey)) {
+    if (
+      secretKey === undefined ||
+      !/^(sk|rk)_(test|live)_/.test(secretKey) ||
+      this.revokedKeys.has(secretKey)
+    ) {
       return stripeError(res, 401, 'Invalid API Key provided');
     }
     if (url.pathname === '/v1/checkout/sessions' && req.method === 'POST') {
@@ -201,7 +229,85 @@ export class FakeStripe {
     if (url.pathname === '/v1/checkout/sessions' && req.method === 'GET') {
       return this.list(res, recorded, secretKey);
     }
+    if (url.pathname === '/v1/account' && req.method === 'GET') {
+      return send(res, 200, this.account(secretKey));
+    }
+    if (url.pathname.startsWith('/v1/webhook_endpoints')) {
+      if (this.keysWithoutWebhookAccess.has(secretKey)) {
+        return send(res, 403, {
+          error: {
+            type: 'invalid_request_error',
+            message: 'The provided key does not have the required permissions for this endpoint.',
+          },
+        });
+      }
+      return this.webhookEndpoint(res, recorded, secretKey);
+    }
     return stripeError(res, 404, `Unrecognized request URL (${req.method ?? ''}: ${url.pathname})`);
+  }
+
+  /** The account behind a key: `acct_` + a stable id of the key. */
+  account(secretKey: string) {
+    const id = `acct_${Buffer.from(secretKey).toString('hex').slice(-16)}`;
+    const name = this.accountNames.get(secretKey) ?? null;
+    return {
+      id,
+      object: 'account',
+      email: `owner@${id}.example`,
+      business_profile: { name },
+      settings: { dashboard: { display_name: name } },
+    };
+  }
+
+  /** The webhook endpoints on the account of a key, as Stripe lists them (no secrets). */
+  endpointsOf(secretKey: string): FakeWebhookEndpoint[] {
+    return (this.endpoints.get(secretKey) ?? []).map(({ secret: _secret, ...e }) =>
+      structuredClone(e),
+    );
+  }
+
+  private webhookEndpoint(
+    res: http.ServerResponse,
+    request: RecordedStripeRequest,
+    key: string,
+  ): void {
+    const own = this.endpoints.get(key) ?? [];
+    this.endpoints.set(key, own);
+    const id = /^\/v1\/webhook_endpoints\/([\w]+)$/.exec(request.path)?.[1];
+    if (request.path === '/v1/webhook_endpoints' && request.method === 'POST') {
+      const form = request.form;
+      const events = Object.entries(form)
+        .filter(([k]) => /^enabled_events\[\d+\]$/.test(k))
+        .map(([, v]) => v);
+      if (!form['url'] || events.length === 0) {
+        return stripeError(res, 400, 'Missing required param: url or enabled_events');
+      }
+      const endpoint = {
+        id: `we_${randomBytes(8).toString('hex')}`,
+        object: 'webhook_endpoint' as const,
+        url: form['url'],
+        enabled_events: events,
+        description: form['description'] ?? null,
+        metadata: bracketed(form, 'metadata'),
+        status: 'enabled' as const,
+        livemode: key.includes('_live_'),
+        created: Math.floor(Date.now() / 1000),
+        secret: `whsec_${randomBytes(16).toString('hex')}`,
+      };
+      own.push(endpoint);
+      return send(res, 200, endpoint);
+    }
+    if (request.path === '/v1/webhook_endpoints' && request.method === 'GET') {
+      const data = this.endpointsOf(key);
+      return send(res, 200, { object: 'list', data, has_more: false, url: request.path });
+    }
+    if (id !== undefined && request.method === 'DELETE') {
+      const at = own.findIndex((e) => e.id === id);
+      if (at < 0) return stripeError(res, 404, `No such webhook endpoint: '${id}'`);
+      own.splice(at, 1);
+      return send(res, 200, { id, object: 'webhook_endpoint', deleted: true });
+    }
+    return stripeError(res, 404, `Unrecognized request URL (${request.method}: ${request.path})`);
   }
 
   private create(res: http.ServerResponse, request: RecordedStripeRequest, account: string): void {

@@ -50,6 +50,9 @@ export async function updateUser(
       | 'password_hash'
       | 'stripe_secret_key_enc'
       | 'stripe_webhook_secret_enc'
+      | 'stripe_account_id'
+      | 'stripe_account_name'
+      | 'stripe_webhook_endpoint_id'
     >
   >,
   updatedAt: string,

@@ -1,6 +1,7 @@
 /** The freelancer's payment and mail settings: Stripe keys (never echoed back) and a test email. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { connectStripe, disconnectStripe, ownWebhookUrl } from '../../actions/connect-stripe';
 import { saveStripeSettings } from '../../actions/save-stripe-settings';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { findUserById } from '../../db/queries/users';
@@ -16,9 +17,19 @@ const paymentSettingsView = z.object({
     mode: z.enum(['test', 'live']).nullable(),
     webhookUrl: z.string().nullable(),
     webhookSecretSet: z.boolean(),
+    /** Set when Milepost created the webhook endpoint itself (one-step connect). */
+    account: z.object({ id: z.string(), name: z.string() }).nullable(),
   }),
   mail: z.object({ transport: z.enum(['smtp', 'outbox']) }),
 });
+
+const secretKey = z
+  .string()
+  .regex(
+    /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+    'must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_test_…, rk_live_…)',
+  )
+  .max(300);
 
 export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db, config, mailer } = deps;
@@ -33,10 +44,14 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
         mode: account ? (account.livemode ? 'live' : 'test') : null,
         webhookUrl: account
           ? account.source === 'own'
-            ? `${config.publicUrl}/api/webhooks/stripe/${userId}`
+            ? ownWebhookUrl(config, userId)
             : `${config.publicUrl}/api/webhooks/stripe`
           : null,
         webhookSecretSet: account?.webhookSecret !== undefined,
+        account:
+          account?.source === 'own' && user?.stripe_account_id && user.stripe_account_name
+            ? { id: user.stripe_account_id, name: user.stripe_account_name }
+            : null,
       },
       mail: { transport: config.mail.smtpUrl ? 'smtp' : 'outbox' },
     };
@@ -54,13 +69,7 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
       schema: {
         tags: ['settings'],
         body: z.strictObject({
-          secretKey: z
-            .string()
-            .regex(
-              /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
-              'must be a Stripe secret key (sk_test_… or sk_live_…)',
-            )
-            .max(300),
+          secretKey,
           webhookSecret: z
             .string()
             .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret (whsec_…)')
@@ -76,7 +85,25 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
         secretBox: deps.secretBox,
         userId: user.id,
         keys: request.body,
+        clock: deps.clock,
       });
+      return view(user.id);
+    },
+  );
+
+  // Stripe in one step: the key alone; Milepost creates its webhook endpoint through the API.
+  app.post(
+    '/settings/stripe/connect',
+    {
+      schema: {
+        tags: ['settings'],
+        body: z.strictObject({ secretKey }),
+        response: { 200: paymentSettingsView },
+      },
+    },
+    async (request) => {
+      const { user } = freelancerOf(request);
+      await connectStripe({ ...deps, userId: user.id, secretKey: request.body.secretKey });
       return view(user.id);
     },
   );
@@ -86,7 +113,7 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
     { schema: { tags: ['settings'], response: { 200: paymentSettingsView } } },
     async (request) => {
       const { user } = freelancerOf(request);
-      await saveStripeSettings({ db, secretBox: deps.secretBox, userId: user.id, keys: null });
+      await disconnectStripe({ ...deps, userId: user.id });
       return view(user.id);
     },
   );
