@@ -10,6 +10,7 @@ import { postSystemEntry } from './chat-stream';
 import { balanceOf } from '../domain/payment-balance';
 import type { ActionContext } from './context';
 import { movementsOf } from './credit-payment';
+import { invoiceDelivery } from './invoice-documents';
 import { queueTemplateMail } from './queue-mail';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
@@ -57,6 +58,7 @@ export async function deliverMilestone(
       at: now,
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
+    await invoiceDelivery(trx, { locked, milestone, now });
     await postSystemEntry(trx, options.events, {
       projectId: locked.project.id,
       milestoneId: milestone.id,

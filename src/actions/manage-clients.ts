@@ -10,6 +10,9 @@ export interface ClientFields {
   email: string;
   company: string;
   locale: Locale;
+  /** Printed on invoices and receipts. */
+  taxId?: string | undefined;
+  postalAddress?: string | undefined;
 }
 
 export function createClient(
@@ -23,6 +26,8 @@ export function createClient(
     email: options.fields.email.trim().toLowerCase(),
     company: options.fields.company.trim(),
     locale: options.fields.locale,
+    tax_id: options.fields.taxId?.trim() ?? '',
+    postal_address: options.fields.postalAddress?.trim() ?? '',
     archived_at: null,
     created_at: now,
     updated_at: now,
@@ -43,6 +48,8 @@ export async function updateClient(
     ...(changes.email !== undefined && { email: changes.email.trim().toLowerCase() }),
     ...(changes.company !== undefined && { company: changes.company.trim() }),
     ...(changes.locale !== undefined && { locale: changes.locale }),
+    ...(changes.taxId !== undefined && { tax_id: changes.taxId.trim() }),
+    ...(changes.postalAddress !== undefined && { postal_address: changes.postalAddress.trim() }),
     ...(changes.archived !== undefined && { archived_at: changes.archived ? now : null }),
     updated_at: now,
   });

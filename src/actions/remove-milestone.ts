@@ -7,6 +7,7 @@ import { isEditable, normalizeSequence } from '../domain/milestone-sequence';
 import { processFileRemovals } from '../files/file-removals';
 import type { FileStorage } from '../files/storage';
 import { nowOf, type ActionContext } from './context';
+import { settleInvoiceAfterChange } from './invoice-documents';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
 /**
@@ -62,6 +63,14 @@ export async function removeMilestone(
         amountMinor: milestone.amount_minor,
       },
       at: now,
+    });
+    await settleInvoiceAfterChange(trx, {
+      locked,
+      milestoneId: milestone.id,
+      milestone: null,
+      change: { type: 'milestone_removed' },
+      actor: { type: 'freelancer', id: options.ownerId },
+      now: new Date(now),
     });
     const renumbered = remaining.map((m, i) => ({ ...m, position: i + 1 }));
     await applyStatuses(trx, {

@@ -4,6 +4,7 @@ import type { MilestoneRow } from '../db/schema';
 import { AppError } from '../domain/errors';
 import { isEditable } from '../domain/milestone-sequence';
 import type { ActionContext } from './context';
+import { settleInvoiceAfterChange, termsOf } from './invoice-documents';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
 export interface MilestoneChanges {
@@ -73,6 +74,14 @@ export async function updateMilestone(
         },
       },
       at: now,
+    });
+    await settleInvoiceAfterChange(trx, {
+      locked,
+      milestoneId: milestone.id,
+      milestone: updated,
+      change: { type: 'milestone_changed', now: termsOf(locked, updated) },
+      actor: { type: 'freelancer', id: options.ownerId },
+      now: new Date(now),
     });
     return updated;
   });

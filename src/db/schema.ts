@@ -4,6 +4,7 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { MilestoneStatus, ProjectProgress } from '../domain/milestone-sequence';
+import type { DocumentSeries, VatMode } from '../domain/invoice';
 import type { Locale } from '../i18n/locales';
 
 export interface UsersTable {
@@ -28,6 +29,11 @@ export interface UsersTable {
   brand_name: Generated<string>;
   /** The portal's accent colour as #rrggbb (migration 0014); null: Milepost's. */
   brand_accent: string | null;
+  /** Printed on invoices and receipts (migration 0019). */
+  tax_id: Generated<string>;
+  postal_address: Generated<string>;
+  /** The invoice's due date is the delivery plus this many days (migration 0017 or 0019). */
+  payment_terms_days: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -66,6 +72,9 @@ export interface ClientsTable {
   company: string;
   /** The language of the client's mail and portal, chosen by the freelancer. */
   locale: Generated<Locale>;
+  /** Printed on invoices and receipts (migration 0019). */
+  tax_id: Generated<string>;
+  postal_address: Generated<string>;
   archived_at: string | null;
   created_at: string;
   updated_at: string;
@@ -91,6 +100,9 @@ export interface ProjectsTable {
   stream_seq: Generated<number>;
   /** How to pay offline for this project (migration 0012); empty: the freelancer's. */
   payment_instructions: Generated<string>;
+  /** The VAT its invoices apply (migration 0019; src/domain/invoice.ts). */
+  vat_mode: Generated<VatMode>;
+  vat_rate_bp: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -313,8 +325,40 @@ export interface BrandLogosTable {
   updated_at: string;
 }
 
+/** A freelancer's last number per document series and year (migration 0019). */
+export interface DocumentCountersTable {
+  owner_id: string;
+  kind: DocumentSeries;
+  year: number;
+  last: number;
+}
+
+/** Invoices and credit notes (migration 0019): written once, never updated. */
+export interface InvoicesTable {
+  id: string;
+  owner_id: string;
+  project_id: string;
+  milestone_id: string;
+  kind: DocumentSeries;
+  year: number;
+  number: number;
+  label: string;
+  issued_on: string;
+  due_date: string | null;
+  currency: string;
+  net_minor: number;
+  tax_minor: number;
+  gross_minor: number;
+  /** Credit notes: the invoice they cancel. */
+  cancels_id: string | null;
+  snapshot: string; // JSON InvoiceSnapshot
+  created_at: string;
+}
+
 export interface DB {
   brand_logos: BrandLogosTable;
+  document_counters: DocumentCountersTable;
+  invoices: InvoicesTable;
   chat_messages: ChatMessagesTable;
   stream_events: StreamEventsTable;
   chat_reads: ChatReadsTable;
@@ -353,3 +397,4 @@ export type NewActivity = Insertable<ActivityTable>;
 export type ChatMessageRow = Selectable<ChatMessagesTable>;
 export type StreamEventRow = Selectable<StreamEventsTable>;
 export type BrandLogoRow = Selectable<BrandLogosTable>;
+export type InvoiceRow = Selectable<InvoicesTable>;

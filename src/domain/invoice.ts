@@ -112,7 +112,7 @@ export interface InvoicedTerms {
 export type InvoiceChange =
   | { type: 'milestone_changed'; now: InvoicedTerms }
   | { type: 'milestone_removed' }
-  | { type: 'cancelled_by_freelancer'; reissue: boolean; now: InvoicedTerms };
+  | { type: 'cancelled_by_freelancer'; reissue: boolean };
 
 export type InvoiceOutcome = 'keep' | 'cancel' | 'cancel_and_reissue';
 

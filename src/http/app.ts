@@ -38,6 +38,7 @@ import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
 import type { RouteDeps } from './routes/deps';
 import { downloadRoutes, projectFileRoutes } from './routes/files';
+import { invoiceRoutes } from './routes/invoices';
 import { mailRoutes } from './routes/mail';
 import { milestoneRoutes } from './routes/milestones';
 import { portalRoutes } from './routes/portal';
@@ -259,6 +260,7 @@ async function registerApi(
       accessRoutes,
       projectFileRoutes,
       receiptRoutes,
+      invoiceRoutes,
       paymentSettingsRoutes,
       mailRoutes,
       freelancerChatRoutes,

@@ -54,6 +54,8 @@ export const presentClient = (c: ClientRow): z.infer<typeof clientView> => ({
   email: c.email,
   company: c.company,
   locale: c.locale,
+  taxId: c.tax_id,
+  postalAddress: c.postal_address,
   archivedAt: c.archived_at,
   createdAt: c.created_at,
 });

@@ -121,6 +121,8 @@ export const clientView = z.object({
   email: z.string(),
   company: z.string(),
   locale,
+  taxId: z.string(),
+  postalAddress: z.string(),
   archivedAt: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -664,6 +664,99 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              invoices: {
+                id: string;
+                /** @enum {string} */
+                kind: 'invoice' | 'credit_note';
+                label: string;
+                milestoneId: string;
+                milestonePosition: number;
+                milestoneTitle: string;
+                issuedOn: string;
+                dueDate: string | null;
+                currency: string;
+                netMinor: number;
+                taxMinor: number;
+                grossMinor: number;
+                vat: {
+                  /** @enum {string} */
+                  mode: 'standard' | 'reverse_charge' | 'small_business';
+                  rateBp: number;
+                };
+                cancelsId: string | null;
+                cancelledById: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/invoices/{invoiceId}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          invoiceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/portal/threads': {
     parameters: {
       query?: never;
@@ -1520,6 +1613,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               }[];
@@ -1546,6 +1641,10 @@ export interface paths {
             company?: string;
             /** @enum {string} */
             locale?: 'en' | 'de';
+            /** @default  */
+            taxId?: string;
+            /** @default  */
+            postalAddress?: string;
           };
         };
       };
@@ -1564,6 +1663,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               };
@@ -1610,6 +1711,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               };
@@ -1641,6 +1744,8 @@ export interface paths {
             company?: string;
             /** @enum {string} */
             locale?: 'en' | 'de';
+            taxId?: string;
+            postalAddress?: string;
           };
         };
       };
@@ -1659,6 +1764,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               };
@@ -1703,6 +1810,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               };
@@ -1751,6 +1860,8 @@ export interface paths {
                 company: string;
                 /** @enum {string} */
                 locale: 'en' | 'de';
+                taxId: string;
+                postalAddress: string;
                 archivedAt: string | null;
                 createdAt: string;
               };
@@ -2985,6 +3096,392 @@ export interface paths {
         header?: never;
         path: {
           receiptId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/tax': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              taxId: string;
+              postalAddress: string;
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            taxId: string;
+            postalAddress: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              taxId: string;
+              postalAddress: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/vat': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              mode: 'standard' | 'reverse_charge' | 'small_business';
+              rateBp: number;
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            mode: 'standard' | 'reverse_charge' | 'small_business';
+            rateBp: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              mode: 'standard' | 'reverse_charge' | 'small_business';
+              rateBp: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              invoices: {
+                id: string;
+                /** @enum {string} */
+                kind: 'invoice' | 'credit_note';
+                label: string;
+                milestoneId: string;
+                milestonePosition: number;
+                milestoneTitle: string;
+                issuedOn: string;
+                dueDate: string | null;
+                currency: string;
+                netMinor: number;
+                taxMinor: number;
+                grossMinor: number;
+                vat: {
+                  /** @enum {string} */
+                  mode: 'standard' | 'reverse_charge' | 'small_business';
+                  rateBp: number;
+                };
+                cancelsId: string | null;
+                cancelledById: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/milestones/{milestoneId}/invoice': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          milestoneId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              invoice: {
+                id: string;
+                /** @enum {string} */
+                kind: 'invoice' | 'credit_note';
+                label: string;
+                milestoneId: string;
+                milestonePosition: number;
+                milestoneTitle: string;
+                issuedOn: string;
+                dueDate: string | null;
+                currency: string;
+                netMinor: number;
+                taxMinor: number;
+                grossMinor: number;
+                vat: {
+                  /** @enum {string} */
+                  mode: 'standard' | 'reverse_charge' | 'small_business';
+                  rateBp: number;
+                };
+                cancelsId: string | null;
+                cancelledById: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/{invoiceId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          invoiceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default false */
+            reissue?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              creditNote: {
+                id: string;
+                /** @enum {string} */
+                kind: 'invoice' | 'credit_note';
+                label: string;
+                milestoneId: string;
+                milestonePosition: number;
+                milestoneTitle: string;
+                issuedOn: string;
+                dueDate: string | null;
+                currency: string;
+                netMinor: number;
+                taxMinor: number;
+                grossMinor: number;
+                vat: {
+                  /** @enum {string} */
+                  mode: 'standard' | 'reverse_charge' | 'small_business';
+                  rateBp: number;
+                };
+                cancelsId: string | null;
+                cancelledById: string | null;
+              };
+              invoice: {
+                id: string;
+                /** @enum {string} */
+                kind: 'invoice' | 'credit_note';
+                label: string;
+                milestoneId: string;
+                milestonePosition: number;
+                milestoneTitle: string;
+                issuedOn: string;
+                dueDate: string | null;
+                currency: string;
+                netMinor: number;
+                taxMinor: number;
+                grossMinor: number;
+                vat: {
+                  /** @enum {string} */
+                  mode: 'standard' | 'reverse_charge' | 'small_business';
+                  rateBp: number;
+                };
+                cancelsId: string | null;
+                cancelledById: string | null;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/{invoiceId}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          invoiceId: string;
         };
         cookie?: never;
       };

@@ -158,6 +158,10 @@ export const ACTIVITY_ACTIONS = [
   'files.locked',
   'milestone.unpaid',
   'receipt.issued',
+  // invoices
+  'invoice.issued',
+  'credit_note.issued',
+  'project.vat_set',
   'payment.flagged',
   'payment.refunded',
   'payment.pending',

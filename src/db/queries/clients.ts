@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { ClientRow, DB } from '../schema';
 
-export async function insertClient(db: Kysely<DB>, client: ClientRow): Promise<ClientRow> {
+export async function insertClient(
+  db: Kysely<DB>,
+  client: Omit<ClientRow, 'tax_id' | 'postal_address'> &
+    Partial<Pick<ClientRow, 'tax_id' | 'postal_address'>>,
+): Promise<ClientRow> {
   return db.insertInto('clients').values(client).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -32,7 +36,12 @@ export function updateOwnedClient(
   db: Kysely<DB>,
   ownerId: string,
   clientId: string,
-  changes: Partial<Pick<ClientRow, 'name' | 'email' | 'company' | 'locale' | 'archived_at'>> & {
+  changes: Partial<
+    Pick<
+      ClientRow,
+      'name' | 'email' | 'company' | 'locale' | 'archived_at' | 'tax_id' | 'postal_address'
+    >
+  > & {
     updated_at: string;
   },
 ): Promise<ClientRow | undefined> {

@@ -5,7 +5,7 @@ import { findOwnedClient, listOwnedClients } from '../../db/queries/clients';
 import { notFound } from '../../domain/errors';
 import { freelancerOf } from '../authentication';
 import { presentClient } from '../presenters';
-import { clientView, email, id, locale, requiredText, text } from '../schemas';
+import { clientView, email, id, locale, multilineText, requiredText, text } from '../schemas';
 import type { RouteDeps } from './deps';
 
 const clientParams = z.object({ clientId: id });
@@ -43,6 +43,8 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
           company: text(200).default(''),
           /** The client's language for mail and the portal; left out, the freelancer's. */
           locale: locale.optional(),
+          taxId: text(50).default(''),
+          postalAddress: multilineText(500).default(''),
         }),
         response: { 201: clientResponse },
       },
@@ -83,6 +85,8 @@ export const clientRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
           email: email.optional(),
           company: text(200).optional(),
           locale: locale.optional(),
+          taxId: text(50).optional(),
+          postalAddress: multilineText(500).optional(),
         }),
         response: { 200: clientResponse },
       },

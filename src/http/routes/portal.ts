@@ -32,6 +32,7 @@ import { sendLogo } from './settings';
 import { startCheckout } from '../../actions/start-checkout';
 import { stripeAccountFor } from '../../actions/stripe-account';
 import { listPortalFiles } from './files';
+import { portalInvoiceRoutes } from './invoices';
 import { portalReceiptRoutes } from './receipts';
 import { portalChatRoutes } from './chat';
 import type { RouteDeps } from './deps';
@@ -149,6 +150,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     );
 
     await scope.register(portalReceiptRoutes, deps);
+    await scope.register(portalInvoiceRoutes, deps);
     await scope.register(portalChatRoutes, deps);
 
     scope.withTypeProvider<ZodTypeProvider>().post(
