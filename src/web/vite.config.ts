@@ -39,6 +39,11 @@ export default defineConfig({
         find: /^@formatjs\/icu-messageformat-parser$/,
         replacement: '@formatjs/icu-messageformat-parser/no-parser.js',
       },
+      // Radix's scroll lock without the <style> element CSP refuses (see the file).
+      {
+        find: /^react-remove-scroll$/,
+        replacement: fileURLToPath(new URL('./ui/remove-scroll.tsx', import.meta.url)),
+      },
     ],
   },
   build: { outDir, emptyOutDir: true },

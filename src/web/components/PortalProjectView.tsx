@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ChatDock } from '../chat/ChatDock';
 import { portalApi } from '../api';
 import { ErrorBanner } from './Notice';
 import { PortalFiles } from './PortalFiles';
@@ -198,6 +199,7 @@ export function PortalProjectView({
         </div>
       </dl>
 
+      <ChatDock realm="portal" projectId={project.id} otherName={project.freelancer.name} />
       <section className="stack" aria-labelledby="portal-milestones-heading">
         <h2 id="portal-milestones-heading">Milestones</h2>
         <ol className="timeline">

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useLimits } from '../auth';
+import { ChatDock } from '../chat/ChatDock';
 import { ActivityPanel } from '../components/ActivityPanel';
 import { DownloadLog } from '../components/DownloadLog';
 import { MilestoneCard } from '../components/MilestoneCard';
@@ -218,6 +219,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         </div>
       </dl>
 
+      <ChatDock realm="app" projectId={project.id} otherName={project.clientName} />
       <section className="stack" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Milestones</h2>
         <ol className="timeline">
