@@ -5,12 +5,14 @@
 import type { Kysely } from 'kysely';
 import { enqueueMail } from '../db/queries/mail-outbox';
 import type { DB, MailOutboxTable } from '../db/schema';
+import type { Locale } from '../i18n';
 import { envelopeOf, type ComposedMail, type MailTemplate } from '../mail/compose';
 
 interface Queued {
   ownerId: string;
   kind: MailOutboxTable['kind'];
-  attachment?: { receiptId: string };
+  /** The receipt's PDF, in the recipient's language. */
+  attachment?: { receiptId: string; locale: Locale };
   now: string;
 }
 

@@ -17,10 +17,15 @@ import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
 import { renderTemplate, type MailTemplate } from '../mail/compose';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
+import { SUPPORTED_LOCALES } from '../i18n';
 import { receiptAttachment } from './send-receipt';
 
 const BATCH = 50;
-const attachmentSpec = z.object({ receiptId: z.string() });
+// Mail queued before PDFs spoke the reader's language names no locale: English, as it was.
+const attachmentSpec = z.object({
+  receiptId: z.string(),
+  locale: z.enum(SUPPORTED_LOCALES).default('en'),
+});
 
 export interface MailPassResult {
   sent: number;
@@ -96,8 +101,8 @@ async function messageOf(
     replyTo: row.reply_to,
   };
   if (row.attachment === null) return message;
-  const { receiptId } = attachmentSpec.parse(JSON.parse(row.attachment));
-  const attachment = await receiptAttachment(db, row.owner_id, receiptId);
+  const { receiptId, locale } = attachmentSpec.parse(JSON.parse(row.attachment));
+  const attachment = await receiptAttachment(db, row.owner_id, receiptId, locale);
   if (!attachment) throw new Error('the receipt no longer exists');
   return { ...message, attachments: [attachment] };
 }

@@ -40,7 +40,7 @@ export async function queueReceiptMail(
           milestoneId: receipt.milestone_id,
         },
       },
-      attachment: { receiptId: receipt.id },
+      attachment: { receiptId: receipt.id, locale: locales[audience] },
       now: receipt.created_at,
     });
   }
@@ -51,12 +51,13 @@ export async function receiptAttachment(
   db: Kysely<DB>,
   ownerId: string,
   receiptId: string,
+  locale: Locale,
 ): Promise<NonNullable<MailMessage['attachments']>[number] | undefined> {
   const receipt = await findReceipt(db, { ownerId }, receiptId);
   if (!receipt) return undefined;
   return {
     filename: `${receiptLabel(receipt.number)}.pdf`,
-    content: await renderReceiptPdf(snapshotOf(receipt)),
+    content: await renderReceiptPdf(snapshotOf(receipt), locale),
     contentType: 'application/pdf',
   };
 }

@@ -25,11 +25,3 @@ export interface ReceiptSnapshot {
 export function receiptLabel(number: number): string {
   return `R-${String(number).padStart(6, '0')}`;
 }
-
-export const PAYMENT_METHOD_LABELS: Readonly<Record<string, string>> = {
-  bank_transfer: 'Bank transfer',
-  cash: 'Cash',
-  cheque: 'Cheque',
-  other: 'Other',
-  stripe: 'Card or bank (Stripe)',
-};

@@ -5,22 +5,42 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { formatMoney } from '../domain/money';
-import { PAYMENT_METHOD_LABELS, receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
+import { receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
+import { translator, type Locale, type MessageId, type Translator } from '../i18n';
 
 const require = createRequire(import.meta.url);
 // Read once: every receipt embeds (a subset of) the same two fonts.
 const FONT = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
 const FONT_BOLD = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
 
-export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer> {
+const METHODS: Readonly<Record<string, MessageId>> = {
+  bank_transfer: 'receipt.method.bank_transfer',
+  cash: 'receipt.method.cash',
+  cheque: 'receipt.method.cheque',
+  other: 'receipt.method.other',
+  stripe: 'receipt.method.stripe',
+};
+
+function methodOf(t: Translator, method: string): string {
+  const id = METHODS[method];
+  return id === undefined ? method : t.t(id);
+}
+
+/** The receipt in the reader's language (amounts and dates too); the snapshot stays as it was. */
+export async function renderReceiptPdf(
+  receipt: ReceiptSnapshot,
+  locale: Locale = 'en',
+): Promise<Buffer> {
+  const t = translator(locale);
+  const number = receiptLabel(receipt.number);
   // Loaded on first use: pdfkit costs ~25 MB resident, and most requests print nothing.
   const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
+    lang: locale,
     info: {
-      Title: `Receipt ${receiptLabel(receipt.number)}`,
+      Title: t.t('receipt.title', { number }),
       Author: receipt.freelancer.businessName || receipt.freelancer.name,
     },
   });
@@ -32,20 +52,17 @@ export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer
   });
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
-  const money = (minor: number) => formatMoney(minor, receipt.payment.currency);
+  const money = (minor: number) => t.money(minor, receipt.payment.currency);
 
-  doc
-    .font('bold')
-    .fontSize(20)
-    .text(`Receipt ${receiptLabel(receipt.number)}`);
+  doc.font('bold').fontSize(20).text(t.t('receipt.title', { number }));
   doc
     .font('body')
     .fontSize(10)
     .fillColor('#444')
-    .text(`Issued ${receipt.issuedAt.slice(0, 10)}`)
+    .text(t.t('receipt.issued', { date: t.date(receipt.issuedAt.slice(0, 10)) }))
     .moveDown();
 
-  doc.fillColor('#000').font('bold').fontSize(11).text('From');
+  doc.fillColor('#000').font('bold').fontSize(11).text(t.t('receipt.from'));
   doc
     .font('body')
     .text(
@@ -53,7 +70,7 @@ export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer
         .filter(Boolean)
         .join('\n'),
     );
-  doc.moveDown(0.5).font('bold').text('To');
+  doc.moveDown(0.5).font('bold').text(t.t('receipt.to'));
   doc
     .font('body')
     .text(
@@ -63,41 +80,45 @@ export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer
     );
   doc.moveDown();
 
-  doc.font('bold').text('For');
-  doc
-    .font('body')
-    .text(
-      [
-        receipt.project.title,
-        `Milestone ${receipt.milestone.position}: ${receipt.milestone.title} (${money(receipt.milestone.amountMinor)})`,
-        receipt.milestone.paymentReference
-          ? `Payment reference: ${receipt.milestone.paymentReference}`
-          : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
+  doc.font('bold').text(t.t('receipt.for'));
+  doc.font('body').text(
+    [
+      receipt.project.title,
+      t.t('receipt.milestone', {
+        position: receipt.milestone.position,
+        title: receipt.milestone.title,
+        amount: money(receipt.milestone.amountMinor),
+      }),
+      receipt.milestone.paymentReference
+        ? t.t('receipt.paymentReference', { reference: receipt.milestone.paymentReference })
+        : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
   doc.moveDown();
 
   doc
     .font('bold')
     .fontSize(14)
-    .text(`Amount received: ${money(receipt.payment.amountMinor)}`);
+    .text(t.t('receipt.amountReceived', { amount: money(receipt.payment.amountMinor) }));
   doc
     .font('body')
     .fontSize(11)
     .text(
       [
-        `Currency: ${receipt.payment.currency}`,
-        `Method: ${PAYMENT_METHOD_LABELS[receipt.payment.method] ?? receipt.payment.method}`,
-        `Date received: ${receipt.payment.receivedOn}`,
-        receipt.payment.reference ? `Reference: ${receipt.payment.reference}` : '',
-        `Received for this milestone so far: ${money(receipt.balance.receivedMinor)}`,
+        t.t('receipt.currency', { currency: receipt.payment.currency }),
+        t.t('receipt.method', { method: methodOf(t, receipt.payment.method) }),
+        t.t('receipt.dateReceived', { date: t.date(receipt.payment.receivedOn) }),
+        receipt.payment.reference
+          ? t.t('receipt.reference', { reference: receipt.payment.reference })
+          : '',
+        t.t('receipt.receivedSoFar', { amount: money(receipt.balance.receivedMinor) }),
         receipt.balance.outstandingMinor > 0
-          ? `Still outstanding: ${money(receipt.balance.outstandingMinor)}`
-          : 'Milestone paid in full',
+          ? t.t('receipt.outstanding', { amount: money(receipt.balance.outstandingMinor) })
+          : t.t('receipt.paidInFull'),
         receipt.balance.overpaidMinor > 0
-          ? `Overpaid: ${money(receipt.balance.overpaidMinor)}`
+          ? t.t('receipt.overpaid', { amount: money(receipt.balance.overpaidMinor) })
           : '',
       ]
         .filter(Boolean)
@@ -107,11 +128,11 @@ export async function renderReceiptPdf(receipt: ReceiptSnapshot): Promise<Buffer
 
   doc
     .font('bold')
-    .text(receipt.files.length > 0 ? 'Files delivered (SHA-256)' : 'Files delivered: none');
+    .text(receipt.files.length > 0 ? t.t('receipt.files') : t.t('receipt.files.none'));
   doc.font('body').fontSize(9);
   for (const file of receipt.files) {
     doc
-      .text(`${file.name} — ${file.size} bytes`)
+      .text(t.t('receipt.file', { name: file.name, size: file.size }))
       .fillColor('#333')
       .text(file.sha256)
       .fillColor('#000')

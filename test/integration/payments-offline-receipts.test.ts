@@ -373,6 +373,39 @@ describe.each(dialects)('offline payments and receipts on %s', SUITE_TIMEOUT, (d
     expect(later).toContain(POLISH_NAME);
     expect(later).not.toContain('Renamed Later');
 
+    // Read in the reader's language: the freelancer switched to German; the client's stays English.
+    expectStatus(
+      await freelancer.put('/api/settings', {
+        name: 'Renamed Later',
+        businessName: '',
+        paymentInstructions: '',
+        locale: 'de',
+      }),
+      200,
+      C.Settings,
+    );
+    const german = await pdfText(
+      (await fetchPdf(freelancer, `/api/receipts/${receipt.id}/pdf`)).bytes,
+    );
+    for (const expected of ['Quittung R-000001', '1.234,56', 'Scheck', 'Erhaltener Betrag'])
+      expect(german, `the German PDF states ${expected}`).toContain(expected);
+    expect(german).toContain(POLISH_NAME);
+    const english = await pdfText(
+      (await fetchPdf(d.client, `/api/portal/receipts/${receipt.id}/pdf`)).bytes,
+    );
+    expect(english).toContain('Amount received');
+    expect(english).not.toContain('Quittung');
+    expectStatus(
+      await freelancer.put('/api/settings', {
+        name: 'Renamed Later',
+        businessName: '',
+        paymentInstructions: '',
+        locale: 'en',
+      }),
+      200,
+      C.Settings,
+    );
+
     // The client of another project of the same freelancer sees neither the receipt nor its PDF.
     const sibling = await deliveredProject(app(), { freelancer, amounts: [10_00] });
     expect((await fetchPdf(sibling.client, `/api/portal/receipts/${receipt.id}/pdf`)).status).toBe(

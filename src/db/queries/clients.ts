@@ -22,6 +22,20 @@ export function findOwnedClient(
     .executeTakeFirst();
 }
 
+/** The language of the client a project is for (portal pages and PDFs in their language). */
+export async function findClientLocaleOfProject(
+  db: Kysely<DB>,
+  projectId: string,
+): Promise<ClientRow['locale'] | undefined> {
+  const row = await db
+    .selectFrom('projects')
+    .innerJoin('clients', 'clients.id', 'projects.client_id')
+    .select('clients.locale')
+    .where('projects.id', '=', projectId)
+    .executeTakeFirst();
+  return row?.locale;
+}
+
 export function listOwnedClients(
   db: Kysely<DB>,
   ownerId: string,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { snapshotOf } from '../../actions/send-receipt';
 import { getProject } from '../../actions/read-projects';
+import { findClientLocaleOfProject } from '../../db/queries/clients';
 import { findReceipt, listReceiptsOfOwner, listReceiptsOfProject } from '../../db/queries/receipts';
 import type { ReceiptRow } from '../../db/schema';
 import { notFound } from '../../domain/errors';
@@ -14,13 +15,15 @@ import { id, receiptView } from '../schemas';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
 import type { FastifyReply } from 'fastify';
+import type { Locale } from '../../i18n';
 
 const receiptParams = z.object({ receiptId: id });
 const receiptList = z.object({ receipts: z.array(receiptView) });
 
-async function sendPdf(reply: FastifyReply, receipt: ReceiptRow | undefined) {
+/** The PDF in the reader's language: the freelancer's from Settings, the client's as set for them. */
+async function sendPdf(reply: FastifyReply, receipt: ReceiptRow | undefined, locale: Locale) {
   if (!receipt) throw notFound('Receipt');
-  const pdf = await renderReceiptPdf(snapshotOf(receipt));
+  const pdf = await renderReceiptPdf(snapshotOf(receipt), locale);
   return reply
     .type('application/pdf')
     .header('content-disposition', `attachment; filename="${receiptLabel(receipt.number)}.pdf"`)
@@ -53,11 +56,14 @@ export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
   app.get(
     '/receipts/:receiptId/pdf',
     { schema: { tags: ['receipts'], params: receiptParams } },
-    async (request, reply) =>
-      sendPdf(
+    async (request, reply) => {
+      const { user } = freelancerOf(request);
+      return sendPdf(
         reply,
-        await findReceipt(db, { ownerId: freelancerOf(request).user.id }, request.params.receiptId),
-      ),
+        await findReceipt(db, { ownerId: user.id }, request.params.receiptId),
+        user.locale,
+      );
+    },
   );
 };
 
@@ -74,10 +80,13 @@ export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
   app.get(
     '/portal/receipts/:receiptId/pdf',
     { schema: { tags: ['portal'], params: receiptParams } },
-    async (request, reply) =>
-      sendPdf(
+    async (request, reply) => {
+      const { projectId } = clientOf(request);
+      return sendPdf(
         reply,
-        await findReceipt(db, { projectId: clientOf(request).projectId }, request.params.receiptId),
-      ),
+        await findReceipt(db, { projectId }, request.params.receiptId),
+        (await findClientLocaleOfProject(db, projectId)) ?? 'en',
+      );
+    },
   );
 };
