@@ -130,7 +130,20 @@ export const routes: RouteObject[] = [
                 path: '/signup',
                 lazy: async () => ({ Component: (await import('./pages/AuthPages')).SignupPage }),
               },
+              {
+                path: '/forgot-password',
+                lazy: async () => ({
+                  Component: (await import('./pages/AuthPages')).ForgotPasswordPage,
+                }),
+              },
             ],
+          },
+          {
+            // Also for someone logged in elsewhere on this device: the link sets a new password.
+            path: '/reset-password',
+            lazy: async () => ({
+              Component: (await import('./pages/AuthPages')).ResetPasswordPage,
+            }),
           },
           {
             path: '/app',

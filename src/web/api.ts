@@ -159,6 +159,19 @@ export const api = {
     await app.send((c) => c.POST('/api/auth/logout'));
     app.csrfToken = null;
   },
+  /** Mails a reset link if an account has this email; answers the same either way. */
+  requestPasswordReset: (email: string) =>
+    app.send((c) => c.POST('/api/auth/password-reset', { body: { email } })),
+  /** Sets the new password with the mail's token and starts a session (all others end). */
+  async confirmPasswordReset(input: { token: string; newPassword: string }) {
+    return withCsrf(
+      app,
+      await app.send((c) => c.POST('/api/auth/password-reset/confirm', { body: input })),
+    );
+  },
+  attention: () => app.send((c) => c.GET('/api/attention')),
+  inviteClient: (projectId: string) =>
+    app.send((c) => c.POST('/api/projects/{projectId}/access/invite', projectPath(projectId))),
   changePassword: (input: { currentPassword: string; newPassword: string }) =>
     app.send((c) => c.POST('/api/auth/password', { body: input })),
   getSettings: () => app.send((c) => c.GET('/api/settings')),

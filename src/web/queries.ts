@@ -19,6 +19,7 @@ export const keys = {
   clients: () => ['clients'] as const,
   clientList: (includeArchived: boolean) => ['clients', { includeArchived }] as const,
   projects: () => ['projects'] as const,
+  attention: () => ['projects', 'attention'] as const,
   projectList: (includeArchived: boolean) => ['projects', 'list', { includeArchived }] as const,
   project: (projectId: string) => ['projects', 'one', projectId] as const,
   projectDetail: (projectId: string) => ['projects', 'one', projectId, 'detail'] as const,
@@ -44,6 +45,8 @@ export const queries = {
       queryKey: keys.projectList(includeArchived),
       queryFn: () => api.listProjects(includeArchived),
     }),
+  /** The dashboard's "needs attention": overdue, waiting for payment, never shared. */
+  attention: () => queryOptions({ queryKey: keys.attention(), queryFn: () => api.attention() }),
   project: (projectId: string) =>
     queryOptions({
       queryKey: keys.projectDetail(projectId),
@@ -93,6 +96,7 @@ export function invalidateProject(client: QueryClient, projectId: string): Promi
   return Promise.all([
     client.invalidateQueries({ queryKey: keys.project(projectId) }),
     client.invalidateQueries({ queryKey: keys.projectList(false).slice(0, 2) }),
+    client.invalidateQueries({ queryKey: keys.attention() }),
     client.invalidateQueries({ queryKey: keys.receipts() }),
     client.invalidateQueries({ queryKey: keys.mailOutbox() }),
   ]).then(() => undefined);

@@ -73,3 +73,6 @@ export type DeliverableFile = ProjectFiles['files'][number];
 export type FileStatus = DeliverableFile['status'];
 /** A file's downloads by one downloader and address within one hour, merged. */
 export type Download = ProjectFiles['downloads'][number];
+
+export type Attention = ResponseOf<'/api/attention', 'get'>;
+export type AttentionItem = Attention['overdue'][number];

@@ -61,7 +61,8 @@ describe('milestone journey', () => {
     await captureScreen(f, '03-dashboard-empty');
 
     // Payment instructions.
-    await nav(f, 'Settings').click();
+    await f.getByRole('button', { name: /account menu$/ }).click();
+    await f.getByRole('menuitem', { name: 'Settings' }).click();
     await visible(f.getByRole('heading', { name: 'You and your business' }));
     await f.getByLabel('Business name (optional)').fill('Maya Studio');
     await f
@@ -255,10 +256,11 @@ describe('milestone journey', () => {
       const de = await german.newPage();
       de.on('pageerror', (error) => pageErrors.push(`de: ${error.message}`));
       await reportCspViolations(de, (text) => pageErrors.push(`de: ${text}`));
+      // The log-in page speaks the browser's German; after log-in, the account's English.
       await de.goto('/login');
-      await de.getByLabel('Email').fill('maya@example.com');
-      await de.getByLabel('Password').fill('correct horse battery');
-      await de.getByRole('button', { name: 'Log in' }).click();
+      await de.getByLabel('E-Mail').fill('maya@example.com');
+      await de.getByLabel('Passwort').fill('correct horse battery');
+      await de.getByRole('button', { name: 'Anmelden' }).click();
       await visible(de.getByRole('heading', { name: 'Projects', level: 1 }));
       await expectTwelveFifty(de, 'Cents (de)', '12,50', '12.50', 'Read as 12,50 € — correct?');
     } finally {

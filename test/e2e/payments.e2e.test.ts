@@ -330,7 +330,8 @@ describe('payments', () => {
 
   it('shows Stripe and mail settings, takes own keys, and sends a test email', async () => {
     const f = freelancer;
-    await nav(f, 'Settings').click();
+    await f.getByRole('button', { name: /account menu$/ }).click();
+    await f.getByRole('menuitem', { name: 'Settings' }).click();
     await visible(f.getByRole('heading', { name: 'Payments', level: 2 }));
     const status = f.getByTestId('stripe-status');
     await visible(status.getByText('Stripe is connected through the operator’s account'));

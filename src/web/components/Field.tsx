@@ -2,6 +2,7 @@
 import {
   useId,
   type InputHTMLAttributes,
+  type Ref,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
@@ -41,7 +42,11 @@ function Wrapper(
 }
 
 export function TextField(
-  props: Common & Omit<InputHTMLAttributes<HTMLInputElement>, 'className'>,
+  props: Common &
+    Omit<InputHTMLAttributes<HTMLInputElement>, 'className'> & {
+      /** react-hook-form's register() hands one over. */
+      ref?: Ref<HTMLInputElement>;
+    },
 ) {
   const { label, hint, error, className, id: givenId, ...input } = props;
   const autoId = useId();

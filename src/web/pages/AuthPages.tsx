@@ -1,15 +1,22 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from '../forms';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { PlainLayout } from '../components/AppLayout';
 import { TextField } from '../components/Field';
-import { ErrorBanner } from '../components/Notice';
-import { useFormErrors, useTitle } from '../hooks';
+import { ErrorBanner, SuccessNote } from '../components/Notice';
+import { toApiError, useFormErrors, useTitle } from '../hooks';
+import { useT } from '../i18n';
 import { browserTimeZone } from '../locale';
 import { Link, useNavigate } from 'react-router';
 
+const MIN_PASSWORD = 10;
+
 export function LoginPage() {
-  useTitle('Log in');
+  const t = useT();
+  useTitle(t('auth.login.title'));
   const navigate = useNavigate();
   const { state, signedIn } = useAuth();
   const errors = useFormErrors();
@@ -35,11 +42,11 @@ export function LoginPage() {
   return (
     <PlainLayout>
       <section className="card">
-        <h1>Log in</h1>
+        <h1>{t('auth.login.title')}</h1>
         <ErrorBanner message={errors.banner ?? (state.status === 'out' ? state.error : null)} />
         <form onSubmit={(e) => void submit(e)} className="stack">
           <TextField
-            label="Email"
+            label={t('auth.email')}
             type="email"
             autoComplete="email"
             required
@@ -48,7 +55,7 @@ export function LoginPage() {
             error={errors.fields.email}
           />
           <TextField
-            label="Password"
+            label={t('auth.password')}
             type="password"
             autoComplete="current-password"
             required
@@ -57,20 +64,26 @@ export function LoginPage() {
             error={errors.fields.password}
           />
           <button type="submit" disabled={busy}>
-            {busy ? 'Logging in…' : 'Log in'}
+            {busy ? t('auth.login.busy') : t('auth.login.submit')}
           </button>
         </form>
-        <p>
-          New to Milepost? <Link to="/signup">Create an account</Link>
-        </p>
+        <div className="auth-links">
+          <p>
+            <Link to="/forgot-password">{t('auth.login.forgot')}</Link>
+          </p>
+          <p>
+            {t('auth.login.new')} <Link to="/signup">{t('auth.login.signup')}</Link>
+          </p>
+        </div>
       </section>
     </PlainLayout>
   );
 }
 
 export function SignupPage() {
+  const t = useT();
   const navigate = useNavigate();
-  useTitle('Create your account');
+  useTitle(t('auth.signup.title'));
   const { signedIn } = useAuth();
   const errors = useFormErrors();
   const [name, setName] = useState('');
@@ -81,8 +94,8 @@ export function SignupPage() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    if (password.length < 10) {
-      errors.setField('password', 'Use at least 10 characters.');
+    if (password.length < MIN_PASSWORD) {
+      errors.setField('password', t('auth.password.tooShort', { min: MIN_PASSWORD }));
       return;
     }
     setBusy(true);
@@ -105,12 +118,12 @@ export function SignupPage() {
   return (
     <PlainLayout>
       <section className="card">
-        <h1>Create your account</h1>
-        <p className="lead">Run client work as paid milestones. Your data stays on your server.</p>
+        <h1>{t('auth.signup.title')}</h1>
+        <p className="lead">{t('auth.signup.lead')}</p>
         <ErrorBanner message={errors.banner} />
         <form onSubmit={(e) => void submit(e)} className="stack">
           <TextField
-            label="Your name"
+            label={t('auth.signup.name')}
             autoComplete="name"
             required
             value={name}
@@ -118,7 +131,7 @@ export function SignupPage() {
             error={errors.fields.name}
           />
           <TextField
-            label="Email"
+            label={t('auth.email')}
             type="email"
             autoComplete="email"
             required
@@ -127,10 +140,10 @@ export function SignupPage() {
             error={errors.fields.email}
           />
           <TextField
-            label="Password"
+            label={t('auth.password')}
             type="password"
             autoComplete="new-password"
-            hint="At least 10 characters."
+            hint={t('auth.password.hint', { min: MIN_PASSWORD })}
             required
             maxLength={200}
             value={password}
@@ -138,11 +151,177 @@ export function SignupPage() {
             error={errors.fields.password}
           />
           <button type="submit" disabled={busy}>
-            {busy ? 'Creating account…' : 'Create account'}
+            {busy ? t('auth.signup.busy') : t('auth.signup.submit')}
           </button>
         </form>
         <p>
-          Already have an account? <Link to="/login">Log in</Link>
+          {t('auth.signup.haveAccount')} <Link to="/login">{t('auth.login.title')}</Link>
+        </p>
+      </section>
+    </PlainLayout>
+  );
+}
+
+/** "Forgot password?": asks for the email and says the same whether or not it has an account. */
+export function ForgotPasswordPage() {
+  const t = useT();
+  useTitle(t('auth.forgot.title'));
+  const schema = z.object({
+    email: z.string().trim().email(t('auth.forgot.emailInvalid')),
+  });
+  const form = useForm<z.infer<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { email: '' },
+  });
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = form.handleSubmit(async ({ email }) => {
+    setError(null);
+    try {
+      await api.requestPasswordReset(email);
+      setSentTo(email);
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  });
+
+  return (
+    <PlainLayout>
+      <section className="card stack">
+        <h1>{t('auth.forgot.title')}</h1>
+        {sentTo !== null ? (
+          <>
+            <SuccessNote>{t('auth.forgot.sent', { email: sentTo })}</SuccessNote>
+            <p className="muted">{t('auth.forgot.sentHint')}</p>
+          </>
+        ) : (
+          <>
+            <p className="muted">{t('auth.forgot.lead')}</p>
+            <ErrorBanner message={error} />
+            <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+              <TextField
+                label={t('auth.email')}
+                type="email"
+                autoComplete="email"
+                required
+                {...form.register('email')}
+                error={form.formState.errors.email?.message}
+              />
+              <button type="submit" disabled={form.formState.isSubmitting}>
+                {form.formState.isSubmitting ? t('auth.forgot.busy') : t('auth.forgot.submit')}
+              </button>
+            </form>
+          </>
+        )}
+        <p>
+          <Link to="/login">{t('auth.backToLogin')}</Link>
+        </p>
+      </section>
+    </PlainLayout>
+  );
+}
+
+/** The token the reset mail's link carries in its fragment (`/reset-password#token=…`). */
+function tokenFromHash(hash: string): string | null {
+  const token = new URLSearchParams(hash.replace(/^#/, '')).get('token');
+  return token !== null && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
+}
+
+/** Sets a new password with the mail's token: logs in on success (every other session ends). */
+export function ResetPasswordPage() {
+  const t = useT();
+  useTitle(t('auth.reset.title'));
+  const navigate = useNavigate();
+  const { signedIn } = useAuth();
+  // Read once, then taken out of the address bar so it is not left in history or screenshots.
+  const [token] = useState(() => tokenFromHash(window.location.hash));
+  const [invalid, setInvalid] = useState(token === null);
+  const [error, setError] = useState<string | null>(null);
+  const schema = z
+    .object({
+      password: z.string().min(MIN_PASSWORD, t('auth.password.tooShort', { min: MIN_PASSWORD })),
+      repeat: z.string(),
+    })
+    .refine((v) => v.password === v.repeat, {
+      message: t('auth.reset.mismatch'),
+      path: ['repeat'],
+    });
+  const form = useForm<z.infer<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { password: '', repeat: '' },
+  });
+
+  useEffect(() => {
+    if (window.location.hash !== '')
+      window.history.replaceState(window.history.state, '', window.location.pathname);
+  }, []);
+
+  const submit = form.handleSubmit(async ({ password }) => {
+    if (token === null) return;
+    setError(null);
+    try {
+      const { user, limits } = await api.confirmPasswordReset({ token, newPassword: password });
+      signedIn(user, limits);
+      void navigate('/app', { replace: true, state: { notice: 'passwordReset' } });
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.code === 'INVALID_RESET_TOKEN' || e.field === 'token') {
+        setInvalid(true);
+      } else if (e.field === 'newPassword') {
+        form.setError('password', { message: e.message });
+      } else {
+        setError(e.message);
+      }
+    }
+  });
+
+  return (
+    <PlainLayout>
+      <section className="card stack">
+        <h1>{t('auth.reset.title')}</h1>
+        {invalid ? (
+          <div className="stack" role="alert">
+            <p>
+              <strong>{t('auth.reset.invalidTitle')}</strong>
+            </p>
+            <p>{t('auth.reset.invalid')}</p>
+            <p>
+              <Link to="/forgot-password">{t('auth.reset.again')}</Link>
+            </p>
+          </div>
+        ) : (
+          <>
+            <p className="muted">{t('auth.reset.lead')}</p>
+            <ErrorBanner message={error} />
+            <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+              <TextField
+                label={t('auth.reset.newPassword')}
+                type="password"
+                autoComplete="new-password"
+                hint={t('auth.password.hint', { min: MIN_PASSWORD })}
+                required
+                maxLength={200}
+                {...form.register('password')}
+                error={form.formState.errors.password?.message}
+              />
+              <TextField
+                label={t('auth.reset.repeat')}
+                type="password"
+                autoComplete="new-password"
+                required
+                maxLength={200}
+                {...form.register('repeat')}
+                error={form.formState.errors.repeat?.message}
+              />
+              <button type="submit" disabled={form.formState.isSubmitting}>
+                {form.formState.isSubmitting ? t('auth.reset.busy') : t('auth.reset.submit')}
+              </button>
+            </form>
+          </>
+        )}
+        <p>
+          <Link to="/login">{t('auth.backToLogin')}</Link>
         </p>
       </section>
     </PlainLayout>

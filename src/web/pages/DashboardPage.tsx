@@ -1,16 +1,20 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { MailOutboxNotice } from '../components/MailOutboxNotice';
-import { ErrorBanner, Loading } from '../components/Notice';
+import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { ProjectStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatMoney, formatMoneyList, sumByCurrency } from '../format';
 import { queries } from '../queries';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { ProjectSummary } from '../types';
 import { useTitle } from '../hooks';
+import { useT } from '../i18n';
+import { AttentionList } from '../components/AttentionList';
 
 export function DashboardPage() {
-  useTitle('Projects');
+  const t = useT();
+  useTitle(t('workspace.dashboard.title'));
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const [includeArchived, setIncludeArchived] = useState(false);
   // Always ask for archived ones too: the empty state can then tell "none yet" from "all archived".
   const { data, error, isPending: loading } = useQuery(queries.projects(true));
@@ -20,13 +24,17 @@ export function DashboardPage() {
   return (
     <>
       <div className="page-head">
-        <h1>Projects</h1>
+        <h1>{t('workspace.dashboard.title')}</h1>
         <Link to="/app/projects/new" className="button">
-          New project
+          {t('workspace.nav.newProject')}
         </Link>
       </div>
+      {notice === 'passwordReset' ? (
+        <SuccessNote>{t('workspace.dashboard.passwordReset')}</SuccessNote>
+      ) : null}
       <ErrorBanner message={error?.message} />
       <MailOutboxNotice />
+      <AttentionList />
       {data ? <Totals projects={all} /> : null}
       <div className="toolbar">
         <label className="checkbox">
@@ -35,31 +43,26 @@ export function DashboardPage() {
             checked={includeArchived}
             onChange={(e) => setIncludeArchived(e.target.checked)}
           />
-          Show archived projects
+          {t('workspace.dashboard.showArchived')}
         </label>
       </div>
-      {loading && !data ? <Loading what="projects" /> : null}
+      {loading && !data ? <Loading what={t('workspace.dashboard.loadingWhat')} /> : null}
       {data && all.length > 0 && projects.length === 0 ? (
-        <p className="card empty">
-          All your projects are archived. Tick “Show archived projects” to see them.
-        </p>
+        <p className="card empty">{t('workspace.dashboard.allArchived')}</p>
       ) : null}
       {data && all.length === 0 ? (
         <section className="card empty">
-          <h2>No projects yet</h2>
-          <p>
-            A project is a client, a total, and the milestones that lead to it. Each milestone is
-            paid before the next one opens.
-          </p>
+          <h2>{t('workspace.dashboard.empty.title')}</h2>
+          <p>{t('workspace.dashboard.empty.text')}</p>
           <p>
             <Link to="/app/projects/new" className="button">
-              Create your first project
+              {t('workspace.dashboard.empty.create')}
             </Link>
           </p>
         </section>
       ) : null}
       {projects.length > 0 ? (
-        <ul className="project-list" aria-label="Projects">
+        <ul className="project-list" aria-label={t('workspace.dashboard.title')}>
           {projects.map((project) => (
             <ProjectRow key={project.id} project={project} />
           ))}
@@ -70,6 +73,7 @@ export function DashboardPage() {
 }
 
 function Totals({ projects }: { projects: ProjectSummary[] }) {
+  const t = useT();
   const live = projects.filter((p) => p.archivedAt === null);
   const awaiting = sumByCurrency(
     live.map((p) => ({ currency: p.currency, amountMinor: p.awaitingPaymentMinor })),
@@ -81,20 +85,35 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
   return (
     <section aria-labelledby="totals-heading" className="totals">
       <h2 id="totals-heading" className="visually-hidden">
-        Totals
+        {t('workspace.dashboard.totals')}
       </h2>
       <dl className="stats">
         <div className="stat">
-          <dt>Awaiting payment</dt>
-          <dd>{formatMoneyList(awaiting.filter(([, a]) => a > 0))}</dd>
+          <dt>{t('workspace.money.awaiting')}</dt>
+          <dd>
+            {formatMoneyList(
+              awaiting.filter(([, a]) => a > 0),
+              t('workspace.money.nothing'),
+            )}
+          </dd>
         </div>
         <div className="stat">
-          <dt>Still to be paid</dt>
-          <dd>{formatMoneyList(outstanding.filter(([, a]) => a > 0))}</dd>
+          <dt>{t('workspace.dashboard.stillToPay')}</dt>
+          <dd>
+            {formatMoneyList(
+              outstanding.filter(([, a]) => a > 0),
+              t('workspace.money.nothing'),
+            )}
+          </dd>
         </div>
         <div className="stat">
-          <dt>Paid so far</dt>
-          <dd>{formatMoneyList(paid.filter(([, a]) => a > 0))}</dd>
+          <dt>{t('workspace.dashboard.paidSoFar')}</dt>
+          <dd>
+            {formatMoneyList(
+              paid.filter(([, a]) => a > 0),
+              t('workspace.money.nothing'),
+            )}
+          </dd>
         </div>
       </dl>
     </section>
@@ -102,6 +121,7 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
 }
 
 function ProjectRow({ project }: { project: ProjectSummary }) {
+  const t = useT();
   const current = project.currentMilestone;
   return (
     <li className="card project-row">
@@ -113,31 +133,37 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
         </h2>
         <ProjectStatusBadge status={project.status} archived={project.archivedAt !== null} />
       </div>
-      <p className="muted">{project.clientName}</p>
+      <p className="muted">
+        <bdi>{project.clientName}</bdi>
+      </p>
       <dl className="facts">
         <div>
-          <dt>Current milestone</dt>
+          <dt>{t('workspace.dashboard.current')}</dt>
           <dd>
             {current ? (
               <>
                 {current.position}. <bdi>{current.title}</bdi>{' '}
                 <StatusBadge status={current.status} />{' '}
-                <span className="muted">due {formatDate(current.dueDate)}</span>
+                <span className="muted">
+                  {t('workspace.milestone.dueOn', { date: formatDate(current.dueDate) })}
+                </span>
               </>
             ) : (
-              'All milestones paid'
+              t('workspace.dashboard.allPaid')
             )}
           </dd>
         </div>
         <div>
-          <dt>Paid</dt>
+          <dt>{t('workspace.money.paid')}</dt>
           <dd>
-            {formatMoney(project.paidMinor, project.currency)} of{' '}
-            {formatMoney(project.totalMinor, project.currency)}
+            {t('workspace.dashboard.paidOf', {
+              paid: formatMoney(project.paidMinor, project.currency),
+              total: formatMoney(project.totalMinor, project.currency),
+            })}
           </dd>
         </div>
         <div>
-          <dt>Awaiting payment</dt>
+          <dt>{t('workspace.money.awaiting')}</dt>
           <dd>{formatMoney(project.awaitingPaymentMinor, project.currency)}</dd>
         </div>
       </dl>
