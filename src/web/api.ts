@@ -179,6 +179,8 @@ export const api = {
   paymentSettings: () => app.send((c) => c.GET('/api/settings/payments')),
   saveStripeKeys: (input: { secretKey: string; webhookSecret: string }) =>
     app.send((c) => c.PUT('/api/settings/stripe', { body: input })),
+  connectStripe: (input: { secretKey: string }) =>
+    app.send((c) => c.POST('/api/settings/stripe/connect', { body: input })),
   removeStripeKeys: () => app.send((c) => c.DELETE('/api/settings/stripe')),
   sendTestEmail: () => app.send((c) => c.POST('/api/settings/test-email')),
   unsentMail: () => app.send((c) => c.GET('/api/mail/outbox')),

@@ -358,7 +358,28 @@ describe('payments', () => {
     );
     await captureScreen(f, '41-settings-test-email');
 
-    // Own keys: secret inputs, never shown back; a wrong key is named by its field.
+    // Stripe in one step: the key alone; Milepost makes its own webhook endpoint.
+    const connectKey = f.getByLabel('Secret or restricted key');
+    expect(await connectKey.getAttribute('type')).toBe('password');
+    await connectKey.fill('sk_test_connect123');
+    await f.getByRole('button', { name: 'Connect Stripe' }).click();
+    await visible(status.getByText('Connected: Maya Studio, test mode'));
+    expect(await connectKey.inputValue()).toBe('');
+    expect(fake.endpoints).toHaveLength(1);
+    expect(fake.endpoints[0]?.url).toMatch(
+      new RegExp(`^${server.baseUrl}/api/webhooks/stripe/[0-9a-f-]{36}$`),
+    );
+    expect(fake.endpoints[0]?.enabled_events).toHaveLength(5);
+    expect(await f.content()).not.toContain('sk_test_connect123');
+    expect(await f.content()).not.toContain(fake.endpoints[0]?.secret ?? 'whsec_');
+    await captureScreen(f, '41a-settings-stripe-connected');
+    await f.getByRole('button', { name: 'Disconnect Stripe' }).click();
+    await f.getByRole('button', { name: 'Yes, remove my keys' }).click();
+    await visible(status.getByText('Stripe is connected through the operator’s account'));
+    expect(fake.endpoints, 'disconnecting removes the endpoint from Stripe').toEqual([]);
+
+    // Own keys by hand (advanced): secret inputs, never shown back; a wrong key is named by its field.
+    await f.getByText('Advanced: enter a webhook signing secret yourself').click();
     const secretKey = f.getByLabel('Stripe secret key');
     const webhookSecret = f.getByLabel('Webhook signing secret');
     for (const input of [secretKey, webhookSecret]) {
@@ -374,7 +395,7 @@ describe('payments', () => {
     await secretKey.fill('pk_test_publishable');
     await webhookSecret.fill('whsec_own123');
     await f.getByRole('button', { name: 'Save Stripe keys' }).click();
-    await visible(f.getByText(/must be a Stripe secret key/i));
+    await visible(f.getByText(/must be a Stripe secret or restricted key/i));
     expect(await secretKey.getAttribute('aria-invalid')).toBe('true');
 
     await secretKey.fill('sk_test_own123');

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { CopyButton } from './CopyButton';
 import { TextField } from './Field';
+import { StripeConnectForm, useConnectedLine } from './StripeConnect';
 import { ErrorBanner, SuccessNote } from './Notice';
 import { toApiError, useFormErrors } from '../hooks';
 import { T, useT } from '../i18n';
@@ -33,6 +34,7 @@ function ownWebhookUrl(settings: PaymentSettings, userId: string): string {
 
 function StripeStatus({ settings }: { settings: PaymentSettings }) {
   const t = useT();
+  const connectedLine = useConnectedLine(settings);
   const { stripe } = settings;
   if (!stripe.configured) {
     return (
@@ -45,9 +47,10 @@ function StripeStatus({ settings }: { settings: PaymentSettings }) {
     );
   }
   const who =
-    stripe.source === 'own'
+    connectedLine ??
+    (stripe.source === 'own'
       ? t('settings.stripe.connectedOwn')
-      : t('settings.stripe.connectedOperator');
+      : t('settings.stripe.connectedOperator'));
   return (
     <div className="stack stripe-status" data-testid="stripe-status">
       <p className="status-line">
@@ -66,7 +69,7 @@ function StripeStatus({ settings }: { settings: PaymentSettings }) {
       {!stripe.webhookSecretSet ? (
         <p className="warning">{t('settings.stripe.noWebhookSecret')}</p>
       ) : null}
-      {stripe.webhookUrl !== null ? (
+      {stripe.webhookUrl !== null && stripe.account === null ? (
         <div className="stack webhook">
           <p className="label-like" id="webhook-url-label">
             {t('settings.stripe.webhookUrl')}
@@ -105,6 +108,7 @@ export function PaymentsSection({
   const [busy, setBusy] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [removeError, setRemoveError] = useState<string | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
   const errors = useFormErrors();
   const own = settings.stripe.source === 'own';
   const endpoint = ownWebhookUrl(settings, userId);
@@ -141,12 +145,13 @@ export function PaymentsSection({
   async function remove() {
     setBusy(true);
     setSaved(null);
+    setRemoved(null);
     setRemoveError(null);
     try {
       const next = await api.removeStripeKeys();
       setConfirmRemove(false);
       onChanged(next);
-      setSaved(t('settings.stripe.removed'));
+      setRemoved(t('settings.stripe.removed'));
     } catch (err) {
       setRemoveError(toApiError(err).message);
     } finally {
@@ -159,75 +164,83 @@ export function PaymentsSection({
       <h2 id="payments-heading">{t('settings.payments.heading')}</h2>
       <p className="muted">{t('settings.payments.explain')}</p>
       <StripeStatus settings={settings} />
+      <StripeConnectForm settings={settings} onChanged={onChanged} />
 
-      <form onSubmit={(e) => void save(e)} className="stack own-keys" noValidate>
-        <h3>{own ? t('settings.stripe.replace') : t('settings.stripe.useOwn')}</h3>
-        {own ? (
-          <p className="muted">{t('settings.stripe.storedEncrypted')}</p>
-        ) : (
-          <ol className="steps">
-            <li>
-              {t('settings.stripe.step.endpoint')}{' '}
-              <code className="inline-url" data-testid="own-webhook-url">
-                {endpoint}
-              </code>{' '}
-              <CopyButton text={endpoint} label={t('settings.stripe.copyUrl')} />
-            </li>
-            <li>
-              <T
-                id="settings.stripe.step.events"
-                values={{
-                  events: <span className="event-names">{WEBHOOK_EVENTS.join(', ')}</span>,
-                }}
-              />
-            </li>
-            <li>{t('settings.stripe.step.paste')}</li>
-          </ol>
-        )}
-        <ErrorBanner message={errors.banner} />
-        <div className="grid-2">
-          <TextField
-            label={t('settings.stripe.secretKey')}
-            hint={t('settings.stripe.secretKey.hint')}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            autoCapitalize="off"
-            required
-            value={secretKey}
-            onChange={(e) => setSecretKey(e.target.value)}
-            error={errors.fields.secretKey}
-          />
-          <TextField
-            label={t('settings.stripe.webhookSecret')}
-            hint={t('settings.stripe.webhookSecret.hint')}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            autoCapitalize="off"
-            required
-            value={webhookSecret}
-            onChange={(e) => setWebhookSecret(e.target.value)}
-            error={errors.fields.webhookSecret}
-          />
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('common.saving') : t('settings.stripe.save')}
-          </button>
-          {own && !confirmRemove ? (
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={busy}
-              onClick={() => setConfirmRemove(true)}
-            >
-              {t('settings.stripe.remove')}
+      <details className="advanced" open={own && settings.stripe.account === null}>
+        <summary>{t('stripe.advanced')}</summary>
+        <form onSubmit={(e) => void save(e)} className="stack own-keys" noValidate>
+          <h3>{own ? t('settings.stripe.replace') : t('settings.stripe.useOwn')}</h3>
+          {own ? (
+            <p className="muted">{t('settings.stripe.storedEncrypted')}</p>
+          ) : (
+            <ol className="steps">
+              <li>
+                {t('settings.stripe.step.endpoint')}{' '}
+                <code className="inline-url" data-testid="own-webhook-url">
+                  {endpoint}
+                </code>{' '}
+                <CopyButton text={endpoint} label={t('settings.stripe.copyUrl')} />
+              </li>
+              <li>
+                <T
+                  id="settings.stripe.step.events"
+                  values={{
+                    events: <span className="event-names">{WEBHOOK_EVENTS.join(', ')}</span>,
+                  }}
+                />
+              </li>
+              <li>{t('settings.stripe.step.paste')}</li>
+            </ol>
+          )}
+          <ErrorBanner message={errors.banner} />
+          <div className="grid-2">
+            <TextField
+              label={t('settings.stripe.secretKey')}
+              hint={t('settings.stripe.secretKey.hint')}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              autoCapitalize="off"
+              required
+              value={secretKey}
+              onChange={(e) => setSecretKey(e.target.value)}
+              error={errors.fields.secretKey}
+            />
+            <TextField
+              label={t('settings.stripe.webhookSecret')}
+              hint={t('settings.stripe.webhookSecret.hint')}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              autoCapitalize="off"
+              required
+              value={webhookSecret}
+              onChange={(e) => setWebhookSecret(e.target.value)}
+              error={errors.fields.webhookSecret}
+            />
+          </div>
+          <div className="actions">
+            <button type="submit" disabled={busy}>
+              {busy ? t('common.saving') : t('settings.stripe.save')}
             </button>
-          ) : null}
+          </div>
+          <SuccessNote>{saved}</SuccessNote>
+        </form>
+      </details>
+      {own && !confirmRemove ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={busy}
+            onClick={() => setConfirmRemove(true)}
+          >
+            {settings.stripe.account !== null
+              ? t('stripe.disconnect')
+              : t('settings.stripe.remove')}
+          </button>
         </div>
-        <SuccessNote>{saved}</SuccessNote>
-      </form>
+      ) : null}
       {confirmRemove ? (
         <div className="confirm" role="group" aria-label={t('settings.stripe.remove.confirmLabel')}>
           <p>{t('settings.stripe.remove.question')}</p>
@@ -251,6 +264,7 @@ export function PaymentsSection({
           </div>
         </div>
       ) : null}
+      <SuccessNote>{removed}</SuccessNote>
     </section>
   );
 }

@@ -2,7 +2,9 @@
  * A tiny stand-in for the two Stripe endpoints Milepost calls, on 127.0.0.1 (STRIPE_API_URL):
  * POST /v1/checkout/sessions (form-encoded, honouring Idempotency-Key) answers with a session
  * whose payment page is the app's own return URL, so "paying" sends the browser straight back;
- * GET /v1/checkout/sessions lists them. Also: a signed webhook delivery, built as Stripe would.
+ * GET /v1/checkout/sessions lists them; for the one-step connect, GET /v1/account and the webhook
+ * endpoints (create with a signing secret, list, delete). Also: a signed webhook delivery, built
+ * as Stripe would.
  */
 import http from 'node:http';
 import Stripe from 'stripe';
@@ -62,6 +64,9 @@ export class FakeStripe {
   readonly creates: CreateRequest[] = [];
   readonly sessions: FakeSession[] = [];
   private readonly byKey = new Map<string, FakeSession>();
+  /** Webhook endpoints Milepost created on the account (one account for every key here). */
+  readonly endpoints: { id: string; url: string; enabled_events: string[]; secret: string }[] = [];
+  accountName = 'Maya Studio';
   /** The app's address, for the session's payment page (set once the app has started). */
   appUrl = '';
   url = '';
@@ -149,6 +154,44 @@ export class FakeStripe {
         data: this.sessions.filter((s) => s.created >= gte),
       });
       return;
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/account') {
+      const name = this.accountName;
+      send(res, 200, {
+        id: 'acct_e2e',
+        object: 'account',
+        settings: { dashboard: { display_name: name } },
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/v1/webhook_endpoints')) {
+      const id = url.pathname.split('/')[3];
+      if (req.method === 'POST') {
+        const form = new URLSearchParams(body);
+        const endpoint = {
+          id: `we_e2e_${this.endpoints.length + 1}`,
+          object: 'webhook_endpoint',
+          url: form.get('url') ?? '',
+          enabled_events: [...form.entries()]
+            .filter(([k]) => k.startsWith('enabled_events['))
+            .map(([, v]) => v),
+          secret: `whsec_e2e${Date.now()}`,
+        };
+        this.endpoints.push(endpoint);
+        send(res, 200, endpoint);
+        return;
+      }
+      if (req.method === 'GET') {
+        const data = this.endpoints.map(({ secret: _s, ...e }) => e);
+        send(res, 200, { object: 'list', url: url.pathname, has_more: false, data });
+        return;
+      }
+      if (req.method === 'DELETE' && id !== undefined) {
+        const at = this.endpoints.findIndex((e) => e.id === id);
+        if (at >= 0) this.endpoints.splice(at, 1);
+        send(res, at >= 0 ? 200 : 404, { id, object: 'webhook_endpoint', deleted: at >= 0 });
+        return;
+      }
     }
     send(res, 404, {
       error: {
