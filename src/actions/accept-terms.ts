@@ -4,6 +4,7 @@ import { lockProjectById, updateProject } from '../db/queries/projects';
 import { assertArchiveAllows } from '../domain/archive-rule';
 import { notFound } from '../domain/errors';
 import type { ActionContext } from './context';
+import { notifyFreelancer } from './schedule-notifications';
 
 /** The client accepts the terms as they stand; the activity record keeps what they accepted. */
 export async function acceptTerms(
@@ -34,6 +35,7 @@ export async function acceptTerms(
       },
       at: now,
     });
+    await notifyFreelancer(trx, { project, notice: 'terms_accepted', now });
     return now;
   });
 }

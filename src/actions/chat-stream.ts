@@ -60,7 +60,23 @@ export type SystemEvent =
       currency: string;
       outstandingMinor: number;
     }
-  | { type: 'receipt.issued'; receiptId: string; number: number };
+  | { type: 'receipt.issued'; receiptId: string; number: number }
+  | {
+      type: 'payment.reminder';
+      milestoneId: string;
+      /** Days after delivery. */
+      day: number;
+      amountMinor: number;
+      currency: string;
+      dueAt: string;
+    }
+  | {
+      type: 'payment.overdue';
+      milestoneId: string;
+      amountMinor: number;
+      currency: string;
+      dueAt: string;
+    };
 
 /** A system entry in a milestone's thread, in the transaction of what it reports. */
 export async function postSystemEntry(

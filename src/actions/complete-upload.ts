@@ -4,6 +4,7 @@ import { lockProjectById } from '../db/queries/projects';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postSystemEntry } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
+import { scheduleUploadNotice } from './schedule-notifications';
 
 /** Records a finished upload's size and SHA-256, which both parties see and receipts name. */
 export async function completeUpload(
@@ -47,6 +48,11 @@ export async function completeUpload(
       milestoneId: file.milestone_id,
       event: { type: 'file.uploaded', fileId: file.id, name: file.name, size: options.size },
       at,
+    });
+    await scheduleUploadNotice(trx, {
+      projectId: file.project_id,
+      milestoneId: file.milestone_id,
+      now: at,
     });
   });
 }

@@ -8,7 +8,9 @@ import { findUserById } from '../db/queries/users';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postSystemEntry } from './chat-stream';
 import { balanceOf } from '../domain/payment-balance';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
+import { isSubscribed } from '../db/queries/notification-prefs';
+import { foldUploadNotice, scheduleReminders } from './schedule-notifications';
 import { movementsOf } from './credit-payment';
 import { invoiceDelivery } from './invoice-documents';
 import { queueTemplateMail } from './queue-mail';
@@ -26,7 +28,7 @@ export async function deliverMilestone(
     milestoneId: string;
   },
 ): Promise<{ clientNotified: boolean }> {
-  const now = new Date().toISOString();
+  const now = nowOf(options).toISOString();
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
@@ -59,6 +61,14 @@ export async function deliverMilestone(
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
     await invoiceDelivery(trx, { locked, milestone, now });
+    // The delivery mail lists the files: no separate upload mail after it.
+    await foldUploadNotice(trx, milestone.id, now);
+    await scheduleReminders(trx, {
+      project: locked.project,
+      milestoneId: milestone.id,
+      deliveredAt: now,
+      now,
+    });
     await postSystemEntry(trx, options.events, {
       projectId: locked.project.id,
       milestoneId: milestone.id,
@@ -72,6 +82,12 @@ export async function deliverMilestone(
     });
     const client = await findOwnedClient(trx, options.ownerId, locked.project.client_id);
     if (!client) return { clientNotified: false };
+    const subscription = {
+      audience: 'client' as const,
+      subjectId: locked.project.id,
+      kind: 'delivery' as const,
+    };
+    if (!(await isSubscribed(trx, subscription))) return { clientNotified: false };
     // Queued with the delivery, as a template the mail worker renders and sends after the commit.
     const [freelancer, payments] = await Promise.all([
       findUserById(trx, options.ownerId),
@@ -94,6 +110,7 @@ export async function deliverMilestone(
           currency: locked.project.currency,
         },
       },
+      unsubscribe: subscription,
       now,
     });
     if (!queued) return { clientNotified: false };

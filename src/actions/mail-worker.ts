@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
+import type { Subscription } from '../domain/notifications';
 import type { Mailer } from '../mail/mailer';
 import { sendQueuedMail } from './send-queued-mail';
 
@@ -28,6 +29,8 @@ export function startMailWorker(options: {
   config: Config;
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
   clock?: Clock;
+  /** Signs notification mail's unsubscribe links (absent: none). */
+  unsubscribeToken?: (subscription: Subscription) => string;
   /** false: no timer (the CLI drains once). */
   poll?: boolean;
 }): MailWorker {
@@ -44,6 +47,7 @@ export function startMailWorker(options: {
       mailer: options.mailer,
       policy,
       publicUrl: options.config.publicUrl,
+      ...(options.unsubscribeToken && { unsubscribeToken: options.unsubscribeToken }),
       now: () => clock.now(),
       onFailure: (row, error) =>
         log.warn({ mailId: row.id, attempts: row.attempts, error }, 'mail could not be sent'),

@@ -15,6 +15,7 @@ import { AppError } from '../domain/errors';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { nowOf, type ActionContext } from './context';
+import { notifyFreelancer } from './schedule-notifications';
 
 export type AccessSecret = { code: string } | { token: string };
 
@@ -84,6 +85,9 @@ export async function openProjectWithCode(
       days: config.clientSessionDays,
       now,
     });
+    if (!(await hasBeenOpened(trx, current.id))) {
+      await notifyFreelancer(trx, { project: current, notice: 'client_visit', now: at });
+    }
     await appendActivity(trx, {
       projectId: current.id,
       actorType: 'client',
@@ -94,6 +98,18 @@ export async function openProjectWithCode(
     });
     return { projectId: current.id, session };
   });
+}
+
+/** Whether the client has opened the project before (the activity record keeps every visit). */
+async function hasBeenOpened(trx: Kysely<DB>, projectId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('activity')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('action', '=', 'client.opened')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The presented secret's hash, or a 400 when it cannot be a code or a link token at all. */

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { enqueueMail } from '../db/queries/mail-outbox';
 import type { DB, MailOutboxTable } from '../db/schema';
 import type { Locale } from '../i18n';
+import type { Subscription } from '../domain/notifications';
 import { envelopeOf, type ComposedMail, type MailTemplate } from '../mail/compose';
 
 interface Queued {
@@ -13,6 +14,8 @@ interface Queued {
   kind: MailOutboxTable['kind'];
   /** The receipt's PDF, in the recipient's language. */
   attachment?: { receiptId: string; locale: Locale };
+  /** A notification: whose choice it follows (the mail gets a one-click unsubscribe link). */
+  unsubscribe?: Subscription;
   now: string;
 }
 
@@ -29,6 +32,7 @@ export async function queueTemplateMail(
     ...envelope,
     template: JSON.stringify(options.template),
     ...(options.attachment && { attachment: options.attachment }),
+    ...(options.unsubscribe && { unsubscribe: options.unsubscribe }),
     now: options.now,
   });
   return true;

@@ -3,6 +3,7 @@ import type { FileRow } from '../db/schema';
 import { clientAddressKey } from '../domain/client-address';
 import type { DownloadCaller } from './authorize-download';
 import { nowOf, type ActionContext } from './context';
+import { scheduleDownloadNotice } from './schedule-notifications';
 
 /**
  * Logs a download once its bytes have gone out (or the client went away part-way), merged into
@@ -20,6 +21,7 @@ export async function recordDownload(
   },
 ): Promise<void> {
   const { file } = options;
+  const at = nowOf(options).toISOString();
   await logDownload(options.db, {
     fileId: file.id,
     projectId: file.project_id,
@@ -32,6 +34,9 @@ export async function recordDownload(
       options.span.start === 0 &&
       file.size > 0 &&
       options.bytesSent >= file.size,
-    at: nowOf(options).toISOString(),
+    at,
   });
+  if (options.caller.kind === 'client') {
+    await scheduleDownloadNotice(options.db, { projectId: file.project_id, now: at });
+  }
 }

@@ -7,6 +7,7 @@ import type { StreamAnnouncer } from '../events/stream-bus';
 import { assertThread, lockConversation } from './chat-access';
 import { appendMessage } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
+import { scheduleMessageNotice } from './schedule-notifications';
 
 /**
  * A party writes in one of the project's threads. The message's id is the sender's own: sending
@@ -63,6 +64,12 @@ export async function sendMessage(
       event: null,
       reply_to: replyTo ?? null,
       created_at: now,
+    });
+    await scheduleMessageNotice(trx, {
+      projectId: conversation.project.id,
+      thread,
+      to: conversation.party === 'client' ? 'freelancer' : 'client',
+      now,
     });
     if (replyTo !== undefined) {
       await appendActivity(trx, {

@@ -15,7 +15,9 @@ import {
 } from '../db/queries/mail-outbox';
 import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
+import type { Subscription } from '../domain/notifications';
 import { renderTemplate, type MailTemplate } from '../mail/compose';
+import { mailLinks } from '../mail/links';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
 import { SUPPORTED_LOCALES } from '../i18n';
 import { receiptAttachment } from './send-receipt';
@@ -38,6 +40,8 @@ export async function sendQueuedMail(options: {
   policy: MailRetryPolicy;
   /** PUBLIC_URL: the links of templates rendered here. */
   publicUrl: string;
+  /** Signs a notification's unsubscribe token (absent: no unsubscribe links). */
+  unsubscribeToken?: (subscription: Subscription) => string;
   now?: () => Date;
   onFailure?: (row: MailRow, error: string) => void;
 }): Promise<MailPassResult> {
@@ -57,7 +61,13 @@ export async function sendQueuedMail(options: {
     if (!row) continue; // another worker has it
     let error: string;
     try {
-      await options.mailer.send(await messageOf(db, row, { token, publicUrl: options.publicUrl }));
+      await options.mailer.send(
+        await messageOf(db, row, {
+          token,
+          publicUrl: options.publicUrl,
+          unsubscribeToken: options.unsubscribeToken,
+        }),
+      );
       await markMailSent(db, { id, token, now: clock().toISOString() });
       result.sent++;
       continue;
@@ -79,15 +89,24 @@ export async function sendQueuedMail(options: {
 async function messageOf(
   db: Kysely<DB>,
   row: MailRow,
-  options: { token: string; publicUrl: string },
+  options: {
+    token: string;
+    publicUrl: string;
+    unsubscribeToken: ((subscription: Subscription) => string) | undefined;
+  },
 ): Promise<MailMessage> {
   let text = row.body_text ?? '';
   let html = row.body_html ?? undefined;
+  const unsubscribeToken =
+    row.unsubscribe !== null && options.unsubscribeToken
+      ? options.unsubscribeToken(JSON.parse(row.unsubscribe) as Subscription)
+      : undefined;
   if (row.body_text === null && row.template !== null) {
     // Queued inside a transaction as a template: rendered here, outside any, and kept until sent.
     const rendered = await renderTemplate(
       JSON.parse(row.template) as MailTemplate,
       options.publicUrl,
+      unsubscribeToken && mailLinks.unsubscribePage(options.publicUrl, unsubscribeToken),
     );
     ({ text, html } = rendered);
     await storeRenderedMail(db, { id: row.id, token: options.token, ...rendered });
@@ -99,6 +118,8 @@ async function messageOf(
     html,
     fromName: row.from_name,
     replyTo: row.reply_to,
+    unsubscribeUrl:
+      unsubscribeToken && mailLinks.unsubscribeOneClick(options.publicUrl, unsubscribeToken),
   };
   if (row.attachment === null) return message;
   const { receiptId, locale } = attachmentSpec.parse(JSON.parse(row.attachment));

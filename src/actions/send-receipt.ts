@@ -11,6 +11,7 @@ import type { Locale } from '../i18n';
 import type { MailMessage } from '../mail/mailer';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
 import { queueTemplateMail } from './queue-mail';
+import { isSubscribed } from '../db/queries/notification-prefs';
 
 export function snapshotOf(receipt: ReceiptRow): ReceiptSnapshot {
   return JSON.parse(receipt.snapshot) as ReceiptSnapshot;
@@ -26,7 +27,16 @@ export async function queueReceiptMail(
   snapshot: ReceiptSnapshot,
   locales: { freelancer: Locale; client: Locale },
 ): Promise<void> {
+  // The client's copy is their record and always goes; the freelancer's is their "payment
+  // received" notice, which they may switch off (the receipt stays in the app).
+  const payment = {
+    audience: 'freelancer' as const,
+    subjectId: receipt.owner_id,
+    kind: 'payment' as const,
+  };
+  const freelancerWantsIt = await isSubscribed(trx, payment);
   for (const audience of ['freelancer', 'client'] as const) {
+    if (audience === 'freelancer' && !freelancerWantsIt) continue;
     await queueTemplateMail(trx, {
       ownerId: receipt.owner_id,
       kind: 'receipt',
@@ -41,6 +51,7 @@ export async function queueReceiptMail(
         },
       },
       attachment: { receiptId: receipt.id, locale: locales[audience] },
+      ...(audience === 'freelancer' && { unsubscribe: payment }),
       now: receipt.created_at,
     });
   }

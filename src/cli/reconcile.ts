@@ -1,6 +1,7 @@
 /** `npm run reconcile`: credits Stripe payments whose webhooks never arrived. */
 import { loadConfig } from '../config';
 import { startMailWorker } from '../actions/mail-worker';
+import { createUnsubscribeTokens } from '../auth/unsubscribe-tokens';
 import { reconcilePayments } from '../actions/reconcile-payments';
 import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase } from '../db/database';
@@ -26,6 +27,8 @@ try {
     config,
     log: console,
     poll: false,
+    unsubscribeToken: (subscription) =>
+      createUnsubscribeTokens(loadInstanceKey(config.secretKey)).sign(subscription),
   });
   await worker.drain();
   await worker.stop();

@@ -32,7 +32,9 @@ export interface UsersTable {
   /** Printed on invoices and receipts (migration 0019). */
   tax_id: Generated<string>;
   postal_address: Generated<string>;
-  /** The invoice's due date is the delivery plus this many days (migration 0017 or 0019). */
+  /** Days after a delivery on which an unpaid milestone's client is reminded ("3,7,14"). */
+  reminder_days: Generated<string>;
+  /** The invoice's due date is delivery plus this many days. */
   payment_terms_days: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -103,6 +105,10 @@ export interface ProjectsTable {
   /** The VAT its invoices apply (migration 0019; src/domain/invoice.ts). */
   vat_mode: Generated<VatMode>;
   vat_rate_bp: Generated<number>;
+  /** The project's own reminder days (migration 0017); null: the freelancer's. */
+  reminder_days: Generated<string | null>;
+  /** 1: no payment reminders or overdue notices for this project. */
+  reminders_paused: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -241,13 +247,28 @@ export interface DownloadLogTable {
   completions: number;
 }
 
+export const MAIL_KINDS = [
+  'receipt',
+  'delivery',
+  'password_reset',
+  'invitation',
+  'uploads',
+  'messages',
+  'client_visit',
+  'terms_accepted',
+  'downloads',
+  'reminder',
+  'overdue',
+] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
 /** pending: waiting or being retried; sent: delivered (body cleared); failed: given up. */
 export type MailStatus = 'pending' | 'sent' | 'failed';
 
 export interface MailOutboxTable {
   id: string;
   owner_id: string;
-  kind: 'receipt' | 'delivery' | 'password_reset' | 'invitation';
+  kind: MailKind;
   to_address: string;
   subject: string;
   body_text: string | null;
@@ -259,6 +280,8 @@ export interface MailOutboxTable {
   /** JSON: the template and its data (src/mail/compose.ts), rendered by the worker; cleared after sending. */
   template: string | null;
   attachment: string | null;
+  /** JSON { audience, subjectId, kind }: whose choice a notification follows (migration 0017). */
+  unsubscribe: Generated<string | null>;
   status: MailStatus;
   attempts: number;
   last_error: string | null;
@@ -355,10 +378,41 @@ export interface InvoicesTable {
   created_at: string;
 }
 
+/** A person's choice of one kind of mail (migration 0017); no row: they get it. */
+export interface NotificationPrefsTable {
+  audience: 'freelancer' | 'client';
+  subject_id: string;
+  kind: string;
+  enabled: number;
+  updated_at: string;
+}
+
+export type JobKind = 'uploads' | 'messages' | 'downloads' | 'reminder' | 'overdue';
+
+/** Work due later (migration 0017), each under a unique key so it runs once. */
+export interface ScheduledJobsTable {
+  id: string;
+  key: string;
+  topic: string;
+  kind: JobKind;
+  project_id: string;
+  due_at: string;
+  payload: string;
+  claim_token: string | null;
+  claimed_until: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  done_at: string | null;
+  outcome: string | null;
+  created_at: string;
+}
+
 export interface DB {
   brand_logos: BrandLogosTable;
   document_counters: DocumentCountersTable;
   invoices: InvoicesTable;
+  notification_prefs: NotificationPrefsTable;
+  scheduled_jobs: ScheduledJobsTable;
   chat_messages: ChatMessagesTable;
   stream_events: StreamEventsTable;
   chat_reads: ChatReadsTable;
@@ -398,3 +452,4 @@ export type ChatMessageRow = Selectable<ChatMessagesTable>;
 export type StreamEventRow = Selectable<StreamEventsTable>;
 export type BrandLogoRow = Selectable<BrandLogosTable>;
 export type InvoiceRow = Selectable<InvoicesTable>;
+export type ScheduledJobRow = Selectable<ScheduledJobsTable>;

@@ -30,6 +30,8 @@ import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
 import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
+import { startScheduler, type Scheduler } from '../actions/scheduler';
+import { createUnsubscribeTokens } from '../auth/unsubscribe-tokens';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
@@ -41,6 +43,11 @@ import { downloadRoutes, projectFileRoutes } from './routes/files';
 import { invoiceRoutes } from './routes/invoices';
 import { mailRoutes } from './routes/mail';
 import { milestoneRoutes } from './routes/milestones';
+import {
+  freelancerNotificationRoutes,
+  portalNotificationRoutes,
+  unsubscribeRoutes,
+} from './routes/notifications';
 import { portalRoutes } from './routes/portal';
 import { projectRoutes } from './routes/projects';
 import { paymentSettingsRoutes } from './routes/payment-settings';
@@ -60,6 +67,8 @@ declare module 'fastify' {
     fileSweep: FileSweep;
     /** The open sockets of /api/ws on this instance. */
     streamHub: StreamHub;
+    /** Notification mail and reminders due later; tests move the clock and drain it. */
+    scheduler: Scheduler;
   }
 }
 
@@ -107,12 +116,15 @@ export async function buildApp({
   }).withTypeProvider<ZodTypeProvider>();
   const storage = await createStorage(config);
   const mailer = createMailer(config.mail);
+  const instanceKey = loadInstanceKey(config.secretKey);
+  const unsubscribeTokens = createUnsubscribeTokens(instanceKey);
   const mailWorker = startMailWorker({
     db: database.db,
     mailer,
     config,
     log: app.log,
     clock,
+    unsubscribeToken: (subscription) => unsubscribeTokens.sign(subscription),
   });
   app.decorate('mailWorker', mailWorker);
   const events = await createStreamBus(config, app.log);
@@ -129,13 +141,23 @@ export async function buildApp({
     log: app.log,
   });
   app.decorate('streamHub', hub);
+  const scheduler = startScheduler({
+    db: database.db,
+    events,
+    pollSeconds: config.mail.pollSeconds,
+    log: app.log,
+    clock,
+    onQueued: () => mailWorker.wake(),
+  });
+  app.decorate('scheduler', scheduler);
   const deps: RouteDeps = {
     db: database.db,
     config,
     storage,
     mailer,
     mailWorker,
-    secretBox: createSecretBox(loadInstanceKey(config.secretKey)),
+    secretBox: createSecretBox(instanceKey),
+    unsubscribeTokens,
     passwords: createPasswordHasher({ concurrency: config.limits.passwordHashConcurrency }),
     clock,
     events,
@@ -168,6 +190,7 @@ export async function buildApp({
   app.addHook('onClose', async () => {
     await storedFilesCheck;
     sweep.stop();
+    await scheduler.stop();
     await mailWorker.stop();
     hub.stop();
     await events.close();
@@ -244,6 +267,8 @@ async function registerApi(
     await scope.register(publicAuthRoutes, deps);
   });
   await api.register(portalRoutes, deps);
+  await api.register(portalNotificationRoutes, deps);
+  await api.register(unsubscribeRoutes, deps);
   await api.register(uploadDiscoveryRoutes, { tus: uploads.tus });
   await api.register(async (scope) => {
     scope.addHook(
@@ -264,6 +289,7 @@ async function registerApi(
       paymentSettingsRoutes,
       mailRoutes,
       freelancerChatRoutes,
+      freelancerNotificationRoutes,
     ]) {
       await scope.register(routes, deps);
     }

@@ -15,7 +15,19 @@ import { translator, type Locale, type Translator } from '../i18n';
 import { deliveryMail, deliverySubject, type DeliveryMailInput } from './templates/delivery';
 import { passwordResetMail } from './templates/password-reset';
 import { receiptMail, receiptSubject } from './templates/receipt';
-import { PlainText } from './templates/layout';
+import { PlainText, UnsubscribeLink } from './templates/layout';
+import {
+  freelancerNoticeMail,
+  freelancerNoticeSubject,
+  type FreelancerNoticeInput,
+} from './templates/freelancer-notice';
+import { messagesMail, messagesSubject, type MessagesMailInput } from './templates/messages';
+import {
+  paymentReminderMail,
+  paymentReminderSubject,
+  type PaymentReminderInput,
+} from './templates/payment-reminder';
+import { uploadsMail, uploadsSubject, type UploadsMailInput } from './templates/uploads';
 import { testEmail } from './templates/test-email';
 
 /** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
@@ -30,7 +42,11 @@ export type MailTemplate =
         projectId: string;
         milestoneId: string;
       };
-    };
+    }
+  | { name: 'uploads'; locale: Locale; input: UploadsMailInput }
+  | { name: 'messages'; locale: Locale; input: MessagesMailInput }
+  | { name: 'freelancer-notice'; locale: Locale; input: FreelancerNoticeInput }
+  | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput };
 
 export interface MailEnvelope {
   to: string;
@@ -54,10 +70,14 @@ interface Person {
 }
 
 /** The HTML, and the text alternative from the same template (links spelled out, unwrapped). */
-async function renderElement(element: ReactElement): Promise<RenderedBody> {
+async function renderElement(
+  element: ReactElement,
+  unsubscribeUrl?: string,
+): Promise<RenderedBody> {
+  const framed = createElement(UnsubscribeLink.Provider, { value: unsubscribeUrl }, element);
   const [html, textHtml] = await Promise.all([
-    render(createElement(PlainText.Provider, { value: false }, element)),
-    render(createElement(PlainText.Provider, { value: true }, element)),
+    render(createElement(PlainText.Provider, { value: false }, framed)),
+    render(createElement(PlainText.Provider, { value: true }, framed)),
   ]);
   return { html, text: toPlainText(textHtml, { wordwrap: false }).trim() + '\n' };
 }
@@ -90,17 +110,65 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ? { to: snapshot.client.email, subject, ...fromFreelancer(t, snapshot.freelancer) }
         : { to: snapshot.freelancer.email, subject, fromName: null, replyTo: null };
     }
+    case 'uploads': {
+      const { input } = template;
+      return {
+        to: input.client.email,
+        subject: uploadsSubject(t, input),
+        ...fromFreelancer(t, input.freelancer),
+      };
+    }
+    case 'messages': {
+      const { input } = template;
+      const subject = messagesSubject(t, input);
+      return input.audience === 'client'
+        ? { to: input.to.email, subject, ...fromFreelancer(t, input.freelancer) }
+        : { to: input.to.email, subject, fromName: null, replyTo: null };
+    }
+    case 'freelancer-notice': {
+      const { input } = template;
+      return {
+        to: input.freelancer.email,
+        subject: freelancerNoticeSubject(t, input),
+        fromName: null,
+        replyTo: null,
+      };
+    }
+    case 'payment-reminder': {
+      const { input } = template;
+      return {
+        to: input.client.email,
+        subject: paymentReminderSubject(t, input),
+        ...fromFreelancer(t, input.freelancer),
+      };
+    }
   }
 }
 
-/** The template's HTML and text, with links under `publicUrl`. */
-export function renderTemplate(template: MailTemplate, publicUrl: string): Promise<RenderedBody> {
+/**
+ * The template's HTML and text, with links under `publicUrl`; a notification mail also links to
+ * its one-click unsubscribe page.
+ */
+export function renderTemplate(
+  template: MailTemplate,
+  publicUrl: string,
+  unsubscribeUrl?: string,
+): Promise<RenderedBody> {
   const t = translator(template.locale);
+  const out = (element: ReactElement) => renderElement(element, unsubscribeUrl);
   switch (template.name) {
     case 'delivery':
-      return renderElement(deliveryMail(t, { ...template.input, publicUrl }));
+      return out(deliveryMail(t, { ...template.input, publicUrl }));
     case 'receipt':
-      return renderElement(receiptMail(t, { ...template.input, publicUrl }));
+      return out(receiptMail(t, { ...template.input, publicUrl }));
+    case 'uploads':
+      return out(uploadsMail(t, { ...template.input, publicUrl }));
+    case 'messages':
+      return out(messagesMail(t, { ...template.input, publicUrl }));
+    case 'freelancer-notice':
+      return out(freelancerNoticeMail(t, { ...template.input, publicUrl }));
+    case 'payment-reminder':
+      return out(paymentReminderMail(t, { ...template.input, publicUrl }));
   }
 }
 
@@ -108,8 +176,12 @@ export function renderTemplate(template: MailTemplate, publicUrl: string): Promi
 export async function composeTemplate(
   template: MailTemplate,
   publicUrl: string,
+  unsubscribeUrl?: string,
 ): Promise<ComposedMail> {
-  return { ...envelopeOf(template), ...(await renderTemplate(template, publicUrl)) };
+  return {
+    ...envelopeOf(template),
+    ...(await renderTemplate(template, publicUrl, unsubscribeUrl)),
+  };
 }
 
 export async function composeTestEmail(input: {

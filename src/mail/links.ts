@@ -12,6 +12,14 @@ export const mailLinks = {
   /** The freelancer's project page. */
   project: (publicUrl: string, projectId: string) =>
     `${base(publicUrl)}/app/projects/${encodeURIComponent(projectId)}`,
+  /** The client's portal (the project's general thread). */
+  portal: (publicUrl: string) => `${base(publicUrl)}/portal`,
+  /** The page confirming an unsubscribe (and offering to subscribe again). */
+  unsubscribePage: (publicUrl: string, token: string) =>
+    `${base(publicUrl)}/unsubscribe/${encodeURIComponent(token)}`,
+  /** RFC 8058's one-click address (List-Unsubscribe): a POST there unsubscribes. */
+  unsubscribeOneClick: (publicUrl: string, token: string) =>
+    `${base(publicUrl)}/api/unsubscribe/${encodeURIComponent(token)}`,
   /** The freelancer's settings (mail, payments). */
   settings: (publicUrl: string) => `${base(publicUrl)}/app/settings`,
 };

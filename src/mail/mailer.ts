@@ -21,6 +21,8 @@ export interface MailMessage {
   /** Where replies go (the freelancer, for mail sent on their behalf). */
   replyTo?: string | null | undefined;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** RFC 8058 one-click unsubscribe address (List-Unsubscribe, List-Unsubscribe-Post). */
+  unsubscribeUrl?: string | undefined;
 }
 
 /** Longer than the worst a send may take with the timeouts above (30 + 30 + 60 s, and more). */
@@ -50,9 +52,15 @@ export function onBehalfOf(name: string): string {
 }
 
 function envelopeOf(configured: string, message: MailMessage) {
-  const { fromName, replyTo, html, ...rest } = message;
+  const { fromName, replyTo, html, unsubscribeUrl, ...rest } = message;
   return {
     ...rest,
+    ...(unsubscribeUrl !== undefined && {
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    }),
     from: senderOf(configured, fromName),
     ...(html !== undefined && { html }),
     ...(replyTo ? { replyTo } : {}),

@@ -1164,6 +1164,198 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              mail: {
+                uploads: boolean;
+                delivery: boolean;
+                reminders: boolean;
+                messages: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            mail: {
+              uploads?: boolean;
+              delivery?: boolean;
+              reminders?: boolean;
+              messages?: boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              mail: {
+                uploads: boolean;
+                delivery: boolean;
+                reminders: boolean;
+                messages: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/unsubscribe/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              audience: 'freelancer' | 'client';
+              kind: string;
+              projectTitle: string | null;
+              subscribed: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              audience: 'freelancer' | 'client';
+              kind: string;
+              projectTitle: string | null;
+              subscribed: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/unsubscribe/{token}/resubscribe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              audience: 'freelancer' | 'client';
+              kind: string;
+              projectTitle: string | null;
+              subscribed: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/uploads': {
     parameters: {
       query?: never;
@@ -3778,7 +3970,18 @@ export interface paths {
               messages: {
                 id: string;
                 /** @enum {string} */
-                kind: 'receipt' | 'delivery' | 'password_reset' | 'invitation';
+                kind:
+                  | 'receipt'
+                  | 'delivery'
+                  | 'password_reset'
+                  | 'invitation'
+                  | 'uploads'
+                  | 'messages'
+                  | 'client_visit'
+                  | 'terms_accepted'
+                  | 'downloads'
+                  | 'reminder'
+                  | 'overdue';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -3831,7 +4034,18 @@ export interface paths {
               messages: {
                 id: string;
                 /** @enum {string} */
-                kind: 'receipt' | 'delivery' | 'password_reset' | 'invitation';
+                kind:
+                  | 'receipt'
+                  | 'delivery'
+                  | 'password_reset'
+                  | 'invitation'
+                  | 'uploads'
+                  | 'messages'
+                  | 'client_visit'
+                  | 'terms_accepted'
+                  | 'downloads'
+                  | 'reminder'
+                  | 'overdue';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -4190,6 +4404,175 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              mail: {
+                client_visit: boolean;
+                terms_accepted: boolean;
+                payment: boolean;
+                downloads: boolean;
+                messages: boolean;
+              };
+              reminders: {
+                days: number[];
+                paymentTermsDays: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            mail?: {
+              client_visit?: boolean;
+              terms_accepted?: boolean;
+              payment?: boolean;
+              downloads?: boolean;
+              messages?: boolean;
+            };
+            reminders?: {
+              days: number[];
+              paymentTermsDays: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              mail: {
+                client_visit: boolean;
+                terms_accepted: boolean;
+                payment: boolean;
+                downloads: boolean;
+                messages: boolean;
+              };
+              reminders: {
+                days: number[];
+                paymentTermsDays: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              paused: boolean;
+              days: number[] | null;
+              effectiveDays: number[];
+              paymentTermsDays: number;
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            paused: boolean;
+            days: number[] | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              paused: boolean;
+              days: number[] | null;
+              effectiveDays: number[];
+              paymentTermsDays: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

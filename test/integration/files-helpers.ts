@@ -425,6 +425,7 @@ export async function persistentStorage(
         config,
         clock,
         drainMail: () => app.mailWorker.drain(),
+        runJobs: () => app.scheduler.drain(),
         stop: async () => {
           if (stopped) return;
           stopped = true;

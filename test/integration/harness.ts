@@ -176,6 +176,8 @@ export interface TestApp {
    * Absent for a server running in a child process.
    */
   sweep?: () => Promise<SweepReport>;
+  /** Runs the scheduler's jobs due by the app's clock (notification mail, reminders). */
+  runJobs?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -208,6 +210,7 @@ export async function startApp(
       clock,
       drainMail: () => running.mailWorker.drain(),
       sweep: () => running.fileSweep.run(),
+      runJobs: () => running.scheduler.drain(),
       close: async () => {
         try {
           await running.close();

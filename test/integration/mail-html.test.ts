@@ -56,6 +56,11 @@ describe.each(dialects)('mail in HTML on %s', SUITE_TIMEOUT, (dialect) => {
     // The client is created while the freelancer's language is German, so theirs is German too;
     // the freelancer then goes back to English.
     expectStatus(await freelancer.put('/api/settings', settings('de')), 200, C.User.partial());
+    // The delivery and the receipts only: no mail about the client's first visit.
+    expect(
+      (await freelancer.put('/api/settings/notifications', { mail: { client_visit: false } }))
+        .status,
+    ).toBe(200);
     const d = await deliveredProject(app, {
       freelancer,
       amounts: [250_00],

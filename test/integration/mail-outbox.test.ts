@@ -90,7 +90,13 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
 
   test('SMTP down: mail is kept with attempts and backoff, shown failing; SMTP up: sent once, body gone', async () => {
     const { app } = ready();
-    const d = await deliveredProject(app, { amounts: [250_00] });
+    // Only the delivery and the receipts here: the client's first visit is not news to mail.
+    const freelancer = await signUp(app);
+    expect(
+      (await freelancer.put('/api/settings/notifications', { mail: { client_visit: false } }))
+        .status,
+    ).toBe(200);
+    const d = await deliveredProject(app, { freelancer, amounts: [250_00] });
     const ownerId = d.freelancer.user?.id ?? '';
     const freelancerEmail = d.freelancer.email ?? '';
     expectStatus(

@@ -14,6 +14,7 @@ import * as projectPaymentInstructions from './0012-project-payment-instructions
 import * as localesAndHtmlMail from './0013-locales-and-html-mail';
 import * as branding from './0014-branding';
 import * as chat from './0016-chat';
+import * as notifications from './0017-notifications';
 import * as invoices from './0019-invoices';
 import * as stripeConnect from './0021-stripe-connect';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0013-locales-and-html-mail': localesAndHtmlMail,
   '0014-branding': branding,
   '0016-chat': chat,
+  '0017-notifications': notifications,
   '0019-invoices': invoices,
   '0021-stripe-connect': stripeConnect,
 };

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../ids';
+import type { Subscription } from '../../domain/notifications';
 import type { DB, MailOutboxTable, MailRow } from '../schema';
 
 export interface NewMail {
@@ -22,6 +23,8 @@ export interface NewMail {
   replyTo?: string | null;
   /** What the worker needs to build an attachment, e.g. `{ receiptId }`; never the bytes. */
   attachment?: { receiptId: string };
+  /** Whose choice this notification follows: the worker adds its unsubscribe link. */
+  unsubscribe?: Subscription;
   now: string;
 }
 
@@ -41,6 +44,7 @@ export async function enqueueMail(trx: Kysely<DB>, mail: NewMail): Promise<strin
       reply_to: mail.replyTo ?? null,
       template: mail.template ?? null,
       attachment: mail.attachment ? JSON.stringify(mail.attachment) : null,
+      unsubscribe: mail.unsubscribe ? JSON.stringify(mail.unsubscribe) : null,
       status: 'pending',
       attempts: 0,
       last_error: null,

@@ -5,7 +5,15 @@ export type ProjectWithClient = ProjectRow & { client_name: string; client_email
 
 export async function insertProject(
   db: Kysely<DB>,
-  project: Omit<ProjectRow, 'access_generation' | 'stream_seq' | 'vat_mode' | 'vat_rate_bp'> &
+  project: Omit<
+    ProjectRow,
+    | 'access_generation'
+    | 'stream_seq'
+    | 'vat_mode'
+    | 'vat_rate_bp'
+    | 'reminder_days'
+    | 'reminders_paused'
+  > &
     Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp'>>,
 ): Promise<void> {
   await db.insertInto('projects').values(project).execute();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PasswordHasher } from '../../auth/passwords';
 import type { SecretBox } from '../../auth/secret-box';
+import type { UnsubscribeTokens } from '../../auth/unsubscribe-tokens';
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
 import type { DB } from '../../db/schema';
@@ -21,6 +22,8 @@ export interface RouteDeps {
   /** Woken after a request that queued mail has committed. */
   mailWorker: Pick<MailWorker, 'wake'>;
   secretBox: SecretBox;
+  /** Signs and reads one-click unsubscribe links. */
+  unsubscribeTokens: UnsubscribeTokens;
   /** The one way passwords are hashed and verified: at most so many at once. */
   passwords: PasswordHasher;
   /** Where every route and action reads the time. */

@@ -6,10 +6,11 @@ import { retryUnsentMail } from '../../actions/retry-mail';
 import { freelancerOf } from '../authentication';
 import { id } from '../schemas';
 import type { RouteDeps } from './deps';
+import { MAIL_KINDS } from '../../db/schema';
 
 const unsentMailView = z.object({
   id: z.string(),
-  kind: z.enum(['receipt', 'delivery', 'password_reset', 'invitation']),
+  kind: z.enum(MAIL_KINDS),
   to: z.string(),
   subject: z.string(),
   state: z.enum(['pending', 'failing', 'failed']),

@@ -118,7 +118,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     },
     async (request) => {
       const ownerId = freelancerOf(request).user.id;
-      await deliverMilestone({ db, config, events, ownerId, ...request.params });
+      await deliverMilestone({ db, config, clock, events, ownerId, ...request.params });
       mailWorker.wake();
       return {
         milestone: await currentMilestone(

@@ -79,6 +79,27 @@ export function Paragraph({ children }: { children: ReactNode }) {
 /** True while rendering the plain-text alternative: actions become "label:" and the address. */
 export const PlainText = createContext(false);
 
+/** The one-click unsubscribe page of a notification mail (none for records and replies). */
+export const UnsubscribeLink = createContext<string | undefined>(undefined);
+
+function Unsubscribe({ t }: { t: Translator }) {
+  const href = useContext(UnsubscribeLink);
+  const plain = useContext(PlainText);
+  if (href === undefined) return null;
+  return (
+    <Text style={styles.muted}>
+      {t.t('mail.unsubscribe.line')}{' '}
+      {plain ? (
+        href
+      ) : (
+        <Link href={href} style={styles.link}>
+          {t.t('mail.unsubscribe.link')}
+        </Link>
+      )}
+    </Text>
+  );
+}
+
 /** The mail's one action, with the address spelled out for clients that block buttons. */
 export function Action({ t, href, label }: { t: Translator; href: string; label: string }) {
   if (useContext(PlainText)) {
@@ -120,6 +141,7 @@ export function Layout(props: {
           {props.children}
           <Hr style={styles.rule} />
           <Text style={styles.muted}>{props.footer}</Text>
+          <Unsubscribe t={props.t} />
         </Container>
       </Body>
     </Html>

@@ -1,0 +1,122 @@
+/**
+ * The scheduler: every few seconds (MAIL_POLL_SECONDS) each app instance runs the jobs that are
+ * due by its clock — notification mail and payment reminders. A job is claimed with one
+ * conditional UPDATE and marked done in the transaction that did its work, so it takes effect
+ * once on any number of instances and across restarts; a failed run is retried a minute later.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { newId } from '../db/ids';
+import { claimJob, listDueJobs, releaseJob } from '../db/queries/scheduled-jobs';
+import type { DB } from '../db/schema';
+import { systemClock, type Clock } from '../domain/clock';
+import { JOB_LEASE_MS } from '../domain/notifications';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { runScheduledJob } from './run-scheduled-job';
+
+const BATCH = 50;
+const RETRY_MS = 60_000;
+
+export interface SchedulerPass {
+  ran: number;
+  failed: number;
+}
+
+/** Runs every job due now once; what this instance did. */
+export async function runDueJobs(options: {
+  db: Kysely<DB>;
+  events: StreamAnnouncer;
+  clock: Clock;
+  onError?: (jobId: string, error: unknown) => void;
+}): Promise<SchedulerPass> {
+  const result: SchedulerPass = { ran: 0, failed: 0 };
+  const started = options.clock.now().toISOString();
+  for (const id of await listDueJobs(options.db, started, BATCH)) {
+    const now = options.clock.now();
+    const token = newId();
+    const job = await claimJob(options.db, {
+      id,
+      token,
+      now: now.toISOString(),
+      until: new Date(now.getTime() + JOB_LEASE_MS).toISOString(),
+    });
+    if (!job) continue; // another instance has it, or it is done
+    try {
+      const outcome = await runScheduledJob({
+        db: options.db,
+        events: options.events,
+        job,
+        token,
+        now: now.toISOString(),
+      });
+      if (outcome !== undefined) result.ran++;
+    } catch (error) {
+      result.failed++;
+      options.onError?.(id, error);
+      await releaseJob(options.db, {
+        id,
+        token,
+        error: error instanceof Error ? error.message : String(error),
+        retryAt: new Date(options.clock.now().getTime() + RETRY_MS).toISOString(),
+      });
+    }
+  }
+  return result;
+}
+
+export interface Scheduler {
+  wake(): void;
+  /** Runs passes until one finds nothing due (tests move the clock, then drain). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(options: {
+  db: Kysely<DB>;
+  events: StreamAnnouncer;
+  pollSeconds: number;
+  log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
+  clock?: Clock;
+  /** After a pass that queued mail: the mail worker sends it now. */
+  onQueued?: () => void;
+}): Scheduler {
+  const clock = options.clock ?? systemClock;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const pass = async () => {
+    const result = await runDueJobs({
+      db: options.db,
+      events: options.events,
+      clock,
+      onError: (jobId, error) => options.log.warn({ jobId, err: error }, 'scheduled job failed'),
+    });
+    if (result.ran > 0) options.onQueued?.();
+    return result;
+  };
+  const wake = () => {
+    if (stopped || running) return;
+    running = pass()
+      .then(() => undefined)
+      .catch((error: unknown) => options.log.error({ err: error }, 'scheduler pass failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(wake, options.pollSeconds * 1000);
+  timer.unref();
+  return {
+    wake,
+    async drain() {
+      while (running) await running;
+      for (;;) {
+        const result = await pass();
+        if (result.ran + result.failed === 0) return;
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      while (running) await running;
+    },
+  };
+}
