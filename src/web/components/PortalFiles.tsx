@@ -1,4 +1,7 @@
 import { fileDownloadUrl } from '../api';
+import { useT } from '../i18n';
+import { useFormat } from '../i18n/format';
+import { fileTypeLabel } from '../../domain/file-types';
 import type { DeliverableFile, Milestone } from '../types';
 import { FileHash } from './FileHash';
 import { FileFacts } from './MilestoneFiles';
@@ -28,6 +31,9 @@ export function PortalFiles({
   const headingId = `pf-files-${milestone.id}`;
   const unlocked = files.some((f) => f.downloadable);
   const refunded = milestone.refundedInFull;
+  const t = useT();
+  const format = useFormat();
+  const downloadable = files.filter((f) => f.downloadable);
   return (
     <section className="files stack" aria-labelledby={headingId}>
       <h4 id={headingId}>
@@ -57,6 +63,18 @@ export function PortalFiles({
           </span>
         </p>
       )}
+      {downloadable.length > 0 ? (
+        <div className="actions">
+          <a
+            className="button button-brand"
+            href={`/api/milestones/${milestone.id}/files.zip`}
+            download
+            data-testid="download-all"
+          >
+            {t('portal.files.downloadAll', { count: downloadable.length })}
+          </a>
+        </div>
+      ) : null}
       {files.length > 0 ? (
         <ul className="file-list" aria-label={`Files of milestone ${milestone.position}`}>
           {files.map((file) => (
@@ -69,6 +87,12 @@ export function PortalFiles({
                   <span className="badge badge-locked">Locked</span>
                 )}
               </div>
+              <p className="file-kind">
+                {t('portal.files.kindAndSize', {
+                  kind: fileTypeLabel(file.name, file.type, format.locale),
+                  size: format.bytes(file.size),
+                })}
+              </p>
               <FileFacts file={file} />
               <FileHash sha256={file.sha256} name={file.name} />
               {file.downloadable ? (

@@ -3,6 +3,9 @@ import { ChatDock } from '../chat/ChatDock';
 import { portalApi } from '../api';
 import { ErrorBanner } from './Notice';
 import { PortalFiles } from './PortalFiles';
+import { CopyButton } from './CopyButton';
+import { PortalBrand, PortalSummary, brandStyle } from './PortalSummary';
+import { useT } from '../i18n';
 import { ReceiptList } from './ReceiptList';
 import { StatusBadge } from './StatusBadge';
 import { formatDate, formatDateTime, formatMoney } from '../format';
@@ -86,6 +89,7 @@ export function PortalProjectView({
     ? `${project.freelancer.name}, ${project.freelancer.businessName}`
     : project.freelancer.name;
   const payee = project.freelancer.businessName || project.freelancer.name;
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
@@ -154,7 +158,8 @@ export function PortalProjectView({
   }
 
   return (
-    <>
+    <div className="portal-view stack" style={brandStyle(view)}>
+      <PortalBrand view={view} />
       <div className="page-head">
         <h1>
           <bdi>{project.title}</bdi>
@@ -166,13 +171,20 @@ export function PortalProjectView({
       <p className="muted">
         With <bdi>{freelancer}</bdi>
       </p>
+      {paymentReturn !== null ? (
+        <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
+      ) : null}
+      <PortalSummary
+        view={view}
+        milestones={milestones}
+        canPayByCard={!cardUnavailable}
+        paying={paying !== null}
+        onPay={(m) => void payByCard(m)}
+      />
       {project.description ? (
         <p>
           <bdi>{project.description}</bdi>
         </p>
-      ) : null}
-      {paymentReturn !== null ? (
-        <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
       ) : null}
       {archived ? (
         <p className="banner banner-info">
@@ -308,6 +320,10 @@ export function PortalProjectView({
                       instructions below.
                     </p>
                   )}
+                  <p className="pay-reference">
+                    {t('portal.pay.reference')}: <code>{m.paymentReference}</code>{' '}
+                    <CopyButton text={m.paymentReference} label={t('portal.pay.copyReference')} />
+                  </p>
                   {paymentInstructions ? (
                     <>
                       <p>
@@ -398,6 +414,6 @@ export function PortalProjectView({
           </div>
         )}
       </section>
-    </>
+    </div>
   );
 }
