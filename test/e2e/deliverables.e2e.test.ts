@@ -137,7 +137,8 @@ describe('deliverables', () => {
 
     // Delivered: the client's portal shows both files locked, with names and hashes, no download.
     await f.goto(projectUrl);
-    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await waitForBadge(f, 'Identity', 'Delivered');
     await visible(fileRow(f, 1, guide.name).getByText('Locked until paid'));
     expect(await f.getByLabel('Add files to milestone 1').count()).toBe(0);
@@ -167,6 +168,7 @@ describe('deliverables', () => {
     await f.getByRole('button', { name: 'Record payment' }).click();
     const form = f.getByRole('form', { name: 'Record payment for milestone 1' });
     await form.getByRole('button', { name: 'Record payment' }).click();
+    await f.getByRole('button', { name: 'Yes, record payment' }).click();
     await waitForBadge(f, 'Identity', 'Paid');
     await waitForBadge(f, 'Website', 'Open');
     await visible(fileRow(f, 1, guide.name).getByText('Unlocked', { exact: true }));
@@ -228,7 +230,8 @@ describe('deliverables', () => {
     expect(await uploadPercent(f, big.name)).toBe(pausedAt);
 
     // Delivering now is refused with the server's reason.
-    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await visible(f.getByRole('alert').filter({ hasText: 'still uploading' }));
     await visible(f.getByText(big.name).first());
     await captureScreen(f, '27-upload-paused');

@@ -147,7 +147,8 @@ describe('milestone journey', () => {
     // The freelancer delivers milestone 1.
     await f.reload();
     await visible(f.getByText(/^Accepted /));
-    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await waitForBadge(f, 'Discovery', 'Delivered');
     await visible(f.getByRole('button', { name: 'Record payment' }));
 
@@ -171,6 +172,7 @@ describe('milestone journey', () => {
     await form.getByLabel('Reference (optional)').fill('TRX-0001');
     await captureScreen(f, '11-record-payment');
     await form.getByRole('button', { name: 'Record payment' }).click();
+    await f.getByRole('button', { name: 'Yes, record payment' }).click();
     await waitForBadge(f, 'Discovery', 'Paid');
     await waitForBadge(f, 'Design', 'Open');
     await visible(f.getByText(/Payment recorded: €300.00 by bank transfer/));
@@ -313,7 +315,8 @@ describe('milestone journey', () => {
       };
     expect((await read()).milestones.map((m) => m.amountMinor)).toEqual([1250]);
 
-    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await waitForBadge(f, 'Small step', 'Delivered');
     await f.getByRole('button', { name: 'Record payment' }).click();
     const form = f.getByRole('form', { name: 'Record payment for milestone 1' });
@@ -325,6 +328,7 @@ describe('milestone journey', () => {
     expect((await read()).payments).toEqual([]);
     await received.fill(typed);
     await form.getByRole('button', { name: 'Record payment' }).click();
+    await f.getByRole('button', { name: 'Yes, record payment' }).click();
     await waitForBadge(f, 'Small step', 'Paid');
     const after = await read();
     expect(after.payments.map((p) => p.amountMinor)).toEqual([1250]);

@@ -119,7 +119,8 @@ describe('payments', () => {
     await visible(f.getByText('(1 of 3)'));
     await f.getByRole('button', { name: 'Share with client' }).click();
     const code = ((await f.getByTestId('access-code').textContent()) ?? '').trim();
-    await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await waitForBadge(f, 'Identity', 'Delivered');
     await visible(f.getByText('No receipts yet.'));
 
@@ -230,6 +231,7 @@ describe('payments', () => {
     await f.goto(projectUrl);
     await waitForBadge(f, 'Website', 'Open');
     await milestoneItem(f, 'Website').getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
     await waitForBadge(f, 'Website', 'Delivered');
 
     // A partial offline payment: the form offers what is outstanding; 400 of 1,000 is kept.
@@ -239,6 +241,7 @@ describe('payments', () => {
     expect(await amount.inputValue()).toBe('1000.00');
     await amount.fill('400');
     await form.getByRole('button', { name: 'Record payment' }).click();
+    await f.getByRole('button', { name: 'Yes, record payment' }).click();
     const website = milestoneItem(f, 'Website');
     await visible(website.getByText('Payment recorded: €400.00 by bank transfer'));
     await waitForBadge(f, 'Website', 'Delivered');

@@ -217,4 +217,65 @@ describe('the freelancer’s workspace', () => {
     await visible(f.getByRole('heading', { name: 'Late logo', level: 1 }));
     expect(pageErrors).toEqual([]);
   });
+
+  it('leads through the next step: share, deliver (asked once), record payment (asked once)', async () => {
+    const f = freelancer;
+    const headers = await api(f);
+    const { clients } = (await (await f.request.get('/api/clients')).json()) as {
+      clients: { id: string }[];
+    };
+    const res = await f.request.post('/api/projects', {
+      headers,
+      data: {
+        clientId: clients[0]?.id,
+        title: 'Poster',
+        currency: 'EUR',
+        milestones: [
+          { title: 'Sketch', deliverables: 'A sketch', dueDate: '2099-01-01', amountMinor: 200_00 },
+          { title: 'Print', deliverables: 'The print', dueDate: '2099-02-01', amountMinor: 300_00 },
+        ],
+      },
+    });
+    const { project } = (await res.json()) as { project: { id: string } };
+    await f.goto(`/app/projects/${project.id}`);
+    const next = f.getByRole('region', { name: 'Next' });
+    await visible(next.getByText('Share the project with Ada Client'));
+    await captureScreen(f, '55-project-next-share');
+
+    // Share: emailed, and still shown to copy.
+    await next.getByRole('button', { name: 'Share with client' }).click();
+    await visible(f.getByText(/Invitation emailed to Ada Client at ada@example.com/));
+    await visible(f.getByTestId('access-code'));
+    await waitFor('the invitation', async () => mailTo(smtp, 'ada@example.com').length > 0, 15_000);
+    await visible(next.getByText('Upload the files for milestone 1, Sketch'));
+
+    // Delivering with no files: asked once, saying what happens.
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    const dialog = f.getByRole('alertdialog');
+    await visible(dialog.getByText('Deliver milestone 1 with no files?'));
+    await visible(dialog.getByText(/This tells Ada Client at once/));
+    await visible(
+      dialog.getByText('Files can no longer be added or removed once it is delivered.'),
+    );
+    await checkAccessibility(f, 'deliver dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await f.getByRole('alertdialog').count()).toBe(0);
+    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
+    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
+    await visible(next.getByText('Waiting for €200.00 from Ada Client'));
+
+    // Recording the payment: asked once, receipts and their numbers explained.
+    await f.getByRole('button', { name: 'Record payment' }).click();
+    const form = f.getByRole('form', { name: 'Record payment for milestone 1' });
+    await form.getByRole('button', { name: 'Record payment' }).click();
+    const pay = f.getByRole('alertdialog');
+    await visible(pay.getByText('Record €200.00 for milestone 1?'));
+    await visible(pay.getByText(/emails a numbered receipt to both of you/));
+    await visible(pay.getByText(/Receipt numbers cannot be reused/));
+    await captureScreen(f, '56-record-payment-confirm');
+    await pay.getByRole('button', { name: 'Yes, record payment' }).click();
+    await visible(next.getByText('Upload the files for milestone 2, Print'));
+    await captureScreen(f, '57-project-next-milestone');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { useFreelancerToday } from '../auth';
+import { useT } from '../i18n';
+import { DeliverButton } from './DeliverButton';
 import { MilestoneFiles } from './MilestoneFiles';
 import { MilestoneForm } from './MilestoneForm';
 import { ErrorBanner } from './Notice';
@@ -11,6 +14,7 @@ import { formatDate, formatDateTime, formatMoney } from '../format';
 import { userLocale } from '../locale';
 import { amountInputText } from '../money-input';
 import { toApiError } from '../hooks';
+import { daysBetween } from './AttentionList';
 import type { DeliverableFile, Milestone, Payment } from '../types';
 
 type Panel = 'none' | 'edit' | 'remove' | 'pay' | 'refund';
@@ -20,6 +24,8 @@ export function MilestoneCard(props: {
   projectId: string;
   milestone: Milestone;
   currency: string;
+  /** Who is told when it is delivered. */
+  clientName: string;
   /** This milestone's payments and refunds. */
   payments: Payment[];
   /** payment id → why Stripe's payment was flagged. */
@@ -32,6 +38,10 @@ export function MilestoneCard(props: {
   onFilesChanged: () => Promise<void>;
 }) {
   const { milestone, currency, projectId } = props;
+  const t = useT();
+  const today = useFreelancerToday();
+  const overdue =
+    (milestone.status === 'open' || milestone.status === 'locked') && milestone.dueDate < today;
   const [panel, setPanel] = useState<Panel>('none');
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -73,6 +83,11 @@ export function MilestoneCard(props: {
           <span className="step">{milestone.position}.</span> <bdi>{milestone.title}</bdi>
         </h3>
         <StatusBadge status={milestone.status} />
+        {overdue ? (
+          <span className="overdue-flag">
+            {t('workspace.overdue.days', { days: daysBetween(milestone.dueDate, today) })}
+          </span>
+        ) : null}
       </div>
       <dl className="facts">
         <div>
@@ -175,6 +190,7 @@ export function MilestoneCard(props: {
           projectId={projectId}
           milestone={milestone}
           currency={currency}
+          clientName={props.clientName}
           onCancel={() => setPanel('none')}
           onDone={async () => {
             setPanel('none');
@@ -220,13 +236,13 @@ export function MilestoneCard(props: {
       {panel === 'none' && (!props.readOnly || refundable) ? (
         <div className="actions">
           {milestone.status === 'open' && !props.readOnly ? (
-            <button
-              type="button"
+            <DeliverButton
+              milestone={milestone}
+              clientName={props.clientName}
+              files={props.files}
               disabled={busy}
-              onClick={() => void run(() => api.deliverMilestone(projectId, milestone.id))}
-            >
-              Mark delivered
-            </button>
+              onDeliver={() => run(() => api.deliverMilestone(projectId, milestone.id))}
+            />
           ) : null}
           {milestone.status === 'delivered' && !props.readOnly ? (
             <button type="button" onClick={() => setPanel('pay')}>

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { AmountField } from './AmountField';
+import { ConfirmDialog } from './ConfirmDialog';
+import { useT } from '../i18n';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
 import { useFreelancerToday } from '../auth';
@@ -18,6 +20,8 @@ export function PaymentForm(props: {
   projectId: string;
   milestone: Milestone;
   currency: string;
+  /** Who gets the receipt along with the freelancer. */
+  clientName: string;
   onDone: () => Promise<void>;
   onCancel: () => void;
 }) {
@@ -30,6 +34,8 @@ export function PaymentForm(props: {
     amountInputText(milestone.outstandingMinor, userLocale(), currency),
   );
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const t = useT();
   const errors = useFormErrors();
   const id = (name: string) => `pay-${milestone.id}-${name}`;
 
@@ -41,7 +47,11 @@ export function PaymentForm(props: {
       errors.setField('amountMinor', read.error);
       return;
     }
-    const { amountMinor } = read;
+    // Asked once before anything is recorded: see the dialog below.
+    setConfirming(read.amountMinor);
+  }
+
+  async function record(amountMinor: number) {
     setBusy(true);
     try {
       await api.recordPayment(props.projectId, milestone.id, {
@@ -107,6 +117,25 @@ export function PaymentForm(props: {
           error={errors.fields.amountMinor}
         />
       </div>
+      <ConfirmDialog
+        open={confirming !== null}
+        onOpenChange={(open) => {
+          if (!open) setConfirming(null);
+        }}
+        trigger={null}
+        title={t('workspace.payment.confirmTitle', {
+          amount: formatMoney(confirming ?? 0, currency),
+          position: milestone.position,
+        })}
+        consequences={[
+          t('workspace.payment.receipt', { client: props.clientName }),
+          t('workspace.payment.final'),
+        ]}
+        confirmLabel={t('workspace.payment.confirm')}
+        onConfirm={async () => {
+          if (confirming !== null) await record(confirming);
+        }}
+      />
       <div className="actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Recording…' : 'Record payment'}

@@ -1,8 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api';
-import { useLimits } from '../auth';
+import { useFreelancerToday, useLimits } from '../auth';
 import { ChatDock } from '../chat/ChatDock';
+import { useT } from '../i18n';
+import { NextStep } from '../components/NextStep';
+import { IssuedAccess, inviteClient, type Issued } from '../components/SharePanel';
 import { ActivityPanel } from '../components/ActivityPanel';
 import { DownloadLog } from '../components/DownloadLog';
 import { MilestoneCard } from '../components/MilestoneCard';
@@ -82,6 +85,10 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<Issued | null>(null);
+  const today = useFreelancerToday();
+  const t = useT();
+  const wide = useWideScreen();
   useTitle(loaded.data?.project.title ?? 'Project');
 
   /** After a change to the project: everything that shows it, refetched before this resolves. */
@@ -220,119 +227,193 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       </dl>
 
       <ChatDock realm="app" projectId={project.id} otherName={project.clientName} />
-      <section className="stack" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">Milestones</h2>
-        <ol className="timeline">
-          {sorted.map((milestone) => (
-            <MilestoneCard
-              key={milestone.id}
-              projectId={project.id}
-              milestone={milestone}
-              currency={project.currency}
-              payments={payments.filter((p) => p.milestoneId === milestone.id)}
-              flagReasons={flagReasons}
-              canRemove={sorted.length > 1}
-              readOnly={archived}
-              files={files.data?.files.filter((f) => f.milestoneId === milestone.id)}
-              onChanged={refresh}
-              onFilesChanged={refreshFiles}
+      <div className="project-layout">
+        <div className="project-main">
+          {!archived ? (
+            <NextStep
+              project={project}
+              milestones={sorted}
+              files={files.data?.files}
+              today={today}
+              onShare={async () => {
+                setIssued(await inviteClient(project.id));
+                await refresh();
+              }}
+              onDeliver={async (milestone) => {
+                try {
+                  await api.deliverMilestone(project.id, milestone.id);
+                } catch (err) {
+                  setError(toApiError(err).message);
+                }
+                await refresh();
+              }}
             />
-          ))}
-        </ol>
-        {!archived ? (
-          adding ? (
-            <section className="card" aria-labelledby="add-milestone-heading">
-              <h3 id="add-milestone-heading">Add a milestone</h3>
-              <MilestoneForm
-                idPrefix="add-milestone"
-                currency={project.currency}
-                initial={{
-                  title: '',
-                  deliverables: '',
-                  dueDate: addDaysIso(last?.dueDate ?? todayIso(), 14),
-                  amount: '',
-                }}
-                submitLabel="Add milestone"
-                onCancel={() => setAdding(false)}
-                onSubmit={async (fields) => {
-                  await api.addMilestone(project.id, fields);
-                  setAdding(false);
-                  await refresh();
-                }}
-              />
-            </section>
-          ) : (
-            <div className="actions">
-              <button
-                type="button"
-                className="button-secondary"
-                disabled={sorted.length >= maxMilestones}
-                onClick={() => setAdding(true)}
-                aria-describedby="add-limit"
-              >
-                Add milestone
-              </button>
-              <span id="add-limit" className="muted">
-                {sorted.length >= maxMilestones
-                  ? `A project has at most ${maxMilestones} milestones.`
-                  : `New milestones go at the end. Last due ${formatDate(last?.dueDate)}.`}
-              </span>
-            </div>
-          )
-        ) : null}
-      </section>
-
-      <ErrorBanner message={files.error?.message} />
-
-      <section className="card stack" aria-labelledby="receipts-heading">
-        <h2 id="receipts-heading">Receipts</h2>
-        <ErrorBanner message={receipts.error?.message} />
-        {receipts.data && receipts.data.receipts.length > 0 ? (
-          <>
-            <p className="muted">
-              One numbered receipt per credited payment, emailed to you and {project.clientName}{' '}
-              with the PDF attached.
-            </p>
-            <ReceiptList
-              receipts={receipts.data.receipts}
-              realm="app"
-              label={`Receipts of ${project.title}`}
+          ) : null}
+          {issued ? (
+            <IssuedAccess
+              issued={issued}
+              clientName={project.clientName}
+              onDismiss={() => setIssued(null)}
             />
-          </>
-        ) : receipts.data ? (
-          <p className="muted">
-            No receipts yet. Each payment credited to a milestone gets a numbered receipt.
-          </p>
-        ) : null}
-      </section>
+          ) : null}
+          <section className="stack" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Milestones</h2>
+            <ol className="timeline">
+              {sorted.map((milestone) => (
+                <MilestoneCard
+                  key={milestone.id}
+                  projectId={project.id}
+                  milestone={milestone}
+                  currency={project.currency}
+                  clientName={project.clientName}
+                  payments={payments.filter((p) => p.milestoneId === milestone.id)}
+                  flagReasons={flagReasons}
+                  canRemove={sorted.length > 1}
+                  readOnly={archived}
+                  files={files.data?.files.filter((f) => f.milestoneId === milestone.id)}
+                  onChanged={refresh}
+                  onFilesChanged={refreshFiles}
+                />
+              ))}
+            </ol>
+            {!archived ? (
+              adding ? (
+                <section className="card" aria-labelledby="add-milestone-heading">
+                  <h3 id="add-milestone-heading">Add a milestone</h3>
+                  <MilestoneForm
+                    idPrefix="add-milestone"
+                    currency={project.currency}
+                    initial={{
+                      title: '',
+                      deliverables: '',
+                      dueDate: addDaysIso(last?.dueDate ?? todayIso(), 14),
+                      amount: '',
+                    }}
+                    submitLabel="Add milestone"
+                    onCancel={() => setAdding(false)}
+                    onSubmit={async (fields) => {
+                      await api.addMilestone(project.id, fields);
+                      setAdding(false);
+                      await refresh();
+                    }}
+                  />
+                </section>
+              ) : (
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="button-secondary"
+                    disabled={sorted.length >= maxMilestones}
+                    onClick={() => setAdding(true)}
+                    aria-describedby="add-limit"
+                  >
+                    Add milestone
+                  </button>
+                  <span id="add-limit" className="muted">
+                    {sorted.length >= maxMilestones
+                      ? `A project has at most ${maxMilestones} milestones.`
+                      : `New milestones go at the end. Last due ${formatDate(last?.dueDate)}.`}
+                  </span>
+                </div>
+              )
+            ) : null}
+          </section>
 
-      {files.data && files.data.files.some((f) => f.status === 'complete') ? (
-        <DownloadLog downloads={files.data.downloads} files={files.data.files} />
-      ) : null}
-
-      {!archived ? <SharePanel project={project} onChanged={refresh} /> : null}
-
-      {activity.data ? <ActivityPanel projectId={projectId} page={activity.data} /> : null}
-      <ErrorBanner message={activity.error?.message} />
-
-      <section className="card stack" aria-labelledby="archive-heading">
-        <h2 id="archive-heading">{archived ? 'Archived' : 'Archive'}</h2>
-        <p className="muted">
-          {archived
-            ? 'This project is archived: it is hidden from the dashboard and cannot be changed.'
-            : 'Archiving hides the project from your dashboard. Nothing is deleted.'}
-        </p>
-        <div className="actions">
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={busy}
-            onClick={() => void toggleArchive()}
-          >
-            {archived ? 'Unarchive project' : 'Archive project'}
-          </button>
+          <ErrorBanner message={files.error?.message} />
         </div>
-      </section>
+
+        <aside className="project-side" aria-label={t('workspace.project.side')}>
+          {!archived ? (
+            <SideSection title={t('workspace.share.title')} wide={wide}>
+              <SharePanel project={project} onIssued={setIssued} onChanged={refresh} />
+            </SideSection>
+          ) : null}
+          <SideSection title={t('workspace.project.receipts')} wide={wide}>
+            <section className="card stack" aria-labelledby="receipts-heading">
+              <h2 id="receipts-heading">Receipts</h2>
+              <ErrorBanner message={receipts.error?.message} />
+              {receipts.data && receipts.data.receipts.length > 0 ? (
+                <>
+                  <p className="muted">
+                    One numbered receipt per credited payment, emailed to you and{' '}
+                    {project.clientName} with the PDF attached.
+                  </p>
+                  <ReceiptList
+                    receipts={receipts.data.receipts}
+                    realm="app"
+                    label={`Receipts of ${project.title}`}
+                  />
+                </>
+              ) : receipts.data ? (
+                <p className="muted">
+                  No receipts yet. Each payment credited to a milestone gets a numbered receipt.
+                </p>
+              ) : null}
+            </section>
+          </SideSection>
+          {files.data && files.data.files.some((f) => f.status === 'complete') ? (
+            <SideSection title={t('workspace.project.downloads')} wide={wide}>
+              <DownloadLog downloads={files.data.downloads} files={files.data.files} />
+            </SideSection>
+          ) : null}
+          <SideSection title={t('workspace.project.activity')} wide={wide}>
+            {activity.data ? <ActivityPanel projectId={projectId} page={activity.data} /> : null}
+            <ErrorBanner message={activity.error?.message} />
+          </SideSection>
+          <SideSection title={t('workspace.project.archive')} wide={wide}>
+            <section className="card stack" aria-labelledby="archive-heading">
+              <h2 id="archive-heading">{archived ? 'Archived' : 'Archive'}</h2>
+              <p className="muted">
+                {archived
+                  ? 'This project is archived: it is hidden from the dashboard and cannot be changed.'
+                  : 'Archiving hides the project from your dashboard. Nothing is deleted.'}
+              </p>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="button-secondary"
+                  disabled={busy}
+                  onClick={() => void toggleArchive()}
+                >
+                  {archived ? 'Unarchive project' : 'Archive project'}
+                </button>
+              </div>
+            </section>
+          </SideSection>
+        </aside>
+      </div>
     </>
+  );
+}
+
+/** True on a screen wide enough for the side column (it follows resizing). */
+function useWideScreen(): boolean {
+  const query = '(min-width: 960px)';
+  const [wide, setWide] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const changed = () => setWide(list.matches);
+    list.addEventListener('change', changed);
+    return () => list.removeEventListener('change', changed);
+  }, []);
+  return wide;
+}
+
+/** A side-column section: as it is on a wide screen, folded into a disclosure on a phone. */
+function SideSection({
+  title,
+  wide,
+  children,
+}: {
+  title: string;
+  wide: boolean;
+  children: ReactNode;
+}) {
+  if (wide) return <>{children}</>;
+  return (
+    <details className="side-section card">
+      <summary>{title}</summary>
+      {children}
+    </details>
   );
 }
