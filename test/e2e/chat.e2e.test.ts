@@ -170,6 +170,7 @@ describe('chat', () => {
 
     // A delivery appears in the milestone's thread for the client, without reloading.
     await f.getByRole('button', { name: 'Mark delivered' }).click();
+    await f.getByRole('alertdialog').getByRole('button', { name: 'Yes, mark delivered' }).click();
     await visible(message(cp, 'Milestone 1, Identity, was delivered.'));
     await captureScreen(c, '61-chat-client');
 
