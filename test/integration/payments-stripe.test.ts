@@ -763,6 +763,7 @@ describe.each(dialects)('Stripe not configured on %s', SUITE_TIMEOUT, (dialect) 
       mode: null,
       webhookUrl: null,
       webhookSecretSet: false,
+      account: null,
     });
     expect(view.mail.transport).toBe('outbox');
     const payload = '{"id":"evt_x","type":"checkout.session.completed"}';
