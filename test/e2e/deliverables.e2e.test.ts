@@ -132,7 +132,7 @@ describe('deliverables', () => {
     await c.getByLabel('Access code').fill(code);
     await c.getByRole('button', { name: 'Open project' }).click();
     await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-    await waitForBadge(c, 'Identity', 'Open');
+    await waitForBadge(c, 'Identity', 'In progress');
     expect(await c.getByText('brand-guide.pdf').count()).toBe(0);
 
     // Delivered: the client's portal shows both files locked, with names and hashes, no download.
@@ -145,12 +145,11 @@ describe('deliverables', () => {
 
     // No reload: the portal refreshes when its window regains focus (and every 15 s).
     await c.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await waitForBadge(c, 'Identity', 'Delivered');
+    await waitForBadge(c, 'Identity', 'Ready — pay to unlock');
     await visible(c.getByText('Unlocks when this milestone is paid.'));
     for (const file of [guide, logos]) {
       const row = fileRow(c, 1, file.name);
       await visible(row);
-      await visible(row.getByText('Locked', { exact: true }));
       expect(await shownHash(row)).toBe(file.sha256);
     }
     expect(await c.getByRole('link', { name: /Download/ }).count()).toBe(0);

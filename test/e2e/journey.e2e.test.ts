@@ -138,8 +138,8 @@ describe('milestone journey', () => {
     await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
     await visible(c.getByText('With Maya Freelance, Maya Studio'));
     for (const title of titles) await visible(c.getByRole('heading', { name: title }));
-    await waitForBadge(c, 'Discovery', 'Open');
-    await waitForBadge(c, 'Handover', 'Locked');
+    await waitForBadge(c, 'Discovery', 'In progress');
+    await waitForBadge(c, 'Handover', 'Not started');
     await captureScreen(c, '09-portal-terms');
     await c.getByRole('button', { name: 'I accept these terms' }).click();
     await visible(c.getByText('You accepted these terms on'));
@@ -154,7 +154,7 @@ describe('milestone journey', () => {
 
     // The client sees it delivered, with the payment instructions.
     await c.reload();
-    await waitForBadge(c, 'Discovery', 'Delivered');
+    await waitForBadge(c, 'Discovery', 'Ready — pay to unlock');
     await visible(c.getByText('Payment due: €300.00'));
     await visible(c.getByText(IBAN));
     await captureScreen(c, '10-portal-delivered');
@@ -182,8 +182,8 @@ describe('milestone journey', () => {
     // The client sees milestone 1 paid and milestone 2 open.
     await c.reload();
     await waitForBadge(c, 'Discovery', 'Paid');
-    await waitForBadge(c, 'Design', 'Open');
-    await waitForBadge(c, 'Handover', 'Locked');
+    await waitForBadge(c, 'Design', 'In progress');
+    await waitForBadge(c, 'Handover', 'Not started');
     expect(await c.getByText('Payment due').count()).toBe(0);
     await captureScreen(c, '13-portal-paid');
 

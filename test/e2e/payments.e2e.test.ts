@@ -129,7 +129,7 @@ describe('payments', () => {
     await c.getByLabel('Access code').fill(code);
     await c.getByRole('button', { name: 'Open project' }).click();
     await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-    await waitForBadge(c, 'Identity', 'Delivered');
+    await waitForBadge(c, 'Identity', 'Ready — pay to unlock');
     const pay = c.getByRole('button', { name: 'Pay €1,000.00 by card' });
     await visible(pay);
     await captureScreen(c, '30-portal-pay-by-card');
@@ -147,7 +147,7 @@ describe('payments', () => {
       c.getByText('Payment received by Stripe — it appears here as soon as Stripe confirms it.'),
     );
     // The page does not claim what the API has not said: still delivered, still locked.
-    await waitForBadge(c, 'Identity', 'Delivered');
+    await waitForBadge(c, 'Identity', 'Ready — pay to unlock');
     expect(await c.getByText('Payment confirmed').count()).toBe(0);
     expect(await c.getByRole('link', { name: /^Download/ }).count()).toBe(0);
     expect(new URL(c.url()).search).toBe('');
@@ -173,7 +173,7 @@ describe('payments', () => {
 
     // No reload: the portal, asking every 3 s after the return, shows it paid.
     await waitForBadge(c, 'Identity', 'Paid', 10_000);
-    await waitForBadge(c, 'Website', 'Open');
+    await waitForBadge(c, 'Website', 'In progress');
     await visible(c.getByText(/Payment confirmed: milestone 1, Identity, is paid\./));
     const link = c.getByRole('link', { name: `Download ${guide.name}` });
     await visible(link);
@@ -287,7 +287,7 @@ describe('payments', () => {
     await captureScreen(f, '37-project-flagged-payment');
     // The client's page still asks for the rest, and calls nothing paid.
     await c.waitForTimeout(3_500);
-    await waitForBadge(c, 'Website', 'Delivered');
+    await waitForBadge(c, 'Website', 'Ready — pay to unlock');
     await visible(c.getByRole('button', { name: 'Pay €600.00 by card' }));
 
     // A refund larger than what was received is refused, next to the amount.

@@ -81,11 +81,6 @@ export function PortalFiles({
             <li key={file.id} className="file-row">
               <div className="file-head">
                 <bdi className="file-name">{file.name}</bdi>
-                {file.downloadable ? (
-                  <span className="badge badge-paid">Unlocked</span>
-                ) : (
-                  <span className="badge badge-locked">Locked</span>
-                )}
               </div>
               <p className="file-kind">
                 {t('portal.files.kindAndSize', {

@@ -7,7 +7,7 @@ import { CopyButton } from './CopyButton';
 import { PortalBrand, PortalSummary, brandStyle } from './PortalSummary';
 import { useT } from '../i18n';
 import { ReceiptList } from './ReceiptList';
-import { StatusBadge } from './StatusBadge';
+import { PortalStatusBadge } from './StatusBadge';
 import { formatDate, formatDateTime, formatMoney } from '../format';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
@@ -226,7 +226,7 @@ export function PortalProjectView({
                   <span className="step">{m.position}.</span> {m.title}
                 </h3>
                 <span className="badges">
-                  <StatusBadge status={m.status} />
+                  <PortalStatusBadge milestone={m} />
                   {m.refundedInFull ? <span className="badge badge-danger">Refunded</span> : null}
                 </span>
               </div>

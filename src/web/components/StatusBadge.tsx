@@ -1,8 +1,46 @@
 import { STATUS_LABELS } from '../format';
-import type { MilestoneStatus, ProjectStatus } from '../types';
+import { useT } from '../i18n';
+import type { Milestone, MilestoneStatus, ProjectStatus } from '../types';
 
 export function StatusBadge({ status }: { status: MilestoneStatus }) {
   return <span className={`badge badge-${status}`}>{STATUS_LABELS[status]}</span>;
+}
+
+/** A milestone's state in the client's words: each state has its own word, mark and colour. */
+export type PortalState = 'notStarted' | 'inProgress' | 'readyToPay' | 'paid';
+
+/**
+ * What a milestone means to the client. "Locked" in the database means "not started"; a
+ * delivered milestone is "ready — pay to unlock" (its files wait for the payment).
+ */
+export function portalState(milestone: Pick<Milestone, 'status'>): PortalState {
+  switch (milestone.status) {
+    case 'locked':
+      return 'notStarted';
+    case 'open':
+      return 'inProgress';
+    case 'delivered':
+      return 'readyToPay';
+    case 'paid':
+      return 'paid';
+  }
+}
+
+export function PortalStatusBadge({ milestone }: { milestone: Pick<Milestone, 'status'> }) {
+  const t = useT();
+  const state = portalState(milestone);
+  const label = {
+    notStarted: () => t('portal.status.notStarted'),
+    inProgress: () => t('portal.status.inProgress'),
+    readyToPay: () => t('portal.status.readyToPay'),
+    paid: () => t('portal.status.paid'),
+  } satisfies Record<PortalState, () => string>;
+  return (
+    // Each state also has its own mark (styles.css, .state-*::before), so it never rests on colour.
+    <span className={`badge badge-state state-${state}`} data-state={state}>
+      {label[state]()}
+    </span>
+  );
 }
 
 export function ProjectStatusBadge({
