@@ -177,3 +177,34 @@ export function fileTypeLabel(name: string, mimeType: string, locale: string): s
   if (ext) return lang === 'de' ? `${ext}-Datei` : `${ext} file`;
   return lang === 'de' ? 'Datei' : 'File';
 }
+
+const DECIMAL_UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/**
+ * A file's size as people read it on a label, in decimal units ("1.2 GB", "340 kB", German
+ * "1,2 GB"), the way operating systems and storage makers count; under 1 kB in bytes. `locale`
+ * is an Intl tag ("en", "de-DE").
+ */
+export function formatFileSize(bytes: number, locale: string): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1000) {
+    return new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit: 'byte',
+      unitDisplay: 'long',
+    }).format(bytes);
+  }
+  let value = bytes / 1000;
+  let unit = 0;
+  // Round first, so 999,950 bytes reads "1 MB" rather than "1,000 kB".
+  while (Math.round(value * 10) / 10 >= 1000 && unit < DECIMAL_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: DECIMAL_UNITS[unit] ?? 'terabyte',
+    unitDisplay: 'short',
+    maximumFractionDigits: value < 100 ? 1 : 0,
+  }).format(value);
+}

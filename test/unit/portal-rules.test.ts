@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { contrastRatio, normalizeAccent, sniffLogoType, textColorOn } from '../../src/domain/brand';
-import { extensionOf, fileKind, fileTypeLabel } from '../../src/domain/file-types';
+import { extensionOf, fileKind, fileTypeLabel, formatFileSize } from '../../src/domain/file-types';
+import { findIban, groupIban, isValidIban } from '../../src/domain/iban';
 import {
   REFERENCE_ALPHABET,
   REFERENCE_PATTERN,
@@ -59,5 +60,42 @@ describe('file type labels', () => {
     expect(extensionOf('archive.tar.gz')).toBe('gz');
     expect(extensionOf('weird.<script>')).toBe('');
     expect(fileKind('x.unknown', 'application/x-thing')).toBeNull();
+  });
+});
+
+describe('file sizes', () => {
+  test("in decimal units, one decimal below 100, in the reader's language", () => {
+    expect(formatFileSize(0, 'en')).toBe('0 bytes');
+    expect(formatFileSize(1, 'en')).toBe('1 byte');
+    expect(formatFileSize(999, 'en')).toBe('999 bytes');
+    expect(formatFileSize(1000, 'en')).toBe('1 kB');
+    expect(formatFileSize(340_000, 'en')).toBe('340 kB');
+    expect(formatFileSize(1_234_567, 'en')).toBe('1.2 MB');
+    expect(formatFileSize(1_200_000_000, 'en')).toBe('1.2 GB');
+    expect(formatFileSize(1_200_000_000, 'de-DE')).toBe('1,2\u00a0GB');
+    expect(formatFileSize(999_960, 'en')).toBe('1 MB');
+    expect(formatFileSize(512, 'de-DE').replace(/\s/g, ' ')).toBe('512 Byte');
+    // Not binary: 1 MiB is 1.05 MB.
+    expect(formatFileSize(1024 * 1024, 'en')).toBe('1 MB');
+    expect(formatFileSize(5 * 1024 * 1024, 'en')).toBe('5.2 MB');
+    expect(formatFileSize(-1, 'en')).toBe('—');
+  });
+});
+
+describe('IBANs in payment instructions', () => {
+  test('are found by their check digits, whatever surrounds them', () => {
+    expect(isValidIban('DE89370400440532013000')).toBe(true);
+    expect(isValidIban('DE89370400440532013001')).toBe(false);
+    expect(findIban('Bank transfer to IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX')).toBe(
+      'DE89370400440532013000',
+    );
+    expect(findIban('IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX')).toBe(
+      'DE89370400440532013000',
+    );
+    expect(findIban('iban: gb82 west 1234 5698 7654 32')).toBe('GB82WEST12345698765432');
+    // A wrong check digit or no IBAN at all: nothing to copy.
+    expect(findIban('IBAN DE88 3704 0044 0532 0130 00')).toBeNull();
+    expect(findIban('Pay cash on delivery, ref MP-7F3K9Q')).toBeNull();
+    expect(groupIban('DE89370400440532013000')).toBe('DE89 3704 0044 0532 0130 00');
   });
 });

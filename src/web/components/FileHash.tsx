@@ -1,4 +1,5 @@
 import { CopyButton } from './CopyButton';
+import { useT } from '../i18n';
 import { shortHash } from '../format';
 
 /**
@@ -36,6 +37,37 @@ export function FileHash({ sha256, name }: { sha256: string | null; name: string
             </>
           }
         />
+      </div>
+    </details>
+  );
+}
+
+/**
+ * The client's "Verify this file": closed by default, since most people never check; open, the
+ * full SHA-256 with a copy button and a word on how to compare it.
+ */
+export function VerifyFile({ sha256, name }: { sha256: string; name: string }) {
+  const t = useT();
+  return (
+    <details className="hash verify">
+      <summary>
+        {t('portal.verify.summary')}
+        <span className="visually-hidden"> {name}</span>
+      </summary>
+      <div className="stack verify-body">
+        <p className="muted">{t('portal.verify.explain')}</p>
+        <div className="hash-full">
+          <code data-testid="sha256">{sha256}</code>
+          <CopyButton
+            text={sha256}
+            label={
+              <>
+                {t('portal.verify.copy')}
+                <span className="visually-hidden"> {name}</span>
+              </>
+            }
+          />
+        </div>
       </div>
     </details>
   );

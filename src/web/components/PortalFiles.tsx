@@ -1,10 +1,9 @@
 import { fileDownloadUrl } from '../api';
 import { useT } from '../i18n';
 import { useFormat } from '../i18n/format';
-import { fileTypeLabel } from '../../domain/file-types';
+import { fileTypeLabel, formatFileSize } from '../../domain/file-types';
 import type { DeliverableFile, Milestone } from '../types';
-import { FileHash } from './FileHash';
-import { FileFacts } from './MilestoneFiles';
+import { VerifyFile } from './FileHash';
 
 function LockIcon() {
   return (
@@ -18,8 +17,9 @@ function LockIcon() {
 }
 
 /**
- * A delivered milestone's files as the client sees them: names, sizes, types and SHA-256 at
- * once; the download only once the milestone is paid.
+ * A delivered milestone's files as the client sees them: names, kinds and sizes in words
+ * ("Figma file, 1.2 GB"); the checksum only behind "Verify this file"; the downloads (one ZIP of
+ * all, or each file) once the milestone is paid.
  */
 export function PortalFiles({
   milestone,
@@ -29,41 +29,40 @@ export function PortalFiles({
   files: DeliverableFile[];
 }) {
   const headingId = `pf-files-${milestone.id}`;
-  const unlocked = files.some((f) => f.downloadable);
-  const refunded = milestone.refundedInFull;
   const t = useT();
   const format = useFormat();
+  const sizeLocale = format.locale === 'de' ? 'de-DE' : 'en';
   const downloadable = files.filter((f) => f.downloadable);
+  const unlocked = downloadable.length > 0;
+  let note;
+  if (milestone.refundedInFull) {
+    note = (
+      <p className="locked-note refunded-note">
+        <LockIcon />
+        <span>{t('portal.files.refunded')}</span>
+      </p>
+    );
+  } else if (files.length === 0) {
+    note = <p className="muted">{t('portal.files.none')}</p>;
+  } else if (unlocked) {
+    note = <p className="banner banner-success unlock-note">{t('portal.files.unlocked')}</p>;
+  } else {
+    note = (
+      <p className="locked-note">
+        <LockIcon />
+        <span>
+          {milestone.status === 'paid' ? t('portal.files.unavailable') : t('portal.files.locked')}
+        </span>
+      </p>
+    );
+  }
   return (
-    <section className="files stack" aria-labelledby={headingId}>
-      <h4 id={headingId}>
-        Files <span className="muted">({files.length})</span>
+    <section className="files stack" id={`files-${milestone.id}`} aria-labelledby={headingId}>
+      <h4 id={headingId} tabIndex={-1}>
+        {t('portal.files.heading', { count: files.length })}
       </h4>
-      {refunded ? (
-        <p className="locked-note refunded-note">
-          <LockIcon />
-          <span>
-            This milestone was refunded in full: its files are no longer available to download
-            unless it is paid again.
-          </span>
-        </p>
-      ) : files.length === 0 ? (
-        <p className="muted">No files were delivered with this milestone.</p>
-      ) : unlocked ? (
-        <p className="banner banner-success unlock-note">
-          Paid: these files are yours to download. Check each against its SHA-256 if you wish.
-        </p>
-      ) : (
-        <p className="locked-note">
-          <LockIcon />
-          <span>
-            {milestone.status === 'paid'
-              ? 'These files are not available to download.'
-              : 'Unlocks when this milestone is paid. You can check the names, sizes and SHA-256 checksums now.'}
-          </span>
-        </p>
-      )}
-      {downloadable.length > 0 ? (
+      {note}
+      {unlocked ? (
         <div className="actions">
           <a
             className="button button-brand"
@@ -76,27 +75,28 @@ export function PortalFiles({
         </div>
       ) : null}
       {files.length > 0 ? (
-        <ul className="file-list" aria-label={`Files of milestone ${milestone.position}`}>
+        <ul
+          className="file-list"
+          aria-label={t('portal.files.listLabel', { position: milestone.position })}
+        >
           {files.map((file) => (
             <li key={file.id} className="file-row">
               <div className="file-head">
                 <bdi className="file-name">{file.name}</bdi>
+                {file.downloadable ? (
+                  <a className="button button-secondary" href={fileDownloadUrl(file.id)} download>
+                    {t('portal.files.download')}
+                    <span className="visually-hidden"> {file.name}</span>
+                  </a>
+                ) : null}
               </div>
-              <p className="file-kind">
+              <p className="file-kind" title={format.byteCount(file.size)}>
                 {t('portal.files.kindAndSize', {
                   kind: fileTypeLabel(file.name, file.type, format.locale),
-                  size: format.bytes(file.size),
+                  size: formatFileSize(file.size, sizeLocale),
                 })}
               </p>
-              <FileFacts file={file} />
-              <FileHash sha256={file.sha256} name={file.name} />
-              {file.downloadable ? (
-                <div className="actions">
-                  <a className="button" href={fileDownloadUrl(file.id)} download>
-                    Download<span className="visually-hidden"> {file.name}</span>
-                  </a>
-                </div>
-              ) : null}
+              {file.sha256 !== null ? <VerifyFile sha256={file.sha256} name={file.name} /> : null}
             </li>
           ))}
         </ul>
