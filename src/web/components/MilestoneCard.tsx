@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { useFreelancerToday } from '../auth';
-import { useT } from '../i18n';
+import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { DeliverButton } from './DeliverButton';
 import { MilestoneFiles } from './MilestoneFiles';
 import { MilestoneForm } from './MilestoneForm';
@@ -10,12 +11,16 @@ import { PaymentForm } from './PaymentForm';
 import { PaymentList } from './PaymentList';
 import { RefundForm } from './RefundForm';
 import { StatusBadge } from './StatusBadge';
-import { formatDate, formatDateTime, formatMoney } from '../format';
 import { userLocale } from '../locale';
 import { amountInputText } from '../money-input';
 import { toApiError } from '../hooks';
 import { daysBetween } from './AttentionList';
 import type { DeliverableFile, Milestone, Payment } from '../types';
+
+/** Words only a screen reader needs ("Edit<hidden> milestone 2</hidden>"). */
+export function srOnly(chunks: ReactNode[]) {
+  return <span className="visually-hidden">{chunks}</span>;
+}
 
 type Panel = 'none' | 'edit' | 'remove' | 'pay' | 'refund';
 
@@ -39,6 +44,7 @@ export function MilestoneCard(props: {
 }) {
   const { milestone, currency, projectId } = props;
   const t = useT();
+  const f = useFormat();
   const today = useFreelancerToday();
   const overdue =
     (milestone.status === 'open' || milestone.status === 'locked') && milestone.dueDate < today;
@@ -91,50 +97,50 @@ export function MilestoneCard(props: {
       </div>
       <dl className="facts">
         <div>
-          <dt>Amount</dt>
-          <dd>{formatMoney(milestone.amountMinor, currency)}</dd>
+          <dt>{t('project.milestone.amount')}</dt>
+          <dd>{f.money(milestone.amountMinor, currency)}</dd>
         </div>
         <div>
-          <dt>Due</dt>
-          <dd>{formatDate(milestone.dueDate)}</dd>
+          <dt>{t('project.milestone.due')}</dt>
+          <dd>{f.date(milestone.dueDate)}</dd>
         </div>
         {milestone.receivedMinor > 0 ? (
           <div>
-            <dt>Received</dt>
-            <dd>{formatMoney(milestone.receivedMinor, currency)}</dd>
+            <dt>{t('project.milestone.received')}</dt>
+            <dd>{f.money(milestone.receivedMinor, currency)}</dd>
           </div>
         ) : null}
         {milestone.status === 'delivered' ? (
           <div>
-            <dt>Outstanding</dt>
-            <dd>{formatMoney(milestone.outstandingMinor, currency)}</dd>
+            <dt>{t('project.milestone.outstanding')}</dt>
+            <dd>{f.money(milestone.outstandingMinor, currency)}</dd>
           </div>
         ) : null}
         {milestone.overpaidMinor > 0 ? (
           <div>
-            <dt>Overpaid</dt>
-            <dd>{formatMoney(milestone.overpaidMinor, currency)}</dd>
+            <dt>{t('project.milestone.overpaid')}</dt>
+            <dd>{f.money(milestone.overpaidMinor, currency)}</dd>
           </div>
         ) : null}
         {milestone.refundedMinor > 0 ? (
           <div>
-            <dt>Refunded</dt>
+            <dt>{t('project.milestone.refunded')}</dt>
             <dd>
-              {formatMoney(milestone.refundedMinor, currency)}
-              {milestone.refundedInFull ? ' (in full)' : ''}
+              {f.money(milestone.refundedMinor, currency)}
+              {milestone.refundedInFull ? t('project.milestone.inFull') : ''}
             </dd>
           </div>
         ) : null}
         {milestone.deliveredAt ? (
           <div>
-            <dt>Delivered</dt>
-            <dd>{formatDateTime(milestone.deliveredAt)}</dd>
+            <dt>{t('project.milestone.delivered')}</dt>
+            <dd>{f.dateTime(milestone.deliveredAt)}</dd>
           </div>
         ) : null}
         {milestone.paidAt ? (
           <div>
-            <dt>Paid</dt>
-            <dd>{formatDateTime(milestone.paidAt)}</dd>
+            <dt>{t('project.milestone.paid')}</dt>
+            <dd>{f.dateTime(milestone.paidAt)}</dd>
           </div>
         ) : null}
       </dl>
@@ -144,10 +150,7 @@ export function MilestoneCard(props: {
         </p>
       ) : null}
       {milestone.refundedInFull ? (
-        <p className="warning">
-          Refunded in full: the client can no longer download this milestone’s files until it is
-          paid again.
-        </p>
+        <p className="warning">{t('project.milestone.refundedInFull')}</p>
       ) : null}
       <PaymentList
         payments={props.payments}
@@ -175,7 +178,7 @@ export function MilestoneCard(props: {
             dueDate: milestone.dueDate,
             amount: amountInputText(milestone.amountMinor, userLocale(), currency),
           }}
-          submitLabel="Save milestone"
+          submitLabel={t('project.milestone.save')}
           onCancel={() => setPanel('none')}
           onSubmit={async (fields) => {
             await api.updateMilestone(projectId, milestone.id, fields);
@@ -213,9 +216,12 @@ export function MilestoneCard(props: {
       ) : null}
 
       {panel === 'remove' ? (
-        <div className="confirm" role="group" aria-label="Confirm removal">
+        <div className="confirm" role="group" aria-label={t('project.milestone.confirmRemoval')}>
           <p>
-            Remove “<bdi>{milestone.title}</bdi>” from the project? This cannot be undone.
+            <T
+              id="project.milestone.removeQuestion"
+              values={{ title: <bdi>{milestone.title}</bdi> }}
+            />
           </p>
           <div className="actions">
             <button
@@ -224,10 +230,10 @@ export function MilestoneCard(props: {
               disabled={busy}
               onClick={() => void run(() => api.removeMilestone(projectId, milestone.id))}
             >
-              Yes, remove it
+              {t('project.milestone.removeYes')}
             </button>
             <button type="button" className="button-secondary" onClick={() => setPanel('none')}>
-              Keep it
+              {t('project.milestone.keep')}
             </button>
           </div>
         </div>
@@ -246,23 +252,33 @@ export function MilestoneCard(props: {
           ) : null}
           {milestone.status === 'delivered' && !props.readOnly ? (
             <button type="button" onClick={() => setPanel('pay')}>
-              {milestone.receivedMinor > 0 ? 'Record another payment' : 'Record payment'}
+              {milestone.receivedMinor > 0
+                ? t('project.payment.recordAnother')
+                : t('project.payment.record')}
             </button>
           ) : null}
           {refundable ? (
             <button type="button" className="button-secondary" onClick={() => setPanel('refund')}>
-              Record refund
-              <span className="visually-hidden"> for milestone {milestone.position}</span>
+              <T
+                id="project.milestone.refundButton"
+                values={{ position: milestone.position, hidden: srOnly }}
+              />
             </button>
           ) : null}
           {editable ? (
             <button type="button" className="button-secondary" onClick={() => setPanel('edit')}>
-              Edit<span className="visually-hidden"> milestone {milestone.position}</span>
+              <T
+                id="project.milestone.editButton"
+                values={{ position: milestone.position, hidden: srOnly }}
+              />
             </button>
           ) : null}
           {editable && props.canRemove ? (
             <button type="button" className="button-secondary" onClick={() => setPanel('remove')}>
-              Remove<span className="visually-hidden"> milestone {milestone.position}</span>
+              <T
+                id="project.milestone.removeButton"
+                values={{ position: milestone.position, hidden: srOnly }}
+              />
             </button>
           ) : null}
         </div>

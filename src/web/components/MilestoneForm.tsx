@@ -5,6 +5,7 @@ import { userLocale } from '../locale';
 import { readPositiveAmount } from '../money-input';
 import { ErrorBanner } from './Notice';
 import { useFormErrors } from '../hooks';
+import { useT } from '../i18n';
 
 export interface MilestoneFields {
   title: string;
@@ -25,6 +26,7 @@ export function MilestoneForm(props: {
   const [values, setValues] = useState(props.initial);
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
+  const t = useT();
   const id = (name: string) => `${props.idPrefix}-${name}`;
 
   async function submit(event: FormEvent) {
@@ -34,7 +36,7 @@ export function MilestoneForm(props: {
       values.amount,
       userLocale(),
       props.currency,
-      'A milestone must be worth more than nothing.',
+      t('project.milestone.worthNothing'),
     );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);
@@ -62,7 +64,7 @@ export function MilestoneForm(props: {
       <div className="grid-2">
         <TextField
           id={id('title')}
-          label="Title"
+          label={t('project.milestone.title')}
           required
           value={values.title}
           onChange={(e) => setValues({ ...values, title: e.target.value })}
@@ -70,7 +72,7 @@ export function MilestoneForm(props: {
         />
         <TextField
           id={id('due')}
-          label="Due date"
+          label={t('project.milestone.dueDate')}
           type="date"
           required
           value={values.dueDate}
@@ -80,7 +82,7 @@ export function MilestoneForm(props: {
       </div>
       <TextArea
         id={id('deliverables')}
-        label="Deliverables"
+        label={t('project.milestone.deliverables')}
         rows={3}
         value={values.deliverables}
         onChange={(e) => setValues({ ...values, deliverables: e.target.value })}
@@ -88,7 +90,7 @@ export function MilestoneForm(props: {
       />
       <AmountField
         id={id('amount')}
-        label={`Amount (${props.currency})`}
+        label={t('project.milestone.amountIn', { currency: props.currency })}
         currency={props.currency}
         required
         value={values.amount}
@@ -97,10 +99,10 @@ export function MilestoneForm(props: {
       />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : props.submitLabel}
+          {busy ? t('common.saving') : props.submitLabel}
         </button>
         <button type="button" className="button-secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -2,11 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { AmountField } from './AmountField';
 import { ConfirmDialog } from './ConfirmDialog';
-import { useT } from '../i18n';
+import { useT, type Translate } from '../i18n';
+import { useFormat, type Format } from '../i18n/format';
 import { SelectField, TextField } from './Field';
 import { ErrorBanner } from './Notice';
 import { useFreelancerToday } from '../auth';
-import { formatMoney, isOfflineMethod, PAYMENT_METHODS } from '../format';
+import { isOfflineMethod, PAYMENT_METHODS } from '../format';
 import { userLocale } from '../locale';
 import { amountInputText, readPositiveAmount } from '../money-input';
 import { useFormErrors } from '../hooks';
@@ -36,13 +37,19 @@ export function PaymentForm(props: {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<number | null>(null);
   const t = useT();
+  const f = useFormat();
   const errors = useFormErrors();
   const id = (name: string) => `pay-${milestone.id}-${name}`;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     errors.clear();
-    const read = readPositiveAmount(amount, userLocale(), currency, 'Enter the amount received.');
+    const read = readPositiveAmount(
+      amount,
+      userLocale(),
+      currency,
+      t('project.payment.amountMissing'),
+    );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);
       return;
@@ -72,33 +79,33 @@ export function PaymentForm(props: {
     <form
       onSubmit={(e) => void submit(e)}
       className="stack payment-form"
-      aria-label={`Record payment for milestone ${milestone.position}`}
+      aria-label={t('project.payment.formLabel', { position: milestone.position })}
     >
       <ErrorBanner message={errors.banner} />
       <div className="grid-2">
         <SelectField
           id={id('method')}
-          label="Method"
+          label={t('project.payment.method')}
           value={method}
           onChange={(e) => isOfflineMethod(e.target.value) && setMethod(e.target.value)}
           error={errors.fields.method}
         >
-          {Object.entries(PAYMENT_METHODS).map(([value, label]) => (
+          {Object.keys(PAYMENT_METHODS).map((value) => (
             <option key={value} value={value}>
-              {label}
+              {methodOption(value, f)}
             </option>
           ))}
         </SelectField>
         <TextField
           id={id('reference')}
-          label="Reference (optional)"
+          label={t('project.payment.reference')}
           value={reference}
           onChange={(e) => setReference(e.target.value)}
           error={errors.fields.reference}
         />
         <TextField
           id={id('date')}
-          label="Received on"
+          label={t('project.payment.receivedOn')}
           type="date"
           required
           max={today}
@@ -108,8 +115,8 @@ export function PaymentForm(props: {
         />
         <AmountField
           id={id('amount')}
-          label={`Amount received (${currency})`}
-          hint={amountHint(milestone, currency)}
+          label={t('project.payment.amount', { currency })}
+          hint={amountHint(milestone, currency, t, f)}
           currency={currency}
           required
           value={amount}
@@ -124,7 +131,7 @@ export function PaymentForm(props: {
         }}
         trigger={null}
         title={t('workspace.payment.confirmTitle', {
-          amount: formatMoney(confirming ?? 0, currency),
+          amount: f.money(confirming ?? 0, currency),
           position: milestone.position,
         })}
         consequences={[
@@ -138,21 +145,33 @@ export function PaymentForm(props: {
       />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {busy ? 'Recording…' : 'Record payment'}
+          {busy ? t('project.payment.recording') : t('project.payment.record')}
         </button>
         <button type="button" className="button-secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
   );
 }
 
-function amountHint(milestone: Milestone, currency: string): string {
-  const outstanding = formatMoney(milestone.outstandingMinor, currency);
-  const received =
-    milestone.receivedMinor > 0
-      ? ` ${formatMoney(milestone.receivedMinor, currency)} of ${formatMoney(milestone.amountMinor, currency)} received so far.`
-      : '';
-  return `${outstanding} outstanding.${received} Less is recorded as a partial payment: the milestone is paid once its payments cover the amount.`;
+function amountHint(milestone: Milestone, currency: string, t: Translate, f: Format): string {
+  const parts = [
+    t('project.payment.outstanding', { amount: f.money(milestone.outstandingMinor, currency) }),
+  ];
+  if (milestone.receivedMinor > 0)
+    parts.push(
+      t('project.payment.receivedSoFar', {
+        received: f.money(milestone.receivedMinor, currency),
+        total: f.money(milestone.amountMinor, currency),
+      }),
+    );
+  parts.push(t('project.payment.partial'));
+  return parts.join(' ');
+}
+
+/** "Bank transfer": the method's name in the language, capitalised for a list of choices. */
+function methodOption(method: string, f: Format): string {
+  const words = f.method(method);
+  return words.charAt(0).toLocaleUpperCase(f.locale) + words.slice(1);
 }

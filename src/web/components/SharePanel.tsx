@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { formatDateTime } from '../format';
 import { toApiError } from '../hooks';
 import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import type { Project } from '../types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CopyButton } from './CopyButton';
@@ -83,6 +83,7 @@ export function SharePanel({
   onChanged: () => Promise<void>;
 }) {
   const t = useT();
+  const f = useFormat();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const active = project.access.active;
@@ -120,7 +121,7 @@ export function SharePanel({
             id="workspace.share.active"
             values={{
               client: <bdi>{project.clientName}</bdi>,
-              date: formatDateTime(project.access.createdAt),
+              date: f.dateTime(project.access.createdAt),
             }}
           />
         ) : (

@@ -3,7 +3,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { useFreelancerToday, useLimits } from '../auth';
 import { ChatDock } from '../chat/ChatDock';
-import { useT } from '../i18n';
+import { T, useT, type Translate } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { NextStep } from '../components/NextStep';
 import { IssuedAccess, inviteClient, type Issued } from '../components/SharePanel';
 import { ActivityPanel } from '../components/ActivityPanel';
@@ -14,7 +15,7 @@ import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
-import { addDaysIso, formatDate, formatDateTime, formatMoney, todayIso } from '../format';
+import { addDaysIso, todayIso } from '../format';
 import { toApiError, useTitle } from '../hooks';
 import { invalidateProject, keys, queries } from '../queries';
 import { Link } from 'react-router';
@@ -22,13 +23,16 @@ import type { Activity, Milestone } from '../types';
 import { onUploadsChanged } from '../uploads';
 
 /** Why each flagged Stripe payment was flagged, from the activity record's `payment.flagged`. */
-function flagReasonsOf(entries: readonly Activity[] | undefined): Map<string, string> {
+function flagReasonsOf(
+  entries: readonly Activity[] | undefined,
+  noReason: string,
+): Map<string, string> {
   const reasons = new Map<string, string>();
   for (const entry of entries ?? []) {
     if (entry.action !== 'payment.flagged') continue;
     const { paymentId, reason } = entry.details;
     if (typeof paymentId === 'string')
-      reasons.set(paymentId, typeof reason === 'string' ? reason : 'no reason given');
+      reasons.set(paymentId, typeof reason === 'string' ? reason : noReason);
   }
   return reasons;
 }
@@ -44,15 +48,17 @@ function attentionOf(
   entries: readonly Activity[] | undefined,
   milestones: readonly Milestone[],
   flaggedIds: ReadonlySet<string>,
+  t: Translate,
 ): Attention[] {
   const items: Attention[] = [];
   for (const entry of entries ?? []) {
     const { milestoneId, paymentId, reason } = entry.details;
     const milestone = milestones.find((m) => m.id === milestoneId);
     const where = milestone
-      ? `milestone ${milestone.position} (${milestone.title})`
-      : 'a milestone';
-    const why = typeof reason === 'string' && reason !== '' ? reason : 'no reason given';
+      ? t('project.attention.where', { position: milestone.position, title: milestone.title })
+      : t('project.attention.someMilestone');
+    const why =
+      typeof reason === 'string' && reason !== '' ? reason : t('project.attention.noReason');
     if (
       entry.action === 'payment.flagged' &&
       typeof paymentId === 'string' &&
@@ -61,14 +67,14 @@ function attentionOf(
       items.push({
         key: `f${entry.seq}`,
         milestone,
-        text: `A Stripe payment for ${where} was flagged and not counted (${why}). It unlocked nothing.`,
+        text: t('project.attention.flagged', { where, why }),
       });
     }
     if (entry.action === 'payment.disputed') {
       items.push({
         key: `d${entry.seq}`,
         milestone,
-        text: `The client disputed a Stripe payment for ${where} with their bank (${why}). Answer it in your Stripe Dashboard.`,
+        text: t('project.attention.disputed', { where, why }),
       });
     }
   }
@@ -88,8 +94,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [issued, setIssued] = useState<Issued | null>(null);
   const today = useFreelancerToday();
   const t = useT();
+  const f = useFormat();
   const wide = useWideScreen();
-  useTitle(loaded.data?.project.title ?? 'Project');
+  useTitle(loaded.data?.project.title ?? t('project.title'));
 
   /** After a change to the project: everything that shows it, refetched before this resolves. */
   function refresh(): Promise<void> {
@@ -117,21 +124,17 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   if (loaded.error && !loaded.data) {
     return (
       <>
-        <h1>Project</h1>
+        <h1>{t('project.title')}</h1>
         <ErrorBanner
-          message={
-            loaded.error.status === 404
-              ? 'This project does not exist or is not yours.'
-              : loaded.error.message
-          }
+          message={loaded.error.status === 404 ? t('project.notFound') : loaded.error.message}
         />
         <p>
-          <Link to="/app">Back to projects</Link>
+          <Link to="/app">{t('project.back')}</Link>
         </p>
       </>
     );
   }
-  if (!loaded.data) return <Loading what="the project" />;
+  if (!loaded.data) return <Loading what={t('project.loadingWhat')} />;
 
   const { project, milestones, payments } = loaded.data;
   const archived = project.archivedAt !== null;
@@ -141,9 +144,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     .filter((m) => m.status === 'delivered')
     .reduce((a, m) => a + m.outstandingMinor, 0);
   const refunded = sorted.reduce((a, m) => a + m.refundedMinor, 0);
-  const flagReasons = flagReasonsOf(activity.data?.entries);
+  const flagReasons = flagReasonsOf(activity.data?.entries, t('project.attention.noReason'));
   const flaggedIds = new Set(payments.filter((p) => p.status === 'flagged').map((p) => p.id));
-  const attention = attentionOf(activity.data?.entries, sorted, flaggedIds);
+  const attention = attentionOf(activity.data?.entries, sorted, flaggedIds, t);
 
   async function toggleArchive() {
     setBusy(true);
@@ -161,7 +164,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   return (
     <>
       <p className="breadcrumb">
-        <Link to="/app">Projects</Link> <span aria-hidden="true">/</span>
+        <Link to="/app">{t('workspace.nav.projects')}</Link> <span aria-hidden="true">/</span>
       </p>
       <div className="page-head">
         <h1>
@@ -170,7 +173,13 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <ProjectStatusBadge status={project.status} archived={archived} />
       </div>
       <p className="muted">
-        For <bdi>{project.clientName}</bdi> (<bdi>{project.clientEmail}</bdi>)
+        <T
+          id="project.for"
+          values={{
+            client: <bdi>{project.clientName}</bdi>,
+            email: <bdi>{project.clientEmail}</bdi>,
+          }}
+        />
         {project.projectType ? ` · ${project.projectType}` : ''}
         {project.tags.length > 0 ? ` · ${project.tags.join(', ')}` : ''}
       </p>
@@ -181,14 +190,14 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       ) : null}
       {attention.length > 0 ? (
         <div className="attention" role="alert" aria-labelledby="attention-heading">
-          <h2 id="attention-heading">Needs your attention</h2>
+          <h2 id="attention-heading">{t('workspace.attention.title')}</h2>
           <ul>
             {attention.map((item) => (
               <li key={item.key}>
                 {item.text}{' '}
                 {item.milestone ? (
                   <a href={`#milestone-${item.milestone.id}`}>
-                    See milestone {item.milestone.position}
+                    {t('project.attention.see', { position: item.milestone.position })}
                   </a>
                 ) : null}
               </li>
@@ -199,29 +208,29 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       <ErrorBanner message={error ?? loaded.error?.message} />
       <dl className="stats">
         <div className="stat">
-          <dt>Total</dt>
-          <dd>{formatMoney(project.totalMinor, project.currency)}</dd>
+          <dt>{t('project.stats.total')}</dt>
+          <dd>{f.money(project.totalMinor, project.currency)}</dd>
         </div>
         <div className="stat">
-          <dt>Paid</dt>
-          <dd>{formatMoney(project.paidMinor, project.currency)}</dd>
+          <dt>{t('project.stats.paid')}</dt>
+          <dd>{f.money(project.paidMinor, project.currency)}</dd>
         </div>
         <div className="stat">
-          <dt>Awaiting payment</dt>
-          <dd>{formatMoney(awaiting, project.currency)}</dd>
+          <dt>{t('project.stats.awaiting')}</dt>
+          <dd>{f.money(awaiting, project.currency)}</dd>
         </div>
         {refunded > 0 ? (
           <div className="stat">
-            <dt>Refunded</dt>
-            <dd>{formatMoney(refunded, project.currency)}</dd>
+            <dt>{t('project.stats.refunded')}</dt>
+            <dd>{f.money(refunded, project.currency)}</dd>
           </div>
         ) : null}
         <div className="stat">
-          <dt>Terms</dt>
+          <dt>{t('project.stats.terms')}</dt>
           <dd>
             {project.termsAcceptedAt
-              ? `Accepted ${formatDateTime(project.termsAcceptedAt)}`
-              : 'Not yet accepted'}
+              ? t('project.stats.termsAccepted', { date: f.dateTime(project.termsAcceptedAt) })
+              : t('project.stats.termsOpen')}
           </dd>
         </div>
       </dl>
@@ -257,7 +266,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
             />
           ) : null}
           <section className="stack" aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">Milestones</h2>
+            <h2 id="timeline-heading">{t('project.milestones')}</h2>
             <ol className="timeline">
               {sorted.map((milestone) => (
                 <MilestoneCard
@@ -279,7 +288,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
             {!archived ? (
               adding ? (
                 <section className="card" aria-labelledby="add-milestone-heading">
-                  <h3 id="add-milestone-heading">Add a milestone</h3>
+                  <h3 id="add-milestone-heading">{t('project.add.heading')}</h3>
                   <MilestoneForm
                     idPrefix="add-milestone"
                     currency={project.currency}
@@ -289,7 +298,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                       dueDate: addDaysIso(last?.dueDate ?? todayIso(), 14),
                       amount: '',
                     }}
-                    submitLabel="Add milestone"
+                    submitLabel={t('project.add.submit')}
                     onCancel={() => setAdding(false)}
                     onSubmit={async (fields) => {
                       await api.addMilestone(project.id, fields);
@@ -307,12 +316,12 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                     onClick={() => setAdding(true)}
                     aria-describedby="add-limit"
                   >
-                    Add milestone
+                    {t('project.add.submit')}
                   </button>
                   <span id="add-limit" className="muted">
                     {sorted.length >= maxMilestones
-                      ? `A project has at most ${maxMilestones} milestones.`
-                      : `New milestones go at the end. Last due ${formatDate(last?.dueDate)}.`}
+                      ? t('project.add.limit', { max: maxMilestones })
+                      : t('project.add.atEnd', { date: f.date(last?.dueDate) })}
                   </span>
                 </div>
               )
@@ -330,24 +339,24 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           ) : null}
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
-              <h2 id="receipts-heading">Receipts</h2>
+              <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
               <ErrorBanner message={receipts.error?.message} />
               {receipts.data && receipts.data.receipts.length > 0 ? (
                 <>
                   <p className="muted">
-                    One numbered receipt per credited payment, emailed to you and{' '}
-                    {project.clientName} with the PDF attached.
+                    <T
+                      id="project.receipts.explain"
+                      values={{ client: <bdi>{project.clientName}</bdi> }}
+                    />
                   </p>
                   <ReceiptList
                     receipts={receipts.data.receipts}
                     realm="app"
-                    label={`Receipts of ${project.title}`}
+                    label={t('project.receipts.label', { title: project.title })}
                   />
                 </>
               ) : receipts.data ? (
-                <p className="muted">
-                  No receipts yet. Each payment credited to a milestone gets a numbered receipt.
-                </p>
+                <p className="muted">{t('project.receipts.none')}</p>
               ) : null}
             </section>
           </SideSection>
@@ -362,11 +371,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           </SideSection>
           <SideSection title={t('workspace.project.archive')} wide={wide}>
             <section className="card stack" aria-labelledby="archive-heading">
-              <h2 id="archive-heading">{archived ? 'Archived' : 'Archive'}</h2>
+              <h2 id="archive-heading">
+                {archived ? t('project.archive.archived') : t('project.archive.heading')}
+              </h2>
               <p className="muted">
-                {archived
-                  ? 'This project is archived: it is hidden from the dashboard and cannot be changed.'
-                  : 'Archiving hides the project from your dashboard. Nothing is deleted.'}
+                {archived ? t('project.archive.isArchived') : t('project.archive.explain')}
               </p>
               <div className="actions">
                 <button
@@ -375,7 +384,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                   disabled={busy}
                   onClick={() => void toggleArchive()}
                 >
-                  {archived ? 'Unarchive project' : 'Archive project'}
+                  {archived ? t('project.archive.unarchive') : t('project.archive.archive')}
                 </button>
               </div>
             </section>
