@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { JOB_LEASE_MS } from '../domain/notifications';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { runScheduledJob } from './run-scheduled-job';
+import { startPoller, type Poller } from './poller';
 
 const BATCH = 50;
 const RETRY_MS = 60_000;
@@ -64,12 +65,8 @@ export async function runDueJobs(options: {
   return result;
 }
 
-export interface Scheduler {
-  wake(): void;
-  /** Runs passes until one finds nothing due (tests move the clock, then drain). */
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** wake: run due jobs now; drain: until a pass finds nothing due (tests move the clock). */
+export type Scheduler = Poller;
 
 export function startScheduler(options: {
   db: Kysely<DB>;
@@ -81,42 +78,20 @@ export function startScheduler(options: {
   onQueued?: () => void;
 }): Scheduler {
   const clock = options.clock ?? systemClock;
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const pass = async () => {
-    const result = await runDueJobs({
-      db: options.db,
-      events: options.events,
-      clock,
-      onError: (jobId, error) => options.log.warn({ jobId, err: error }, 'scheduled job failed'),
-    });
-    if (result.ran > 0) options.onQueued?.();
-    return result;
-  };
-  const wake = () => {
-    if (stopped || running) return;
-    running = pass()
-      .then(() => undefined)
-      .catch((error: unknown) => options.log.error({ err: error }, 'scheduler pass failed'))
-      .finally(() => {
-        running = null;
+  return startPoller({
+    name: 'scheduler',
+    pass: async () => {
+      const result = await runDueJobs({
+        db: options.db,
+        events: options.events,
+        clock,
+        onError: (jobId, error) => options.log.warn({ jobId, err: error }, 'scheduled job failed'),
       });
-  };
-  const timer = setInterval(wake, options.pollSeconds * 1000);
-  timer.unref();
-  return {
-    wake,
-    async drain() {
-      while (running) await running;
-      for (;;) {
-        const result = await pass();
-        if (result.ran + result.failed === 0) return;
-      }
+      if (result.ran > 0) options.onQueued?.();
+      return result;
     },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      while (running) await running;
-    },
-  };
+    idle: (result) => result.ran + result.failed === 0,
+    pollSeconds: options.pollSeconds,
+    log: options.log,
+  });
 }
