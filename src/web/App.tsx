@@ -116,6 +116,13 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import('./pages/PortalPage')).PortalPage }),
       },
       {
+        // A mail's unsubscribe link: for the client and the freelancer alike, with no session.
+        path: '/unsubscribe/:token',
+        lazy: async () => ({
+          Component: (await import('./notify/UnsubscribePage')).UnsubscribePage,
+        }),
+      },
+      {
         element: <WithSession />,
         children: [
           { path: '/', element: <Home /> },

@@ -1,0 +1,164 @@
+/**
+ * Mail choices in the browser: the page a mail's unsubscribe link opens (no login, for the
+ * freelancer and the client, in English and German), the freelancer's choices in Settings, the
+ * reminder schedule and pause on a project, and the client's own choices in the portal — each
+ * checked against what the server then holds, with axe-core on every screen.
+ */
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mailTo, startSmtp, type SmtpCapture } from '../integration/smtp-helpers';
+import {
+  captureScreen,
+  checkAccessibility,
+  launchBrowser,
+  openParties,
+  reportCspViolations,
+  signUpWithClient,
+  visible,
+} from './support/browser';
+import { waitFor } from './support/files';
+import { startServer, type RunningServer } from './support/server';
+
+interface Subscription {
+  audience: string;
+  kind: string;
+  projectTitle: string | null;
+  subscribed: boolean;
+}
+
+describe('mail choices', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let freelancer: Page;
+  let client: Page;
+  let smtp: SmtpCapture;
+  let headers: Record<string, string> = {};
+  let projectId = '';
+  let milestoneId = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    server = await startServer({ env: { SMTP_URL: smtp.url } });
+    browser = await launchBrowser();
+    ({ freelancer, client } = await openParties(browser, server.baseUrl, pageErrors));
+    await signUpWithClient(freelancer);
+    const me = (await (await freelancer.request.get('/api/auth/me')).json()) as {
+      csrfToken: string;
+    };
+    headers = { 'x-csrf-token': me.csrfToken };
+    const { clients } = (await (await freelancer.request.get('/api/clients')).json()) as {
+      clients: { id: string }[];
+    };
+    const created = await freelancer.request.post('/api/projects', {
+      headers,
+      data: {
+        clientId: clients[0]?.id,
+        title: 'Brand book',
+        currency: 'EUR',
+        milestones: [
+          { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
+          { title: 'Type', deliverables: 'Fonts', dueDate: '2026-08-01', amountMinor: 300_00 },
+        ],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const body = (await created.json()) as {
+      project: { id: string };
+      milestones: { id: string }[];
+    };
+    projectId = body.project.id;
+    milestoneId = body.milestones[0]?.id ?? '';
+    const access = await freelancer.request.post(`/api/projects/${projectId}/access`, { headers });
+    const { code } = (await access.json()) as { code: string };
+    const opened = await client.request.post('/api/portal/session', { data: { code } });
+    expect(opened.status()).toBe(200);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await smtp?.close();
+  });
+
+  /** The unsubscribe page's address from the newest mail to `address` whose subject matches. */
+  async function unsubscribeLink(address: string, subject: RegExp): Promise<string> {
+    let link: string | undefined;
+    await waitFor(`a mail to ${address} like ${subject}`, async () => {
+      const parsed = await Promise.all(mailTo(smtp, address).map((m) => simpleParser(m.raw)));
+      const found = parsed.filter((m) => subject.test(m.subject ?? '')).pop();
+      link = /https?:\/\/\S+\/unsubscribe\/[\w.-]+/.exec(found?.text ?? '')?.[0];
+      return link !== undefined;
+    });
+    expect(link?.startsWith(`${server.baseUrl}/unsubscribe/`)).toBe(true);
+    return link ?? '';
+  }
+
+  async function subscriptionOf(link: string): Promise<Subscription> {
+    const api = link.replace('/unsubscribe/', '/api/unsubscribe/');
+    return (await (await fetch(api)).json()) as Subscription;
+  }
+
+  /** A browser with no session at all, as someone clicking a link in their mail app. */
+  async function stranger(locale: string): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl, locale });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`stranger: ${error.message}`));
+    await reportCspViolations(page, (text) => pageErrors.push(`stranger: ${text}`));
+    return page;
+  }
+
+  it('a mail’s unsubscribe link stops that mail on one button, and undoes it', async () => {
+    // The freelancer's "first visit" mail, opened without logging in.
+    const link = await unsubscribeLink('maya@example.com', /opened Brand book/);
+    const page = await stranger('en-US');
+    await page.goto(link);
+    await visible(page.getByRole('heading', { name: 'Email notifications', level: 1 }));
+    await visible(page.getByText('Client’s first visit to a project'));
+    // Opening the page alone changes nothing.
+    expect((await subscriptionOf(link)).subscribed).toBe(true);
+    await captureScreen(page, 'unsubscribe-freelancer');
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Unsubscribed' }));
+    expect(await subscriptionOf(link)).toMatchObject({ kind: 'client_visit', subscribed: false });
+    await checkAccessibility(page, 'unsubscribed');
+    await page.getByRole('button', { name: 'Subscribe again' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Subscribed again' }));
+    expect((await subscriptionOf(link)).subscribed).toBe(true);
+    // A reload shows what the server holds.
+    await page.reload();
+    await visible(page.getByRole('button', { name: 'Unsubscribe' }));
+    await page.context().close();
+
+    // The client's delivery mail, in a German browser: the same page in German.
+    const delivered = await freelancer.request.post(
+      `/api/projects/${projectId}/milestones/${milestoneId}/deliver`,
+      { headers },
+    );
+    expect(delivered.status()).toBe(200);
+    const clientLink = await unsubscribeLink('ada@example.com', /Logo/);
+    const german = await stranger('de-DE');
+    await german.goto(clientLink);
+    await visible(german.getByRole('heading', { name: 'E-Mail-Benachrichtigungen', level: 1 }));
+    await visible(german.getByText('Meilenstein geliefert'));
+    await visible(german.locator('bdi', { hasText: 'Brand book' }));
+    await german.getByRole('button', { name: 'Abbestellen' }).click();
+    await visible(german.getByRole('status').filter({ hasText: 'Abbestellt' }));
+    expect(await subscriptionOf(clientLink)).toMatchObject({
+      audience: 'client',
+      kind: 'delivery',
+      subscribed: false,
+    });
+    await captureScreen(german, 'unsubscribe-client-de');
+    await german.getByRole('button', { name: 'Wieder abonnieren' }).click();
+    await visible(german.getByRole('status').filter({ hasText: 'Wieder abonniert' }));
+    expect((await subscriptionOf(clientLink)).subscribed).toBe(true);
+
+    // A mangled link says so instead of failing silently.
+    await german.goto(`${clientLink.slice(0, -2)}xx`);
+    await visible(german.getByRole('alert').filter({ hasText: 'ungültig' }));
+    await german.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+});
