@@ -70,7 +70,9 @@ export class Freelancer {
   }
 
   /** A client and a one-milestone project; returns the ids the upload needs. */
-  async setUpProject(): Promise<{ projectId: string; milestoneId: string }> {
+  async setUpProject(
+    title = 'File transfer benchmark',
+  ): Promise<{ projectId: string; milestoneId: string }> {
     const { client } = await this.request<{ client: { id: string } }>('POST', '/api/clients', 201, {
       name: 'Bench Client',
       email: 'client@example.com',
@@ -80,7 +82,7 @@ export class Freelancer {
       milestones: { id: string; status: string }[];
     }>('POST', '/api/projects', 201, {
       clientId: client.id,
-      title: 'File transfer benchmark',
+      title,
       currency: 'EUR',
       milestones: [
         {
@@ -96,6 +98,16 @@ export class Freelancer {
     if (milestone.status !== 'open')
       throw new ApiError(`the first milestone is ${milestone.status}, not open`);
     return { projectId: project.id, milestoneId: milestone.id };
+  }
+
+  /** Shares the project with its client: a fresh access code (POST /api/projects/:id/access). */
+  async issueAccessCode(projectId: string): Promise<string> {
+    const { code } = await this.request<{ code: string }>(
+      'POST',
+      `/api/projects/${projectId}/access`,
+      201,
+    );
+    return code;
   }
 
   /** POST /api/uploads (tus creation, no body); returns the absolute upload URL and its id. */
@@ -150,4 +162,21 @@ export class Freelancer {
     if (res.status !== 204)
       throw new ApiError(`DELETE /api/uploads/${id} → ${res.status}: ${await res.text()}`);
   }
+}
+
+/** A client's portal session (POST /api/portal/session with the access code). */
+export async function openPortalSession(baseUrl: string, code: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/portal/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  const body = await res.text();
+  if (res.status !== 200) throw new ApiError(`POST /api/portal/session → ${res.status}: ${body}`);
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith('mp_client='));
+  if (!session) throw new ApiError('POST /api/portal/session set no mp_client cookie');
+  return session;
 }

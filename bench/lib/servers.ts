@@ -87,35 +87,48 @@ async function bundle(entry: string, dir: string, name: string): Promise<string>
 }
 
 /** A bare node:http server (bench/baseline-server.ts) in `mode` on `file`. */
-export async function startBaseline(
+export function startBaseline(
   mode: 'upload' | 'download',
   file: string,
   runner: Runner,
 ): Promise<RunningServer> {
-  const entry = path.join(BENCH_DIR, 'baseline-server.ts');
+  return startForked(
+    path.join(BENCH_DIR, 'baseline-server.ts'),
+    [mode, file],
+    runner,
+    `baseline-${mode}`,
+  );
+}
+
+/**
+ * A bench script in its own process (forked, under tsx or as a bundle) that reports its port
+ * over IPC once listening (a ServerReady message).
+ */
+export async function startForked(
+  entry: string,
+  args: string[],
+  runner: Runner,
+  name: string,
+): Promise<RunningServer> {
   const child = track(
     runner.kind === 'tsx'
-      ? fork(entry, [mode, file], {
+      ? fork(entry, args, {
           execArgv: ['--import', 'tsx'],
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         })
-      : fork(await bundle(entry, runner.dir, `baseline-${mode}`), [mode, file], {
+      : fork(await bundle(entry, runner.dir, name), args, {
           execArgv: [],
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         }),
   );
-  const output = collectOutput(child, `[baseline-${mode}]`);
+  const output = collectOutput(child, `[${name}]`);
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (message: unknown) => {
       if (isServerReady(message)) resolve(message.port);
     });
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      reject(
-        new Error(
-          `baseline ${mode} server exited (${signal ?? code}) before listening:\n${output()}`,
-        ),
-      ),
+      reject(new Error(`${name} exited (${signal ?? code}) before listening:\n${output()}`)),
     );
   });
   return { child, pid: pidOf(child), url: `http://127.0.0.1:${port}`, output };
@@ -146,6 +159,10 @@ export async function startMilepost(opts: {
   runner: Runner;
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** Variables set after the defaults are cleared (e.g. DATABASE_URL, chat limits). */
+  env?: Record<string, string>;
+  /** Shown before its output lines. */
+  label?: string;
 }): Promise<RunningServer> {
   const { dataDir, maxFileBytes, appDir, runner, nodeFlags = [] } = opts;
   const port = await freePort();
@@ -168,6 +185,7 @@ export async function startMilepost(opts: {
   ]) {
     delete env[key];
   }
+  Object.assign(env, opts.env);
   const args =
     runner.kind === 'tsx'
       ? ['--import', 'tsx', 'src/server.ts']
@@ -179,7 +197,7 @@ export async function startMilepost(opts: {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
-  const output = collectOutput(child, '[milepost]');
+  const output = collectOutput(child, `[${opts.label ?? 'milepost'}]`);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
