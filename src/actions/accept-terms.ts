@@ -3,12 +3,14 @@ import { listMilestones } from '../db/queries/milestones';
 import { lockProjectById, updateProject } from '../db/queries/projects';
 import { assertArchiveAllows } from '../domain/archive-rule';
 import { notFound } from '../domain/errors';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
 import { notifyFreelancer } from './schedule-notifications';
 
 /** The client accepts the terms as they stand; the activity record keeps what they accepted. */
 export async function acceptTerms(
-  options: Pick<ActionContext, 'db'> & { projectId: string },
+  options: Pick<ActionContext, 'db'> & { events: StreamAnnouncer; projectId: string },
 ): Promise<string> {
   const now = new Date().toISOString();
   return options.db.transaction().execute(async (trx) => {
@@ -33,6 +35,11 @@ export async function acceptTerms(
           amountMinor: m.amount_minor,
         })),
       },
+      at: now,
+    });
+    await postLiveEvent(trx, options.events, {
+      projectId: project.id,
+      event: { type: 'terms.accepted' },
       at: now,
     });
     await notifyFreelancer(trx, { project, notice: 'terms_accepted', now });

@@ -4,12 +4,15 @@ import { insertMilestone } from '../db/queries/milestones';
 import type { MilestoneRow } from '../db/schema';
 import type { NewMilestoneRow } from '../db/queries/milestones';
 import { assertCount, normalizeSequence } from '../domain/milestone-sequence';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
 import { applyStatuses, lockProjectForChange } from './locked-project';
 
 /** Appends a milestone at the end of the sequence (locked, or open if all before it are paid). */
 export async function addMilestone(
   options: ActionContext & {
+    events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
     milestone: { title: string; deliverables: string; dueDate: string; amountMinor: number };
@@ -48,6 +51,11 @@ export async function addMilestone(
         amountMinor: row.amount_minor,
         dueDate: row.due_date,
       },
+      at: now,
+    });
+    await postLiveEvent(trx, options.events, {
+      projectId: locked.project.id,
+      event: { type: 'project.updated', what: 'milestones' },
       at: now,
     });
     const milestones = [...locked.milestones, row];

@@ -2,7 +2,9 @@
  * Writing to a project's stream, inside the caller's transaction: every entry takes the
  * project's next sequence number (under its row lock), is stored, and is announced to the app
  * instances once the transaction commits. Also the system entries other actions post into the
- * conversation as things happen (file uploaded, delivered, payment received, receipt issued).
+ * conversation as things happen (file uploaded, delivered, payment received, receipt issued), and
+ * the live events without a message that open pages refresh on (terms accepted, project or
+ * milestones changed, archived, access issued or revoked).
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
@@ -95,5 +97,30 @@ export async function postSystemEntry(
     event: JSON.stringify(entry.event),
     reply_to: null,
     created_at: entry.at,
+  });
+}
+
+/** A stream entry that is no message: the open pages (both parties') refresh what it names. */
+export type LiveEvent =
+  | { type: 'terms.accepted' }
+  | { type: 'project.updated'; what: 'project' | 'milestones' }
+  | { type: 'project.archived' }
+  | { type: 'project.unarchived' }
+  | { type: 'access.changed'; shared: boolean };
+
+/** Appends a live event to the project's stream, in the transaction of what it reports. */
+export async function postLiveEvent(
+  trx: Kysely<DB>,
+  events: StreamAnnouncer,
+  entry: { projectId: string; event: LiveEvent; at: string },
+): Promise<void> {
+  const { type, ...data } = entry.event;
+  await appendStreamEntry(trx, events, {
+    projectId: entry.projectId,
+    type,
+    thread: null,
+    messageId: null,
+    data,
+    at: entry.at,
   });
 }

@@ -10,6 +10,8 @@ import { generateAccessCode, generateLinkToken, hashSecret } from '../domain/acc
 import { AppError } from '../domain/errors';
 import { onBehalfOf } from '../mail/mailer';
 import { invitationMail } from '../mail/texts/invitation';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
 import { lockProjectForChange } from './locked-project';
 
@@ -25,7 +27,7 @@ export interface IssuedAccess {
  * sessions opened with it. The secrets are returned once; only their hashes are kept.
  */
 export async function issueAccess(
-  options: ActionContext & { ownerId: string; projectId: string },
+  options: ActionContext & { events: StreamAnnouncer; ownerId: string; projectId: string },
 ): Promise<IssuedAccess> {
   return options.db
     .transaction()
@@ -40,7 +42,7 @@ export async function issueAccess(
  * gets both secrets back to copy, as with issueAccess.
  */
 export async function inviteClient(
-  options: ActionContext & { ownerId: string; projectId: string },
+  options: ActionContext & { events: StreamAnnouncer; ownerId: string; projectId: string },
 ): Promise<IssuedAccess & { sentTo: string }> {
   return options.db.transaction().execute(async (trx) => {
     const { issued, projectTitle, clientId } = await issueInTransaction(trx, options, true);
@@ -72,7 +74,7 @@ export async function inviteClient(
 
 async function issueInTransaction(
   trx: Kysely<DB>,
-  options: ActionContext & { ownerId: string; projectId: string },
+  options: ActionContext & { events: StreamAnnouncer; ownerId: string; projectId: string },
   emailed: boolean,
 ): Promise<{ issued: IssuedAccess; projectTitle: string; clientId: string }> {
   const code = generateAccessCode();
@@ -93,6 +95,11 @@ async function issueInTransaction(
     actorId: options.ownerId,
     action: 'access.issued',
     details: { replacedEarlierCode, ...(emailed && { emailedToClient: true }) },
+    at: now,
+  });
+  await postLiveEvent(trx, options.events, {
+    projectId: project.id,
+    event: { type: 'access.changed', shared: true },
     at: now,
   });
   // A fragment never reaches servers or their logs; the portal trades it for a session cookie.

@@ -6,6 +6,8 @@ import { AppError } from '../domain/errors';
 import { isEditable, normalizeSequence } from '../domain/milestone-sequence';
 import { processFileRemovals } from '../files/file-removals';
 import type { FileStorage } from '../files/storage';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 import { settleInvoiceAfterChange } from './invoice-documents';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
@@ -18,6 +20,7 @@ import { applyStatuses, findMilestone, lockProjectForChange } from './locked-pro
 export async function removeMilestone(
   options: Pick<ActionContext, 'db' | 'clock'> & {
     storage: FileStorage;
+    events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
@@ -62,6 +65,11 @@ export async function removeMilestone(
         title: milestone.title,
         amountMinor: milestone.amount_minor,
       },
+      at: now,
+    });
+    await postLiveEvent(trx, options.events, {
+      projectId: locked.project.id,
+      event: { type: 'project.updated', what: 'milestones' },
       at: now,
     });
     await settleInvoiceAfterChange(trx, {

@@ -3,6 +3,8 @@ import { updateMilestone as writeMilestone } from '../db/queries/milestones';
 import type { MilestoneRow } from '../db/schema';
 import { AppError } from '../domain/errors';
 import { isEditable } from '../domain/milestone-sequence';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
 import { settleInvoiceAfterChange, termsOf } from './invoice-documents';
 import { findMilestone, lockProjectForChange } from './locked-project';
@@ -17,6 +19,7 @@ export interface MilestoneChanges {
 /** Edits a milestone not yet delivered; delivered and paid milestones never change. */
 export async function updateMilestone(
   options: Pick<ActionContext, 'db'> & {
+    events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
     milestoneId: string;
@@ -73,6 +76,11 @@ export async function updateMilestone(
           amountMinor: updated.amount_minor,
         },
       },
+      at: now,
+    });
+    await postLiveEvent(trx, options.events, {
+      projectId: locked.project.id,
+      event: { type: 'project.updated', what: 'milestones' },
       at: now,
     });
     await settleInvoiceAfterChange(trx, {

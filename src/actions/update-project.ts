@@ -1,6 +1,8 @@
 import { appendActivity } from '../db/queries/activity';
 import { updateProject as writeProject } from '../db/queries/projects';
 import { AppError } from '../domain/errors';
+import type { StreamAnnouncer } from '../events/stream-bus';
+import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
 import { lockProjectForChange } from './locked-project';
 
@@ -18,6 +20,7 @@ export interface ProjectChanges {
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
 export async function updateProject(
   options: Pick<ActionContext, 'db'> & {
+    events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
     changes: ProjectChanges;
@@ -66,6 +69,11 @@ export async function updateProject(
         details: { changes: fields },
         at: now,
       });
+      await postLiveEvent(trx, options.events, {
+        projectId: project.id,
+        event: { type: 'project.updated', what: 'project' },
+        at: now,
+      });
     }
     if (changes.archived !== undefined && changes.archived !== (project.archived_at !== null)) {
       await writeProject(trx, project.id, {
@@ -77,6 +85,11 @@ export async function updateProject(
         actorType: 'freelancer',
         actorId: options.ownerId,
         action: changes.archived ? 'project.archived' : 'project.unarchived',
+        at: now,
+      });
+      await postLiveEvent(trx, options.events, {
+        projectId: project.id,
+        event: { type: changes.archived ? 'project.archived' : 'project.unarchived' },
         at: now,
       });
     }

@@ -316,7 +316,16 @@ export interface ChatMessagesTable {
 }
 
 export type StreamEventType =
-  'message.created' | 'message.edited' | 'message.deleted' | 'thread.read';
+  | 'message.created'
+  | 'message.edited'
+  | 'message.deleted'
+  | 'thread.read'
+  // Live events without a message: what the open pages refresh on.
+  | 'terms.accepted'
+  | 'project.updated'
+  | 'project.archived'
+  | 'project.unarchived'
+  | 'access.changed';
 
 /** One numbered entry of a project's stream (migration 0016). */
 export interface StreamEventsTable {

@@ -13,6 +13,7 @@
  * upload, ListParts, AbortMultipartUpload, HeadObject, GetObject, DeleteObject — is answered by
  * radosgw itself.
  */
+import { announcerOnly } from '../../src/events/stream-bus';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { removeMilestone } from '../../src/actions/remove-milestone';
@@ -237,6 +238,7 @@ describe.each(cases)(
         await removeMilestone({
           db: database.db,
           storage: failing,
+          events: announcerOnly(app.config),
           ownerId: freelancer.user?.id ?? '',
           projectId: project.id,
           milestoneId: open.id,

@@ -17,6 +17,7 @@
  * deleted); and removal of finished files through the file_removals queue when the store was
  * unreachable at first.
  */
+import { announcerOnly } from '../../src/events/stream-bus';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { GetObjectCommand, HeadObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
@@ -565,6 +566,7 @@ describe.each(dialects)(
         await removeMilestone({
           db: database.db,
           storage: unreachable,
+          events: announcerOnly(config),
           ownerId: freelancer.user?.id ?? '',
           projectId: project.id,
           milestoneId: open.id,

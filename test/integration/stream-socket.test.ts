@@ -9,8 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import {
   SUITE_TIMEOUT,
+  deliver,
   dialects,
   openPortal,
+  recordPayment,
   setupProject,
   share,
   signUp,
@@ -18,15 +20,24 @@ import {
   type Actor,
   type TestApp,
 } from './harness';
-import { send } from './chat-support';
-import { range, seqs, TEST_ORIGIN, TestSocket } from './socket-support';
+import { send, threads } from './chat-support';
+import { seededBytes, uploadSmall } from './files-helpers';
+import { range, seqs, TEST_ORIGIN, TestSocket, type Entry } from './socket-support';
 
 async function twoParties(app: TestApp) {
   const freelancer = await signUp(app);
   const fixture = await setupProject(freelancer);
   const secrets = await share(freelancer, fixture.project.id);
   const client = await openPortal(app, { code: secrets.code });
-  return { freelancer, client, projectId: fixture.project.id, milestones: fixture.milestones };
+  // Sharing is itself an entry of the stream (access.changed): the tests count from here.
+  const head = (await threads(freelancer, fixture.project.id)).lastSeq;
+  return {
+    freelancer,
+    client,
+    head,
+    projectId: fixture.project.id,
+    milestones: fixture.milestones,
+  };
 }
 
 function clientSocket(app: TestApp, client: Actor) {
@@ -74,10 +85,10 @@ describe.each(dialects)('the live stream socket on %s', SUITE_TIMEOUT, (dialect)
       code: 'NOT_FOUND',
     });
     // Their own project works, and nothing of the other one ever arrived.
-    socket.subscribe(one.projectId, 0);
+    socket.subscribe(one.projectId, one.head);
     await socket.next((f) => f.type === 'subscribed');
     await send(one.freelancer, one.projectId, 'for you');
-    const [entry] = await socket.entriesUpTo(one.projectId, 1);
+    const [entry] = await socket.entriesUpTo(one.projectId, one.head + 1);
     expect(entry?.message?.text).toBe('for you');
     expect(socket.entries(other.projectId)).toEqual([]);
     expect(freelancerSocket.entries(other.projectId)).toEqual([]);
@@ -86,21 +97,21 @@ describe.each(dialects)('the live stream socket on %s', SUITE_TIMEOUT, (dialect)
   });
 
   test('replay after the last seq seen, then live entries, each once and in order', async () => {
-    const { freelancer, client, projectId } = await twoParties(app());
+    const { freelancer, client, projectId, head: h } = await twoParties(app());
     for (let i = 1; i <= 5; i++) await send(freelancer, projectId, `before ${i}`);
     const fromStart = await clientSocket(app(), client);
-    fromStart.subscribe(projectId, 0);
+    fromStart.subscribe(projectId, h);
     expect(await fromStart.next((f) => f.type === 'subscribed')).toMatchObject({
-      since: 0,
-      lastSeq: 5,
+      since: h,
+      lastSeq: h + 5,
     });
     const midway = await TestSocket.open(app().url, freelancer);
-    midway.subscribe(projectId, 3);
-    expect(seqs(await fromStart.entriesUpTo(projectId, 5))).toEqual([1, 2, 3, 4, 5]);
-    expect(seqs(await midway.entriesUpTo(projectId, 5))).toEqual([4, 5]);
+    midway.subscribe(projectId, h + 3);
+    expect(seqs(await fromStart.entriesUpTo(projectId, h + 5))).toEqual(range(h, h + 5));
+    expect(seqs(await midway.entriesUpTo(projectId, h + 5))).toEqual([h + 4, h + 5]);
     for (let i = 1; i <= 3; i++) await send(client, projectId, `after ${i}`);
-    const all = await fromStart.entriesUpTo(projectId, 8);
-    expect(seqs(all)).toEqual(range(0, 8));
+    const all = await fromStart.entriesUpTo(projectId, h + 8);
+    expect(seqs(all)).toEqual(range(h, h + 8));
     expect(all.map((e) => e.message?.text)).toEqual([
       'before 1',
       'before 2',
@@ -112,72 +123,72 @@ describe.each(dialects)('the live stream socket on %s', SUITE_TIMEOUT, (dialect)
       'after 3',
     ]);
     expect(all.every((e) => e.event === 'message.created')).toBe(true);
-    expect(seqs(await midway.entriesUpTo(projectId, 8))).toEqual(range(3, 8));
+    expect(seqs(await midway.entriesUpTo(projectId, h + 8))).toEqual(range(h + 3, h + 8));
     // A cursor ahead of the stream (a reset database) starts from the head, not past it.
     const ahead = await clientSocket(app(), client);
     ahead.subscribe(projectId, 1000);
     expect(await ahead.next((f) => f.type === 'subscribed')).toMatchObject({
-      since: 8,
-      lastSeq: 8,
+      since: h + 8,
+      lastSeq: h + 8,
     });
     for (const socket of [fromStart, midway, ahead]) socket.close();
   });
 
   test('a 100-message burst arrives complete and in order; a socket dropped in the middle gets exactly the rest', async () => {
-    const { freelancer, client, projectId } = await twoParties(app());
+    const { freelancer, client, projectId, head: h } = await twoParties(app());
     const steady = await clientSocket(app(), client);
-    steady.subscribe(projectId, 0);
+    steady.subscribe(projectId, h);
     await steady.next((f) => f.type === 'subscribed');
     const dropped = await clientSocket(app(), client);
-    dropped.subscribe(projectId, 0);
+    dropped.subscribe(projectId, h);
     await dropped.next((f) => f.type === 'subscribed');
     const burst = Promise.all(
       Array.from({ length: 100 }, (_, i) => send(freelancer, projectId, `burst ${i}`)),
     );
     // Drop the second socket once it has seen part of the burst.
-    await dropped.entriesUpTo(projectId, 30);
+    await dropped.entriesUpTo(projectId, h + 30);
     dropped.ws.terminate();
     const seen = dropped.entries(projectId);
-    const last = seen.at(-1)?.seq ?? 0;
-    expect(seqs(seen)).toEqual(range(0, last));
+    const last = seen.at(-1)?.seq ?? h;
+    expect(seqs(seen)).toEqual(range(h, last));
     await burst;
     const again = await clientSocket(app(), client);
     again.subscribe(projectId, last);
-    const rest = await again.entriesUpTo(projectId, 100);
-    expect(seqs(rest)).toEqual(range(last, 100));
-    const all = await steady.entriesUpTo(projectId, 100);
-    expect(seqs(all)).toEqual(range(0, 100));
+    const rest = await again.entriesUpTo(projectId, h + 100);
+    expect(seqs(rest)).toEqual(range(last, h + 100));
+    const all = await steady.entriesUpTo(projectId, h + 100);
+    expect(seqs(all)).toEqual(range(h, h + 100));
     expect(new Set(all.map((e) => e.message?.text)).size).toBe(100);
     steady.close();
     again.close();
   });
 
   test('sending over the socket: acknowledged, idempotent by id, delivered once', async () => {
-    const { freelancer, client, projectId, milestones } = await twoParties(app());
+    const { freelancer, client, projectId, milestones, head: h } = await twoParties(app());
     const watcher = await TestSocket.open(app().url, freelancer);
-    watcher.subscribe(projectId, 0);
+    watcher.subscribe(projectId, h);
     await watcher.next((f) => f.type === 'subscribed');
     const socket = await clientSocket(app(), client);
     const id = randomUUID();
     const frame = { type: 'send', projectId, id, thread: 'general', text: 'over the socket' };
     socket.send(frame);
     const first = await socket.next((f) => f.type === 'sent');
-    expect(first).toMatchObject({ id, created: true, seq: 1 });
+    expect(first).toMatchObject({ id, created: true, seq: h + 1 });
     socket.send(frame);
     const retry = await socket.next(
       (f) => f.type === 'sent' && f !== first,
       socket.frames.indexOf(first) + 1,
     );
-    expect(retry).toMatchObject({ id, created: false, seq: 1 });
+    expect(retry).toMatchObject({ id, created: false, seq: h + 1 });
     // A reply in a milestone's thread, and a read marker, over the socket too.
     const reply = randomUUID();
     socket.send({ ...frame, id: randomUUID(), thread: at0(milestones).id, text: 'step one' });
-    socket.send({ type: 'read', projectId, thread: 'general', upTo: 1 });
-    expect(await socket.next((f) => f.type === 'read')).toMatchObject({ upTo: 1 });
+    socket.send({ type: 'read', projectId, thread: 'general', upTo: h + 1 });
+    expect(await socket.next((f) => f.type === 'read')).toMatchObject({ upTo: h + 1 });
     socket.send({ ...frame, id: reply, text: 'a reply', replyTo: id });
     await socket.next((f) => f.type === 'sent' && f.id === reply);
-    const entries = await watcher.entriesUpTo(projectId, 4);
-    expect(seqs(entries)).toEqual([1, 2, 3, 4]);
+    const entries = await watcher.entriesUpTo(projectId, h + 4);
+    expect(seqs(entries)).toEqual(range(h, h + 4));
     expect(entries.map((e) => e.event)).toEqual([
       'message.created',
       'message.created',
@@ -196,10 +207,77 @@ describe.each(dialects)('the live stream socket on %s', SUITE_TIMEOUT, (dialect)
     watcher.close();
   });
 
+  test('live events: terms accepted, upload finished, delivered, paid, project and milestones changed, archived, access changed — each once, numbered in the one sequence', async () => {
+    const { freelancer, client, projectId, milestones, head: h } = await twoParties(app());
+    const owners = await TestSocket.open(app().url, freelancer);
+    owners.subscribe(projectId, h);
+    await owners.next((f) => f.type === 'subscribed');
+    const clients = await clientSocket(app(), client);
+    clients.subscribe(projectId, h);
+    await clients.next((f) => f.type === 'subscribed');
+    const step = at0(milestones);
+    const later = milestones[1];
+    if (later === undefined) throw new Error('the fixture has two milestones');
+
+    expect((await client.post('/api/portal/terms', { accept: true })).status).toBe(200);
+    const fileId = await uploadSmall(app(), freelancer, step.id, seededBytes(1000, 3), 'plan.pdf');
+    await deliver(freelancer, projectId, step.id);
+    await recordPayment(freelancer, projectId, step);
+    await send(client, projectId, 'Thanks!');
+    const untilPaid = [
+      'terms.accepted',
+      'message.created:file.uploaded',
+      'message.created:milestone.delivered',
+      'message.created:payment.received',
+      'message.created:receipt.issued',
+      'message.created:text',
+    ];
+    const describe = (e: Entry) =>
+      e.message === null
+        ? e.event
+        : `${e.event}:${String(e.message.event?.type ?? e.message.kind)}`;
+    // Both parties see the same entries, in the same order, numbered after the share.
+    for (const socket of [owners, clients]) {
+      const entries = await socket.entriesUpTo(projectId, h + untilPaid.length);
+      expect(entries.map(describe)).toEqual(untilPaid);
+      expect(seqs(entries)).toEqual(range(h, h + untilPaid.length));
+      expect(entries[1]?.message?.event).toMatchObject({ fileId, name: 'plan.pdf', size: 1000 });
+      expect(entries[1]?.thread).toBe(step.id);
+    }
+
+    expect(
+      (await freelancer.patch(`/api/projects/${projectId}`, { title: 'Renamed' })).status,
+    ).toBe(200);
+    const renamed = await freelancer.patch(`/api/projects/${projectId}/milestones/${later.id}`, {
+      title: 'Second, renamed',
+    });
+    expect(renamed.status).toBe(200);
+    expect((await freelancer.post(`/api/projects/${projectId}/archive`)).status).toBe(200);
+    // The client gets no live updates of an archived project: their socket closes.
+    expect((await clients.closeCode()).code).toBe(4403);
+    expect((await freelancer.post(`/api/projects/${projectId}/unarchive`)).status).toBe(200);
+    expect((await freelancer.delete(`/api/projects/${projectId}/access`)).status).toBe(204);
+    await share(freelancer, projectId);
+    const all = await owners.entriesUpTo(projectId, h + untilPaid.length + 6);
+    const changes = all.slice(untilPaid.length);
+    expect(changes.map((e) => [e.event, e.data, e.thread, e.message])).toEqual([
+      ['project.updated', { what: 'project' }, null, null],
+      ['project.updated', { what: 'milestones' }, null, null],
+      ['project.archived', {}, null, null],
+      ['project.unarchived', {}, null, null],
+      ['access.changed', { shared: false }, null, null],
+      ['access.changed', { shared: true }, null, null],
+    ]);
+    expect(seqs(all)).toEqual(range(h, h + untilPaid.length + 6));
+    // Nothing else arrives, and the REST head agrees with the socket's last number.
+    expect((await threads(freelancer, projectId)).lastSeq).toBe(h + untilPaid.length + 6);
+    owners.close();
+  });
+
   test('frames up to 64 KiB: a 10,000-character message in any script fits, more is refused', async () => {
-    const { client, projectId } = await twoParties(app());
+    const { client, projectId, head: h } = await twoParties(app());
     const socket = await clientSocket(app(), client);
-    socket.subscribe(projectId, 0);
+    socket.subscribe(projectId, h);
     // 10,000 UTF-16 units of a 4-byte script (5,000 characters, 20,000 bytes), and 10,000
     // characters of a 3-byte one (30,000 bytes), even with every character escaped as \uXXXX.
     const texts = ['𝒜'.repeat(5_000), '中'.repeat(10_000)];
@@ -216,8 +294,8 @@ describe.each(dialects)('the live stream socket on %s', SUITE_TIMEOUT, (dialect)
     }).replace('}', `,"text":"${'\\u4e2d'.repeat(10_000)}"}`);
     expect(Buffer.byteLength(escaped)).toBeLessThan(64 * 1024);
     socket.send(escaped);
-    await socket.next((f) => f.type === 'sent' && f.seq === 3);
-    const entries = await socket.entriesUpTo(projectId, 3);
+    await socket.next((f) => f.type === 'sent' && f.seq === h + 3);
+    const entries = await socket.entriesUpTo(projectId, h + 3);
     expect(entries.slice(0, 2).map((e) => e.message?.text)).toEqual(texts);
     // One byte over the cap closes the socket (1009, message too big).
     socket.send('x'.repeat(64 * 1024 + 1));
@@ -275,7 +353,7 @@ describe.each(dialects)('stream socket limits on %s', SUITE_TIMEOUT, (dialect) =
   });
 
   test('messages beyond the sender’s burst are refused with when to retry; the socket stays open', async () => {
-    const { client, projectId } = await twoParties(app());
+    const { client, projectId, head: h } = await twoParties(app());
     const socket = await clientSocket(app(), client);
     const ids = Array.from({ length: 5 }, () => randomUUID());
     for (const id of ids) {
@@ -300,7 +378,7 @@ describe.each(dialects)('stream socket limits on %s', SUITE_TIMEOUT, (dialect) =
     });
     expect(rest.status).toBe(429);
     socket.send({ type: 'subscribe', projectId, since: 0 });
-    expect(await socket.next((f) => f.type === 'subscribed')).toMatchObject({ lastSeq: 3 });
+    expect(await socket.next((f) => f.type === 'subscribed')).toMatchObject({ lastSeq: h + 3 });
     socket.close();
   });
 

@@ -17,7 +17,7 @@ const issuedView = z.object({
 
 export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, mailWorker },
+  { db, config, mailWorker, events },
 ) => {
   app.post(
     '/projects/:projectId/access',
@@ -32,6 +32,7 @@ export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const secrets = await issueAccess({
         db,
         config,
+        events,
         ownerId: freelancerOf(request).user.id,
         ...request.params,
       });
@@ -58,6 +59,7 @@ export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const invited = await inviteClient({
         db,
         config,
+        events,
         ownerId: freelancerOf(request).user.id,
         ...request.params,
       });
@@ -71,7 +73,7 @@ export const accessRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     '/projects/:projectId/access',
     { schema: { tags: ['access'], params: projectParams, response: noContent } },
     async (request, reply) => {
-      await revokeAccess({ db, ownerId: freelancerOf(request).user.id, ...request.params });
+      await revokeAccess({ db, events, ownerId: freelancerOf(request).user.id, ...request.params });
       return reply.status(204).send();
     },
   );

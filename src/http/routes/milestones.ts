@@ -57,6 +57,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request, reply) => {
       const milestone = await addMilestone({
         db,
+        events,
         config,
         ownerId: freelancerOf(request).user.id,
         projectId: request.params.projectId,
@@ -84,6 +85,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request) => {
       const milestone = await updateMilestone({
         db,
+        events,
         ownerId: freelancerOf(request).user.id,
         ...request.params,
         changes: request.body,
@@ -98,6 +100,7 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request, reply) => {
       await removeMilestone({
         db,
+        events,
         clock,
         storage,
         ownerId: freelancerOf(request).user.id,

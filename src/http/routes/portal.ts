@@ -145,7 +145,11 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         },
       },
       async (request) => ({
-        termsAcceptedAt: await acceptTerms({ db, projectId: clientOf(request).projectId }),
+        termsAcceptedAt: await acceptTerms({
+          db,
+          events: deps.events,
+          projectId: clientOf(request).projectId,
+        }),
       }),
     );
 

@@ -62,7 +62,10 @@ const newProjectBody = z.strictObject({
   milestones: z.array(milestoneInput).max(100, 'too many milestones'),
 });
 
-export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, config }) => {
+export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, config, events },
+) => {
   app.get(
     '/projects',
     {
@@ -122,6 +125,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
       const ownerId = freelancerOf(request).user.id;
       await updateProject({
         db,
+        events,
         ownerId,
         projectId: request.params.projectId,
         changes: request.body,
@@ -148,6 +152,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
         const ownerId = freelancerOf(request).user.id;
         await updateProject({
           db,
+          events,
           ownerId,
           projectId: request.params.projectId,
           changes: { archived },
