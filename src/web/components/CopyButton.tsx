@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
+import { useT } from '../i18n';
 
 export function CopyButton({ text, label }: { text: string; label: ReactNode }) {
+  const t = useT();
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {
     try {
@@ -16,11 +18,7 @@ export function CopyButton({ text, label }: { text: string; label: ReactNode }) 
         {label}
       </button>
       <span role="status" className="copy-status">
-        {state === 'copied'
-          ? 'Copied'
-          : state === 'failed'
-            ? 'Copy failed: select the text instead'
-            : ''}
+        {state === 'copied' ? t('common.copied') : state === 'failed' ? t('common.copyFailed') : ''}
       </span>
     </span>
   );

@@ -3,9 +3,8 @@ import { ChatDock } from '../chat/ChatDock';
 import { portalApi } from '../api';
 import { ErrorBanner } from './Notice';
 import { PortalFiles } from './PortalFiles';
-import { CopyButton } from './CopyButton';
+import { PortalPayBox } from './PortalPayBox';
 import { PortalBrand, PortalSummary, brandStyle } from './PortalSummary';
-import { useT } from '../i18n';
 import { ReceiptList } from './ReceiptList';
 import { PortalStatusBadge } from './StatusBadge';
 import { formatDate, formatDateTime, formatMoney } from '../format';
@@ -89,7 +88,6 @@ export function PortalProjectView({
     ? `${project.freelancer.name}, ${project.freelancer.businessName}`
     : project.freelancer.name;
   const payee = project.freelancer.businessName || project.freelancer.name;
-  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
@@ -280,65 +278,17 @@ export function PortalProjectView({
                 <PortalFiles milestone={m} files={files.filter((f) => f.milestoneId === m.id)} />
               ) : null}
               {m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
-                <div className="pay-box stack">
-                  <h4 id={`pay-${m.id}`}>
-                    Payment due: {formatMoney(m.outstandingMinor, project.currency)}
-                  </h4>
-                  {m.receivedMinor > 0 ? (
-                    <p>
-                      {formatMoney(m.receivedMinor, project.currency)} of{' '}
-                      {formatMoney(m.amountMinor, project.currency)} received so far;{' '}
-                      {formatMoney(m.outstandingMinor, project.currency)} still to pay.
-                    </p>
-                  ) : null}
-                  {!cardUnavailable ? (
-                    <div className="stack pay-card">
-                      <div className="actions">
-                        <button
-                          type="button"
-                          className={confirming.has(m.id) ? 'button-secondary' : undefined}
-                          disabled={paying !== null}
-                          onClick={() => void payByCard(m)}
-                        >
-                          {paying === m.id
-                            ? 'Opening the payment page…'
-                            : `Pay ${formatMoney(m.outstandingMinor, project.currency)} by card`}
-                        </button>
-                      </div>
-                      <p className="muted">
-                        {confirming.has(m.id)
-                          ? 'Already paid on Stripe’s page? Then there is nothing more to do: the payment shows here as soon as Stripe confirms it.'
-                          : `On Stripe’s secure payment page, straight to ${payee}. This page shows the payment once Stripe confirms it.`}
-                      </p>
-                      <ErrorBanner
-                        message={payError?.milestoneId === m.id ? payError.message : null}
-                      />
-                    </div>
-                  ) : (
-                    <p id={`pay-note-${m.id}`} tabIndex={-1} className="pay-note">
-                      Card payment is not available for this project: please pay using the
-                      instructions below.
-                    </p>
-                  )}
-                  <p className="pay-reference">
-                    {t('portal.pay.reference')}: <code>{m.paymentReference}</code>{' '}
-                    <CopyButton text={m.paymentReference} label={t('portal.pay.copyReference')} />
-                  </p>
-                  {paymentInstructions ? (
-                    <>
-                      <p>
-                        {cardUnavailable ? 'How to pay' : 'Or pay'} {payee}
-                        {cardUnavailable ? ':' : ' directly:'}
-                      </p>
-                      <p className="instructions">
-                        <bdi>{paymentInstructions}</bdi>
-                      </p>
-                    </>
-                  ) : cardUnavailable ? (
-                    <p>Your freelancer will tell you how to pay.</p>
-                  ) : null}
-                  <p className="muted">The next milestone opens once this payment is recorded.</p>
-                </div>
+                <PortalPayBox
+                  milestone={m}
+                  currency={project.currency}
+                  payee={payee}
+                  instructions={paymentInstructions}
+                  canPayByCard={!cardUnavailable}
+                  paying={paying}
+                  confirming={confirming.has(m.id)}
+                  payError={payError?.milestoneId === m.id ? payError.message : null}
+                  onPay={() => void payByCard(m)}
+                />
               ) : null}
             </li>
           ))}
