@@ -1,5 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useForm } from 'react-hook-form';
+import { useEffect, useState } from 'react';
+import { useForm, type UseFormRegister } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from '../forms';
 import { api } from '../api';
@@ -14,57 +14,81 @@ import { Link, useNavigate } from 'react-router';
 
 const MIN_PASSWORD = 10;
 
+/** The email field of every auth form: one label, one autocomplete, the error beside it. */
+function EmailField(props: ReturnType<UseFormRegister<{ email: string }>> & { error?: string }) {
+  const t = useT();
+  return (
+    <TextField label={t('auth.email')} type="email" autoComplete="email" required {...props} />
+  );
+}
+
+/** A password field; a new one says how long it must be. */
+function PasswordField({
+  label,
+  isNew,
+  ...props
+}: ReturnType<UseFormRegister<Record<string, string>>> & {
+  label: string;
+  isNew: boolean;
+  error?: string;
+}) {
+  const t = useT();
+  return (
+    <TextField
+      label={label}
+      type="password"
+      autoComplete={isNew ? 'new-password' : 'current-password'}
+      hint={isNew ? t('auth.password.hint', { min: MIN_PASSWORD }) : undefined}
+      required
+      maxLength={isNew ? 200 : undefined}
+      {...props}
+    />
+  );
+}
+
 export function LoginPage() {
   const t = useT();
   useTitle(t('auth.login.title'));
   const navigate = useNavigate();
   const { state, signedIn } = useAuth();
   const errors = useFormErrors();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
+  const schema = z.object({
+    email: z.string().trim().min(1, t('auth.required')),
+    password: z.string().min(1, t('auth.required')),
+  });
+  const form = useForm<z.infer<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { email: '', password: '' },
+  });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  const submit = form.handleSubmit(async (fields) => {
     errors.clear();
-    setBusy(true);
     try {
-      const { user, limits } = await api.login({ email, password });
+      const { user, limits } = await api.login(fields);
       signedIn(user, limits);
       void navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['email', 'password']);
-    } finally {
-      setBusy(false);
     }
-  }
+  });
+  const fieldError = (name: 'email' | 'password') =>
+    form.formState.errors[name]?.message ?? errors.fields[name];
 
   return (
     <PlainLayout>
       <section className="card">
         <h1>{t('auth.login.title')}</h1>
         <ErrorBanner message={errors.banner ?? (state.status === 'out' ? state.error : null)} />
-        <form onSubmit={(e) => void submit(e)} className="stack">
-          <TextField
-            label={t('auth.email')}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={errors.fields.email}
-          />
-          <TextField
+        <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+          <EmailField {...form.register('email')} error={fieldError('email')} />
+          <PasswordField
             label={t('auth.password')}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.fields.password}
+            isNew={false}
+            {...form.register('password')}
+            error={fieldError('password')}
           />
-          <button type="submit" disabled={busy}>
-            {busy ? t('auth.login.busy') : t('auth.login.submit')}
+          <button type="submit" disabled={form.formState.isSubmitting}>
+            {form.formState.isSubmitting ? t('auth.login.busy') : t('auth.login.submit')}
           </button>
         </form>
         <div className="auth-links">
@@ -86,34 +110,28 @@ export function SignupPage() {
   useTitle(t('auth.signup.title'));
   const { signedIn } = useAuth();
   const errors = useFormErrors();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
+  const schema = z.object({
+    name: z.string().trim().min(1, t('auth.required')),
+    email: z.string().trim().min(1, t('auth.required')),
+    password: z.string().min(MIN_PASSWORD, t('auth.password.tooShort', { min: MIN_PASSWORD })),
+  });
+  const form = useForm<z.infer<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: '', email: '', password: '' },
+  });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  const submit = form.handleSubmit(async (fields) => {
     errors.clear();
-    if (password.length < MIN_PASSWORD) {
-      errors.setField('password', t('auth.password.tooShort', { min: MIN_PASSWORD }));
-      return;
-    }
-    setBusy(true);
     try {
-      const { user, limits } = await api.signup({
-        name,
-        email,
-        password,
-        timeZone: browserTimeZone(),
-      });
+      const { user, limits } = await api.signup({ ...fields, timeZone: browserTimeZone() });
       signedIn(user, limits);
       void navigate('/app', { replace: true });
     } catch (err) {
       errors.show(err, ['name', 'email', 'password']);
-    } finally {
-      setBusy(false);
     }
-  }
+  });
+  const fieldError = (name: 'name' | 'email' | 'password') =>
+    form.formState.errors[name]?.message ?? errors.fields[name];
 
   return (
     <PlainLayout>
@@ -121,37 +139,23 @@ export function SignupPage() {
         <h1>{t('auth.signup.title')}</h1>
         <p className="lead">{t('auth.signup.lead')}</p>
         <ErrorBanner message={errors.banner} />
-        <form onSubmit={(e) => void submit(e)} className="stack">
+        <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
           <TextField
             label={t('auth.signup.name')}
             autoComplete="name"
             required
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            error={errors.fields.name}
+            {...form.register('name')}
+            error={fieldError('name')}
           />
-          <TextField
-            label={t('auth.email')}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={errors.fields.email}
-          />
-          <TextField
+          <EmailField {...form.register('email')} error={fieldError('email')} />
+          <PasswordField
             label={t('auth.password')}
-            type="password"
-            autoComplete="new-password"
-            hint={t('auth.password.hint', { min: MIN_PASSWORD })}
-            required
-            maxLength={200}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.fields.password}
+            isNew
+            {...form.register('password')}
+            error={fieldError('password')}
           />
-          <button type="submit" disabled={busy}>
-            {busy ? t('auth.signup.busy') : t('auth.signup.submit')}
+          <button type="submit" disabled={form.formState.isSubmitting}>
+            {form.formState.isSubmitting ? t('auth.signup.busy') : t('auth.signup.submit')}
           </button>
         </form>
         <p>
@@ -200,11 +204,7 @@ export function ForgotPasswordPage() {
             <p className="muted">{t('auth.forgot.lead')}</p>
             <ErrorBanner message={error} />
             <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
-              <TextField
-                label={t('auth.email')}
-                type="email"
-                autoComplete="email"
-                required
+              <EmailField
                 {...form.register('email')}
                 error={form.formState.errors.email?.message}
               />
@@ -295,13 +295,9 @@ export function ResetPasswordPage() {
             <p className="muted">{t('auth.reset.lead')}</p>
             <ErrorBanner message={error} />
             <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
-              <TextField
+              <PasswordField
                 label={t('auth.reset.newPassword')}
-                type="password"
-                autoComplete="new-password"
-                hint={t('auth.password.hint', { min: MIN_PASSWORD })}
-                required
-                maxLength={200}
+                isNew
                 {...form.register('password')}
                 error={form.formState.errors.password?.message}
               />
