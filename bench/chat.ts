@@ -1,5 +1,5 @@
 /**
- * `npm run bench:chat [-- --sockets 1000 --projects 100 --rate 200 --seconds 15 --no-pg --tsx]`
+ * `npm run bench:chat [-- --sockets 1000 --projects 100 --rate 50 --seconds 20 --no-pg --tsx --profile DIR]`
  *
  * How fast Milepost's conversation reaches everyone, and what its sockets cost, against a bare
  * `ws` broadcast server (bench/chat-baseline-server.ts: rooms and nothing else) in the same run:
@@ -63,11 +63,11 @@ interface Options {
   profileDir: string | undefined;
 }
 
-const USAGE = `usage: npm run bench:chat -- [--sockets 1000] [--projects 100] [--rate 200] [--seconds 15] [--no-pg] [--pg-url URL] [--tsx] [--profile DIR]
+const USAGE = `usage: npm run bench:chat -- [--sockets 1000] [--projects 100] [--rate 50] [--seconds 20] [--no-pg] [--pg-url URL] [--tsx] [--profile DIR]
   --sockets   sockets in all (a multiple of --projects, at least 2 per project; default 1000)
   --projects  projects (rooms) they are spread over (default 100)
-  --rate      messages per second over all projects (default 200)
-  --seconds   how long messages are sent (default 15)
+  --rate      messages per second over all projects (default 50: one per project every 2 s)
+  --seconds   how long messages are sent (default 20)
   --no-pg     skip the two-instance run on PostgreSQL
   --pg-url    PostgreSQL to create the bench's database on (default postgres://postgres@127.0.0.1:5432/postgres)
   --tsx       run the servers under tsx instead of as esbuild bundles run by plain node
@@ -77,8 +77,8 @@ function parseArgs(argv: string[]): Options {
   const options: Options = {
     sockets: 1000,
     projects: 100,
-    rate: 200,
-    seconds: 15,
+    rate: 50,
+    seconds: 20,
     pg: true,
     pgAdminUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
     bundle: true,
