@@ -124,3 +124,17 @@ export function SelectField(
     </Wrapper>
   );
 }
+
+/** A secret to paste (an API key, a signing secret): hidden, never autofilled or spell-checked. */
+export function SecretField(props: Parameters<typeof TextField>[0]) {
+  return (
+    <TextField
+      type="password"
+      autoComplete="off"
+      spellCheck={false}
+      autoCapitalize="off"
+      required
+      {...props}
+    />
+  );
+}

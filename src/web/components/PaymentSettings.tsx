@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { CopyButton } from './CopyButton';
-import { TextField } from './Field';
+import { SecretField } from './Field';
 import { StripeConnectForm, useConnectedLine } from './StripeConnect';
 import { ErrorBanner, SuccessNote } from './Notice';
 import { toApiError, useFormErrors } from '../hooks';
@@ -194,26 +194,16 @@ export function PaymentsSection({
           )}
           <ErrorBanner message={errors.banner} />
           <div className="grid-2">
-            <TextField
+            <SecretField
               label={t('settings.stripe.secretKey')}
               hint={t('settings.stripe.secretKey.hint')}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              autoCapitalize="off"
-              required
               value={secretKey}
               onChange={(e) => setSecretKey(e.target.value)}
               error={errors.fields.secretKey}
             />
-            <TextField
+            <SecretField
               label={t('settings.stripe.webhookSecret')}
               hint={t('settings.stripe.webhookSecret.hint')}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              autoCapitalize="off"
-              required
               value={webhookSecret}
               onChange={(e) => setWebhookSecret(e.target.value)}
               error={errors.fields.webhookSecret}

@@ -7,7 +7,7 @@ import { api } from '../api';
 import { useFormErrors } from '../hooks';
 import { useT } from '../i18n';
 import type { PaymentSettings } from '../types';
-import { TextField } from './Field';
+import { SecretField } from './Field';
 import { ErrorBanner, SuccessNote } from './Notice';
 
 /** "Connected: Ann Lee Design, test mode" — or null when Milepost did not make the connection. */
@@ -67,14 +67,9 @@ export function StripeConnectForm({
       <h3>{connected ? t('stripe.connect.other') : t('stripe.connect.heading')}</h3>
       <p className="muted">{t('stripe.connect.explain')}</p>
       <ErrorBanner message={errors.banner} />
-      <TextField
+      <SecretField
         label={t('stripe.key')}
         hint={t('stripe.key.hint')}
-        type="password"
-        autoComplete="off"
-        spellCheck={false}
-        autoCapitalize="off"
-        required
         value={secretKey}
         onChange={(e) => setSecretKey(e.target.value)}
         error={errors.fields.secretKey}
