@@ -161,4 +161,49 @@ describe('mail choices', () => {
     await german.context().close();
     expect(pageErrors).toEqual([]);
   });
+
+  it('Settings: the freelancer picks their mails and the default reminder days', async () => {
+    const f = freelancer;
+    await f.goto('/app/settings');
+    const section = f.getByRole('region', { name: 'Email notifications' });
+    await visible(section);
+    for (const label of ['Client’s first visit to a project', 'Payment received']) {
+      expect(await section.getByLabel(label).isChecked(), label).toBe(true);
+    }
+    await expect
+      .poll(() => section.getByLabel('Days after delivery').inputValue())
+      .toBe('3, 7, 14');
+    await section.getByLabel('Payment received').uncheck();
+    await section.getByLabel('Files downloaded by the client').uncheck();
+    // A repeated day is refused next to the field, before anything is sent.
+    await section.getByLabel('Days after delivery').fill('5, 2, 5');
+    await section.getByRole('button', { name: 'Save email choices' }).click();
+    await visible(section.getByText('Give each day once.'));
+    await checkAccessibility(f, 'settings with a refused reminder day');
+    await section.getByLabel('Days after delivery').fill('10 2');
+    await section.getByLabel('Payment due after (days)').fill('30');
+    await section.getByRole('button', { name: 'Save email choices' }).click();
+    await visible(section.getByText('Email choices saved.'));
+    const saved = (await (await f.request.get('/api/settings/notifications')).json()) as {
+      mail: Record<string, boolean>;
+      reminders: { days: number[]; paymentTermsDays: number };
+    };
+    expect(saved).toEqual({
+      mail: {
+        client_visit: true,
+        terms_accepted: true,
+        payment: false,
+        downloads: false,
+        messages: true,
+      },
+      reminders: { days: [2, 10], paymentTermsDays: 30 },
+    });
+    await f.reload();
+    await visible(section);
+    await expect.poll(() => section.getByLabel('Days after delivery').inputValue()).toBe('2, 10');
+    expect(await section.getByLabel('Payment received').isChecked()).toBe(false);
+    expect(await section.getByLabel('Unread chat messages').isChecked()).toBe(true);
+    await checkAccessibility(f, 'settings with mail choices');
+    expect(pageErrors).toEqual([]);
+  });
 });

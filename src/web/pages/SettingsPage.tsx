@@ -5,6 +5,7 @@ import { useAuth } from '../auth';
 import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { LanguageSetting } from '../components/LanguageSetting';
+import { NotificationSettings } from '../notify/NotificationSettings';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
 import { useT } from '../i18n';
@@ -44,6 +45,7 @@ export function SettingsPage() {
       ) : payments.isPending ? (
         <Loading what={t('settings.loading.payments')} />
       ) : null}
+      <NotificationSettings />
       <PasswordForm />
       <LogOut />
     </>
