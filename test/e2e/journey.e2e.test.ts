@@ -239,7 +239,8 @@ describe('milestone journey', () => {
 
     // A wrong code is named next to the field.
     const c = client;
-    await c.getByRole('button', { name: 'Leave project' }).click();
+    await c.getByRole('button', { name: 'Menu' }).click();
+    await c.getByRole('menuitem', { name: 'Leave project' }).click();
     await visible(c.getByRole('heading', { name: 'Open your project' }));
     await c.getByLabel('Access code').fill('AAAA-BBBB-CCCC');
     await c.getByRole('button', { name: 'Open project' }).click();

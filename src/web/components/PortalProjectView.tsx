@@ -4,7 +4,7 @@ import { portalApi } from '../api';
 import { ErrorBanner } from './Notice';
 import { PortalFiles } from './PortalFiles';
 import { PortalPayBox } from './PortalPayBox';
-import { PortalBrand, PortalSummary, brandStyle } from './PortalSummary';
+import { PortalSummary } from './PortalSummary';
 import { ReceiptList } from './ReceiptList';
 import { PortalStatusBadge } from './StatusBadge';
 import { formatDate, formatDateTime, formatMoney } from '../format';
@@ -73,14 +73,12 @@ export function PortalProjectView({
   receipts,
   paymentReturn,
   onChanged,
-  onLeave,
 }: {
   view: PortalView;
   files: DeliverableFile[];
   receipts: Receipt[];
   paymentReturn: PaymentReturn | null;
   onChanged: () => Promise<void>;
-  onLeave: () => Promise<void>;
 }) {
   const { project, paymentInstructions } = view;
   const milestones = [...view.milestones].sort((a, b) => a.position - b.position);
@@ -156,16 +154,10 @@ export function PortalProjectView({
   }
 
   return (
-    <div className="portal-view stack" style={brandStyle(view)}>
-      <PortalBrand view={view} />
-      <div className="page-head">
-        <h1>
-          <bdi>{project.title}</bdi>
-        </h1>
-        <button type="button" className="button-secondary" onClick={() => void onLeave()}>
-          Leave project
-        </button>
-      </div>
+    <div className="portal-view stack">
+      <h1>
+        <bdi>{project.title}</bdi>
+      </h1>
       <p className="muted">
         With <bdi>{freelancer}</bdi>
       </p>

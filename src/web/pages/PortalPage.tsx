@@ -5,6 +5,7 @@ import { type ApiError, portalApi } from '../api';
 import { PlainLayout } from '../components/AppLayout';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
+import { PortalLayout } from '../components/PortalLayout';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError, useTitle } from '../hooks';
 import { keys, queries } from '../queries';
@@ -229,8 +230,27 @@ export function PortalPage() {
     }
   }
 
+  const status = (
+    <p className="visually-hidden" role="status">
+      {announcement}
+    </p>
+  );
+  if (view === 'ready' && loaded !== undefined) {
+    return (
+      <PortalLayout view={loaded.view} onLeave={leave}>
+        <PortalProjectView
+          view={loaded.view}
+          files={loaded.files}
+          receipts={loaded.receipts}
+          paymentReturn={paymentReturn}
+          onChanged={() => queryClient.invalidateQueries({ queryKey: keys.portal() })}
+        />
+        {status}
+      </PortalLayout>
+    );
+  }
   return (
-    <PlainLayout wide={view === 'ready'}>
+    <PlainLayout>
       {view === 'checking' ? <Loading what="your project" /> : null}
       {view === 'need-code' ? (
         <PortalCodeForm
@@ -240,19 +260,7 @@ export function PortalPage() {
           }
         />
       ) : null}
-      {view === 'ready' && loaded !== undefined ? (
-        <PortalProjectView
-          view={loaded.view}
-          files={loaded.files}
-          receipts={loaded.receipts}
-          paymentReturn={paymentReturn}
-          onChanged={() => queryClient.invalidateQueries({ queryKey: keys.portal() })}
-          onLeave={leave}
-        />
-      ) : null}
-      <p className="visually-hidden" role="status">
-        {announcement}
-      </p>
+      {status}
       {view === 'failed' ? (
         <>
           <h1>Open your project</h1>
