@@ -151,7 +151,7 @@ export class ChatLoad {
         }
         socket.seqs.push(frame.seq ?? -1);
         socket.got.push(k);
-        // The first message of each room warms it up and is not timed.
+        // The first message of each room warms it up (before the timed ones) and is not timed.
         if (k >= this.plan.rooms.length && this.senderOf[k] !== socket.index) {
           this.latencies.push(at - (this.sentAt[k] ?? at));
         }
@@ -177,9 +177,10 @@ export class ChatLoad {
     const { rooms, rate, seconds } = this.plan;
     const members: number[][] = rooms.map(() => []);
     for (const socket of this.sockets) members[socket.spec.room]?.push(socket.index);
-    const total = Math.max(rooms.length, Math.round(rate * seconds));
+    // One untimed message per room first, all delivered before the timed ones start.
+    const warmup = rooms.length;
+    const total = warmup + Math.max(1, Math.round(rate * seconds));
     const expected = new Array<number>(this.sockets.length).fill(0);
-    const start = performance.now();
     let sent = 0;
     const sendOne = (): void => {
       const k = sent++;
@@ -202,20 +203,37 @@ export class ChatLoad {
         text: `bench ${k}${FILLER}`,
       });
     };
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      while (sent < due) sendOne();
-      if (sent < total) await sleep(1);
-    }
-    const sendSeconds = (performance.now() - start) / 1000;
-
+    /** Sends up to message `until` at the plan's rate. */
+    const pace = async (until: number): Promise<void> => {
+      const start = performance.now();
+      const first = sent;
+      while (sent < until) {
+        const due = Math.min(
+          until,
+          first + Math.floor(((performance.now() - start) * rate) / 1000) + 1,
+        );
+        while (sent < due) sendOne();
+        if (sent < until) await sleep(1);
+      }
+    };
     const arrived = (): boolean =>
       this.sockets.every((s) => s.got.length >= (expected[s.index] ?? 0) || s.closed !== undefined);
-    const deadline = performance.now() + 30_000;
-    while (!arrived() && performance.now() < deadline) {
-      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), sleep(200)]);
-    }
-    this.wake = undefined;
+    const settle = async (): Promise<void> => {
+      const deadline = performance.now() + 30_000;
+      while (!arrived() && performance.now() < deadline) {
+        await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), sleep(200)]);
+      }
+      this.wake = undefined;
+    };
+
+    await pace(warmup);
+    await settle();
+    await sleep(500);
+    const start = performance.now();
+    await pace(total);
+    const sendSeconds = (performance.now() - start) / 1000;
+
+    await settle();
     const drainSeconds = (performance.now() - start) / 1000;
     // Anything late or duplicated would arrive now.
     await sleep(300);
