@@ -89,6 +89,7 @@ async function issueInTransaction(
     access_created_at: now,
   });
   await deleteClientSessionsOfProject(trx, project.id);
+  await options.events.sessionsChanged(trx, { projectId: project.id });
   await appendActivity(trx, {
     projectId: project.id,
     actorType: 'freelancer',

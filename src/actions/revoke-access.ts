@@ -24,6 +24,7 @@ export async function revokeAccess(
       access_created_at: null,
     });
     await deleteClientSessionsOfProject(trx, project.id);
+    await options.events.sessionsChanged(trx, { projectId: project.id });
     await appendActivity(trx, {
       projectId: project.id,
       actorType: 'freelancer',

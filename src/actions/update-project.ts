@@ -92,6 +92,8 @@ export async function updateProject(
         event: { type: changes.archived ? 'project.archived' : 'project.unarchived' },
         at: now,
       });
+      // The client's sockets close: an archived project has no live updates for them.
+      if (changes.archived) await options.events.sessionsChanged(trx, { projectId: project.id });
     }
   });
 }

@@ -11,6 +11,11 @@
  *   PostgreSQL delivers to every LISTENing instance only when — and if — it commits, in commit
  *   order. A dedicated connection LISTENs and reconnects after a failure, then asks everyone to
  *   read again (anything announced while it was away is in the rows).
+ *
+ * The same way, on a channel of its own, a hint that some sessions may have ended (a logout, a
+ * revoked or reissued code, an archived project): it names the user or project only, and every
+ * instance re-checks its sockets of that user or project against the sessions' rows at once, so
+ * they close within moments wherever they are — not only at the next periodic check.
  */
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
@@ -19,6 +24,11 @@ import type { Config } from '../config';
 import type { DB } from '../db/schema';
 
 export const STREAM_CHANNEL = 'milepost_stream';
+export const SESSIONS_CHANNEL = 'milepost_sessions';
+
+/** Whose sessions may have ended: a freelancer's (logout) or a project's client (revoked, …). */
+export type SessionScope = { userId: string } | { projectId: string };
+export type SessionListener = (scope: SessionScope | null) => void;
 
 /** A project's stream has entries up to `seq` (or, with seq null, read everything again). */
 export type StreamListener = (projectId: string | null, seq: number | null) => void;
@@ -27,10 +37,17 @@ export type StreamListener = (projectId: string | null, seq: number | null) => v
 export interface StreamAnnouncer {
   /** Inside the transaction that wrote the entry: listeners hear of it once it has committed. */
   announce(trx: Kysely<DB>, projectId: string, seq: number): Promise<void>;
+  /**
+   * Sessions of `scope` may have ended: once `trx` commits (or at once, outside a transaction),
+   * every instance re-checks its sockets of that scope.
+   */
+  sessionsChanged(trx: Kysely<DB>, scope: SessionScope): Promise<void>;
 }
 
 export interface StreamBus extends StreamAnnouncer {
   listen(listener: StreamListener): () => void;
+  /** Hears session hints; `null`: hints may have been missed, re-check every socket. */
+  listenSessions(listener: SessionListener): () => void;
   close(): Promise<void>;
 }
 
@@ -47,9 +64,17 @@ export function inProcessStreamBus(): StreamBus {
       setImmediate(() => emitter.emit('entry', projectId, seq));
       return Promise.resolve();
     },
+    sessionsChanged(_trx, scope) {
+      setImmediate(() => emitter.emit('sessions', scope));
+      return Promise.resolve();
+    },
     listen(listener) {
       emitter.on('entry', listener);
       return () => emitter.off('entry', listener);
+    },
+    listenSessions(listener) {
+      emitter.on('sessions', listener);
+      return () => emitter.off('sessions', listener);
     },
     close() {
       emitter.removeAllListeners();
@@ -68,9 +93,14 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
-      if (message.channel !== STREAM_CHANNEL || !message.payload) return;
-      const [projectId = '', seq = ''] = message.payload.split(' ');
-      emitter.emit('entry', projectId, Number(seq));
+      if (!message.payload) return;
+      if (message.channel === STREAM_CHANNEL) {
+        const [projectId = '', seq = ''] = message.payload.split(' ');
+        emitter.emit('entry', projectId, Number(seq));
+      } else if (message.channel === SESSIONS_CHANNEL) {
+        const scope = parseScope(message.payload);
+        if (scope) emitter.emit('sessions', scope);
+      }
     });
     next.on('error', (error) => {
       log.warn({ err: error }, 'stream LISTEN connection failed; reconnecting');
@@ -80,6 +110,7 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
     try {
       await next.connect();
       await next.query(`LISTEN ${STREAM_CHANNEL}`);
+      await next.query(`LISTEN ${SESSIONS_CHANNEL}`);
     } catch (error) {
       await next.end().catch(() => undefined);
       throw error;
@@ -98,8 +129,11 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
     retry = setTimeout(() => {
       if (closed) return;
       connect().then(
-        // Whatever was announced meanwhile is in the rows: everyone reads again.
-        () => emitter.emit('entry', null, null),
+        // Whatever was announced meanwhile is in the rows: everyone reads and checks again.
+        () => {
+          emitter.emit('entry', null, null);
+          emitter.emit('sessions', null);
+        },
         (error: unknown) => {
           log.warn({ err: error }, 'stream LISTEN reconnect failed; trying again');
           scheduleConnect();
@@ -111,9 +145,14 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
   await connect();
   return {
     announce: postgresAnnounce,
+    sessionsChanged: postgresSessionsChanged,
     listen(listener) {
       emitter.on('entry', listener);
       return () => emitter.off('entry', listener);
+    },
+    listenSessions(listener) {
+      emitter.on('sessions', listener);
+      return () => emitter.off('sessions', listener);
     },
     async close() {
       closed = true;
@@ -131,12 +170,25 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
  */
 export function announcerOnly(config: Config): StreamAnnouncer {
   return config.database.dialect === 'postgres'
-    ? { announce: postgresAnnounce }
-    : { announce: () => Promise.resolve() };
+    ? { announce: postgresAnnounce, sessionsChanged: postgresSessionsChanged }
+    : { announce: () => Promise.resolve(), sessionsChanged: () => Promise.resolve() };
 }
 
 async function postgresAnnounce(trx: Kysely<DB>, projectId: string, seq: number): Promise<void> {
   await sql`select pg_notify(${STREAM_CHANNEL}, ${`${projectId} ${seq}`})`.execute(trx);
+}
+
+async function postgresSessionsChanged(trx: Kysely<DB>, scope: SessionScope): Promise<void> {
+  const payload = 'userId' in scope ? `u ${scope.userId}` : `p ${scope.projectId}`;
+  await sql`select pg_notify(${SESSIONS_CHANNEL}, ${payload})`.execute(trx);
+}
+
+function parseScope(payload: string): SessionScope | undefined {
+  const [kind, id] = payload.split(' ');
+  if (id === undefined || id === '') return undefined;
+  if (kind === 'u') return { userId: id };
+  if (kind === 'p') return { projectId: id };
+  return undefined;
 }
 
 export function createStreamBus(config: Config, log: Log): Promise<StreamBus> {

@@ -29,7 +29,7 @@ import type { DB } from '../db/schema';
 import { TokenBucket, type ChatActor } from '../domain/chat-rules';
 import type { Clock } from '../domain/clock';
 import { AppError } from '../domain/errors';
-import type { StreamBus } from '../events/stream-bus';
+import type { SessionScope, StreamBus } from '../events/stream-bus';
 import type { SenderLimits } from './chat-limits';
 import { presentMessage } from './chat-presenters';
 import { clientFrame, type ClientFrame, type ServerFrame } from './chat-schemas';
@@ -103,13 +103,20 @@ export class StreamHub {
   private readonly feeds = new Map<string, Feed>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unlisten: () => void;
+  private readonly unlistenSessions: () => void;
   private checking = false;
+  /** Sockets waiting for the next session check (a check runs one at a time). */
+  private readonly toCheck = new Set<Peer>();
 
   constructor(private readonly options: StreamHubOptions) {
     this.unlisten = options.events.listen((projectId, seq) => {
       if (projectId === null) for (const id of this.feeds.keys()) this.pump(id);
       else this.pump(projectId, seq ?? undefined);
     });
+    // A logout, a revoked code or an archived project on any instance: check those sockets now.
+    this.unlistenSessions = options.events.listenSessions((scope) =>
+      this.recheck([...this.peers].filter((peer) => inScope(peer.identity, scope))),
+    );
     this.timers.push(
       setInterval(() => this.heartbeat(), options.heartbeatSeconds * 1000),
       setInterval(() => void this.recheck([...this.peers]), options.sessionCheckSeconds * 1000),
@@ -181,6 +188,7 @@ export class StreamHub {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.unlisten();
+    this.unlistenSessions();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -410,9 +418,23 @@ export class StreamHub {
     }
   }
 
+  /** Checks these sockets' sessions, after the check already running (if any). */
   private async recheck(peers: Peer[]): Promise<void> {
-    if (this.checking || peers.length === 0) return;
+    for (const peer of peers) this.toCheck.add(peer);
+    if (this.checking) return;
     this.checking = true;
+    try {
+      while (this.toCheck.size > 0) {
+        const batch = [...this.toCheck].filter((peer) => !peer.closed);
+        this.toCheck.clear();
+        if (batch.length > 0) await this.checkNow(batch);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkNow(peers: Peer[]): Promise<void> {
     try {
       const live = await liveSocketSessions({
         db: this.options.db,
@@ -438,8 +460,6 @@ export class StreamHub {
       }
     } catch (error) {
       this.options.log.warn({ err: error }, 'checking sockets’ sessions failed');
-    } finally {
-      this.checking = false;
     }
   }
 
@@ -463,6 +483,12 @@ export class StreamHub {
   private now(): number {
     return this.options.clock.now().getTime();
   }
+}
+
+function inScope(identity: SocketIdentity, scope: SessionScope | null): boolean {
+  if (scope === null) return true;
+  if ('userId' in scope) return identity.party === 'freelancer' && identity.userId === scope.userId;
+  return identity.party === 'client' && identity.projectId === scope.projectId;
 }
 
 function rawText(data: RawData): string {

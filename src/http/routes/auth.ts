@@ -177,14 +177,14 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
 /** Log-out and password change: for a logged-in freelancer. */
 export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock, passwords, sockets },
+  { db, config, clock, passwords, sockets, events },
 ) => {
   app.post(
     '/auth/logout',
     { schema: { tags: ['auth'], response: noContent } },
     async (request, reply) => {
-      const { sessionToken } = freelancerOf(request);
-      await logOut({ db, sessionToken });
+      const { sessionToken, user } = freelancerOf(request);
+      await logOut({ db, events, sessionToken, userId: user.id });
       sockets.endSession(hashSecret(sessionToken));
       clearSessionCookie(reply, config, FREELANCER_COOKIE);
       return reply.status(204).send();

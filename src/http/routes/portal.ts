@@ -178,8 +178,8 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       '/portal/logout',
       { schema: { tags: ['portal'], response: noContent } },
       async (request, reply) => {
-        const { sessionToken } = clientOf(request);
-        await leavePortal({ db, sessionToken });
+        const { sessionToken, projectId } = clientOf(request);
+        await leavePortal({ db, events: deps.events, sessionToken, projectId });
         sockets.endSession(hashSecret(sessionToken));
         clearSessionCookie(reply, config, CLIENT_COOKIE);
         return reply.status(204).send();
