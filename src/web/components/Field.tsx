@@ -72,7 +72,10 @@ export function TextField(
 }
 
 export function TextArea(
-  props: Common & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'className'>,
+  props: Common &
+    Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'className'> & {
+      ref?: Ref<HTMLTextAreaElement>;
+    },
 ) {
   const { label, hint, error, className, id: givenId, ...input } = props;
   const autoId = useId();

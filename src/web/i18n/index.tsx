@@ -31,10 +31,13 @@ function merge(modules: Record<string, Messages>): Messages {
 
 // Areas listed in lazy.tsx are left out: their English arrives with the screens that use them.
 const ENGLISH = merge(
-  import.meta.glob<Messages>(['./messages/*.en.json', '!./messages/notify.en.json'], {
-    eager: true,
-    import: 'default',
-  }),
+  import.meta.glob<Messages>(
+    ['./messages/*.en.json', '!./messages/notify.en.json', '!./messages/invoices.en.json'],
+    {
+      eager: true,
+      import: 'default',
+    },
+  ),
 );
 
 /** Loaders for every other language's files, by locale (each file becomes its own chunk). */

@@ -12,11 +12,11 @@ import { IntlProvider, useIntl } from 'react-intl';
 type Messages = Record<string, MessageFormatElement[]>;
 
 const LOADERS: Record<string, () => Promise<Messages>> = import.meta.glob<Messages>(
-  ['./messages/notify.en.json'],
+  ['./messages/notify.en.json', './messages/invoices.en.json'],
   { import: 'default' },
 );
 
-export type LazyArea = 'notify';
+export type LazyArea = 'notify' | 'invoices';
 
 const fetched = new Map<LazyArea, Messages>();
 

@@ -6,6 +6,8 @@ import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { LanguageSetting } from '../components/LanguageSetting';
 import { NotificationSettings } from '../notify/NotificationSettings';
+import { BrandingSettings } from '../components/BrandingSettings';
+import { TaxSettings } from '../components/TaxSettings';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
 import { useT } from '../i18n';
@@ -31,6 +33,8 @@ export function SettingsPage() {
       ) : (
         <Loading what={t('settings.loading.profile')} />
       )}
+      <BrandingSettings />
+      <TaxSettings />
       <LanguageSetting />
       <ErrorBanner message={payments.error?.message} />
       {paymentView && state.status === 'in' ? (
