@@ -34,8 +34,19 @@ export interface UploadItem {
   /** True when this continues an upload begun earlier (before a reload, say). */
   resumed: boolean;
   /** What the freelancer should know about the current state: a retry, a refusal. */
-  message: string | null;
+  message: UploadMessage | null;
 }
+
+/**
+ * Words about an upload: the server's own (already in the person's language, or technical), or
+ * one of ours by id, put into words by the screen (uploadMessageText in MilestoneFiles.tsx).
+ */
+export type UploadMessage =
+  | { text: string }
+  | { id: 'sessionEnded' | 'connectionLost' | 'serverBusy' | 'offline' | 'loaderFailed' }
+  | { id: 'notRemoved' | 'retrying' }
+  | { id: 'retryingIn'; seconds: number }
+  | { id: 'refused'; status: number };
 
 interface Sample {
   at: number;
@@ -112,19 +123,17 @@ function isDetailed(err: Error): err is DetailedError {
 }
 
 /** Words for an upload that stopped: the server's own message when it sent one. */
-function describeFailure(err: Error): string {
+function describeFailure(err: Error): UploadMessage {
   const response = isDetailed(err) ? err.originalResponse : null;
   const status = response?.getStatus() ?? 0;
   const { message } = jsonError(response);
-  if (status === 401)
-    return 'Your session ended. Log in again, then choose the file again to resume.';
-  if (message !== undefined) return message;
-  if (status === 0)
-    return 'The connection to Milepost was lost. Resume to continue where it stopped.';
+  if (status === 401) return { id: 'sessionEnded' };
+  if (message !== undefined) return { text: message };
+  if (status === 0) return { id: 'connectionLost' };
   const text = response?.getBody().trim() ?? '';
-  if (status >= 500 && text !== '' && text.length < 300 && !text.startsWith('<')) return text;
-  if (status >= 500) return 'The server could not take the file just now. Resume to try again.';
-  return `The upload was refused (HTTP ${status}).`;
+  if (status >= 500 && text !== '' && text.length < 300 && !text.startsWith('<')) return { text };
+  if (status >= 500) return { id: 'serverBusy' };
+  return { id: 'refused', status };
 }
 
 function hookWindow(): void {
@@ -217,8 +226,8 @@ function createUpload(
         rate: null,
         message:
           delay >= 1000
-            ? `Connection interrupted. Trying again in ${Math.round(delay / 1000)} s…`
-            : 'Connection interrupted. Trying again…',
+            ? { id: 'retryingIn', seconds: Math.round(delay / 1000) }
+            : { id: 'retrying' },
       });
       return true;
     },
@@ -229,9 +238,7 @@ function createUpload(
       update(key, {
         state: offline ? 'offline' : 'failed',
         rate: null,
-        message: offline
-          ? 'You are offline. The upload continues when the connection is back.'
-          : describeFailure(err),
+        message: offline ? { id: 'offline' } : describeFailure(err),
       });
     },
     onSuccess: () => {
@@ -254,7 +261,7 @@ async function begin(key: string, milestoneId: string): Promise<void> {
     } catch {
       update(key, {
         state: 'failed',
-        message: 'The uploader could not be loaded. Check your connection, then resume.',
+        message: { id: 'loaderFailed' },
       });
       return;
     }
@@ -352,7 +359,7 @@ export async function remove(key: string): Promise<void> {
   } catch (err) {
     update(key, {
       state: before === 'done' ? 'done' : 'failed',
-      message: err instanceof Error ? describeFailure(err) : 'The upload could not be removed.',
+      message: err instanceof Error ? describeFailure(err) : { id: 'notRemoved' },
     });
     return;
   }

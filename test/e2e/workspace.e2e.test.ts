@@ -242,6 +242,22 @@ describe('the freelancer’s workspace', () => {
     await visible(next.getByText('Share the project with Ada Client'));
     await captureScreen(f, '55-project-next-share');
 
+    // A due date typed out of order or in the past is warned about (announced, described), not refused.
+    await f.getByRole('button', { name: 'Edit milestone 1' }).click();
+    const due = f.locator('#edit-' + (await milestoneId(f, 'Sketch')) + '-due');
+    await due.fill('2099-03-01');
+    const warning = f.getByRole('status').filter({ hasText: 'Due after milestone 2' });
+    await visible(warning);
+    expect(await warning.textContent()).toBe(
+      'Due after milestone 2, which comes later and is due 1 Feb 2099.',
+    );
+    const describedBy = (await due.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy.split(' ')).toContain(await warning.getAttribute('id'));
+    await due.fill('2020-01-01');
+    await visible(f.getByRole('status').filter({ hasText: 'This date is in the past' }));
+    await captureScreen(f, '55-due-date-warning');
+    await f.getByRole('button', { name: 'Cancel' }).click();
+
     // Share: emailed, and still shown to copy.
     await next.getByRole('button', { name: 'Share with client' }).click();
     await visible(f.getByText(/Invitation emailed to Ada Client at ada@example.com/));
@@ -279,3 +295,10 @@ describe('the freelancer’s workspace', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+/** The id of the milestone card whose heading names `title`. */
+async function milestoneId(page: Page, title: string): Promise<string> {
+  const card = page.locator('li.timeline-item').filter({ hasText: title }).first();
+  const id = (await card.getAttribute('id')) ?? '';
+  return id.replace(/^milestone-/, '');
+}

@@ -1,47 +1,52 @@
 import { useEffect, useState } from 'react';
 import { receiptLabel } from '../../domain/receipt';
 import { api } from '../api';
-import { formatDateTime, formatMoney } from '../format';
+import { useT, type Translate } from '../i18n';
+import { useFormat, type Format } from '../i18n/format';
 import { toApiError } from '../hooks';
 import type { ActivityPage } from '../types';
 import { ErrorBanner } from './Notice';
 
-const LABELS: Record<string, string> = {
-  'project.created': 'Project created',
-  'project.updated': 'Project updated',
-  'project.archived': 'Project archived',
-  'project.unarchived': 'Project restored from archive',
-  'milestone.added': 'Milestone added',
-  'milestone.updated': 'Milestone changed',
-  'milestone.removed': 'Milestone removed',
-  'milestone.delivered': 'Milestone delivered',
-  'milestone.opened': 'Milestone opened',
-  'payment.recorded': 'Payment recorded',
-  'payment.flagged': 'Stripe payment flagged, not counted',
-  'payment.refunded': 'Refund recorded',
-  'payment.pending': 'Stripe payment pending',
-  'payment.failed': 'Stripe payment failed',
-  'payment.disputed': 'Stripe payment disputed',
-  'checkout.started': 'Client opened the card payment page',
-  'receipt.issued': 'Receipt issued',
-  'milestone.paid': 'Milestone paid',
-  'milestone.unpaid': 'Refunded in full: awaiting payment again',
-  'project.completed': 'Project complete',
-  'access.issued': 'Access code issued',
-  'access.revoked': 'Access revoked',
-  'client.opened': 'Client opened the project',
-  'terms.accepted': 'Client accepted the terms',
-  'file.upload_started': 'Upload started',
-  'file.uploaded': 'File uploaded',
-  'file.removed': 'File removed',
-  'file.downloaded': 'Client downloaded a file',
-  'files.locked': 'Files locked',
-  'files.unlocked': 'Files unlocked for the client',
+const LABELS: Record<string, (t: Translate) => string> = {
+  'project.created': (t) => t('activity.action.project_created'),
+  'project.updated': (t) => t('activity.action.project_updated'),
+  'project.archived': (t) => t('activity.action.project_archived'),
+  'project.unarchived': (t) => t('activity.action.project_unarchived'),
+  'milestone.added': (t) => t('activity.action.milestone_added'),
+  'milestone.updated': (t) => t('activity.action.milestone_updated'),
+  'milestone.removed': (t) => t('activity.action.milestone_removed'),
+  'milestone.delivered': (t) => t('activity.action.milestone_delivered'),
+  'milestone.opened': (t) => t('activity.action.milestone_opened'),
+  'payment.recorded': (t) => t('activity.action.payment_recorded'),
+  'payment.flagged': (t) => t('activity.action.payment_flagged'),
+  'payment.refunded': (t) => t('activity.action.payment_refunded'),
+  'payment.pending': (t) => t('activity.action.payment_pending'),
+  'payment.failed': (t) => t('activity.action.payment_failed'),
+  'payment.disputed': (t) => t('activity.action.payment_disputed'),
+  'checkout.started': (t) => t('activity.action.checkout_started'),
+  'receipt.issued': (t) => t('activity.action.receipt_issued'),
+  'milestone.paid': (t) => t('activity.action.milestone_paid'),
+  'milestone.unpaid': (t) => t('activity.action.milestone_unpaid'),
+  'project.completed': (t) => t('activity.action.project_completed'),
+  'access.issued': (t) => t('activity.action.access_issued'),
+  'access.revoked': (t) => t('activity.action.access_revoked'),
+  'client.opened': (t) => t('activity.action.client_opened'),
+  'terms.accepted': (t) => t('activity.action.terms_accepted'),
+  'file.upload_started': (t) => t('activity.action.file_upload_started'),
+  'file.uploaded': (t) => t('activity.action.file_uploaded'),
+  'file.removed': (t) => t('activity.action.file_removed'),
+  'file.downloaded': (t) => t('activity.action.file_downloaded'),
+  'files.locked': (t) => t('activity.action.files_locked'),
+  'files.unlocked': (t) => t('activity.action.files_unlocked'),
 };
 
-const ACTORS = { freelancer: 'You', client: 'Client', system: 'Milepost' } as const;
+function actor(type: 'freelancer' | 'client' | 'system', t: Translate): string {
+  if (type === 'freelancer') return t('activity.actor.freelancer');
+  if (type === 'client') return t('activity.actor.client');
+  return t('activity.actor.system');
+}
 
-function summary(details: Record<string, unknown>): string {
+function summary(details: Record<string, unknown>, f: Format): string {
   const parts: string[] = [];
   const position = details.position;
   const title = details.title;
@@ -51,7 +56,7 @@ function summary(details: Record<string, unknown>): string {
   if (typeof name === 'string') parts.push(name);
   const { amountMinor, currency, number, reason } = details;
   if (typeof amountMinor === 'number' && typeof currency === 'string')
-    parts.push(formatMoney(amountMinor, currency));
+    parts.push(f.money(amountMinor, currency));
   if (typeof number === 'number') parts.push(receiptLabel(number));
   if (typeof reason === 'string' && reason !== '') parts.push(`(${reason})`);
   return parts.join(' ');
@@ -62,6 +67,8 @@ function summary(details: Record<string, unknown>): string {
  * older pages on request.
  */
 export function ActivityPanel({ projectId, page }: { projectId: string; page: ActivityPage }) {
+  const t = useT();
+  const f = useFormat();
   const [older, setOlder] = useState<ActivityPage[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -89,33 +96,32 @@ export function ActivityPanel({ projectId, page }: { projectId: string; page: Ac
   return (
     <section className="card stack" aria-labelledby="activity-heading">
       <div className="page-head">
-        <h2 id="activity-heading">Activity record</h2>
+        <h2 id="activity-heading">{t('activity.heading')}</h2>
         {chainValid ? (
           <span className="badge badge-paid">
-            <span aria-hidden="true">✓ </span>Chain verified
+            <span aria-hidden="true">✓ </span>
+            {t('activity.chainVerified')}
           </span>
         ) : (
           <span className="badge badge-danger">
-            <span aria-hidden="true">✗ </span>Chain broken: the record was altered
+            <span aria-hidden="true">✗ </span>
+            {t('activity.chainBroken')}
           </span>
         )}
       </div>
-      <p className="muted">
-        Every change is recorded here and linked to the one before it by a hash, so no entry can be
-        edited unnoticed.
-      </p>
-      {ordered.length === 0 ? <p>Nothing recorded yet.</p> : null}
+      <p className="muted">{t('activity.explain')}</p>
+      {ordered.length === 0 ? <p>{t('activity.none')}</p> : null}
       <ol className="activity">
         {ordered.map((entry) => (
           <li key={entry.seq}>
             <span className="activity-what">
-              {LABELS[entry.action] ?? entry.action}
-              {summary(entry.details) ? (
-                <span className="muted"> · {summary(entry.details)}</span>
+              {LABELS[entry.action]?.(t) ?? entry.action}
+              {summary(entry.details, f) ? (
+                <span className="muted"> · {summary(entry.details, f)}</span>
               ) : null}
             </span>
             <span className="muted activity-meta">
-              {ACTORS[entry.actorType]} · {formatDateTime(entry.createdAt)} ·{' '}
+              {actor(entry.actorType, t)} · {f.dateTime(entry.createdAt)} ·{' '}
               <abbr title={entry.hash}>#{entry.hash.slice(0, 8)}</abbr>
             </span>
           </li>
@@ -129,7 +135,7 @@ export function ActivityPanel({ projectId, page }: { projectId: string; page: Ac
             disabled={busy}
             onClick={() => void showEarlier(cursor)}
           >
-            {busy ? 'Loading…' : 'Show earlier entries'}
+            {busy ? t('activity.loading') : t('activity.earlier')}
           </button>
         </p>
       ) : null}

@@ -1,6 +1,7 @@
 import { AmountField } from './AmountField';
 import { TextArea, TextField } from './Field';
-import { formatMoney } from '../format';
+import { useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import type { AmountMode } from '../plan';
 
 export interface BuilderRow {
@@ -22,21 +23,25 @@ export function BuilderMilestone(props: {
   allocated: number | null;
   errors: Record<string, string>;
   canRemove: boolean;
+  /** A caution about the due date (past, out of order), or null. */
+  dueWarning?: string | null;
   onChange: (row: BuilderRow) => void;
   onRemove: () => void;
 }) {
   const { index, row, mode, errors } = props;
+  const t = useT();
+  const f = useFormat();
   const n = index + 1;
   const field = (name: string) => errors[`milestones.${index}.${name}`];
   const set = (patch: Partial<BuilderRow>) => props.onChange({ ...row, ...patch });
   return (
     <li className="card milestone-editor">
       <fieldset>
-        <legend>Milestone {n}</legend>
+        <legend>{t('builder.row.legend', { n })}</legend>
         <div className="grid-2">
           <TextField
             id={`m${row.key}-title`}
-            label="Title"
+            label={t('project.milestone.title')}
             required
             maxLength={200}
             value={row.title}
@@ -45,18 +50,19 @@ export function BuilderMilestone(props: {
           />
           <TextField
             id={`m${row.key}-due`}
-            label="Due date"
+            label={t('project.milestone.dueDate')}
             type="date"
             required
             value={row.dueDate}
             onChange={(e) => set({ dueDate: e.target.value })}
             error={field('dueDate')}
+            warning={props.dueWarning ?? null}
           />
         </div>
         <TextArea
           id={`m${row.key}-deliverables`}
-          label="Deliverables"
-          hint="What the client receives at this step."
+          label={t('project.milestone.deliverables')}
+          hint={t('builder.row.deliverablesHint')}
           rows={3}
           value={row.deliverables}
           onChange={(e) => set({ deliverables: e.target.value })}
@@ -66,7 +72,7 @@ export function BuilderMilestone(props: {
           {mode === 'percent' ? (
             <TextField
               id={`m${row.key}-percent`}
-              label="Share of the total (%)"
+              label={t('builder.row.share')}
               inputMode="decimal"
               value={row.percent}
               onChange={(e) => set({ percent: e.target.value })}
@@ -75,7 +81,11 @@ export function BuilderMilestone(props: {
           ) : (
             <AmountField
               id={`m${row.key}-amount`}
-              label={`Amount${props.currencyValid ? ` (${props.currency})` : ''}`}
+              label={
+                props.currencyValid
+                  ? t('project.milestone.amountIn', { currency: props.currency })
+                  : t('project.milestone.amount')
+              }
               currency={props.currency}
               value={row.amount}
               onValue={(amount) => set({ amount })}
@@ -83,10 +93,10 @@ export function BuilderMilestone(props: {
             />
           )}
           <p className="allocated">
-            {mode === 'percent' ? 'Allocated: ' : 'Amount: '}
+            {mode === 'percent' ? t('builder.row.allocated') : t('builder.row.amount')}
             <strong>
               {props.allocated !== null && props.currencyValid
-                ? formatMoney(props.allocated, props.currency)
+                ? f.money(props.allocated, props.currency)
                 : '—'}
             </strong>
           </p>
@@ -98,7 +108,7 @@ export function BuilderMilestone(props: {
             disabled={!props.canRemove}
             onClick={props.onRemove}
           >
-            Remove milestone {n}
+            {t('builder.row.remove', { n })}
           </button>
         </div>
       </fieldset>

@@ -15,13 +15,35 @@ interface Common {
   className?: string;
 }
 
-function describedBy(hintId: string, errorId: string, hint: ReactNode, error: string | undefined) {
-  const ids = [hint ? hintId : null, error ? errorId : null].filter((x): x is string => x !== null);
+interface Warned {
+  /**
+   * A caution that does not block (a due date in the past): passing it, even as null, keeps a
+   * polite live region under the field, so a warning that appears while typing is announced.
+   */
+  warning?: string | null;
+}
+
+function describedBy(
+  hintId: string,
+  errorId: string,
+  hint: ReactNode,
+  error: string | undefined,
+  warning?: string | null,
+) {
+  const ids = [
+    hint ? hintId : null,
+    error ? errorId : null,
+    warning ? warningId(errorId) : null,
+  ].filter((x): x is string => x !== null);
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
+function warningId(errorId: string): string {
+  return errorId.replace(/-error$/, '-warning');
+}
+
 function Wrapper(
-  props: Common & { id: string; hintId: string; errorId: string; children: ReactNode },
+  props: Common & Warned & { id: string; hintId: string; errorId: string; children: ReactNode },
 ) {
   return (
     <div className={`field ${props.className ?? ''}`.trim()}>
@@ -37,18 +59,24 @@ function Wrapper(
           {props.error}
         </p>
       ) : null}
+      {props.warning !== undefined ? (
+        <p className="field-warning" id={warningId(props.errorId)} role="status">
+          {props.warning}
+        </p>
+      ) : null}
     </div>
   );
 }
 
 export function TextField(
   props: Common &
+    Warned &
     Omit<InputHTMLAttributes<HTMLInputElement>, 'className'> & {
       /** react-hook-form's register() hands one over. */
       ref?: Ref<HTMLInputElement>;
     },
 ) {
-  const { label, hint, error, className, id: givenId, ...input } = props;
+  const { label, hint, error, warning, className, id: givenId, ...input } = props;
   const autoId = useId();
   const id = givenId ?? autoId;
   return (
@@ -56,6 +84,7 @@ export function TextField(
       label={label}
       hint={hint}
       error={error}
+      warning={warning}
       className={className}
       id={id}
       hintId={`${id}-hint`}
@@ -64,7 +93,7 @@ export function TextField(
       <input
         id={id}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error, warning)}
         {...input}
       />
     </Wrapper>

@@ -1,7 +1,7 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useFreelancerToday } from '../auth';
-import { T, useT } from '../i18n';
+import { srOnly, T, useT } from '../i18n';
 import { useFormat } from '../i18n/format';
 import { DeliverButton } from './DeliverButton';
 import { MilestoneFiles } from './MilestoneFiles';
@@ -17,11 +17,6 @@ import { toApiError } from '../hooks';
 import { daysBetween } from './AttentionList';
 import type { DeliverableFile, Milestone, Payment } from '../types';
 
-/** Words only a screen reader needs ("Edit<hidden> milestone 2</hidden>"). */
-export function srOnly(chunks: ReactNode[]) {
-  return <span className="visually-hidden">{chunks}</span>;
-}
-
 type Panel = 'none' | 'edit' | 'remove' | 'pay' | 'refund';
 
 /** One step of the timeline, with what the freelancer can do to it in its current state. */
@@ -36,6 +31,8 @@ export function MilestoneCard(props: {
   /** payment id → why Stripe's payment was flagged. */
   flagReasons: ReadonlyMap<string, string>;
   canRemove: boolean;
+  /** All the project's milestones, to warn when an edited due date falls out of order. */
+  siblings?: readonly Milestone[];
   readOnly: boolean;
   /** This milestone's files, or undefined while the listing loads. */
   files: DeliverableFile[] | undefined;
@@ -179,6 +176,7 @@ export function MilestoneCard(props: {
             amount: amountInputText(milestone.amountMinor, userLocale(), currency),
           }}
           submitLabel={t('project.milestone.save')}
+          dueContext={{ position: milestone.position, others: props.siblings ?? [] }}
           onCancel={() => setPanel('none')}
           onSubmit={async (fields) => {
             await api.updateMilestone(projectId, milestone.id, fields);

@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { api, fileDownloadUrl } from '../api';
 import { useLimits } from '../auth';
-import { formatByteCount, formatBytes, formatDateTime, formatRate } from '../format';
+import { srOnly, T, useT, type Translate } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone } from '../types';
 import {
@@ -13,21 +14,50 @@ import {
   resume,
   useUploads,
   type UploadItem,
+  type UploadMessage,
   type UploadState,
 } from '../uploads';
 import { FileHash } from './FileHash';
 import { ErrorBanner } from './Notice';
 
-const STATE_LABELS: Record<UploadState, string> = {
-  starting: 'Starting',
-  uploading: 'Uploading',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline',
-  paused: 'Paused',
-  failed: 'Stopped',
-  removing: 'Removing',
-  done: 'Finishing',
-};
+function stateLabel(state: UploadState, t: Translate): string {
+  const labels = {
+    starting: () => t('files.state.starting'),
+    uploading: () => t('files.state.uploading'),
+    reconnecting: () => t('files.state.reconnecting'),
+    offline: () => t('files.state.offline'),
+    paused: () => t('files.state.paused'),
+    failed: () => t('files.state.failed'),
+    removing: () => t('files.state.removing'),
+    done: () => t('files.state.done'),
+  } satisfies Record<UploadState, () => string>;
+  return labels[state]();
+}
+
+/** An upload's note in the person's language (the server's own words pass through). */
+export function uploadMessageText(message: UploadMessage, t: Translate): string {
+  if ('text' in message) return message.text;
+  switch (message.id) {
+    case 'sessionEnded':
+      return t('files.upload.sessionEnded');
+    case 'connectionLost':
+      return t('files.upload.connectionLost');
+    case 'serverBusy':
+      return t('files.upload.serverBusy');
+    case 'offline':
+      return t('files.upload.offline');
+    case 'loaderFailed':
+      return t('files.upload.loaderFailed');
+    case 'notRemoved':
+      return t('files.upload.notRemoved');
+    case 'retrying':
+      return t('files.upload.retrying');
+    case 'retryingIn':
+      return t('files.upload.retryingIn', { seconds: message.seconds });
+    case 'refused':
+      return t('files.upload.refused', { status: message.status });
+  }
+}
 
 /**
  * A milestone's deliverables on the freelancer's side: while it is open, a drop zone (and a file
@@ -44,6 +74,8 @@ export function MilestoneFiles(props: {
   const { milestone, files } = props;
   const { maxFilesPerMilestone, maxFileBytes } = useLimits();
   const uploads = useUploads();
+  const t = useT();
+  const f = useFormat();
   const [rejection, setRejection] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -79,10 +111,17 @@ export function MilestoneFiles(props: {
     for (const u of mine) {
       const before = lastStates.current.get(u.key);
       if (before !== undefined && before !== u.state) {
-        if (u.state === 'done') said.push(`${u.name} uploaded.`);
-        if (u.state === 'paused') said.push(`Upload of ${u.name} paused.`);
-        if (u.state === 'failed') said.push(`Upload of ${u.name} stopped: ${u.message ?? ''}`);
-        if (u.state === 'offline') said.push(`Upload of ${u.name} waits for the connection.`);
+        const name = u.name;
+        if (u.state === 'done') said.push(t('files.said.done', { name }));
+        if (u.state === 'paused') said.push(t('files.said.paused', { name }));
+        if (u.state === 'failed')
+          said.push(
+            t('files.said.failed', {
+              name,
+              why: u.message ? uploadMessageText(u.message, t) : '',
+            }),
+          );
+        if (u.state === 'offline') said.push(t('files.said.offline', { name }));
       }
       lastStates.current.set(u.key, u.state);
     }
@@ -104,15 +143,23 @@ export function MilestoneFiles(props: {
     if (fresh.length > room) {
       setRejection(
         room === 0
-          ? `A milestone holds at most ${maxFilesPerMilestone} files, and this one is full. Remove a file to add another.`
-          : `A milestone holds at most ${maxFilesPerMilestone} files. You chose ${fresh.length}, but only ${room} more ${room === 1 ? 'fits' : 'fit'}. Nothing was added.`,
+          ? t('files.reject.full', { max: maxFilesPerMilestone })
+          : t('files.reject.tooMany', {
+              max: maxFilesPerMilestone,
+              chosen: fresh.length,
+              room,
+            }),
       );
       return;
     }
     const tooLarge = chosen.filter((f) => f.size > maxFileBytes);
     if (tooLarge.length > 0) {
       setRejection(
-        `${tooLarge.map((f) => f.name).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} larger than ${formatBytes(maxFileBytes)}, the most a file may be. Nothing was added.`,
+        t('files.reject.tooLarge', {
+          names: tooLarge.map((file) => file.name).join(', '),
+          count: tooLarge.length,
+          max: f.bytes(maxFileBytes),
+        }),
       );
       return;
     }
@@ -120,7 +167,10 @@ export function MilestoneFiles(props: {
     const again = chosen.filter((f) => running.has(f.name));
     if (again.length > 0) {
       setRejection(
-        `${again.map((f) => f.name).join(', ')} ${again.length === 1 ? 'is' : 'are'} already uploading.`,
+        t('files.reject.running', {
+          names: again.map((file) => file.name).join(', '),
+          count: again.length,
+        }),
       );
       return;
     }
@@ -140,7 +190,7 @@ export function MilestoneFiles(props: {
     try {
       await api.removeFile(file.id);
       setConfirming(null);
-      setAnnouncement(`${file.name} removed.`);
+      setAnnouncement(t('files.said.removed', { name: file.name }));
       await props.onChanged();
     } catch (err) {
       setError(toApiError(err).message);
@@ -151,17 +201,15 @@ export function MilestoneFiles(props: {
 
   if (!open && files.length === 0) {
     return milestone.status === 'delivered' || milestone.status === 'paid' ? (
-      <p className="muted">No files were delivered with this milestone.</p>
+      <p className="muted">{t('files.noneDelivered')}</p>
     ) : null;
   }
 
   return (
     <section className="files stack" aria-labelledby={headingId}>
       <h4 id={headingId}>
-        Files{' '}
-        <span className="muted">
-          ({used} of {maxFilesPerMilestone})
-        </span>
+        {t('files.heading')}{' '}
+        <span className="muted">{t('files.count', { used, max: maxFilesPerMilestone })}</span>
       </h4>
       {open ? (
         <DropZone
@@ -177,7 +225,7 @@ export function MilestoneFiles(props: {
       {shown.length > 0 ? (
         <ul
           className="file-list"
-          aria-label={`Uploads in progress for milestone ${milestone.position}`}
+          aria-label={t('files.uploadsLabel', { position: milestone.position })}
         >
           {shown.map((u) => (
             <UploadRow key={u.key} item={u} />
@@ -186,7 +234,10 @@ export function MilestoneFiles(props: {
       ) : null}
 
       {listed.length > 0 ? (
-        <ul className="file-list" aria-label={`Files of milestone ${milestone.position}`}>
+        <ul
+          className="file-list"
+          aria-label={t('files.listLabel', { position: milestone.position })}
+        >
           {listed.map((file) => (
             <li key={file.id} className="file-row">
               <div className="file-head">
@@ -197,19 +248,16 @@ export function MilestoneFiles(props: {
               {file.status === 'complete' ? (
                 <FileHash sha256={file.sha256} name={file.name} />
               ) : (
-                <p className="hint">
-                  This upload was interrupted. Choose the same file again to continue where it
-                  stopped, or remove it.
-                </p>
+                <p className="hint">{t('files.interrupted')}</p>
               )}
               {confirming === file.id ? (
                 <div
                   className="confirm"
                   role="group"
-                  aria-label={`Confirm removal of ${file.name}`}
+                  aria-label={t('files.confirmRemoval', { name: file.name })}
                 >
                   <p>
-                    Remove “<bdi>{file.name}</bdi>” from this milestone? Its bytes are deleted.
+                    <T id="files.removeQuestion" values={{ name: <bdi>{file.name}</bdi> }} />
                   </p>
                   <div className="actions">
                     <button
@@ -218,14 +266,14 @@ export function MilestoneFiles(props: {
                       disabled={busy}
                       onClick={() => void removeListed(file)}
                     >
-                      Yes, remove it
+                      {t('project.milestone.removeYes')}
                     </button>
                     <button
                       type="button"
                       className="button-secondary"
                       onClick={() => setConfirming(null)}
                     >
-                      Keep it
+                      {t('project.milestone.keep')}
                     </button>
                   </div>
                 </div>
@@ -233,7 +281,7 @@ export function MilestoneFiles(props: {
                 <div className="actions">
                   {file.status === 'complete' ? (
                     <a className="button button-secondary" href={fileDownloadUrl(file.id)} download>
-                      Download<span className="visually-hidden"> {file.name}</span>
+                      <T id="files.download" values={{ name: file.name, hidden: srOnly }} />
                     </a>
                   ) : null}
                   {open ? (
@@ -242,7 +290,7 @@ export function MilestoneFiles(props: {
                       className="button-secondary"
                       onClick={() => setConfirming(file.id)}
                     >
-                      Remove<span className="visually-hidden"> {file.name}</span>
+                      <T id="files.remove" values={{ name: file.name, hidden: srOnly }} />
                     </button>
                   ) : null}
                 </div>
@@ -260,29 +308,34 @@ export function MilestoneFiles(props: {
 
 /** Where the file stands for the client: still uploading, ready, locked until paid, unlocked. */
 function FileBadge({ file, milestone }: { file: DeliverableFile; milestone: Milestone }) {
-  if (file.status !== 'complete') return <span className="badge badge-delivered">Unfinished</span>;
+  const t = useT();
+  if (file.status !== 'complete')
+    return <span className="badge badge-delivered">{t('files.badge.unfinished')}</span>;
   if (milestone.status === 'delivered')
-    return <span className="badge badge-delivered">Locked until paid</span>;
-  if (milestone.status === 'paid') return <span className="badge badge-paid">Unlocked</span>;
-  return <span className="badge badge-open">Uploaded</span>;
+    return <span className="badge badge-delivered">{t('files.badge.locked')}</span>;
+  if (milestone.status === 'paid')
+    return <span className="badge badge-paid">{t('files.badge.unlocked')}</span>;
+  return <span className="badge badge-open">{t('files.badge.uploaded')}</span>;
 }
 
 /** Size, type and time of a file, as a small definition list. */
 export function FileFacts({ file }: { file: DeliverableFile }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <dl className="facts file-facts">
       <div>
-        <dt>Size</dt>
-        <dd title={formatByteCount(file.size)}>{formatBytes(file.size)}</dd>
+        <dt>{t('files.facts.size')}</dt>
+        <dd title={f.byteCount(file.size)}>{f.bytes(file.size)}</dd>
       </div>
       <div>
-        <dt>Type</dt>
-        <dd>{file.type || 'Unknown'}</dd>
+        <dt>{t('files.facts.type')}</dt>
+        <dd>{file.type || t('files.facts.unknown')}</dd>
       </div>
       {file.completedAt ? (
         <div>
-          <dt>Uploaded</dt>
-          <dd>{formatDateTime(file.completedAt)}</dd>
+          <dt>{t('files.facts.uploaded')}</dt>
+          <dd>{f.dateTime(file.completedAt)}</dd>
         </div>
       ) : null}
     </dl>
@@ -298,6 +351,8 @@ function DropZone(props: {
   onFiles: (files: File[]) => void;
 }) {
   const { maxFilesPerMilestone, maxFileBytes } = useLimits();
+  const t = useT();
+  const f = useFormat();
   const inputId = useId();
   const hintId = useId();
   const [dragging, setDragging] = useState(false);
@@ -347,10 +402,10 @@ function DropZone(props: {
       onDrop={onDrop}
     >
       <p className="dropzone-title" aria-hidden="true">
-        {dragging ? 'Drop to upload' : 'Drag files here, or'}
+        {dragging ? t('files.drop.now') : t('files.drop.drag')}
       </p>
       <label htmlFor={inputId} className="dropzone-label">
-        Add files<span className="visually-hidden"> to milestone {props.milestone.position}</span>
+        <T id="files.drop.add" values={{ position: props.milestone.position, hidden: srOnly }} />
       </label>
       <input
         id={inputId}
@@ -367,19 +422,25 @@ function DropZone(props: {
         }}
       />
       <p id={hintId} className="hint">
-        Up to {maxFilesPerMilestone} files per milestone, {formatBytes(maxFileBytes)} each.{' '}
+        {t('files.drop.limits', { max: maxFilesPerMilestone, size: f.bytes(maxFileBytes) })}{' '}
         {props.room === 0
           ? props.interrupted
-            ? 'This milestone is full: choose an interrupted file again to finish it, or remove a file.'
-            : 'This milestone is full: remove a file to add another.'
-          : `${props.used} of ${maxFilesPerMilestone} used, ${props.room} more can be added.`}{' '}
-        An interrupted upload resumes where it stopped.
+            ? t('files.drop.fullInterrupted')
+            : t('files.drop.full')
+          : t('files.drop.room', {
+              used: props.used,
+              max: maxFilesPerMilestone,
+              room: props.room,
+            })}{' '}
+        {t('files.drop.resumes')}
       </p>
     </div>
   );
 }
 
 function UploadRow({ item }: { item: UploadItem }) {
+  const t = useT();
+  const f = useFormat();
   const progressId = useId();
   const percent =
     item.size === 0
@@ -400,10 +461,10 @@ function UploadRow({ item }: { item: UploadItem }) {
     <li className="file-row upload-row">
       <div className="file-head">
         <bdi className="file-name">{item.name}</bdi>
-        <span className={`badge ${badge}`}>{STATE_LABELS[item.state]}</span>
+        <span className={`badge ${badge}`}>{stateLabel(item.state, t)}</span>
       </div>
       <label htmlFor={progressId} className="visually-hidden">
-        Upload progress of {item.name}
+        {t('files.progressOf', { name: item.name })}
       </label>
       <progress id={progressId} className="upload-progress" max={100} value={percent}>
         {percent}%
@@ -411,28 +472,30 @@ function UploadRow({ item }: { item: UploadItem }) {
       <p className="upload-meta">
         <span className="nowrap">{percent}%</span> ·{' '}
         <span className="nowrap">
-          {formatBytes(item.bytesSent)} of {formatBytes(item.size)}
+          {t('files.sentOf', { sent: f.bytes(item.bytesSent), size: f.bytes(item.size) })}
         </span>
         {item.rate !== null && item.state === 'uploading' ? (
           <>
             {' '}
-            · <span className="nowrap">{formatRate(item.rate)}</span>
+            · <span className="nowrap">{t('files.rate', { rate: f.bytes(item.rate) })}</span>
           </>
         ) : null}
-        {item.resumed ? <> · resumed from an earlier upload</> : null}
+        {item.resumed ? <> · {t('files.resumed')}</> : null}
       </p>
       {item.message ? (
-        <p className={item.state === 'failed' ? 'field-error' : 'hint'}>{item.message}</p>
+        <p className={item.state === 'failed' ? 'field-error' : 'hint'}>
+          {uploadMessageText(item.message, t)}
+        </p>
       ) : null}
       <div className="actions">
         {canPause ? (
           <button type="button" className="button-secondary" onClick={() => pause(item.key)}>
-            Pause<span className="visually-hidden"> upload of {item.name}</span>
+            <T id="files.pause" values={{ name: item.name, hidden: srOnly }} />
           </button>
         ) : null}
         {canResume ? (
           <button type="button" className="button-secondary" onClick={() => resume(item.key)}>
-            Resume<span className="visually-hidden"> upload of {item.name}</span>
+            <T id="files.resume" values={{ name: item.name, hidden: srOnly }} />
           </button>
         ) : null}
         <button
@@ -441,7 +504,7 @@ function UploadRow({ item }: { item: UploadItem }) {
           disabled={item.state === 'removing' || item.state === 'done'}
           onClick={() => void remove(item.key)}
         >
-          Remove<span className="visually-hidden"> {item.name}</span>
+          <T id="files.remove" values={{ name: item.name, hidden: srOnly }} />
         </button>
       </div>
     </li>

@@ -6,6 +6,9 @@ import { readPositiveAmount } from '../money-input';
 import { ErrorBanner } from './Notice';
 import { useFormErrors } from '../hooks';
 import { useT } from '../i18n';
+import { useFormat } from '../i18n/format';
+import { useFreelancerToday } from '../auth';
+import { dueWarningAmong, dueWarningText } from './DueDateWarning';
 
 export interface MilestoneFields {
   title: string;
@@ -20,6 +23,8 @@ export function MilestoneForm(props: {
   currency: string;
   initial: { title: string; deliverables: string; dueDate: string; amount: string };
   submitLabel: string;
+  /** Where the milestone sits among the project's others, to warn of a due date out of order. */
+  dueContext?: { position: number; others: readonly { position: number; dueDate: string }[] };
   onSubmit: (fields: MilestoneFields) => Promise<void>;
   onCancel: () => void;
 }) {
@@ -27,6 +32,16 @@ export function MilestoneForm(props: {
   const [busy, setBusy] = useState(false);
   const errors = useFormErrors();
   const t = useT();
+  const f = useFormat();
+  const today = useFreelancerToday();
+  const due = props.dueContext
+    ? dueWarningAmong(
+        { position: props.dueContext.position, dueDate: values.dueDate },
+        props.dueContext.others,
+        today,
+      )
+    : null;
+  const dueWarning = due ? dueWarningText(due.warning, due.positionAt, t, f) : undefined;
   const id = (name: string) => `${props.idPrefix}-${name}`;
 
   async function submit(event: FormEvent) {
@@ -78,6 +93,7 @@ export function MilestoneForm(props: {
           value={values.dueDate}
           onChange={(e) => setValues({ ...values, dueDate: e.target.value })}
           error={errors.fields.dueDate}
+          warning={dueWarning}
         />
       </div>
       <TextArea

@@ -1,5 +1,6 @@
 import { receiptPdfUrl } from '../api';
-import { formatDate, formatMoney, methodLabel } from '../format';
+import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { Link } from 'react-router';
 import type { Receipt } from '../types';
 
@@ -18,6 +19,8 @@ export function ReceiptList({
   showProject?: boolean;
   label: string;
 }) {
+  const t = useT();
+  const f = useFormat();
   const ordered = [...receipts].sort((a, b) => b.number - a.number);
   return (
     <ul className="receipt-list" aria-label={label}>
@@ -26,7 +29,7 @@ export function ReceiptList({
           <div className="receipt-main">
             <p className="receipt-head">
               <span className="receipt-number">{r.label}</span>
-              <span className="receipt-amount">{formatMoney(r.amountMinor, r.currency)}</span>
+              <span className="receipt-amount">{f.money(r.amountMinor, r.currency)}</span>
             </p>
             <p className="muted">
               {showProject ? (
@@ -41,12 +44,19 @@ export function ReceiptList({
                   {' · '}
                 </>
               ) : null}
-              Milestone {r.milestonePosition}: <bdi>{r.milestoneTitle}</bdi> ·{' '}
-              {methodLabel(r.method)} · received {formatDate(r.receivedOn)}
+              <T
+                id="common.receipt.line"
+                values={{
+                  position: r.milestonePosition,
+                  title: <bdi>{r.milestoneTitle}</bdi>,
+                  method: f.method(r.method),
+                  date: f.date(r.receivedOn),
+                }}
+              />
             </p>
           </div>
           <a className="button button-secondary" href={receiptPdfUrl(r.id, realm)} download>
-            Download {r.label} (PDF)
+            {t('common.receipt.download', { label: r.label })}
           </a>
         </li>
       ))}

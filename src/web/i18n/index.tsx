@@ -154,3 +154,8 @@ export function T({
 }) {
   return <FormattedMessage id={id} values={values as never} />;
 }
+
+/** For `<hidden>` in a message: words only a screen reader needs ("Edit<hidden> milestone 2</hidden>"). */
+export function srOnly(chunks: ReactNode[]) {
+  return <span className="visually-hidden">{chunks}</span>;
+}

@@ -2,7 +2,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { isCurrencyCode } from '../../domain/money';
 import { ApiError, api } from '../api';
-import { useLimits } from '../auth';
+import { useFreelancerToday, useLimits } from '../auth';
+import { dueDateWarnings } from '../../domain/due-dates';
+import { dueWarningText } from '../components/DueDateWarning';
+import { useFormat } from '../i18n/format';
 import { BuilderCheck } from '../components/BuilderCheck';
 import {
   BuilderDetails,
@@ -59,6 +62,8 @@ function visibleRowErrors(
 export function ProjectBuilderPage() {
   const navigate = useNavigate();
   const t = useT();
+  const f = useFormat();
+  const today = useFreelancerToday();
   useTitle(t('builder.title'));
   const { maxMilestones } = useLimits();
   const clients = useQuery(queries.clients(false));
@@ -78,6 +83,10 @@ export function ProjectBuilderPage() {
     () => checkPlan(mode, currency, total, rows, userLocale()),
     [mode, currency, total, rows],
   );
+  const dueWarnings = dueDateWarnings(
+    rows.map((r) => r.dueDate),
+    today,
+  ).map((w) => dueWarningText(w, (i) => i + 1, t, f));
   const clientList = clients.data?.clients ?? [];
   // With no clients yet, the builder starts straight on "new client".
   const clientChoice =
@@ -223,6 +232,7 @@ export function ProjectBuilderPage() {
                 allocated={check.amounts[i] ?? null}
                 errors={{ ...visibleRowErrors(check, rows, attempted), ...errors.fields }}
                 canRemove={rows.length > 1}
+                dueWarning={dueWarnings[i] ?? null}
                 onChange={(next) =>
                   setRows((current) => current.map((r) => (r.key === row.key ? next : r)))
                 }

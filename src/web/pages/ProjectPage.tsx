@@ -278,6 +278,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                   payments={payments.filter((p) => p.milestoneId === milestone.id)}
                   flagReasons={flagReasons}
                   canRemove={sorted.length > 1}
+                  siblings={sorted}
                   readOnly={archived}
                   files={files.data?.files.filter((f) => f.milestoneId === milestone.id)}
                   onChanged={refresh}
@@ -299,6 +300,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                       amount: '',
                     }}
                     submitLabel={t('project.add.submit')}
+                    dueContext={{ position: (last?.position ?? 0) + 1, others: sorted }}
                     onCancel={() => setAdding(false)}
                     onSubmit={async (fields) => {
                       await api.addMilestone(project.id, fields);
