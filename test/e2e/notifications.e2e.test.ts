@@ -206,4 +206,49 @@ describe('mail choices', () => {
     await checkAccessibility(f, 'settings with mail choices');
     expect(pageErrors).toEqual([]);
   });
+
+  it('Project page: the reminder days, own days for one project, and Pause', async () => {
+    const f = freelancer;
+    const reminders = async () =>
+      (await (await f.request.get(`/api/projects/${projectId}/reminders`)).json()) as {
+        paused: boolean;
+        days: number[] | null;
+        effectiveDays: number[];
+      };
+    await f.goto(`/app/projects/${projectId}`);
+    const section = f.getByRole('region', { name: 'Payment reminders' });
+    await visible(section);
+    // The defaults chosen in Settings above: days 2 and 10, due after 30 days.
+    const summary = section.getByTestId('reminders-summary');
+    await expect.poll(() => summary.textContent()).toContain('2, 10 days after delivery');
+    expect(await summary.textContent()).toContain('overdue notice on day 31');
+    expect(await section.getByLabel('Your default from Settings (2, 10)').isChecked()).toBe(true);
+
+    await section.getByLabel('Own days for this project').check();
+    await section.getByRole('textbox', { name: 'Days for this project' }).fill('1, 400');
+    await section.getByRole('button', { name: 'Save reminders' }).click();
+    await visible(section.getByText('Enter whole days from 1 to 365, separated by commas.'));
+    await section.getByRole('textbox', { name: 'Days for this project' }).fill('4, 1');
+    await section.getByRole('button', { name: 'Save reminders' }).click();
+    await visible(section.getByText('Reminders saved.'));
+    expect(await reminders()).toMatchObject({ paused: false, days: [1, 4], effectiveDays: [1, 4] });
+    await expect.poll(() => summary.textContent()).toContain('1, 4 days after delivery');
+
+    await section.getByLabel('Pause reminders for this project').check();
+    await section.getByRole('button', { name: 'Save reminders' }).click();
+    await expect.poll(() => summary.textContent()).toMatch(/^Paused/);
+    expect(await reminders()).toMatchObject({ paused: true, days: [1, 4] });
+    await captureScreen(f, 'project-reminders');
+
+    // Back to the defaults, reminders on again.
+    await f.reload();
+    await visible(section);
+    expect(await section.getByLabel('Pause reminders for this project').isChecked()).toBe(true);
+    await section.getByLabel('Pause reminders for this project').uncheck();
+    await section.getByLabel(/^Your default from Settings/).check();
+    await section.getByRole('button', { name: 'Save reminders' }).click();
+    await visible(section.getByText('Reminders saved.'));
+    expect(await reminders()).toMatchObject({ paused: false, days: null, effectiveDays: [2, 10] });
+    expect(pageErrors).toEqual([]);
+  });
 });

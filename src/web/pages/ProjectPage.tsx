@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { useFreelancerToday, useLimits } from '../auth';
 import { ChatDock } from '../chat/ChatDock';
+import { ProjectReminders } from '../notify/ProjectReminders';
 import { T, useT, type Translate } from '../i18n';
 import { useFormat } from '../i18n/format';
 import { NextStep } from '../components/NextStep';
@@ -339,6 +340,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               <SharePanel project={project} onIssued={setIssued} onChanged={refresh} />
             </SideSection>
           ) : null}
+          {!archived ? <ProjectReminders projectId={project.id} /> : null}
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
               <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
