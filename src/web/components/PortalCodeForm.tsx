@@ -4,6 +4,7 @@ import { TextField } from './Field';
 import { ErrorBanner } from './Notice';
 import { normaliseAccessCode } from '../format';
 import { toApiError } from '../hooks';
+import { T, useT } from '../i18n';
 
 /** The client types the access code the freelancer sent; case and dashes do not matter. */
 export function PortalCodeForm({
@@ -13,6 +14,7 @@ export function PortalCodeForm({
   onOpened: () => Promise<void>;
   notice: string | null;
 }) {
+  const t = useT();
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [fieldError, setFieldError] = useState<string | undefined>();
@@ -24,7 +26,7 @@ export function PortalCodeForm({
     setFieldError(undefined);
     const normalised = normaliseAccessCode(code);
     if (normalised.replace(/-/g, '').length !== 12) {
-      setFieldError('An access code has 12 letters and digits, like K7QM-2XPD-9RTA.');
+      setFieldError(t('portal.code.tooShort'));
       return;
     }
     setBusy(true);
@@ -33,8 +35,7 @@ export function PortalCodeForm({
       await onOpened();
     } catch (err) {
       const e = toApiError(err);
-      if (e.code === 'INVALID_ACCESS')
-        setFieldError('This code does not open a project. Check it, or ask for a new one.');
+      if (e.code === 'INVALID_ACCESS') setFieldError(t('portal.code.invalid'));
       else setError(e.message);
     } finally {
       setBusy(false);
@@ -43,19 +44,19 @@ export function PortalCodeForm({
 
   return (
     <section className="card" aria-labelledby="code-heading">
-      <h1 id="code-heading">Open your project</h1>
-      <p className="lead">
-        Enter the access code you received from your freelancer. You do not need an account.
-      </p>
+      <h1 id="code-heading">{t('portal.page.title')}</h1>
+      <p className="lead">{t('portal.code.lead')}</p>
       <ErrorBanner message={error ?? notice} />
       <form onSubmit={(e) => void submit(e)} className="stack">
         <TextField
-          label="Access code"
+          label={t('portal.code.label')}
           hint={
-            <>
-              12 letters and digits, for example <span className="nowrap">K7QM-2XPD-9RTA</span>.
-              Dashes and capitals are optional.
-            </>
+            <T
+              id="portal.code.hint"
+              values={{
+                example: <span className="nowrap">K7QM-2XPD-9RTA</span>,
+              }}
+            />
           }
           className="code-field"
           autoComplete="off"
@@ -67,7 +68,7 @@ export function PortalCodeForm({
           error={fieldError}
         />
         <button type="submit" disabled={busy}>
-          {busy ? 'Opening…' : 'Open project'}
+          {busy ? t('portal.code.opening') : t('portal.code.submit')}
         </button>
       </form>
     </section>

@@ -1,15 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ChatDock } from '../chat/ChatDock';
 import { portalApi } from '../api';
-import { ErrorBanner } from './Notice';
-import { PortalFiles } from './PortalFiles';
-import { PortalPayBox } from './PortalPayBox';
-import { PortalSummary } from './PortalSummary';
-import { ReceiptList } from './ReceiptList';
-import { PortalStatusBadge } from './StatusBadge';
-import { formatDate, formatDateTime, formatMoney } from '../format';
+import { T, useT } from '../i18n';
+import { useFormat } from '../i18n/format';
 import { toApiError } from '../hooks';
 import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
+import { PortalMilestone } from './PortalMilestone';
+import { PortalPayBox } from './PortalPayBox';
+import { PortalSummary } from './PortalSummary';
+import { PortalTerms } from './PortalTerms';
+import { ReceiptList } from './ReceiptList';
 
 /** The client came back from Stripe's payment page (or cancelled it). */
 export interface PaymentReturn {
@@ -33,10 +33,12 @@ function PaymentReturnBanner({
   paymentReturn: PaymentReturn;
   milestones: Milestone[];
 }) {
+  const t = useT();
+  const { locale } = useFormat();
   if (paymentReturn.kind === 'cancelled') {
     return (
       <p className="banner banner-info" role="status">
-        Payment cancelled: nothing was charged. You can pay whenever you are ready.
+        {t('portal.return.cancelled')}
       </p>
     );
   }
@@ -45,12 +47,13 @@ function PaymentReturnBanner({
     (m) => awaiting !== null && awaiting.includes(m.id) && m.status === 'paid',
   );
   if (confirmed.length > 0) {
+    const names = new Intl.ListFormat(locale, { type: 'conjunction' }).format(
+      confirmed.map((m) => t('portal.return.item', { position: m.position, title: m.title })),
+    );
     return (
       <p className="banner banner-success" role="status">
-        <span aria-hidden="true">✓ </span>Payment confirmed:{' '}
-        {confirmed.map((m) => `milestone ${m.position}, ${m.title},`).join(' and ')}{' '}
-        {confirmed.length === 1 ? 'is' : 'are'} paid. The files are unlocked and your receipt is
-        below.
+        <span aria-hidden="true">✓ </span>
+        {t('portal.return.confirmed', { milestones: names, count: confirmed.length })}
       </p>
     );
   }
@@ -58,10 +61,8 @@ function PaymentReturnBanner({
   const slow = Date.now() - paymentReturn.at > SLOW_CONFIRMATION_MS;
   return (
     <p className="banner banner-info" role="status" data-testid="payment-pending">
-      Payment received by Stripe — it appears here as soon as Stripe confirms it.
-      {slow
-        ? ' Stripe has not confirmed it yet; this can take a few minutes. This page keeps checking.'
-        : ''}
+      {t('portal.return.pending')}
+      {slow ? ` ${t('portal.return.slow')}` : ''}
     </p>
   );
 }
@@ -86,6 +87,8 @@ export function PortalProjectView({
     ? `${project.freelancer.name}, ${project.freelancer.businessName}`
     : project.freelancer.name;
   const payee = project.freelancer.businessName || project.freelancer.name;
+  const t = useT();
+  const f = useFormat();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
@@ -159,7 +162,7 @@ export function PortalProjectView({
         <bdi>{project.title}</bdi>
       </h1>
       <p className="muted">
-        With <bdi>{freelancer}</bdi>
+        <T id="portal.with" values={{ name: <bdi>{freelancer}</bdi> }} />
       </p>
       {paymentReturn !== null ? (
         <PaymentReturnBanner paymentReturn={paymentReturn} milestones={milestones} />
@@ -177,185 +180,76 @@ export function PortalProjectView({
         </p>
       ) : null}
       {archived ? (
-        <p className="banner banner-info">
-          This project is archived: nothing in it changes any more. What you paid for — its files,
-          receipts and terms — stays available to you here.
-        </p>
+        <p className="banner banner-info">{t('portal.archived')}</p>
       ) : !project.termsAcceptedAt ? (
         <p className="banner banner-info">
-          Please read the <a href="#terms-heading">terms</a> below and accept them to begin.
+          <T
+            id="portal.termsFirst"
+            values={{ a: (chunks: ReactNode[]) => <a href="#terms-heading">{chunks}</a> }}
+          />
         </p>
       ) : null}
       <dl className="stats">
         <div className="stat">
-          <dt>Total</dt>
-          <dd>{formatMoney(project.totalMinor, project.currency)}</dd>
+          <dt>{t('portal.stats.total')}</dt>
+          <dd>{f.money(project.totalMinor, project.currency)}</dd>
         </div>
         <div className="stat">
-          <dt>Paid</dt>
-          <dd>{formatMoney(paidNet, project.currency)}</dd>
+          <dt>{t('portal.stats.paid')}</dt>
+          <dd>{f.money(paidNet, project.currency)}</dd>
         </div>
         <div className="stat">
-          <dt>Still to pay</dt>
-          <dd>{formatMoney(stillToPay, project.currency)}</dd>
+          <dt>{t('portal.stats.toPay')}</dt>
+          <dd>{f.money(stillToPay, project.currency)}</dd>
         </div>
       </dl>
 
       <ChatDock realm="portal" projectId={project.id} otherName={project.freelancer.name} />
       <section className="stack" aria-labelledby="portal-milestones-heading">
-        <h2 id="portal-milestones-heading">Milestones</h2>
+        <h2 id="portal-milestones-heading">{t('portal.milestones.heading')}</h2>
         <ol className="timeline">
           {milestones.map((m) => (
-            <li
+            <PortalMilestone
               key={m.id}
-              className={`card timeline-item status-${m.status}`}
-              aria-labelledby={`pm-${m.id}`}
-            >
-              <div className="timeline-head">
-                <h3 id={`pm-${m.id}`}>
-                  <span className="step">{m.position}.</span> {m.title}
-                </h3>
-                <span className="badges">
-                  <PortalStatusBadge milestone={m} />
-                  {m.refundedInFull ? <span className="badge badge-danger">Refunded</span> : null}
-                </span>
-              </div>
-              <dl className="facts">
-                <div>
-                  <dt>Amount</dt>
-                  <dd>{formatMoney(m.amountMinor, project.currency)}</dd>
-                </div>
-                <div>
-                  <dt>Due</dt>
-                  <dd>{formatDate(m.dueDate)}</dd>
-                </div>
-                {m.receivedMinor > 0 &&
-                (m.status !== 'paid' || m.receivedMinor !== m.amountMinor) ? (
-                  <div>
-                    <dt>Received</dt>
-                    <dd>{formatMoney(m.receivedMinor, project.currency)}</dd>
-                  </div>
-                ) : null}
-                {m.status === 'delivered' ? (
-                  <div>
-                    <dt>Still to pay</dt>
-                    <dd>{formatMoney(m.outstandingMinor, project.currency)}</dd>
-                  </div>
-                ) : null}
-                {m.refundedMinor > 0 ? (
-                  <div>
-                    <dt>Refunded</dt>
-                    <dd>{formatMoney(m.refundedMinor, project.currency)}</dd>
-                  </div>
-                ) : null}
-                {m.deliveredAt ? (
-                  <div>
-                    <dt>Delivered</dt>
-                    <dd>{formatDateTime(m.deliveredAt)}</dd>
-                  </div>
-                ) : null}
-                {m.paidAt ? (
-                  <div>
-                    <dt>Paid</dt>
-                    <dd>{formatDateTime(m.paidAt)}</dd>
-                  </div>
-                ) : null}
-              </dl>
-              {m.deliverables ? (
-                <p className="deliverables">
-                  <bdi>{m.deliverables}</bdi>
-                </p>
-              ) : null}
-              {m.status === 'delivered' || m.status === 'paid' ? (
-                <PortalFiles milestone={m} files={files.filter((f) => f.milestoneId === m.id)} />
-              ) : null}
-              {m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
-                <PortalPayBox
-                  milestone={m}
-                  currency={project.currency}
-                  payee={payee}
-                  instructions={paymentInstructions}
-                  canPayByCard={!cardUnavailable}
-                  paying={paying}
-                  confirming={confirming.has(m.id)}
-                  payError={payError?.milestoneId === m.id ? payError.message : null}
-                  onPay={() => void payByCard(m)}
-                />
-              ) : null}
-            </li>
+              milestone={m}
+              currency={project.currency}
+              files={files.filter((file) => file.milestoneId === m.id)}
+              payBox={
+                m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
+                  <PortalPayBox
+                    milestone={m}
+                    currency={project.currency}
+                    payee={payee}
+                    instructions={paymentInstructions}
+                    canPayByCard={!cardUnavailable}
+                    paying={paying}
+                    confirming={confirming.has(m.id)}
+                    payError={payError?.milestoneId === m.id ? payError.message : null}
+                    onPay={() => void payByCard(m)}
+                  />
+                ) : null
+              }
+            />
           ))}
         </ol>
       </section>
 
       {receipts.length > 0 ? (
-        <section className="card stack" aria-labelledby="portal-receipts-heading">
-          <h2 id="portal-receipts-heading">Receipts</h2>
-          <p className="muted">
-            One numbered receipt per payment, also sent to you by email. Each PDF lists the files
-            delivered with their SHA-256 checksums.
-          </p>
-          <ReceiptList receipts={receipts} realm="portal" label="Your receipts" />
+        <section className="card stack" id="receipts" aria-labelledby="portal-receipts-heading">
+          <h2 id="portal-receipts-heading">{t('portal.receipts.heading')}</h2>
+          <p className="muted">{t('portal.receipts.explain')}</p>
+          <ReceiptList receipts={receipts} realm="portal" label={t('portal.receipts.list')} />
         </section>
       ) : null}
 
-      <section className="card stack terms" aria-labelledby="terms-heading">
-        <h2 id="terms-heading" tabIndex={-1}>
-          Terms
-        </h2>
-        <p>
-          {freelancer} will deliver the work below in {milestones.length} milestone
-          {milestones.length === 1 ? '' : 's'}, for a total of{' '}
-          {formatMoney(project.totalMinor, project.currency)}.
-        </p>
-        <ol className="terms-list">
-          {milestones.map((m) => (
-            <li key={m.id}>
-              <strong>
-                <bdi>{m.title}</bdi>
-              </strong>{' '}
-              — due {formatDate(m.dueDate)}, {formatMoney(m.amountMinor, project.currency)}.
-              {m.deliverables ? (
-                <span className="deliverables">
-                  {' '}
-                  Deliverables: <bdi>{m.deliverables}</bdi>
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-        <p>
-          <strong>Sequence and payment.</strong> Milestones run in order; only the current one is
-          open. When a milestone is delivered, its payment is due, and the next milestone opens once
-          that payment is received. Delivered files are released to you when their milestone is
-          paid.
-        </p>
-        <p>
-          <strong>Changes.</strong> Any change to the scope, price or dates of milestones not yet
-          paid is proposed as a change order and applies only when you accept it. Paid milestones
-          never change.
-        </p>
-        <p>
-          <strong>Disputes.</strong> If either of you feels a milestone was not satisfactorily
-          completed, either may open a dispute on it: a statement, a response and a proposed
-          resolution (a revision, a partial refund or a split). If you cannot agree, the dispute
-          goes to an outside mediator with the project’s activity record as evidence.
-        </p>
-        <ErrorBanner message={error} />
-        {project.termsAcceptedAt ? (
-          <p className="banner banner-success">
-            <span aria-hidden="true">✓ </span>You accepted these terms on{' '}
-            {formatDateTime(project.termsAcceptedAt)}.
-          </p>
-        ) : archived ? (
-          <p className="muted">The project is archived: its terms can no longer be accepted.</p>
-        ) : (
-          <div className="actions">
-            <button type="button" disabled={busy} onClick={() => void accept()}>
-              I accept these terms
-            </button>
-          </div>
-        )}
-      </section>
+      <PortalTerms
+        project={project}
+        milestones={milestones}
+        freelancer={freelancer}
+        busy={busy}
+        error={error}
+        onAccept={() => void accept()}
+      />
     </div>
   );
 }

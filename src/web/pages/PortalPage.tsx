@@ -8,6 +8,7 @@ import { PortalCodeForm } from '../components/PortalCodeForm';
 import { PortalLayout } from '../components/PortalLayout';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError, useTitle } from '../hooks';
+import { useT, type Translate } from '../i18n';
 import { keys, queries } from '../queries';
 import type { Milestone } from '../types';
 
@@ -69,15 +70,15 @@ function takePaymentParam(navigate: NavigateFunction): 'returned' | 'cancelled' 
 }
 
 /** What a background refresh brought that the client should hear about. */
-function news(before: Milestone[], after: Milestone[]): string {
+function news(before: Milestone[], after: Milestone[], t: Translate): string {
   const said: string[] = [];
   for (const m of after) {
     const old = before.find((b) => b.id === m.id);
     if (old === undefined || old.status === m.status) continue;
-    if (m.status === 'delivered') said.push(`Milestone ${m.position}, ${m.title}, was delivered.`);
-    if (m.status === 'paid')
-      said.push(`Milestone ${m.position}, ${m.title}, is paid: its files are unlocked.`);
-    if (m.status === 'open') said.push(`Milestone ${m.position}, ${m.title}, is now open.`);
+    const values = { position: m.position, title: m.title };
+    if (m.status === 'delivered') said.push(t('portal.news.delivered', values));
+    if (m.status === 'paid') said.push(t('portal.news.paid', values));
+    if (m.status === 'open') said.push(t('portal.news.open', values));
   }
   return said.join(' ');
 }
@@ -91,6 +92,7 @@ function tokenFromHash(): string | null {
 /** The client portal: opens with the link's token or a typed code, then shows the project. */
 export function PortalPage() {
   const queryClient = useQueryClient();
+  const t = useT();
   const navigate = useNavigate();
   const [gate, setGate] = useState<Gate>({ status: 'checking' });
   const [announcement, setAnnouncement] = useState('');
@@ -114,7 +116,7 @@ export function PortalPage() {
           : REFRESH_MS,
   });
   const loaded = gate.status === 'open' && !refused(portal.error) ? portal.data : undefined;
-  useTitle(loaded ? loaded.view.project.title : 'Open your project');
+  useTitle(loaded ? loaded.view.project.title : t('portal.page.title'));
 
   /** Asks for the project afresh (nothing of an earlier session shown meanwhile). */
   const openPortal = useCallback(
@@ -131,20 +133,17 @@ export function PortalPage() {
       void navigate('/portal', { replace: true });
       setGate({ status: 'checking' });
       portalApi.open({ token }).then(
-        () => openPortal('This link did not open the project. Enter the access code instead.'),
+        () => openPortal(t('portal.page.linkDidNotOpen')),
         (err: unknown) => {
           const e = toApiError(err);
           setGate({
             status: 'need-code',
-            notice:
-              e.code === 'INVALID_ACCESS'
-                ? 'This link no longer works: it may have been replaced or revoked. Ask your freelancer for a new one, or enter a code.'
-                : e.message,
+            notice: e.code === 'INVALID_ACCESS' ? t('portal.page.linkDead') : e.message,
           });
         },
       );
     },
-    [openPortal, navigate],
+    [openPortal, navigate, t],
   );
 
   useEffect(() => {
@@ -188,11 +187,11 @@ export function PortalPage() {
     const before = shownMilestones.current;
     const after = readyView?.milestones ?? null;
     if (before !== null && after !== null) {
-      const said = news(before, after);
+      const said = news(before, after, t);
       if (said !== '') setAnnouncement(said);
     }
     shownMilestones.current = after;
-  }, [readyView]);
+  }, [readyView, t]);
 
   async function leave() {
     try {
@@ -218,10 +217,7 @@ export function PortalPage() {
     if (refused(portal.error)) {
       view = 'need-code';
       // Refused after the project was shown: the access was revoked or replaced meanwhile.
-      notice =
-        portal.data !== undefined
-          ? 'Your access to this project ended. Enter a new code from your freelancer.'
-          : gate.whenUnauthorised;
+      notice = portal.data !== undefined ? t('portal.page.accessEnded') : gate.whenUnauthorised;
     } else if (loaded !== undefined) {
       view = 'ready';
     } else if (portal.error) {
@@ -251,22 +247,20 @@ export function PortalPage() {
   }
   return (
     <PlainLayout>
-      {view === 'checking' ? <Loading what="your project" /> : null}
+      {view === 'checking' ? <Loading what={t('portal.page.loadingWhat')} /> : null}
       {view === 'need-code' ? (
         <PortalCodeForm
           notice={notice}
-          onOpened={async () =>
-            openPortal('The code was accepted but the project could not be opened. Try again.')
-          }
+          onOpened={async () => openPortal(t('portal.page.codeAcceptedFailed'))}
         />
       ) : null}
       {status}
       {view === 'failed' ? (
         <>
-          <h1>Open your project</h1>
+          <h1>{t('portal.page.title')}</h1>
           <ErrorBanner message={failure} />
           <button type="button" onClick={() => openPortal(null)}>
-            Try again
+            {t('common.retry')}
           </button>
         </>
       ) : null}
