@@ -206,7 +206,9 @@ export function PortalProjectView({
 
       <ChatDock realm="portal" projectId={project.id} otherName={project.freelancer.name} />
       <section className="stack" aria-labelledby="portal-milestones-heading">
-        <h2 id="portal-milestones-heading">{t('portal.milestones.heading')}</h2>
+        <h2 id="portal-milestones-heading" tabIndex={-1}>
+          {t('portal.milestones.heading')}
+        </h2>
         <ol className="timeline">
           {milestones.map((m) => (
             <PortalMilestone
@@ -236,7 +238,9 @@ export function PortalProjectView({
 
       {receipts.length > 0 ? (
         <section className="card stack" id="receipts" aria-labelledby="portal-receipts-heading">
-          <h2 id="portal-receipts-heading">{t('portal.receipts.heading')}</h2>
+          <h2 id="portal-receipts-heading" tabIndex={-1}>
+            {t('portal.receipts.heading')}
+          </h2>
           <p className="muted">{t('portal.receipts.explain')}</p>
           <ReceiptList receipts={receipts} realm="portal" label={t('portal.receipts.list')} />
         </section>

@@ -32,7 +32,12 @@ export function PortalSummary({
   if (due) {
     const amount = format.money(due.outstandingMinor, view.project.currency);
     return (
-      <section className="card summary summary-due stack" data-testid="portal-summary">
+      <section
+        className="card summary summary-due stack"
+        data-testid="portal-summary"
+        id="portal-next"
+        tabIndex={-1}
+      >
         <h2 className="summary-head">
           {t('portal.summary.due', { position: due.position, amount })}
         </h2>
@@ -67,7 +72,12 @@ export function PortalSummary({
       ? t('portal.summary.complete')
       : t('portal.summary.nothing');
   return (
-    <section className="card summary stack" data-testid="portal-summary">
+    <section
+      className="card summary stack"
+      data-testid="portal-summary"
+      id="portal-next"
+      tabIndex={-1}
+    >
       <h2 className="summary-head">{message}</h2>
     </section>
   );

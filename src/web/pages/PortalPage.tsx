@@ -6,6 +6,7 @@ import { PlainLayout } from '../components/AppLayout';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
 import { PortalLayout } from '../components/PortalLayout';
+import { usePortalDeepLink } from '../components/PortalDeepLink';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError, useTitle } from '../hooks';
 import { useT, type Translate } from '../i18n';
@@ -116,6 +117,7 @@ export function PortalPage() {
           : REFRESH_MS,
   });
   const loaded = gate.status === 'open' && !refused(portal.error) ? portal.data : undefined;
+  usePortalDeepLink(loaded?.view ?? null, loaded?.files ?? null);
   useTitle(loaded ? loaded.view.project.title : t('portal.page.title'));
 
   /** Asks for the project afresh (nothing of an earlier session shown meanwhile). */
