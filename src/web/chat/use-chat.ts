@@ -3,8 +3,12 @@
  * chosen thread's messages (newest page first, older pages by cursor), the queue of messages
  * not yet accepted by the server, and the connection as the panel should describe it.
  *
- * Until live events arrive over the WebSocket, the thread list is polled; a change in the
- * project's stream number refetches the messages.
+ * Live over the project's stream (useProjectStream, one socket per page): each entry invalidates
+ * the conversation's queries (and the project's, for uploads, deliveries, payments and other live
+ * events), so nothing is polled while the stream is live. While it is not (reconnecting, or ended),
+ * the thread list is asked for every few seconds instead, and a change in the project's stream
+ * number refetches the messages. Messages are posted over REST with their client-made id from the
+ * outbox, which is flushed again whenever the browser is back online or the stream is live again.
  */
 import {
   useInfiniteQuery,
@@ -21,11 +25,12 @@ import {
   type MessagePage,
   type OutgoingMessage,
 } from './chat-api';
+import { useProjectStream, type StreamStatus } from '../stream';
 import { chatKeys } from './chat-queries';
 import { loadQueue, saveQueue, type QueuedMessage } from './outbox';
 
-/** How often the thread list is asked for while no live stream is connected. */
-const POLL_MS = 2_000;
+/** How often the thread list is asked for while the live stream is not connected. */
+const POLL_MS = 5_000;
 
 export type SendState =
   { status: 'sending' } | { status: 'queued' } | { status: 'failed'; reason: string };
@@ -56,11 +61,12 @@ export function useChat(realm: ChatRealm, projectId: string) {
   const queryClient = useQueryClient();
   const online = useOnline();
   const [thread, setThread] = useState('general');
+  const stream = useProjectStream(realm === 'portal' ? 'portal' : { projectId });
 
   const threads = useQuery({
     queryKey: chatKeys.threads(realm, projectId),
     queryFn: () => api.threads(),
-    refetchInterval: POLL_MS,
+    refetchInterval: stream.status === 'live' ? false : POLL_MS,
     refetchIntervalInBackground: false,
   });
 
@@ -94,7 +100,7 @@ export function useChat(realm: ChatRealm, projectId: string) {
   // The oldest first, each message once, whatever pages overlap after a refetch.
   const list = useMemo(() => flatten(messages.data), [messages.data]);
 
-  const outbox = useOutbox(realm, projectId, api.send, refresh, online);
+  const outbox = useOutbox(realm, projectId, api.send, refresh, online, stream.status);
 
   const send = useCallback(
     (message: Omit<OutgoingMessage, 'id'>) => outbox.enqueue({ ...message, id: newId() }),
@@ -135,7 +141,7 @@ export function useChat(realm: ChatRealm, projectId: string) {
   const unreachable = threads.error?.code === 'NETWORK';
   const connection: 'online' | 'offline' | 'reconnecting' = !online
     ? 'offline'
-    : unreachable
+    : unreachable || stream.status === 'reconnecting'
       ? 'reconnecting'
       : 'online';
 
@@ -153,6 +159,8 @@ export function useChat(realm: ChatRealm, projectId: string) {
     remove,
     markRead,
     connection,
+    /** The live stream's own state ('ended': the session or access ended). */
+    streamStatus: stream.status,
   };
 }
 
@@ -176,6 +184,7 @@ function useOutbox(
   post: (message: OutgoingMessage) => Promise<ChatMessage>,
   refresh: () => Promise<void>,
   online: boolean,
+  streamStatus: StreamStatus,
 ) {
   const [queue, setQueue] = useState<QueuedMessage[]>(() => loadQueue(realm, projectId));
   const [states, setStates] = useState<Record<string, SendState>>({});
@@ -240,10 +249,11 @@ function useOutbox(
     }
   }, [post, refresh, update, setState]);
 
-  // Back online (or first shown with messages left from an earlier visit): send what waits.
+  // Back online, the stream live again (or first shown with messages left from an earlier
+  // visit): send what waits. Each keeps its id, so one the server already has is not doubled.
   useEffect(() => {
     if (online) void flush();
-  }, [online, flush]);
+  }, [online, streamStatus, flush]);
   useEffect(
     () => () => {
       if (retryTimer.current !== null) clearTimeout(retryTimer.current);
