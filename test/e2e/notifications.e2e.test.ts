@@ -251,4 +251,37 @@ describe('mail choices', () => {
     expect(await reminders()).toMatchObject({ paused: false, days: null, effectiveDays: [2, 10] });
     expect(pageErrors).toEqual([]);
   });
+
+  it('Portal: the client chooses their own mails, each box saved at once', async () => {
+    const c = client;
+    const choices = async () =>
+      (
+        (await (await c.request.get('/api/portal/notifications')).json()) as {
+          mail: Record<string, boolean>;
+        }
+      ).mail;
+    await c.goto('/portal');
+    const section = c.getByRole('region', { name: 'Email notifications' });
+    await visible(section);
+    const delivered = section.getByLabel('Milestone delivered');
+    await expect.poll(() => delivered.isChecked()).toBe(true);
+    await delivered.uncheck();
+    await visible(section.getByRole('status').filter({ hasText: 'Saved.' }));
+    expect(await choices()).toEqual({
+      uploads: true,
+      delivery: false,
+      reminders: true,
+      messages: true,
+    });
+    await section.getByLabel('Unread chat messages').uncheck();
+    await expect.poll(async () => (await choices()).messages).toBe(false);
+    await c.reload();
+    await visible(section);
+    await expect.poll(() => delivered.isChecked()).toBe(false);
+    expect(await section.getByLabel('New files uploaded').isChecked()).toBe(true);
+    await checkAccessibility(c, 'portal mail choices');
+    await delivered.check();
+    await expect.poll(async () => (await choices()).delivery).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
 });

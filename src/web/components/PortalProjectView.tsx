@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { ChatDock } from '../chat/ChatDock';
+import { PortalMailChoices } from '../notify/PortalMailChoices';
 import { portalApi } from '../api';
 import { T, useT } from '../i18n';
 import { useFormat } from '../i18n/format';
@@ -246,6 +247,7 @@ export function PortalProjectView({
         </section>
       ) : null}
 
+      <PortalMailChoices />
       <PortalTerms
         project={project}
         milestones={milestones}
