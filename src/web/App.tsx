@@ -16,7 +16,7 @@ import { AuthProvider, useAuth } from './auth';
 import { AppLayout, PlainLayout } from './components/AppLayout';
 import { ErrorBanner, Loading } from './components/Notice';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { useT } from './i18n';
+import { AppMessages, useT } from './i18n';
 
 /** The frame around every route: focus and scroll follow in-app navigation. */
 function Root() {
@@ -46,7 +46,9 @@ function WithSession() {
   return (
     <AuthProvider>
       <SessionGate>
-        <Outlet />
+        <AppMessages>
+          <Outlet />
+        </AppMessages>
       </SessionGate>
     </AuthProvider>
   );

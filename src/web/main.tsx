@@ -12,8 +12,10 @@ if (root === null) throw new Error('index.html has no #root');
 const queryClient = createQueryClient();
 const router = createRouter();
 const locale = initialLocale();
-// The first screen is drawn in the person's language: fetch it (English is bundled) first.
-void loadMessages(locale)
+// The first screen is drawn in the person's language: fetch it (the portal's English is bundled)
+// first; the freelancer's screens need their own areas too, which the portal never downloads.
+const scope = /^\/(portal|unsubscribe)(\/|$)/.test(window.location.pathname) ? 'portal' : 'app';
+void loadMessages(locale, scope)
   .catch(() => undefined)
   .then(() => {
     document.documentElement.lang = locale;

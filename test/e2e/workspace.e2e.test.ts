@@ -292,6 +292,28 @@ describe('the freelancer’s workspace', () => {
     await pay.getByRole('button', { name: 'Yes, record payment' }).click();
     await visible(next.getByText('Upload the files for milestone 2, Print'));
     await captureScreen(f, '57-project-next-milestone');
+
+    // In German the project page's own words (not in the portal's first download) arrive too.
+    const settings = (await (await f.request.get('/api/settings', { headers })).json()) as {
+      name: string;
+      businessName: string;
+      paymentInstructions: string;
+    };
+    const toGerman = await f.request.put('/api/settings', {
+      headers,
+      data: {
+        name: settings.name,
+        businessName: settings.businessName,
+        paymentInstructions: settings.paymentInstructions,
+        locale: 'de',
+      },
+    });
+    expect(toGerman.status()).toBe(200);
+    await f.reload();
+    await visible(f.getByRole('heading', { name: 'Meilensteine', level: 2 }));
+    await captureScreen(f, '58-project-german');
+    await visible(f.getByRole('button', { name: /^Bearbeiten\W+Meilenstein 2$/ }));
+    await visible(f.getByText('Zahlung ausstehend', { exact: true }));
     expect(pageErrors).toEqual([]);
   });
 });

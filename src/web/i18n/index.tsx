@@ -12,7 +12,16 @@
  * where a message holds rich text (`<b>…</b>` tags map to elements through `values`).
  */
 /// <reference types="vite/client" />
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { FormattedMessage, IntlProvider, useIntl, type PrimitiveType } from 'react-intl';
 import { DEFAULT_LOCALE, isLocale, SUPPORTED_LOCALES, type Locale } from '../../i18n/locales';
@@ -29,33 +38,84 @@ function merge(modules: Record<string, Messages>): Messages {
   return all;
 }
 
-// Areas listed in lazy.tsx are left out: their English arrives with the screens that use them.
+/**
+ * Which words a screen needs. The client portal ships only its own areas (PORTAL_AREAS: the
+ * portal, chat, the shared common words and the payment-method names), English bundled; the
+ * freelancer's areas ('app') are fetched before the freelancer's routes render (AppMessages),
+ * so the portal's first download never carries them. Areas in lazy.tsx load with their screens.
+ */
+export type MessageScope = 'portal' | 'app';
+
+const PORTAL_AREAS = new Set(['common', 'portal', 'chat', 'payments']);
+
+/** English of the portal's areas: in the first download (keep this list and PORTAL_AREAS alike). */
 const ENGLISH = merge(
   import.meta.glob<Messages>(
-    ['./messages/*.en.json', '!./messages/notify.en.json', '!./messages/invoices.en.json'],
-    {
-      eager: true,
-      import: 'default',
-    },
+    [
+      './messages/common.en.json',
+      './messages/portal.en.json',
+      './messages/chat.en.json',
+      './messages/payments.en.json',
+    ],
+    { eager: true, import: 'default' },
   ),
 );
 
-/** Loaders for every other language's files, by locale (each file becomes its own chunk). */
-const LAZY: Partial<Record<Locale, Record<string, () => Promise<Messages>>>> = {
+/** Every other file, by locale, each its own chunk (English of the app's areas among them). */
+const LOADERS: Record<Locale, Record<string, () => Promise<Messages>>> = {
+  en: import.meta.glob<Messages>(
+    [
+      './messages/*.en.json',
+      '!./messages/common.en.json',
+      '!./messages/portal.en.json',
+      '!./messages/chat.en.json',
+      '!./messages/payments.en.json',
+      '!./messages/notify.en.json',
+      '!./messages/invoices.en.json',
+    ],
+    { import: 'default' },
+  ),
   de: import.meta.glob<Messages>('./messages/*.de.json', { import: 'default' }),
 };
 
-const loaded = new Map<Locale, Messages>([['en', ENGLISH]]);
+function areaOf(file: string): string {
+  return /([\w-]+)\.[\w-]+\.json$/.exec(file)?.[1] ?? '';
+}
 
-/** The messages of one language, fetched once. */
-export async function loadMessages(locale: Locale): Promise<Messages> {
-  const known = loaded.get(locale);
-  if (known) return known;
-  const loaders = LAZY[locale] ?? {};
-  const parts = await Promise.all(Object.values(loaders).map((load) => load()));
-  const messages = merge(Object.fromEntries(parts.map((part, i) => [String(i), part])));
-  loaded.set(locale, messages);
-  return messages;
+/** What has been fetched so far, per language; English starts with the portal's areas. */
+const loaded = new Map<Locale, Messages>([['en', ENGLISH]]);
+const fetchedScopes = new Set<string>(['en:portal']);
+
+/**
+ * Fetches the words of a scope in a language (and English of that scope, the fallback), once.
+ * 'app' includes 'portal'. Resolves to the language's messages loaded so far.
+ */
+export async function loadMessages(
+  locale: Locale,
+  scope: MessageScope = 'portal',
+): Promise<Messages> {
+  const wanted: [Locale, MessageScope][] = [];
+  for (const lang of new Set<Locale>([DEFAULT_LOCALE, locale]))
+    for (const s of scope === 'app' ? (['portal', 'app'] as const) : (['portal'] as const))
+      if (!fetchedScopes.has(`${lang}:${s}`)) wanted.push([lang, s]);
+  await Promise.all(
+    wanted.map(async ([lang, s]) => {
+      const files = Object.entries(LOADERS[lang]).filter(
+        ([file]) => PORTAL_AREAS.has(areaOf(file)) === (s === 'portal'),
+      );
+      const parts = await Promise.all(files.map(([, load]) => load()));
+      loaded.set(lang, Object.assign({}, loaded.get(lang), ...parts));
+      fetchedScopes.add(`${lang}:${s}`);
+    }),
+  );
+  return loaded.get(locale) ?? ENGLISH;
+}
+
+function isFetched(locale: Locale, scope: MessageScope): boolean {
+  const scopes = scope === 'app' ? ['portal', 'app'] : ['portal'];
+  return [DEFAULT_LOCALE, locale].every((lang) =>
+    scopes.every((s) => fetchedScopes.has(`${lang}:${s}`)),
+  );
 }
 
 const STORAGE_KEY = 'milepost.locale';
@@ -80,6 +140,10 @@ interface LocaleValue {
   locale: Locale;
   /** Switch the app's language (fetching it first); remembered on this device. */
   setLocale: (locale: Locale) => Promise<void>;
+  /** Fetch a scope's words in the current language; the provider re-renders with them. */
+  needScope: (scope: MessageScope) => Promise<void>;
+  /** The widest scope fetched for the current language. */
+  scope: MessageScope;
 }
 
 const LocaleContext = createContext<LocaleValue | null>(null);
@@ -93,8 +157,27 @@ export function I18nProvider({
   children: ReactNode;
 }) {
   const [locale, setLocaleState] = useState<Locale>(startLocale);
+  const localeRef = useRef(locale);
+  const [scope, setScope] = useState<MessageScope>(() =>
+    isFetched(startLocale, 'app') ? 'app' : 'portal',
+  );
+  const scopeRef = useRef(scope);
+  // Bumped when a scope's words arrive, so the merged messages below are read again.
+  const [version, setVersion] = useState(0);
+  const needScope = useCallback(async (wanted: MessageScope) => {
+    if (wanted === 'portal') return;
+    scopeRef.current = 'app';
+    try {
+      await loadMessages(localeRef.current, 'app');
+    } catch {
+      // Offline or a stale deployment: the screens render (showing ids) rather than nothing.
+    }
+    setScope('app');
+    setVersion((v) => v + 1);
+  }, []);
   const setLocale = useCallback(async (next: Locale) => {
-    await loadMessages(next);
+    await loadMessages(next, scopeRef.current);
+    localeRef.current = next;
     try {
       globalThis.localStorage?.setItem(STORAGE_KEY, next);
     } catch {
@@ -103,14 +186,20 @@ export function I18nProvider({
     document.documentElement.lang = next;
     setLocaleState(next);
   }, []);
-  const value = useMemo(() => ({ locale, setLocale }), [locale, setLocale]);
-  const messages = loaded.get(locale) ?? ENGLISH;
+  const value = useMemo(
+    () => ({ locale, setLocale, needScope, scope }),
+    [locale, setLocale, needScope, scope],
+  );
+  const messages = useMemo(() => {
+    const english = loaded.get(DEFAULT_LOCALE) ?? ENGLISH;
+    return locale === DEFAULT_LOCALE ? english : { ...english, ...loaded.get(locale) };
+  }, [locale, version]);
   return (
     <LocaleContext.Provider value={value}>
       <IntlProvider
         locale={locale}
         defaultLocale={DEFAULT_LOCALE}
-        messages={locale === DEFAULT_LOCALE ? ENGLISH : { ...ENGLISH, ...messages }}
+        messages={messages}
         onError={reportMissing}
       >
         {children}
@@ -158,4 +247,16 @@ export function T({
 /** For `<hidden>` in a message: words only a screen reader needs ("Edit<hidden> milestone 2</hidden>"). */
 export function srOnly(chunks: ReactNode[]) {
   return <span className="visually-hidden">{chunks}</span>;
+}
+
+/**
+ * The freelancer's screens: renders its children once the app's words (beyond the portal's) are
+ * there in the current language — at once when main.tsx fetched them before the first render.
+ */
+export function AppMessages({ children }: { children: ReactNode }) {
+  const { scope, needScope } = useLocale();
+  useEffect(() => {
+    if (scope !== 'app') void needScope('app');
+  }, [scope, needScope]);
+  return scope === 'app' ? children : null;
 }
