@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DeliverableFile, Milestone, PortalView } from '../types';
 
 /**
@@ -80,6 +80,19 @@ export function usePortalDeepLink(
   if (target.current === undefined)
     target.current = parsePortalTarget(window.location.pathname, window.location.hash);
   const done = useRef(false);
+  // A link to another place on the page already open (only the hash changes) lands there too.
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    function onHashChange() {
+      const next = parsePortalTarget('', window.location.hash);
+      if (next === null) return;
+      target.current = next;
+      done.current = false;
+      setAsked((n) => n + 1);
+    }
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
   useEffect(() => {
     const wanted = target.current;
     if (done.current || wanted === null || wanted === undefined || view === null) return;
@@ -89,5 +102,5 @@ export function usePortalDeepLink(
     if (element === null) return;
     element.scrollIntoView({ block: 'start' });
     element.focus({ preventScroll: true });
-  }, [view, files]);
+  }, [view, files, asked]);
 }

@@ -57,10 +57,13 @@ export function PortalFiles({
     );
   }
   return (
-    <section className="files stack" id={`files-${milestone.id}`} aria-labelledby={headingId}>
-      <h4 id={headingId} tabIndex={-1}>
-        {t('portal.files.heading', { count: files.length })}
-      </h4>
+    <section
+      className="files stack"
+      id={`files-${milestone.id}`}
+      tabIndex={-1}
+      aria-labelledby={headingId}
+    >
+      <h4 id={headingId}>{t('portal.files.heading', { count: files.length })}</h4>
       {note}
       {unlocked ? (
         <div className="actions">

@@ -69,6 +69,13 @@ export class FakeStripe {
   accountName = 'Maya Studio';
   /** The app's address, for the session's payment page (set once the app has started). */
   appUrl = '';
+  /**
+   * When set, a session's payment page is a page of this fake with one Pay button (as Stripe's
+   * hosted Checkout is one more step for the client): paying marks the session paid, delivers
+   * `checkout.session.completed` signed with this secret, and sends the browser back to the app.
+   * Unset, the payment page is the app's return URL itself.
+   */
+  hostedCheckout: { webhookSecret: string } | null = null;
   url = '';
 
   private constructor(private readonly server: http.Server) {}
@@ -125,7 +132,10 @@ export class FakeStripe {
         id: `cs_test_${n}`,
         object: 'checkout.session',
         mode: 'payment',
-        url: `${this.appUrl}/portal?payment=returned`,
+        url:
+          this.hostedCheckout === null
+            ? `${this.appUrl}/portal?payment=returned`
+            : `${this.url}/checkout/cs_test_${n}`,
         status: 'open',
         payment_status: 'unpaid',
         amount_total: Number(form['line_items[0][price_data][unit_amount]'] ?? '0'),
@@ -154,6 +164,34 @@ export class FakeStripe {
         data: this.sessions.filter((s) => s.created >= gte),
       });
       return;
+    }
+    const checkout = /^\/checkout\/(cs_test_\d+)$/.exec(url.pathname)?.[1];
+    if (checkout !== undefined && this.hostedCheckout !== null) {
+      const session = this.sessions.find((s) => s.id === checkout);
+      if (session === undefined) {
+        send(res, 404, { error: { type: 'invalid_request_error', message: 'no such session' } });
+        return;
+      }
+      if (req.method === 'GET') {
+        const amount = (session.amount_total / 100).toFixed(2);
+        const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Fake Checkout</title></head><body><main><h1>Fake Stripe Checkout</h1><p>${amount} ${session.currency.toUpperCase()}</p><form method="post"><button type="submit">Pay</button></form></main></body></html>`;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(html);
+        return;
+      }
+      if (req.method === 'POST') {
+        session.status = 'complete';
+        session.payment_status = 'paid';
+        const answer = await deliverCheckoutCompleted(
+          this.appUrl,
+          structuredClone(session),
+          this.hostedCheckout.webhookSecret,
+        );
+        if (answer.status !== 200) throw new Error(`the app refused the webhook: ${answer.status}`);
+        res.writeHead(303, { location: `${this.appUrl}/portal?payment=returned` });
+        res.end();
+        return;
+      }
     }
     if (req.method === 'GET' && url.pathname === '/v1/account') {
       const name = this.accountName;
