@@ -416,7 +416,37 @@ export interface ScheduledJobsTable {
   created_at: string;
 }
 
+/** One version of a project's contract text (migration 0028): written once, never updated. */
+export interface ContractVersionsTable {
+  id: string;
+  project_id: string;
+  /** 1, 2, … per project. */
+  version: number;
+  /** The language the text was generated in. */
+  locale: Locale;
+  text: string;
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
+  sha256: string;
+  reason: 'initial' | 'changed';
+  created_at: string;
+}
+
+/** The client's acceptance of one contract version (migration 0028), at most one per version. */
+export interface ContractAcceptancesTable {
+  id: string;
+  version_id: string;
+  project_id: string;
+  full_name: string;
+  accepted_at: string;
+  ip: string;
+  user_agent: string;
+  /** The hash the client sent: equal to the version's, or the acceptance was refused. */
+  sha256: string;
+}
+
 export interface DB {
+  contract_versions: ContractVersionsTable;
+  contract_acceptances: ContractAcceptancesTable;
   brand_logos: BrandLogosTable;
   document_counters: DocumentCountersTable;
   invoices: InvoicesTable;
@@ -462,3 +492,5 @@ export type StreamEventRow = Selectable<StreamEventsTable>;
 export type BrandLogoRow = Selectable<BrandLogosTable>;
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type ScheduledJobRow = Selectable<ScheduledJobsTable>;
+export type ContractVersionRow = Selectable<ContractVersionsTable>;
+export type ContractAcceptanceRow = Selectable<ContractAcceptancesTable>;

@@ -28,6 +28,7 @@ import { createMailer } from '../mail/mailer';
 import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
+import { contractRoutes } from './routes/contracts';
 import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { startScheduler, type Scheduler } from '../actions/scheduler';
@@ -295,6 +296,7 @@ async function registerApi(
     }
     await scope.register(uploadRoutes, { ...deps, ...uploads });
   });
+  await api.register(contractRoutes, deps);
   await api.register(streamSocketRoutes, deps);
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);

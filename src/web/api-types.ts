@@ -4579,6 +4579,197 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/projects/{projectId}/contract': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              current: {
+                id: string;
+                version: number;
+                locale: string;
+                text: string;
+                sha256: string;
+                /** @enum {string} */
+                reason: 'initial' | 'changed';
+                createdAt: string;
+                acceptedAt: string | null;
+              };
+              versions: {
+                id: string;
+                version: number;
+                locale: string;
+                text: string;
+                sha256: string;
+                /** @enum {string} */
+                reason: 'initial' | 'changed';
+                createdAt: string;
+                acceptedAt: string | null;
+              }[];
+              acceptances: {
+                id: string;
+                versionId: string;
+                version: number;
+                fullName: string;
+                acceptedAt: string;
+                ip: string;
+                userAgent: string;
+                sha256: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/contract': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              current: {
+                id: string;
+                version: number;
+                locale: string;
+                text: string;
+                sha256: string;
+                /** @enum {string} */
+                reason: 'initial' | 'changed';
+                createdAt: string;
+                acceptedAt: string | null;
+              };
+              versions: {
+                id: string;
+                version: number;
+                locale: string;
+                text: string;
+                sha256: string;
+                /** @enum {string} */
+                reason: 'initial' | 'changed';
+                createdAt: string;
+                acceptedAt: string | null;
+              }[];
+              acceptances: {
+                id: string;
+                versionId: string;
+                version: number;
+                fullName: string;
+                acceptedAt: string;
+                ip: string;
+                userAgent: string;
+                sha256: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/contract/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            fullName: string;
+            sha256: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acceptance: {
+                id: string;
+                versionId: string;
+                version: number;
+                fullName: string;
+                acceptedAt: string;
+                ip: string;
+                userAgent: string;
+                sha256: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/files/{fileId}': {
     parameters: {
       query?: never;

@@ -147,6 +147,8 @@ export const ACTIVITY_ACTIONS = [
   'access.revoked',
   'client.opened',
   'terms.accepted',
+  'contract.version_created',
+  'contract.accepted',
   'project.reopened',
   // deliverables
   'file.upload_started',

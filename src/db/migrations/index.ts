@@ -17,6 +17,7 @@ import * as chat from './0016-chat';
 import * as notifications from './0017-notifications';
 import * as invoices from './0019-invoices';
 import * as stripeConnect from './0021-stripe-connect';
+import * as contracts from './0028-contracts';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0017-notifications': notifications,
   '0019-invoices': invoices,
   '0021-stripe-connect': stripeConnect,
+  '0028-contracts': contracts,
 };

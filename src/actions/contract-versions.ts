@@ -1,0 +1,109 @@
+/**
+ * Keeps a project's contract versions in step with the project: the text is generated from the
+ * project, its milestones and the terms (src/domain/contract.ts); when it differs from the latest
+ * stored version, a new version is stored and the activity record says so. Readers and the
+ * acceptance call this, so the version a client accepts is always the text as it stands.
+ */
+import type { Kysely } from 'kysely';
+import { appendActivity } from '../db/queries/activity';
+import { findOwnedClient } from '../db/queries/clients';
+import { findLatestContractVersion, insertContractVersion } from '../db/queries/contracts';
+import { listMilestones } from '../db/queries/milestones';
+import { findProjectById, lockProjectById } from '../db/queries/projects';
+import { findUserById } from '../db/queries/users';
+import { newId } from '../db/ids';
+import type { ContractVersionRow, DB } from '../db/schema';
+import { renderContract, type RenderedContract } from '../domain/contract';
+import { notFound } from '../domain/errors';
+import type { Locale } from '../i18n';
+import { contractWords } from '../i18n/contract';
+
+/** The contract as the project stands now, in the client's language; undefined: no project. */
+export async function generateContract(
+  db: Kysely<DB>,
+  projectId: string,
+): Promise<(RenderedContract & { locale: Locale }) | undefined> {
+  const project = await findProjectById(db, projectId);
+  if (!project) return undefined;
+  const [freelancer, client, milestones] = await Promise.all([
+    findUserById(db, project.owner_id),
+    findOwnedClient(db, project.owner_id, project.client_id),
+    listMilestones(db, project.id),
+  ]);
+  if (!freelancer || !client) return undefined;
+  const locale = client.locale;
+  const { labels, template } = contractWords(locale);
+  const rendered = renderContract({
+    locale,
+    projectTitle: project.title,
+    currency: project.currency,
+    freelancer: freelancer.business_name || freelancer.name,
+    client: client.company ? `${client.name}, ${client.company}` : client.name,
+    milestones: milestones.map((m) => ({
+      position: m.position,
+      title: m.title,
+      deliverables: m.deliverables,
+      dueDate: m.due_date,
+      amountMinor: m.amount_minor,
+    })),
+    template,
+    labels,
+  });
+  return { ...rendered, locale };
+}
+
+/**
+ * Under the project's lock (taken by the caller): the current version, stored first when the
+ * generated text differs from the latest version (or there is none yet).
+ */
+export async function syncContractVersion(
+  trx: Kysely<DB>,
+  projectId: string,
+  now: string,
+): Promise<ContractVersionRow> {
+  const generated = await generateContract(trx, projectId);
+  if (!generated) throw notFound('Project');
+  const latest = await findLatestContractVersion(trx, projectId);
+  if (latest && latest.sha256 === generated.sha256) return latest;
+  const row: ContractVersionRow = {
+    id: newId(),
+    project_id: projectId,
+    version: (latest?.version ?? 0) + 1,
+    locale: generated.locale,
+    text: generated.text,
+    sha256: generated.sha256,
+    reason: latest ? 'changed' : 'initial',
+    created_at: now,
+  };
+  await insertContractVersion(trx, row);
+  await appendActivity(trx, {
+    projectId,
+    actorType: 'system',
+    actorId: null,
+    action: 'contract.version_created',
+    details: { version: row.version, sha256: row.sha256, reason: row.reason },
+    at: now,
+  });
+  return row;
+}
+
+/**
+ * Makes sure the latest stored version is the text as it stands. The comparison runs first
+ * without a transaction; only a missing or outdated version takes the project's lock.
+ */
+export async function ensureCurrentContract(
+  db: Kysely<DB>,
+  projectId: string,
+  now: string,
+): Promise<void> {
+  const [generated, latest] = await Promise.all([
+    generateContract(db, projectId),
+    findLatestContractVersion(db, projectId),
+  ]);
+  if (!generated) throw notFound('Project');
+  if (latest && latest.sha256 === generated.sha256) return;
+  await db.transaction().execute(async (trx) => {
+    if (!(await lockProjectById(trx, projectId, now))) throw notFound('Project');
+    await syncContractVersion(trx, projectId, now);
+  });
+}
