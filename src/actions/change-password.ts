@@ -6,6 +6,7 @@ import { AppError } from '../domain/errors';
 import { deleteOtherSessions } from '../db/queries/sessions';
 import { findUserById, updateUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
+import type { StreamAnnouncer } from '../events/stream-bus';
 import { nowOf, type ActionContext } from './context';
 
 /**
@@ -17,6 +18,8 @@ import { nowOf, type ActionContext } from './context';
 export async function changePassword(
   options: ActionContext & {
     passwords: PasswordHasher;
+    /** The other sessions end: their sockets on every instance are re-checked (and close). */
+    events: StreamAnnouncer;
     userId: string;
     sessionToken: string;
     currentPassword: string;
@@ -50,5 +53,6 @@ export async function changePassword(
   await db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { password_hash: passwordHash }, nowOf(options).toISOString());
     await deleteOtherSessions(trx, user.id, hashSecret(options.sessionToken));
+    await options.events.sessionsChanged(trx, { userId: user.id });
   });
 }

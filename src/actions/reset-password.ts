@@ -8,6 +8,7 @@ import type { UserRow } from '../db/schema';
 import { hashSecret } from '../domain/access-secrets';
 import { clientAddressKey } from '../domain/client-address';
 import { AppError } from '../domain/errors';
+import type { StreamAnnouncer } from '../events/stream-bus';
 import { nowOf, type ActionContext } from './context';
 
 const invalidToken = (): AppError =>
@@ -27,6 +28,8 @@ const invalidToken = (): AppError =>
 export async function resetPassword(
   options: ActionContext & {
     passwords: PasswordHasher;
+    /** Every earlier session ends: their sockets on every instance are re-checked (and close). */
+    events: StreamAnnouncer;
     token: string;
     newPassword: string;
     ip: string;
@@ -54,6 +57,7 @@ export async function resetPassword(
     if (!(await findUserById(trx, userId))) throw invalidToken();
     const user = await updateUser(trx, userId, { password_hash: passwordHash }, now.toISOString());
     await deleteSessionsOfUser(trx, userId);
+    await options.events.sessionsChanged(trx, { userId });
     const session = await startFreelancerSession(trx, {
       userId,
       days: config.sessionDays,

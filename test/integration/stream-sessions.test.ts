@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import {
   HOOK_TIMEOUT,
+  PASSWORD,
   SUITE_TIMEOUT,
   TEST_ENV,
   dialects,
@@ -125,6 +126,26 @@ function checks(where: () => string, app: () => TestApp) {
     // The laptop's session stands, and so does its socket.
     expect(laptops.ws.readyState).toBe(laptops.ws.OPEN);
     laptops.close();
+  });
+
+  test('changing the password closes the sockets of the person’s other sessions, not this one’s', async () => {
+    const { freelancer, projectId } = await twoParties(app());
+    const email = freelancer.email;
+    if (email === undefined) throw new Error('no email');
+    const laptop = await logIn(app(), email);
+    const mine = await following(where(), freelancer, projectId);
+    const laptops = await following(where(), laptop, projectId);
+    const at = Date.now();
+    const res = await freelancer.post('/api/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'a different long passphrase 42',
+    });
+    expect(res.status).toBe(204);
+    const closed = await closedWithin(laptops, at);
+    expect(closed.code).toBe(4401);
+    expect(closed.ms).toBeLessThan(WITHIN_MS);
+    expect(mine.ws.readyState).toBe(mine.ws.OPEN);
+    mine.close();
   });
 }
 

@@ -38,7 +38,7 @@ const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits
 /** Sign-up, log-in and who-am-I: reachable without a session. */
 export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock, passwords, mailWorker },
+  { db, config, clock, passwords, mailWorker, events },
 ) => {
   // The operator's limits, so the web app can state them before the server refuses.
   const limits = {
@@ -148,6 +148,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request, reply) => {
       const { user, session } = await resetPassword({
         db,
+        events,
         config,
         clock,
         passwords,
@@ -204,6 +205,7 @@ export const sessionAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
       const caller = freelancerOf(request);
       await changePassword({
         db,
+        events,
         config,
         clock,
         passwords,
