@@ -11,6 +11,7 @@ import { PortalPayBox } from './PortalPayBox';
 import { PortalSummary } from './PortalSummary';
 import { PortalTerms } from './PortalTerms';
 import { ReceiptList } from './ReceiptList';
+import { PortalInvoicesLazy } from '../invoices/PortalInvoicesLazy';
 
 /** The client came back from Stripe's payment page (or cancelled it). */
 export interface PaymentReturn {
@@ -246,6 +247,7 @@ export function PortalProjectView({
           <ReceiptList receipts={receipts} realm="portal" label={t('portal.receipts.list')} />
         </section>
       ) : null}
+      <PortalInvoicesLazy />
 
       <PortalMailChoices />
       <PortalTerms

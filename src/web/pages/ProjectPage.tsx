@@ -14,6 +14,7 @@ import { MilestoneCard } from '../components/MilestoneCard';
 import { MilestoneForm } from '../components/MilestoneForm';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
+import { ProjectInvoices } from '../invoices/ProjectInvoices';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, todayIso } from '../format';
@@ -341,6 +342,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
             </SideSection>
           ) : null}
           {!archived ? <ProjectReminders projectId={project.id} /> : null}
+          <ProjectInvoices project={project} milestones={sorted} />
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
               <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
