@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { formatDate, formatDateTime, formatMoney } from '../format';
+import { useFormat } from '../i18n/format';
 import { T, useT } from '../i18n';
 import { queries } from '../queries';
 import type { AttentionItem } from '../types';
@@ -17,6 +17,7 @@ export function daysBetween(from: string, to: string): number {
  */
 export function AttentionList() {
   const t = useT();
+  const f = useFormat();
   const { data, error } = useQuery(queries.attention());
   if (error) return <ErrorBanner message={error.message} />;
   if (!data) return null;
@@ -45,7 +46,7 @@ export function AttentionList() {
                     values={{
                       position: item.position,
                       title: <bdi>{item.title}</bdi>,
-                      date: formatDate(item.dueDate),
+                      date: f.date(item.dueDate),
                     }}
                   />
                 </span>
@@ -60,7 +61,7 @@ export function AttentionList() {
           <ul className="attention-list" aria-label={t('workspace.attention.awaitingList')}>
             {awaitingPayment.map((item) => (
               <li key={item.milestoneId}>
-                <strong>{formatMoney(item.amountMinor, item.currency)}</strong>
+                <strong>{f.money(item.amountMinor, item.currency)}</strong>
                 <Link to={milestoneLink(item)}>
                   <bdi>{item.projectTitle}</bdi>
                 </Link>
@@ -71,7 +72,7 @@ export function AttentionList() {
                       position: item.position,
                       title: <bdi>{item.title}</bdi>,
                       client: <bdi>{item.clientName}</bdi>,
-                      date: formatDateTime(item.deliveredAt),
+                      date: f.dateTime(item.deliveredAt),
                     }}
                   />
                 </span>

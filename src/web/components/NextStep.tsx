@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatDate, formatMoney } from '../format';
+import { useFormat } from '../i18n/format';
 import { toApiError } from '../hooks';
 import { useT } from '../i18n';
 import type { DeliverableFile, Milestone, Project } from '../types';
@@ -37,6 +37,7 @@ export function NextStep(props: {
   onDeliver: (milestone: Milestone) => Promise<void>;
 }) {
   const t = useT();
+  const f = useFormat();
   const { project } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -62,8 +63,8 @@ export function NextStep(props: {
     position: milestone?.position ?? 0,
     title: milestone?.title ?? '',
     total,
-    amount: milestone ? formatMoney(milestone.outstandingMinor, project.currency) : '',
-    date: formatDate(milestone?.dueDate),
+    amount: milestone ? f.money(milestone.outstandingMinor, project.currency) : '',
+    date: f.date(milestone?.dueDate),
   };
   const texts: Record<Step, { title: string; text: string }> = {
     share: {

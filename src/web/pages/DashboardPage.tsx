@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { MailOutboxNotice } from '../components/MailOutboxNotice';
 import { ErrorBanner, Loading, SuccessNote } from '../components/Notice';
 import { ProjectStatusBadge, StatusBadge } from '../components/StatusBadge';
-import { formatDate, formatMoney, formatMoneyList, sumByCurrency } from '../format';
+import { sumByCurrency } from '../format';
+import { useFormat } from '../i18n/format';
 import { queries } from '../queries';
 import { Link, useLocation } from 'react-router';
 import type { ProjectSummary } from '../types';
@@ -74,6 +75,7 @@ export function DashboardPage() {
 
 function Totals({ projects }: { projects: ProjectSummary[] }) {
   const t = useT();
+  const f = useFormat();
   const live = projects.filter((p) => p.archivedAt === null);
   const awaiting = sumByCurrency(
     live.map((p) => ({ currency: p.currency, amountMinor: p.awaitingPaymentMinor })),
@@ -91,7 +93,7 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
         <div className="stat">
           <dt>{t('workspace.money.awaiting')}</dt>
           <dd>
-            {formatMoneyList(
+            {f.moneyList(
               awaiting.filter(([, a]) => a > 0),
               t('workspace.money.nothing'),
             )}
@@ -100,7 +102,7 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
         <div className="stat">
           <dt>{t('workspace.dashboard.stillToPay')}</dt>
           <dd>
-            {formatMoneyList(
+            {f.moneyList(
               outstanding.filter(([, a]) => a > 0),
               t('workspace.money.nothing'),
             )}
@@ -109,7 +111,7 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
         <div className="stat">
           <dt>{t('workspace.dashboard.paidSoFar')}</dt>
           <dd>
-            {formatMoneyList(
+            {f.moneyList(
               paid.filter(([, a]) => a > 0),
               t('workspace.money.nothing'),
             )}
@@ -122,6 +124,7 @@ function Totals({ projects }: { projects: ProjectSummary[] }) {
 
 function ProjectRow({ project }: { project: ProjectSummary }) {
   const t = useT();
+  const f = useFormat();
   const current = project.currentMilestone;
   return (
     <li className="card project-row">
@@ -145,7 +148,7 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
                 {current.position}. <bdi>{current.title}</bdi>{' '}
                 <StatusBadge status={current.status} />{' '}
                 <span className="muted">
-                  {t('workspace.milestone.dueOn', { date: formatDate(current.dueDate) })}
+                  {t('workspace.milestone.dueOn', { date: f.date(current.dueDate) })}
                 </span>
               </>
             ) : (
@@ -157,14 +160,14 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
           <dt>{t('workspace.money.paid')}</dt>
           <dd>
             {t('workspace.dashboard.paidOf', {
-              paid: formatMoney(project.paidMinor, project.currency),
-              total: formatMoney(project.totalMinor, project.currency),
+              paid: f.money(project.paidMinor, project.currency),
+              total: f.money(project.totalMinor, project.currency),
             })}
           </dd>
         </div>
         <div>
           <dt>{t('workspace.money.awaiting')}</dt>
-          <dd>{formatMoney(project.awaitingPaymentMinor, project.currency)}</dd>
+          <dd>{f.money(project.awaitingPaymentMinor, project.currency)}</dd>
         </div>
       </dl>
       <Progress paid={project.paidMinor} total={project.totalMinor} />
