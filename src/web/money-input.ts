@@ -10,6 +10,7 @@
  * ("Read as €1,200.50 — correct?"), with the locale's own spelling of it to put in the field.
  */
 import { currencyDecimals, formatMoney, MAX_AMOUNT_MINOR } from '../domain/money';
+import type { Translate } from './i18n';
 
 export type AmountReading =
   | { kind: 'empty' }
@@ -232,30 +233,33 @@ function example(locale: string, currency: string): string {
   );
 }
 
-function decimalsMessage(currency: string, decimals: number): string {
-  if (decimals === 0) return `${currency} amounts have no decimal places.`;
-  return `${currency} amounts have at most ${decimals} decimal place${decimals === 1 ? '' : 's'}.`;
+function decimalsMessage(say: Translate, currency: string, decimals: number): string {
+  if (decimals === 0) return say('amounts.noDecimals', { currency });
+  return say('amounts.maxDecimals', { currency, decimals });
 }
 
 /** Reads what was typed into an amount field, in the user's locale, for the given currency. */
-export function readAmount(input: string, locale: string, currency: string): AmountReading {
+export function readAmount(
+  input: string,
+  locale: string,
+  currency: string,
+  say: Translate,
+): AmountReading {
   const decimals = currencyDecimals(currency);
   const cleaned = normalise(input).trim();
   if (cleaned === '') return { kind: 'empty' };
   const { number, negative } = stripDecorations(cleaned, tokensFor(locale, currency));
   const notAmount = (): AmountReading => ({
     kind: 'invalid',
-    message: `“${input.trim()}” is not an amount: type it like ${example(locale, currency)}.`,
+    message: say('amounts.notAmount', { input: input.trim(), example: example(locale, currency) }),
   });
   if (number === '' || !ALLOWED.test(number)) return notAmount();
-  if (negative) return { kind: 'invalid', message: 'Type the amount without a minus sign.' };
+  if (negative) return { kind: 'invalid', message: say('amounts.noMinus') };
   const text = asciiDigits(number);
   const own = localeConvention(locale);
   const ownReading = readIn(text, own, decimals);
   const checked = (minor: bigint): AmountReading | null =>
-    minor > BigInt(MAX_AMOUNT_MINOR)
-      ? { kind: 'invalid', message: 'That amount is too large.' }
-      : null;
+    minor > BigInt(MAX_AMOUNT_MINOR) ? { kind: 'invalid', message: say('amounts.tooLarge') } : null;
   if (ownReading.ok) {
     return checked(ownReading.minor) ?? { kind: 'amount', amountMinor: Number(ownReading.minor) };
   }
@@ -273,18 +277,24 @@ export function readAmount(input: string, locale: string, currency: string): Amo
       amountMinor,
       readAs,
       canonical: amountInputText(amountMinor, locale, currency),
-      message: `Read as ${readAs} — correct?`,
+      message: say('amounts.readAs', { amount: readAs }),
     };
   }
   if (readings.length > 1) {
-    const ways = readings.map((m) => formatMoney(Number(m), currency, locale)).join(' or ');
+    const ways = readings
+      .map((m) => formatMoney(Number(m), currency, locale))
+      .reduce((a, b) => say('amounts.or', { a, b }));
     return {
       kind: 'invalid',
-      message: `“${input.trim()}” could be ${ways}: type it like ${example(locale, currency)}.`,
+      message: say('amounts.couldBe', {
+        input: input.trim(),
+        ways,
+        example: example(locale, currency),
+      }),
     };
   }
   if ([ownReading, ...attempts].some((a) => !a.ok && a.why === 'decimals'))
-    return { kind: 'invalid', message: decimalsMessage(currency, decimals) };
+    return { kind: 'invalid', message: decimalsMessage(say, currency, decimals) };
   return notAmount();
 }
 
@@ -297,8 +307,9 @@ export function readPositiveAmount(
   locale: string,
   currency: string,
   whenMissing: string,
+  say: Translate,
 ): { amountMinor: number } | { error: string } {
-  const reading = readAmount(input, locale, currency);
+  const reading = readAmount(input, locale, currency, say);
   switch (reading.kind) {
     case 'empty':
       return { error: whenMissing };

@@ -9,6 +9,7 @@ import {
   percentToBasisPoints,
 } from '../domain/allocation';
 import { formatMoney, isCurrencyCode } from '../domain/money';
+import type { Translate } from './i18n';
 import { readAmount } from './money-input';
 
 export type AmountMode = 'percent' | 'amount';
@@ -31,17 +32,14 @@ export interface PlanCheck {
   totalError: string | null;
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** A typed amount in minor units, or the reader's message (a refusal, or a question to confirm). */
 function readTyped(
   input: string,
   locale: string,
   currency: string,
+  say: Translate,
 ): { value: number | null; error: string | null } {
-  const reading = readAmount(input, locale, currency);
+  const reading = readAmount(input, locale, currency, say);
   switch (reading.kind) {
     case 'empty':
       return { value: null, error: null };
@@ -53,50 +51,57 @@ function readTyped(
   }
 }
 
-/** `locale` is how the freelancer writes numbers ("12,50" in de, "12.50" in en). */
+/**
+ * `locale` is how the freelancer writes numbers ("12,50" in de, "12.50" in en); `say` puts the
+ * messages into the app's language (useT), `money` formats amounts in it (useFormat's).
+ */
 export function checkPlan(
   mode: AmountMode,
   currency: string,
   totalInput: string,
   rows: readonly PlanRow[],
   locale: string,
+  say: Translate,
+  money: (amountMinor: number, currency: string) => string = formatMoney,
 ): PlanCheck {
   const blank = rows.map(() => null);
   if (!isCurrencyCode(currency)) {
     return {
       ok: false,
-      message: 'Choose a currency (a three-letter ISO 4217 code such as EUR).',
+      message: say('amounts.plan.currency'),
       amounts: blank,
       totalMinor: null,
       rowErrors: {},
       totalError: null,
     };
   }
-  const total = readTyped(totalInput, locale, currency);
+  const total = readTyped(totalInput, locale, currency, say);
   return mode === 'percent'
-    ? checkPercentages(currency, total, rows)
-    : checkAmounts(currency, locale, total, rows);
+    ? checkPercentages(total, rows, say)
+    : checkAmounts(currency, locale, total, rows, say, money);
 }
 
 function checkPercentages(
-  currency: string,
   total: { value: number | null; error: string | null },
   rows: readonly PlanRow[],
+  say: Translate,
 ): PlanCheck {
   const rowErrors: Record<string, string> = {};
   const basisPoints: (number | null)[] = rows.map((row, i) => {
     const text = row.percent.trim();
     if (text === '') {
-      rowErrors[`milestones.${i}.percent`] = 'Enter a percentage.';
+      rowErrors[`milestones.${i}.percent`] = say('amounts.plan.percentMissing');
       return null;
     }
     const percent = Number(text);
+    if (!Number.isFinite(percent) || percent <= 0 || percent > 100) {
+      rowErrors[`milestones.${i}.percent`] = say('amounts.plan.percentRange');
+      return null;
+    }
     try {
-      if (!Number.isFinite(percent) || percent <= 0 || percent > 100)
-        throw new Error('Use a percentage above 0 and at most 100.');
       return percentToBasisPoints(percent);
     } catch (err) {
-      rowErrors[`milestones.${i}.percent`] = errorMessage(err);
+      rowErrors[`milestones.${i}.percent`] = err instanceof Error ? err.message : String(err);
       return null;
     }
   });
@@ -111,24 +116,24 @@ function checkPercentages(
     rowErrors,
     totalError: total.error,
   });
-  if (total.error !== null) return result(`The total is not valid: ${total.error}`);
-  if (total.value === null) return result('Enter the project total to split it by percentages.');
+  if (total.error !== null) return result(say('amounts.plan.totalInvalid', { error: total.error }));
+  if (total.value === null) return result(say('amounts.plan.totalMissing'));
   const known = basisPoints.filter((bp): bp is number => bp !== null);
-  if (known.length !== rows.length) return result('Give every milestone a valid percentage.');
+  if (known.length !== rows.length) return result(say('amounts.plan.percentsInvalid'));
   const sum = known.reduce((a, b) => a + b, 0);
   if (sum !== FULL_BASIS_POINTS) {
     const diff = Math.abs(FULL_BASIS_POINTS - sum) / 100;
+    const values = { sum: sum / 100, diff };
     return result(
-      `The percentages add up to ${sum / 100}%, not 100%: ${diff}% ${sum < FULL_BASIS_POINTS ? 'is still unallocated' : 'too much'}.`,
+      sum < FULL_BASIS_POINTS
+        ? say('amounts.plan.percentsUnder', values)
+        : say('amounts.plan.percentsOver', values),
     );
   }
   const amounts = allocateByBasisPoints(total.value, known);
   const empty = amounts.findIndex((a) => a < 1);
   if (empty >= 0) {
-    return result(
-      `Milestone ${empty + 1} would be worth nothing: raise the total or its share.`,
-      amounts,
-    );
+    return result(say('amounts.plan.worthNothing', { position: empty + 1 }), amounts);
   }
   return { ok: true, message: null, amounts, totalMinor: total.value, rowErrors, totalError: null };
 }
@@ -138,16 +143,18 @@ function checkAmounts(
   locale: string,
   total: { value: number | null; error: string | null },
   rows: readonly PlanRow[],
+  say: Translate,
+  money: (amountMinor: number, currency: string) => string,
 ): PlanCheck {
   const rowErrors: Record<string, string> = {};
   const amounts = rows.map((row, i) => {
-    const read = readTyped(row.amount, locale, currency);
+    const read = readTyped(row.amount, locale, currency, say);
     const error =
       read.error ??
       (read.value === null
-        ? 'Enter an amount.'
+        ? say('amounts.plan.amountMissing')
         : read.value < 1
-          ? 'A milestone must be worth more than nothing.'
+          ? say('amounts.plan.amountZero')
           : null);
     if (error !== null) rowErrors[`milestones.${i}.amountMinor`] = error;
     return error === null ? read.value : null;
@@ -159,23 +166,28 @@ function checkAmounts(
     return {
       ...base,
       ok: false,
-      message: `The total is not valid: ${total.error}`,
+      message: say('amounts.plan.totalInvalid', { error: total.error }),
       totalMinor: null,
     };
   if (known.length !== rows.length) {
     return {
       ...base,
       ok: false,
-      message: 'Give every milestone a valid amount.',
+      message: say('amounts.plan.amountsInvalid'),
       totalMinor: total.value,
     };
   }
   if (total.value !== null && total.value !== sum) {
-    const diff = formatMoney(Math.abs(total.value - sum), currency);
+    const values = {
+      sum: money(sum, currency),
+      total: money(total.value, currency),
+      diff: money(Math.abs(total.value - sum), currency),
+    };
     return {
       ...base,
       ok: false,
-      message: `The milestones add up to ${formatMoney(sum, currency)} but the total is ${formatMoney(total.value, currency)}: ${diff} ${sum < total.value ? 'short' : 'over'}.`,
+      message:
+        sum < total.value ? say('amounts.plan.short', values) : say('amounts.plan.over', values),
       totalMinor: total.value,
     };
   }

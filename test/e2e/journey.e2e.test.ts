@@ -6,16 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import path from 'node:path';
 import {
   DESKTOP,
+  PHONE,
   captureScreen,
+  checkAccessibility,
   launchBrowser,
   openParties,
   reportCspViolations,
   visible,
   waitForBadge,
 } from './support/browser';
+import { SCREENSHOT_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
+import { wordsFor } from './support/words';
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
@@ -40,175 +45,244 @@ describe('milestone journey', () => {
     await server?.stop();
   });
 
-  it('runs from sign-up to the first paid milestone', async () => {
-    const f = freelancer;
-    const c = client;
+  /**
+   * The whole journey, run in full twice: at 1280 px, light, in English (with every screen
+   * captured at both widths and in the dark theme), and on a 390 px phone, dark, in German — the
+   * browser's language, which the account and the client take on. Every word the test looks for
+   * comes from the app's messages in that language (support/words.ts).
+   */
+  for (const mode of [
+    { lang: 'en', viewport: DESKTOP, colorScheme: 'light' },
+    { lang: 'de', viewport: PHONE, colorScheme: 'dark' },
+  ] as const) {
+    it(`runs from sign-up to the first paid milestone (${mode.lang}, ${mode.viewport.width} px, ${mode.colorScheme})`, async () => {
+      const w = wordsFor(mode.lang);
+      const english = mode.lang === 'en';
+      const options = {
+        viewport: mode.viewport,
+        colorScheme: mode.colorScheme,
+        locale: english ? 'en-GB' : 'de-DE',
+      } as const;
+      const f = english
+        ? freelancer
+        : await (await browser.newContext({ ...options, baseURL: server.baseUrl })).newPage();
+      const c = english
+        ? client
+        : await (await browser.newContext({ ...options, baseURL: server.baseUrl })).newPage();
+      if (!english) {
+        for (const [who, page] of [
+          ['freelancer-de', f],
+          ['client-de', c],
+        ] as const) {
+          page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+          await reportCspViolations(page, (text) => pageErrors.push(`${who}: ${text}`));
+        }
+      }
+      /** The desktop run captures each screen at both widths and dark; the phone run checks it. */
+      const capture = async (page: Page, screen: string) => {
+        if (english) await captureScreen(page, screen);
+        else {
+          await checkAccessibility(page, `${screen} (de, 390, dark)`);
+          await page.screenshot({
+            path: path.join(SCREENSHOT_DIR, `${screen}-de-390-dark.png`),
+            fullPage: true,
+          });
+        }
+      };
+      /** A page of the workspace, through the header's links (folded into "Menu" on a phone). */
+      const go = async (name: string) => {
+        const main = f.getByRole('navigation', { name: w('workspace.nav.main') });
+        if (await main.isVisible()) {
+          await main.getByRole('link', { name, exact: true }).click();
+        } else {
+          await f.getByRole('button', { name: w('workspace.nav.menu'), exact: true }).click();
+          // The current section's item also says so to screen readers ("… (current page)").
+          await f.getByRole('menuitem', { name: new RegExp(`^${name}( |$)`) }).click();
+        }
+      };
+      const email = english ? 'maya@example.com' : 'maya.de@example.com';
+      const money = (minor: number) => w.money(minor, 'EUR');
 
-    // Sign up.
-    await f.goto('/');
-    await visible(f.getByRole('heading', { name: 'Log in' }));
-    expect(new URL(f.url()).pathname).toBe('/login');
-    await captureScreen(f, '01-login');
-    await f.getByRole('link', { name: 'Create an account' }).click();
-    await visible(f.getByRole('heading', { name: 'Create your account' }));
-    await captureScreen(f, '02-signup');
-    await f.getByLabel('Your name').fill('Maya Freelance');
-    await f.getByLabel('Email').fill('maya@example.com');
-    await f.getByLabel('Password').fill('correct horse battery');
-    await f.getByRole('button', { name: 'Create account' }).click();
-    await visible(f.getByRole('heading', { name: 'Projects', level: 1 }));
-    await visible(f.getByText('No projects yet'));
-    await captureScreen(f, '03-dashboard-empty');
+      // Sign up.
+      await f.goto('/');
+      await visible(f.getByRole('heading', { name: w('auth.login.title') }));
+      expect(new URL(f.url()).pathname).toBe('/login');
+      await capture(f, '01-login');
+      await f.getByRole('link', { name: w('auth.login.signup') }).click();
+      await visible(f.getByRole('heading', { name: w('auth.signup.title') }));
+      await capture(f, '02-signup');
+      await f.getByLabel(w('auth.signup.name')).fill('Maya Freelance');
+      await f.getByLabel(w('auth.email')).fill(email);
+      await f.getByLabel(w('auth.password')).fill('correct horse battery');
+      await f.getByRole('button', { name: w('auth.signup.submit') }).click();
+      await visible(f.getByRole('heading', { name: w('workspace.dashboard.title'), level: 1 }));
+      await visible(f.getByText(w('workspace.dashboard.empty.title')));
+      await capture(f, '03-dashboard-empty');
 
-    // Payment instructions.
-    await f.getByRole('button', { name: /account menu$/ }).click();
-    await f.getByRole('menuitem', { name: 'Settings' }).click();
-    await visible(f.getByRole('heading', { name: 'You and your business' }));
-    await f.getByLabel('Business name (optional)').fill('Maya Studio');
-    await f
-      .getByLabel('Payment instructions')
-      .fill(`${IBAN}\nBIC COBADEFFXXX\nPlease quote the project title.`);
-    await f.getByRole('button', { name: 'Save settings' }).click();
-    await visible(f.getByText('Settings saved.'));
-    await captureScreen(f, '04-settings');
+      // Payment instructions.
+      await f.getByRole('button', { name: new RegExp(`${w('workspace.account.menu')}$`) }).click();
+      await f.getByRole('menuitem', { name: w('workspace.account.settings') }).click();
+      await visible(f.getByRole('heading', { name: w('settings.profile.heading') }));
+      await f.getByLabel(w('settings.profile.businessName')).fill('Maya Studio');
+      await f
+        .getByLabel(w('settings.profile.paymentInstructions'))
+        .fill(`${IBAN}\nBIC COBADEFFXXX\nPlease quote the project title.`);
+      await f.getByRole('button', { name: w('settings.profile.save'), exact: true }).click();
+      await visible(f.getByText(w('settings.profile.saved')));
+      await capture(f, '04-settings');
 
-    // A client.
-    await nav(f, 'Clients').click();
-    await visible(f.getByRole('heading', { name: 'Add a client' }));
-    await f.getByLabel('Name', { exact: true }).fill('Ada Client');
-    await f.getByLabel('Email', { exact: true }).fill('ada@example.com');
-    await f.getByLabel('Company (optional)').fill('Lovelace Ltd');
-    await f.getByRole('button', { name: 'Add client' }).click();
-    await visible(f.getByText('Ada Client added.'));
-    await visible(f.getByRole('heading', { name: /Ada Client/, level: 3 }));
-    await captureScreen(f, '05-clients');
+      // A client.
+      await go(w('workspace.nav.clients'));
+      await visible(f.getByRole('heading', { name: w('clients.add.heading') }));
+      await f.getByLabel(w('clients.form.name'), { exact: true }).fill('Ada Client');
+      await f.getByLabel(w('clients.form.email'), { exact: true }).fill('ada@example.com');
+      await f.getByLabel(w('clients.form.company')).fill('Lovelace Ltd');
+      await f.getByRole('button', { name: w('clients.add.submit') }).click();
+      await visible(f.getByText(w('clients.added', { name: 'Ada Client' })));
+      await visible(f.getByRole('heading', { name: /Ada Client/, level: 3 }));
+      await capture(f, '05-clients');
 
-    // A 3-milestone project from the 30/40/30 template: 1,000.01 splits as 300.00 / 400.01 / 300.00.
-    await nav(f, 'New project').click();
-    await visible(f.getByRole('heading', { name: 'New project', level: 1 }));
-    await f
-      .getByLabel('Client', { exact: true })
-      .selectOption({ label: 'Ada Client (Lovelace Ltd)' });
-    await f.getByLabel('Project title').fill('Brand refresh');
-    await f.getByLabel('Project total (EUR)').fill('1,000.01');
-    await f.getByRole('button', { name: 'Three steps (30/40/30)' }).click();
-    const titles = ['Discovery', 'Design', 'Handover'];
-    for (const [i, title] of titles.entries()) {
-      const group = f.getByRole('group', { name: `Milestone ${i + 1}` });
-      await group.getByLabel('Title').fill(title);
-      await group.getByLabel('Deliverables').fill(`${title} deliverables`);
-    }
-    // The live check refuses percentages that do not make 100%.
-    await f
-      .getByRole('group', { name: 'Milestone 3' })
-      .getByLabel('Share of the total (%)')
-      .fill('20');
-    await visible(f.getByText('The percentages add up to 90%, not 100%'));
-    await f
-      .getByRole('group', { name: 'Milestone 3' })
-      .getByLabel('Share of the total (%)')
-      .fill('30');
-    await visible(f.getByText('The milestones add up to the total'));
-    await visible(f.getByText('€400.01').first());
-    await captureScreen(f, '06-project-builder');
-    await f.getByRole('button', { name: 'Create project' }).click();
-    await visible(f.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-    await waitForBadge(f, 'Discovery', 'Open');
-    await waitForBadge(f, 'Design', 'Locked');
-    await visible(f.getByText('€400.01'));
-    await visible(f.getByText('€1,000.01').first());
+      // A 3-milestone project from the 30/40/30 template: 1,000.01 splits as 300.00 / 400.01 / 300.00.
+      await go(w('workspace.nav.newProject'));
+      await visible(f.getByRole('heading', { name: w('builder.title'), level: 1 }));
+      await f
+        .getByLabel(w('builder.client'), { exact: true })
+        .selectOption({ label: 'Ada Client (Lovelace Ltd)' });
+      await f.getByLabel(w('builder.projectTitle')).fill('Brand refresh');
+      await f
+        .getByLabel(w('builder.money.totalWithCurrency', { currency: 'EUR' }))
+        .fill(english ? '1,000.01' : '1.000,01');
+      await f.getByRole('button', { name: w('builder.template.three') }).click();
+      const titles = ['Discovery', 'Design', 'Handover'];
+      const group = (n: number) =>
+        f.getByRole('group', { name: w('builder.row.legend', { n }), exact: true });
+      for (const [i, title] of titles.entries()) {
+        await group(i + 1)
+          .getByLabel(w('project.milestone.title'))
+          .fill(title);
+        await group(i + 1)
+          .getByLabel(w('project.milestone.deliverables'))
+          .fill(`${title} deliverables`);
+      }
+      // The live check refuses percentages that do not make 100%.
+      const share = group(3).getByLabel(w('builder.row.share'));
+      await share.fill('20');
+      await visible(f.getByText(w('amounts.plan.percentsUnder', { sum: 90, diff: 10 })));
+      await share.fill('30');
+      await visible(f.getByText(w('builder.check.ok')));
+      await visible(f.getByText(money(400_01)).first());
+      await capture(f, '06-project-builder');
+      await f.getByRole('button', { name: w('builder.create') }).click();
+      await visible(f.getByRole('heading', { name: 'Brand refresh', level: 1 }));
+      await waitForBadge(f, 'Discovery', w('workspace.status.open'));
+      await waitForBadge(f, 'Design', w('workspace.status.locked'));
+      await visible(f.getByText(money(400_01)));
+      await visible(f.getByText(money(1000_01)).first());
 
-    // Share: the code is shown once.
-    await f.getByRole('button', { name: 'Share with client' }).click();
-    const codeLocator = f.getByTestId('access-code');
-    await visible(codeLocator);
-    const code = ((await codeLocator.textContent()) ?? '').trim();
-    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    const link = ((await f.locator('.access-link code').textContent()) ?? '').trim();
-    expect(link).toContain('/portal#access=');
-    await visible(f.getByText('they will not be shown again'));
-    await captureScreen(f, '07-project-shared');
+      // Share: the code is shown once.
+      await f.getByRole('button', { name: w('workspace.next.share.button') }).click();
+      const codeLocator = f.getByTestId('access-code');
+      await visible(codeLocator);
+      const code = ((await codeLocator.textContent()) ?? '').trim();
+      expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      const link = ((await f.locator('.access-link code').textContent()) ?? '').trim();
+      expect(link).toContain('/portal#access=');
+      await visible(f.getByText(w('workspace.share.copyNow')));
+      await capture(f, '07-project-shared');
 
-    // The client, in a separate browser context, types the code (lower case, no dashes).
-    await c.goto('/portal');
-    await visible(c.getByRole('heading', { name: 'Open your project' }));
-    await captureScreen(c, '08-portal-code');
-    await c.getByLabel('Access code').fill(code.replace(/-/g, '').toLowerCase());
-    await c.getByRole('button', { name: 'Open project' }).click();
-    await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-    await visible(c.getByText('With Maya Freelance, Maya Studio'));
-    for (const title of titles) await visible(c.getByRole('heading', { name: title }));
-    await waitForBadge(c, 'Discovery', 'In progress');
-    await waitForBadge(c, 'Handover', 'Not started');
-    await captureScreen(c, '09-portal-terms');
-    await c.getByRole('button', { name: 'I accept these terms' }).click();
-    await visible(c.getByText('You accepted these terms on'));
+      // The client, in a separate browser context, types the code (lower case, no dashes).
+      await c.goto('/portal');
+      await visible(c.getByRole('heading', { name: w('portal.page.title') }));
+      await capture(c, '08-portal-code');
+      await c.getByLabel(w('portal.code.label')).fill(code.replace(/-/g, '').toLowerCase());
+      await c.getByRole('button', { name: w('portal.code.submit') }).click();
+      await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
+      await visible(c.getByText(w('portal.with', { name: 'Maya Freelance, Maya Studio' })));
+      for (const title of titles) await visible(c.getByRole('heading', { name: title }));
+      await waitForBadge(c, 'Discovery', w('portal.status.inProgress'));
+      await waitForBadge(c, 'Handover', w('portal.status.notStarted'));
+      await capture(c, '09-portal-terms');
+      await c.getByRole('button', { name: w('portal.terms.accept') }).click();
+      await visible(c.getByText(w.pattern('portal.terms.accepted')));
 
-    // The freelancer delivers milestone 1.
-    await f.reload();
-    await visible(f.getByText(/^Accepted /));
-    await f.getByRole('button', { name: 'Mark delivered' }).first().click();
-    await f.getByRole('button', { name: 'Yes, mark delivered' }).click();
-    await waitForBadge(f, 'Discovery', 'Delivered');
-    await visible(f.getByRole('button', { name: 'Record payment' }));
+      // The freelancer delivers milestone 1.
+      await f.reload();
+      await visible(f.getByText(w.pattern('project.stats.termsAccepted')));
+      await f
+        .getByRole('button', { name: w('workspace.deliver.button') })
+        .first()
+        .click();
+      await f.getByRole('button', { name: w('workspace.deliver.confirm') }).click();
+      await waitForBadge(f, 'Discovery', w('workspace.status.delivered'));
+      await visible(f.getByRole('button', { name: w('project.payment.record') }));
 
-    // The client sees it delivered, with the payment instructions.
-    await c.reload();
-    await waitForBadge(c, 'Discovery', 'Ready — pay to unlock');
-    await visible(c.getByText('Payment due: €300.00'));
-    await visible(c.getByText(IBAN));
-    await captureScreen(c, '10-portal-delivered');
+      // The client sees it delivered, with the payment instructions.
+      await c.reload();
+      await waitForBadge(c, 'Discovery', w('portal.status.readyToPay'));
+      await visible(c.getByText(w('portal.pay.due', { amount: money(300_00) })));
+      await visible(c.getByText(IBAN));
+      await capture(c, '10-portal-delivered');
 
-    // This server has no Stripe keys: no card button is offered, only the payment instructions.
-    expect(await c.getByRole('button', { name: /by card/ }).count()).toBe(0);
-    await visible(c.getByText(IBAN));
-    await captureScreen(c, '10b-portal-card-unavailable');
+      // This server has no Stripe keys: no card button is offered, only the payment instructions.
+      expect(await c.getByRole('button', { name: w.pattern('portal.pay.byCard') }).count()).toBe(0);
 
-    // The freelancer records an offline payment (amount prefilled).
-    await f.getByRole('button', { name: 'Record payment' }).click();
-    const form = f.getByRole('form', { name: 'Record payment for milestone 1' });
-    await visible(form);
-    expect(await form.getByLabel('Amount received (EUR)').inputValue()).toBe('300.00');
-    await form.getByLabel('Reference (optional)').fill('TRX-0001');
-    await captureScreen(f, '11-record-payment');
-    await form.getByRole('button', { name: 'Record payment' }).click();
-    await f.getByRole('button', { name: 'Yes, record payment' }).click();
-    await waitForBadge(f, 'Discovery', 'Paid');
-    await waitForBadge(f, 'Design', 'Open');
-    await visible(f.getByText(/Payment recorded: €300.00 by bank transfer/));
-    await visible(f.getByText('Chain verified'));
-    await captureScreen(f, '12-project-paid');
+      // The freelancer records an offline payment (amount prefilled).
+      await f.getByRole('button', { name: w('project.payment.record') }).click();
+      const form = f.getByRole('form', { name: w('project.payment.formLabel', { position: 1 }) });
+      await visible(form);
+      expect(
+        await form.getByLabel(w('project.payment.amount', { currency: 'EUR' })).inputValue(),
+      ).toBe(english ? '300.00' : '300,00');
+      await form.getByLabel(w('project.payment.reference')).fill('TRX-0001');
+      await capture(f, '11-record-payment');
+      await form.getByRole('button', { name: w('project.payment.record') }).click();
+      await f.getByRole('button', { name: w('workspace.payment.confirm') }).click();
+      await waitForBadge(f, 'Discovery', w('workspace.status.paid'));
+      await waitForBadge(f, 'Design', w('workspace.status.open'));
+      // On a phone the side column's sections are disclosures: open the activity.
+      if (!english)
+        await f.locator('summary', { hasText: w('workspace.project.activity') }).click();
+      await visible(f.getByText(w('activity.chainVerified')));
+      await capture(f, '12-project-paid');
 
-    // The client sees milestone 1 paid and milestone 2 open.
-    await c.reload();
-    await waitForBadge(c, 'Discovery', 'Paid');
-    await waitForBadge(c, 'Design', 'In progress');
-    await waitForBadge(c, 'Handover', 'Not started');
-    expect(await c.getByText('Payment due').count()).toBe(0);
-    await captureScreen(c, '13-portal-paid');
+      // The client sees milestone 1 paid and milestone 2 open.
+      await c.reload();
+      await waitForBadge(c, 'Discovery', w('portal.status.paid'));
+      await waitForBadge(c, 'Design', w('portal.status.inProgress'));
+      await waitForBadge(c, 'Handover', w('portal.status.notStarted'));
+      expect(await c.getByText(w('portal.pay.due', { amount: money(300_00) })).count()).toBe(0);
+      await capture(c, '13-portal-paid');
 
-    // The dashboard adds it up.
-    await nav(f, 'Projects').click();
-    await visible(f.getByRole('link', { name: 'Brand refresh' }));
-    await visible(f.getByText('€300.00 of €1,000.01'));
-    await captureScreen(f, '14-dashboard');
+      // The dashboard adds it up.
+      await go(w('workspace.nav.projects'));
+      await visible(f.getByRole('link', { name: 'Brand refresh' }));
+      await visible(
+        f.getByText(
+          w('workspace.dashboard.paidOf', { paid: money(300_00), total: money(1000_01) }),
+        ),
+      );
+      await capture(f, '14-dashboard');
 
-    // The access link opens the project too, and its secret leaves the address bar.
-    const linkContext = await browser.newContext({ viewport: DESKTOP });
-    try {
-      const viaLink = await linkContext.newPage();
-      await reportCspViolations(viaLink, (text) => pageErrors.push(`link: ${text}`));
-      const response = await viaLink.goto(link);
-      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-      await visible(viaLink.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-      expect(new URL(viaLink.url()).hash).toBe('');
-      expect(new URL(viaLink.url()).pathname).toBe('/portal');
-    } finally {
-      await linkContext.close();
-    }
-
-    expect(pageErrors).toEqual([]);
-  });
+      // The access link opens the project too, and its secret leaves the address bar.
+      const linkContext = await browser.newContext({ ...options });
+      try {
+        const viaLink = await linkContext.newPage();
+        await reportCspViolations(viaLink, (text) => pageErrors.push(`link: ${text}`));
+        const response = await viaLink.goto(link);
+        expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+        await visible(viaLink.getByRole('heading', { name: 'Brand refresh', level: 1 }));
+        expect(new URL(viaLink.url()).hash).toBe('');
+        expect(new URL(viaLink.url()).pathname).toBe('/portal');
+      } finally {
+        await linkContext.close();
+      }
+      if (!english) {
+        await f.context().close();
+        await c.context().close();
+      }
+      expect(pageErrors).toEqual([]);
+    });
+  }
 
   it('refuses a plan that does not add up, and an 11th milestone', async () => {
     const f = freelancer;

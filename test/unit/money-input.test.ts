@@ -7,6 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { currencyDecimals, MAX_AMOUNT_MINOR } from '../../src/domain/money';
 import { amountInputText, readAmount, readPositiveAmount } from '../../src/web/money-input';
+import { wordsFor } from '../e2e/support/words';
+
+/** The app's English words (src/web/i18n/messages), as the screens put them. */
+const en = wordsFor('en');
 
 const RUNS = Number(process.env.MILEPOST_MONEY_RUNS ?? 200);
 
@@ -99,7 +103,10 @@ describe('readAmount reads back what Intl.NumberFormat writes', () => {
         ),
         (amountMinor, locale, currency, options) => {
           const text = intlText(amountMinor, locale, { ...options, currency });
-          expect(readAmount(text, locale, currency), `${text} (${locale}, ${currency})`).toEqual({
+          expect(
+            readAmount(text, locale, currency, en),
+            `${text} (${locale}, ${currency})`,
+          ).toEqual({
             kind: 'amount',
             amountMinor,
           });
@@ -117,7 +124,7 @@ describe('readAmount reads back what Intl.NumberFormat writes', () => {
         fc.constantFrom(...CURRENCIES),
         (amountMinor, locale, currency) => {
           const text = amountInputText(amountMinor, locale, currency);
-          expect(readAmount(text, locale, currency)).toEqual({ kind: 'amount', amountMinor });
+          expect(readAmount(text, locale, currency, en)).toEqual({ kind: 'amount', amountMinor });
         },
       ),
       { numRuns: RUNS },
@@ -129,11 +136,11 @@ describe('readAmount reads back what Intl.NumberFormat writes', () => {
       fc.property(fc.integer({ min: 1, max: 10_000_000 }), (amountMinor) => {
         // A German amount with cents (always a decimal comma) typed where English is spoken.
         const german = intlText(amountMinor, 'de-DE', { currency: 'EUR' });
-        const reading = readAmount(german, 'en-US', 'EUR');
+        const reading = readAmount(german, 'en-US', 'EUR', en);
         if (!german.includes(',')) return; // e.g. "1.234.567" has no cents part: skip
         expect(reading).toMatchObject({ kind: 'confirm', amountMinor });
         if (reading.kind === 'confirm')
-          expect(readAmount(reading.canonical, 'en-US', 'EUR')).toEqual({
+          expect(readAmount(reading.canonical, 'en-US', 'EUR', en)).toEqual({
             kind: 'amount',
             amountMinor,
           });
@@ -145,32 +152,41 @@ describe('readAmount reads back what Intl.NumberFormat writes', () => {
 
 describe('readAmount, as people type', () => {
   test('"12,50" is €12.50 in German, and "12.50" in English', () => {
-    expect(readAmount('12,50', 'de-DE', 'EUR')).toEqual({ kind: 'amount', amountMinor: 1250 });
-    expect(readAmount('12.50', 'en-US', 'EUR')).toEqual({ kind: 'amount', amountMinor: 1250 });
-    expect(readAmount('1.234,5', 'de-DE', 'EUR')).toEqual({ kind: 'amount', amountMinor: 123450 });
-    expect(readAmount('1 234,56 €', 'fr-FR', 'EUR')).toEqual({
+    expect(readAmount('12,50', 'de-DE', 'EUR', en)).toEqual({ kind: 'amount', amountMinor: 1250 });
+    expect(readAmount('12.50', 'en-US', 'EUR', en)).toEqual({ kind: 'amount', amountMinor: 1250 });
+    expect(readAmount('1.234,5', 'de-DE', 'EUR', en)).toEqual({
+      kind: 'amount',
+      amountMinor: 123450,
+    });
+    expect(readAmount('1 234,56 €', 'fr-FR', 'EUR', en)).toEqual({
       kind: 'amount',
       amountMinor: 123456,
     });
-    expect(readAmount("1'234.50", 'de-CH', 'CHF')).toEqual({ kind: 'amount', amountMinor: 123450 });
-    expect(readAmount('１２．５', 'ja-JP', 'EUR')).toEqual({ kind: 'amount', amountMinor: 1250 });
-    expect(readAmount('1.5', 'en-US', 'KWD')).toEqual({ kind: 'amount', amountMinor: 1500 });
+    expect(readAmount("1'234.50", 'de-CH', 'CHF', en)).toEqual({
+      kind: 'amount',
+      amountMinor: 123450,
+    });
+    expect(readAmount('１２．５', 'ja-JP', 'EUR', en)).toEqual({
+      kind: 'amount',
+      amountMinor: 1250,
+    });
+    expect(readAmount('1.5', 'en-US', 'KWD', en)).toEqual({ kind: 'amount', amountMinor: 1500 });
   });
 
   test('the other convention is never taken silently: it is shown as read, to confirm', () => {
-    expect(readAmount('12,50', 'en-US', 'EUR')).toEqual({
+    expect(readAmount('12,50', 'en-US', 'EUR', en)).toEqual({
       kind: 'confirm',
       amountMinor: 1250,
       readAs: '€12.50',
       canonical: '12.50',
       message: 'Read as €12.50 — correct?',
     });
-    expect(readAmount('1.200,50', 'en-US', 'EUR')).toMatchObject({
+    expect(readAmount('1.200,50', 'en-US', 'EUR', en)).toMatchObject({
       kind: 'confirm',
       amountMinor: 120050,
       message: 'Read as €1,200.50 — correct?',
     });
-    expect(readAmount('12.50', 'de-DE', 'EUR')).toMatchObject({
+    expect(readAmount('12.50', 'de-DE', 'EUR', en)).toMatchObject({
       kind: 'confirm',
       amountMinor: 1250,
       canonical: '12,50',
@@ -179,36 +195,38 @@ describe('readAmount, as people type', () => {
   });
 
   test('text with two readings, too many decimals, a sign or no number is refused, saying why', () => {
-    const twoWays = readAmount('1.234', 'fr-FR', 'KWD');
+    const twoWays = readAmount('1.234', 'fr-FR', 'KWD', en);
     expect(twoWays.kind).toBe('invalid');
     if (twoWays.kind === 'invalid') expect(twoWays.message).toMatch(/could be .* or /);
-    expect(readAmount('10.5', 'en-US', 'JPY')).toEqual({
+    expect(readAmount('10.5', 'en-US', 'JPY', en)).toEqual({
       kind: 'invalid',
       message: 'JPY amounts have no decimal places.',
     });
-    expect(readAmount('1.2345', 'en-US', 'KWD')).toEqual({
+    expect(readAmount('1.2345', 'en-US', 'KWD', en)).toEqual({
       kind: 'invalid',
       message: 'KWD amounts have at most 3 decimal places.',
     });
-    expect(readAmount('-5', 'en-US', 'EUR')).toMatchObject({ kind: 'invalid' });
-    expect(readAmount('12 50', 'en-US', 'EUR')).toMatchObject({ kind: 'invalid' });
-    expect(readAmount('1,2,3', 'en-US', 'EUR')).toMatchObject({ kind: 'invalid' });
-    expect(readAmount('twelve', 'en-US', 'EUR')).toEqual({
+    expect(readAmount('-5', 'en-US', 'EUR', en)).toMatchObject({ kind: 'invalid' });
+    expect(readAmount('12 50', 'en-US', 'EUR', en)).toMatchObject({ kind: 'invalid' });
+    expect(readAmount('1,2,3', 'en-US', 'EUR', en)).toMatchObject({ kind: 'invalid' });
+    expect(readAmount('twelve', 'en-US', 'EUR', en)).toEqual({
       kind: 'invalid',
       message: '“twelve” is not an amount: type it like 1,234.50.',
     });
-    expect(readAmount('1e3', 'en-US', 'EUR')).toMatchObject({ kind: 'invalid' });
-    expect(readAmount('9'.repeat(16), 'en-US', 'EUR')).toMatchObject({ kind: 'invalid' });
-    expect(readAmount('   ', 'en-US', 'EUR')).toEqual({ kind: 'empty' });
+    expect(readAmount('1e3', 'en-US', 'EUR', en)).toMatchObject({ kind: 'invalid' });
+    expect(readAmount('9'.repeat(16), 'en-US', 'EUR', en)).toMatchObject({ kind: 'invalid' });
+    expect(readAmount('   ', 'en-US', 'EUR', en)).toEqual({ kind: 'empty' });
   });
 
   test('readPositiveAmount: the form’s own message for nothing, the question for a confirmation', () => {
-    expect(readPositiveAmount('1.234,50', 'de-DE', 'EUR', 'Enter it.')).toEqual({
+    expect(readPositiveAmount('1.234,50', 'de-DE', 'EUR', 'Enter it.', en)).toEqual({
       amountMinor: 123450,
     });
-    expect(readPositiveAmount('0,00', 'de-DE', 'EUR', 'Enter it.')).toEqual({ error: 'Enter it.' });
-    expect(readPositiveAmount('', 'de-DE', 'EUR', 'Enter it.')).toEqual({ error: 'Enter it.' });
-    expect(readPositiveAmount('12,50', 'en-US', 'EUR', 'Enter it.')).toEqual({
+    expect(readPositiveAmount('0,00', 'de-DE', 'EUR', 'Enter it.', en)).toEqual({
+      error: 'Enter it.',
+    });
+    expect(readPositiveAmount('', 'de-DE', 'EUR', 'Enter it.', en)).toEqual({ error: 'Enter it.' });
+    expect(readPositiveAmount('12,50', 'en-US', 'EUR', 'Enter it.', en)).toEqual({
       error: 'Read as €12.50 — correct?',
     });
   });

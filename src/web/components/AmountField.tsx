@@ -1,6 +1,6 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { TextField } from './Field';
-import { T } from '../i18n';
+import { T, useT, type Translate } from '../i18n';
 import { userLocale } from '../locale';
 import { readAmount } from '../money-input';
 
@@ -21,7 +21,8 @@ export function AmountField(
   } & Pick<InputHTMLAttributes<HTMLInputElement>, 'required' | 'disabled'>,
 ) {
   const { currency, value, onValue, ...field } = props;
-  const reading = currency.length === 3 ? safeRead(value, userLocale(), currency) : null;
+  const t = useT();
+  const reading = currency.length === 3 ? safeRead(value, userLocale(), currency, t) : null;
   const confirm = reading?.kind === 'confirm' ? reading : null;
   return (
     <div className="stack-tight">
@@ -46,9 +47,9 @@ export function AmountField(
   );
 }
 
-function safeRead(value: string, locale: string, currency: string) {
+function safeRead(value: string, locale: string, currency: string, say: Translate) {
   try {
-    return readAmount(value, locale, currency);
+    return readAmount(value, locale, currency, say);
   } catch {
     return null; // not a currency Intl knows (yet): the form says so
   }

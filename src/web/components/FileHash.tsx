@@ -1,5 +1,5 @@
 import { CopyButton } from './CopyButton';
-import { useT } from '../i18n';
+import { T, useT } from '../i18n';
 import { shortHash } from '../format';
 
 /**
@@ -7,10 +7,14 @@ import { shortHash } from '../format';
  * title), with a copy button, so either side can check the bytes they hold against it.
  */
 export function FileHash({ sha256, name }: { sha256: string | null; name: string }) {
+  const t = useT();
   if (sha256 === null) {
     return (
       <p className="hash muted">
-        <span className="hash-label">SHA-256</span> computed when the upload completes
+        <T
+          id="workspace.hash.pending"
+          values={{ label: (chunks) => <span className="hash-label">{chunks}</span> }}
+        />
       </p>
     );
   }
@@ -22,9 +26,9 @@ export function FileHash({ sha256, name }: { sha256: string | null; name: string
           {shortHash(sha256)}
         </code>{' '}
         <span className="hash-toggle">
-          <span className="when-closed">Show full</span>
-          <span className="when-open">Hide full</span>
-          <span className="visually-hidden"> SHA-256 of {name}</span>
+          <span className="when-closed">{t('workspace.hash.showFull')}</span>
+          <span className="when-open">{t('workspace.hash.hideFull')}</span>
+          <span className="visually-hidden"> {t('workspace.hash.of', { name })}</span>
         </span>
       </summary>
       <div className="hash-full">
@@ -33,7 +37,8 @@ export function FileHash({ sha256, name }: { sha256: string | null; name: string
           text={sha256}
           label={
             <>
-              Copy<span className="visually-hidden"> SHA-256 of {name}</span>
+              {t('workspace.hash.copy')}
+              <span className="visually-hidden"> {t('workspace.hash.of', { name })}</span>
             </>
           }
         />

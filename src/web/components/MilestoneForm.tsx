@@ -52,6 +52,7 @@ export function MilestoneForm(props: {
       userLocale(),
       props.currency,
       t('project.milestone.worthNothing'),
+      t,
     );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);

@@ -49,6 +49,7 @@ export function PaymentForm(props: {
       userLocale(),
       currency,
       t('project.payment.amountMissing'),
+      t,
     );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);

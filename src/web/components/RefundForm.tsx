@@ -42,6 +42,7 @@ export function RefundForm(props: {
       userLocale(),
       currency,
       t('payments.refund.amountMissing'),
+      t,
     );
     if ('error' in read) {
       errors.setField('amountMinor', read.error);

@@ -1,9 +1,15 @@
-import { STATUS_LABELS } from '../format';
 import { useT } from '../i18n';
 import type { Milestone, MilestoneStatus, ProjectStatus } from '../types';
 
 export function StatusBadge({ status }: { status: MilestoneStatus }) {
-  return <span className={`badge badge-${status}`}>{STATUS_LABELS[status]}</span>;
+  const t = useT();
+  const label = {
+    locked: () => t('workspace.status.locked'),
+    open: () => t('workspace.status.open'),
+    delivered: () => t('workspace.status.delivered'),
+    paid: () => t('workspace.status.paid'),
+  } satisfies Record<MilestoneStatus, () => string>;
+  return <span className={`badge badge-${status}`}>{label[status]()}</span>;
 }
 
 /** A milestone's state in the client's words: each state has its own word, mark and colour. */
@@ -50,10 +56,12 @@ export function ProjectStatusBadge({
   status: ProjectStatus;
   archived: boolean;
 }) {
-  if (archived) return <span className="badge badge-locked">Archived</span>;
+  const t = useT();
+  if (archived)
+    return <span className="badge badge-locked">{t('workspace.projectStatus.archived')}</span>;
   return status === 'complete' ? (
-    <span className="badge badge-paid">Complete</span>
+    <span className="badge badge-paid">{t('workspace.projectStatus.complete')}</span>
   ) : (
-    <span className="badge badge-open">Active</span>
+    <span className="badge badge-open">{t('workspace.projectStatus.active')}</span>
   );
 }

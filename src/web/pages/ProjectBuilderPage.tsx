@@ -80,8 +80,8 @@ export function ProjectBuilderPage() {
   const currency = currencyOf(details);
   const currencyValid = isCurrencyCode(currency);
   const check = useMemo(
-    () => checkPlan(mode, currency, total, rows, userLocale()),
-    [mode, currency, total, rows],
+    () => checkPlan(mode, currency, total, rows, userLocale(), t, f.money),
+    [mode, currency, total, rows, t, f.money],
   );
   const dueWarnings = dueDateWarnings(
     rows.map((r) => r.dueDate),
