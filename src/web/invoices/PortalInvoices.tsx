@@ -1,9 +1,5 @@
 /** The client's invoices and credit notes with their PDFs (lazily loaded into the portal). */
-/// <reference types="vite/client" />
-import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { IntlProvider, useIntl } from 'react-intl';
 import { ErrorBanner } from '../components/Notice';
 import { LazyMessages } from '../i18n/lazy';
 import { useT } from '../i18n';
@@ -32,52 +28,10 @@ function PortalInvoiceList() {
   );
 }
 
-type Messages = Record<string, MessageFormatElement[]>;
-
-/** The portal fetches only its own areas in the client's language; this one comes with the list. */
-const OTHER_LANGUAGES = import.meta.glob<Messages>('../i18n/messages/invoices.*.json', {
-  import: 'default',
-});
-
-function ClientLanguage({ children }: { children: ReactNode }) {
-  const intl = useIntl();
-  const [own, setOwn] = useState<Messages | null>(null);
-  const loader =
-    intl.locale === 'en'
-      ? undefined
-      : OTHER_LANGUAGES[`../i18n/messages/invoices.${intl.locale}.json`];
-  useEffect(() => {
-    let live = true;
-    setOwn(null);
-    void loader?.().then(
-      (messages) => live && setOwn(messages),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [loader]);
-  const parent = intl.messages as Messages;
-  const messages = useMemo(() => ({ ...parent, ...own }), [parent, own]);
-  if (loader !== undefined && own === null) return null;
-  return (
-    <IntlProvider
-      locale={intl.locale}
-      defaultLocale={intl.defaultLocale}
-      messages={messages}
-      onError={intl.onError}
-    >
-      {children}
-    </IntlProvider>
-  );
-}
-
 export default function PortalInvoices() {
   return (
     <LazyMessages area="invoices">
-      <ClientLanguage>
-        <PortalInvoiceList />
-      </ClientLanguage>
+      <PortalInvoiceList />
     </LazyMessages>
   );
 }
