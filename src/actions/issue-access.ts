@@ -1,15 +1,13 @@
 import type { Kysely } from 'kysely';
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
-import { enqueueMail } from '../db/queries/mail-outbox';
 import { deleteClientSessionsOfProject } from '../db/queries/sessions';
 import { updateProject } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
 import type { DB } from '../db/schema';
 import { generateAccessCode, generateLinkToken, hashSecret } from '../domain/access-secrets';
 import { AppError } from '../domain/errors';
-import { onBehalfOf } from '../mail/mailer';
-import { invitationMail } from '../mail/texts/invitation';
+import { queueTemplateMail } from './queue-mail';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
@@ -49,23 +47,24 @@ export async function inviteClient(
     const client = await findOwnedClient(trx, options.ownerId, clientId);
     const freelancer = await findUserById(trx, options.ownerId);
     if (!client || !freelancer) throw new AppError('NOT_FOUND', 'Client not found');
-    const mail = invitationMail({
-      clientName: client.name,
-      freelancerName: freelancer.name,
-      businessName: freelancer.business_name,
-      projectTitle,
-      link: issued.link,
-      code: issued.code,
-      portalUrl: `${options.config.publicUrl}/portal`,
-    });
-    await enqueueMail(trx, {
+    await queueTemplateMail(trx, {
       ownerId: options.ownerId,
       kind: 'invitation',
-      to: client.email,
-      subject: mail.subject,
-      text: mail.text,
-      fromName: onBehalfOf(freelancer.name),
-      replyTo: freelancer.email,
+      template: {
+        name: 'invitation',
+        locale: client.locale,
+        input: {
+          freelancer: {
+            name: freelancer.name,
+            email: freelancer.email,
+            businessName: freelancer.business_name,
+          },
+          client: { name: client.name, email: client.email },
+          project: { title: projectTitle },
+          link: issued.link,
+          code: issued.code,
+        },
+      },
       now: new Date().toISOString(),
     });
     return { ...issued, sentTo: client.email };

@@ -14,6 +14,11 @@ import type { ReceiptSnapshot } from '../domain/receipt';
 import { translator, type Locale, type Translator } from '../i18n';
 import { deliveryMail, deliverySubject, type DeliveryMailInput } from './templates/delivery';
 import { passwordResetMail } from './templates/password-reset';
+import {
+  invitationMail,
+  invitationSubject,
+  type InvitationMailInput,
+} from './templates/invitation';
 import { receiptMail, receiptSubject } from './templates/receipt';
 import { PlainText, UnsubscribeLink } from './templates/layout';
 import {
@@ -46,7 +51,8 @@ export type MailTemplate =
   | { name: 'uploads'; locale: Locale; input: UploadsMailInput }
   | { name: 'messages'; locale: Locale; input: MessagesMailInput }
   | { name: 'freelancer-notice'; locale: Locale; input: FreelancerNoticeInput }
-  | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput };
+  | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput }
+  | { name: 'invitation'; locale: Locale; input: InvitationMailInput };
 
 export interface MailEnvelope {
   to: string;
@@ -142,6 +148,14 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ...fromFreelancer(t, input.freelancer),
       };
     }
+    case 'invitation': {
+      const { input } = template;
+      return {
+        to: input.client.email,
+        subject: invitationSubject(t, input),
+        ...fromFreelancer(t, input.freelancer),
+      };
+    }
   }
 }
 
@@ -169,6 +183,8 @@ export function renderTemplate(
       return out(freelancerNoticeMail(t, { ...template.input, publicUrl }));
     case 'payment-reminder':
       return out(paymentReminderMail(t, { ...template.input, publicUrl }));
+    case 'invitation':
+      return out(invitationMail(t, { ...template.input, publicUrl }));
   }
 }
 

@@ -46,11 +46,6 @@ export function senderOf(
   return parsed?.address ? { name: fromName, address: parsed.address } : configured;
 }
 
-/** "Ann Lee via Milepost" in English (templates say it in the recipient's language). */
-export function onBehalfOf(name: string): string {
-  return `${name} via Milepost`;
-}
-
 function envelopeOf(configured: string, message: MailMessage) {
   const { fromName, replyTo, html, unsubscribeUrl, ...rest } = message;
   return {

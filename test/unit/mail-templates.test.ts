@@ -252,3 +252,50 @@ describe('sender', () => {
     );
   });
 });
+
+describe('the invitation ("Share with client")', () => {
+  const link = `${PUBLIC_URL}/portal#access=${'T'.repeat(43)}`;
+  const invitation = (locale: 'en' | 'de', businessName = 'Lee Design'): MailTemplate => ({
+    name: 'invitation',
+    locale,
+    input: {
+      freelancer: { ...freelancer, businessName },
+      client: { name: EVIL, email: 'dan@example.org' },
+      project: { title: 'Brand refresh' },
+      link,
+      code: 'K7QM-2XPD-9RTA',
+    },
+  });
+
+  it('carries the link and the code, from the freelancer via Milepost, in English', async () => {
+    const mail = await composeTemplate(invitation('en'), PUBLIC_URL);
+    expect(mail.to).toBe('dan@example.org');
+    expect(mail.subject).toBe('Ann Lee invites you to "Brand refresh"');
+    expect(mail.fromName).toBe('Ann Lee via Milepost');
+    expect(mail.replyTo).toBe('ann@example.org');
+    for (const body of [mail.text, mail.html]) {
+      expect(body).toContain('K7QM-2XPD-9RTA');
+      expect(body).toContain(`${PUBLIC_URL}/portal`);
+    }
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain(`href="${link}"`);
+    expect(mail.text).toContain('Ann Lee (Lee Design) has set up Brand refresh for you');
+    expect(mail.text).toContain('Keep this email to yourself');
+    // The client's name is text, never markup.
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;');
+    expect(mail.html).toContain('<bdi>Ann Lee</bdi>');
+  });
+
+  it('speaks the client’s language', async () => {
+    const mail = await composeTemplate(invitation('de', ''), PUBLIC_URL);
+    expect(mail.subject).toBe('Ann Lee lädt Sie zu „Brand refresh“ ein');
+    expect(mail.fromName).toBe('Ann Lee über Milepost');
+    expect(mail.html).toContain('lang="de"');
+    expect(mail.text).toContain('Ann Lee hat Brand refresh für Sie auf Milepost eingerichtet');
+    expect(mail.text).toContain('Zugangscode');
+    expect(mail.text).toContain('K7QM-2XPD-9RTA');
+    expect(mail.text).toContain(link);
+    expect(mail.text).not.toContain('Lee Design');
+  });
+});
