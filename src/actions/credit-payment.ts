@@ -160,11 +160,15 @@ async function issueReceipt(
       name: freelancer?.name ?? '',
       businessName: freelancer?.business_name ?? '',
       email: freelancer?.email ?? '',
+      address: freelancer?.postal_address ?? '',
+      taxId: freelancer?.tax_id ?? '',
     },
     client: {
       name: client?.name ?? '',
       company: client?.company ?? '',
       email: client?.email ?? '',
+      address: client?.postal_address ?? '',
+      taxId: client?.tax_id ?? '',
     },
     project: { id: locked.project.id, title: locked.project.title },
     milestone: {

@@ -5,8 +5,15 @@
 export interface ReceiptSnapshot {
   number: number;
   issuedAt: string;
-  freelancer: { name: string; businessName: string; email: string };
-  client: { name: string; company: string; email: string };
+  /** address, taxId: absent on receipts issued before receipts carried them. */
+  freelancer: {
+    name: string;
+    businessName: string;
+    email: string;
+    address?: string;
+    taxId?: string;
+  };
+  client: { name: string; company: string; email: string; address?: string; taxId?: string };
   project: { id: string; title: string };
   /** paymentReference: absent on receipts issued before references existed. */
   milestone: { position: number; title: string; amountMinor: number; paymentReference?: string };

@@ -66,7 +66,13 @@ export async function renderReceiptPdf(
   doc
     .font('body')
     .text(
-      [receipt.freelancer.businessName, receipt.freelancer.name, receipt.freelancer.email]
+      [
+        receipt.freelancer.businessName,
+        receipt.freelancer.name,
+        receipt.freelancer.address,
+        receipt.freelancer.email,
+        receipt.freelancer.taxId ? t.t('invoice.taxId', { taxId: receipt.freelancer.taxId }) : '',
+      ]
         .filter(Boolean)
         .join('\n'),
     );
@@ -74,7 +80,13 @@ export async function renderReceiptPdf(
   doc
     .font('body')
     .text(
-      [receipt.client.company, receipt.client.name, receipt.client.email]
+      [
+        receipt.client.company,
+        receipt.client.name,
+        receipt.client.address,
+        receipt.client.email,
+        receipt.client.taxId ? t.t('invoice.taxId', { taxId: receipt.client.taxId }) : '',
+      ]
         .filter(Boolean)
         .join('\n'),
     );

@@ -20,7 +20,7 @@ import {
   useApp,
   type Actor,
 } from './harness';
-import { actions, fetchPdf, mapLimit, pdfText } from './payments-helpers';
+import { actions, fetchPdf, mapLimit, offlinePayment, pdfText } from './payments-helpers';
 
 const Invoice = z.object({
   id: z.string(),
@@ -158,6 +158,28 @@ describe.each(dialects)('invoices on %s', SUITE_TIMEOUT, (dialect) => {
       '1.190,00 €',
     ]) {
       expect(deText, expected).toContain(expected);
+    }
+
+    // The receipt for the payment states the same parties, addresses and tax ids.
+    expectStatus(await offlinePayment(freelancer, p.id, m1.id, 1_190_00), 201, z.unknown());
+    const receipts = expectStatus(
+      await freelancer.get(`/api/projects/${p.id}/receipts`),
+      200,
+      z.object({ receipts: z.array(z.object({ id: z.string() })) }),
+    ).receipts;
+    expect(receipts).toHaveLength(1);
+    const receipt = await fetchPdf(freelancer, `/api/receipts/${receipts[0]?.id ?? ''}/pdf`);
+    expect(receipt.status).toBe(200);
+    const receiptText = await pdfText(receipt.bytes);
+    for (const expected of [
+      'Receipt R-000001',
+      'Łukasz Żółć',
+      'Am Markt 2',
+      'Tax ID: DE123456789',
+      'Hauptstraße 1',
+      'Tax ID: DE987654321',
+    ]) {
+      expect(receiptText, expected).toContain(expected);
     }
   });
 
