@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { findReceipt } from '../db/queries/receipts';
+import { findLogo } from '../db/queries/brand-logos';
 import type { DB, ReceiptRow } from '../db/schema';
 import { receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
 import type { Locale } from '../i18n';
@@ -57,6 +58,20 @@ export async function queueReceiptMail(
   }
 }
 
+/** The receipt's PDF in `locale`, with the freelancer's logo as it is now (outside transactions). */
+export async function receiptPdf(
+  db: Kysely<DB>,
+  receipt: ReceiptRow,
+  locale: Locale,
+): Promise<Buffer> {
+  const logo = await findLogo(db, receipt.owner_id);
+  return renderReceiptPdf(
+    snapshotOf(receipt),
+    locale,
+    logo && { type: logo.content_type, bytes: Buffer.from(logo.data_base64, 'base64') },
+  );
+}
+
 /** The receipt's PDF as an attachment, rendered now; undefined if the receipt is gone. */
 export async function receiptAttachment(
   db: Kysely<DB>,
@@ -68,7 +83,7 @@ export async function receiptAttachment(
   if (!receipt) return undefined;
   return {
     filename: `${receiptLabel(receipt.number)}.pdf`,
-    content: await renderReceiptPdf(snapshotOf(receipt), locale),
+    content: await receiptPdf(db, receipt, locale),
     contentType: 'application/pdf',
   };
 }

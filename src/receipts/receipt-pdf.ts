@@ -26,10 +26,24 @@ function methodOf(t: Translator, method: string): string {
   return id === undefined ? method : t.t(id);
 }
 
-/** The receipt in the reader's language (amounts and dates too); the snapshot stays as it was. */
+/** A logo pdfkit can draw (PNG or JPEG; a WebP logo is left out of the PDF). */
+export interface PdfLogo {
+  type: string;
+  bytes: Buffer;
+}
+
+export function printableLogo(logo: PdfLogo | undefined): Buffer | undefined {
+  return logo && ['image/png', 'image/jpeg'].includes(logo.type) ? logo.bytes : undefined;
+}
+
+/**
+ * The receipt in the reader's language (amounts and dates too); the snapshot stays as it was.
+ * The freelancer's logo, when given, stands at the top right.
+ */
 export async function renderReceiptPdf(
   receipt: ReceiptSnapshot,
   locale: Locale = 'en',
+  logo?: PdfLogo,
 ): Promise<Buffer> {
   const t = translator(locale);
   const number = receiptLabel(receipt.number);
@@ -54,6 +68,14 @@ export async function renderReceiptPdf(
   doc.registerFont('bold', FONT_BOLD);
   const money = (minor: number) => t.money(minor, receipt.payment.currency);
 
+  const image = printableLogo(logo);
+  if (image) {
+    try {
+      doc.image(image, doc.page.width - 50 - 140, 40, { fit: [140, 56], align: 'right' });
+    } catch {
+      // An image pdfkit cannot read: the receipt is complete without it.
+    }
+  }
   doc.font('bold').fontSize(20).text(t.t('receipt.title', { number }));
   doc
     .font('body')

@@ -179,6 +179,21 @@ describe.each(dialects)(
       ).receipts;
       const pdf = await fetchPdf(freelancer, `/api/receipts/${receipts[0]?.id}/pdf`);
       expect(await pdfText(pdf.bytes)).toContain(`Payment reference: ${references[0]}`);
+
+      // The freelancer's logo heads the receipt once set (PNG and JPEG; a WebP one is left out).
+      const images = (bytes: Buffer) =>
+        bytes.toString('latin1').split('/Subtype /Image').length - 1;
+      expect(images(pdf.bytes)).toBe(0);
+      expect((await putLogo(freelancer, png())).status).toBe(200);
+      const withLogo = await fetchPdf(freelancer, `/api/receipts/${receipts[0]?.id}/pdf`);
+      expect(images(withLogo.bytes)).toBe(1);
+      expect(await pdfText(withLogo.bytes)).toContain(`Payment reference: ${references[0]}`);
+      const forClient = await fetchPdf(client, `/api/portal/receipts/${receipts[0]?.id}/pdf`);
+      expect(images(forClient.bytes)).toBe(1);
+      expect((await putLogo(freelancer, WEBP)).status).toBe(200);
+      const webp = await fetchPdf(freelancer, `/api/receipts/${receipts[0]?.id}/pdf`);
+      expect(webp.status).toBe(200);
+      expect(images(webp.bytes)).toBe(0);
     });
 
     test("offline instructions: the freelancer's by default, the project's when set, shown only when something is to pay", async () => {

@@ -1,14 +1,14 @@
 /** Receipts for both parties: lists, and the PDF rendered from the receipt's frozen snapshot. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { snapshotOf } from '../../actions/send-receipt';
+import { receiptPdf } from '../../actions/send-receipt';
 import { getProject } from '../../actions/read-projects';
 import { findClientLocaleOfProject } from '../../db/queries/clients';
 import { findReceipt, listReceiptsOfOwner, listReceiptsOfProject } from '../../db/queries/receipts';
-import type { ReceiptRow } from '../../db/schema';
+import type { DB, ReceiptRow } from '../../db/schema';
+import type { Kysely } from 'kysely';
 import { notFound } from '../../domain/errors';
 import { receiptLabel } from '../../domain/receipt';
-import { renderReceiptPdf } from '../../receipts/receipt-pdf';
 import { clientOf, freelancerOf } from '../authentication';
 import { presentReceipt } from '../presenters';
 import { id, receiptView } from '../schemas';
@@ -21,9 +21,14 @@ const receiptParams = z.object({ receiptId: id });
 const receiptList = z.object({ receipts: z.array(receiptView) });
 
 /** The PDF in the reader's language: the freelancer's from Settings, the client's as set for them. */
-async function sendPdf(reply: FastifyReply, receipt: ReceiptRow | undefined, locale: Locale) {
+async function sendPdf(
+  db: Kysely<DB>,
+  reply: FastifyReply,
+  receipt: ReceiptRow | undefined,
+  locale: Locale,
+) {
   if (!receipt) throw notFound('Receipt');
-  const pdf = await renderReceiptPdf(snapshotOf(receipt), locale);
+  const pdf = await receiptPdf(db, receipt, locale);
   return reply
     .type('application/pdf')
     .header('content-disposition', `attachment; filename="${receiptLabel(receipt.number)}.pdf"`)
@@ -59,6 +64,7 @@ export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
     async (request, reply) => {
       const { user } = freelancerOf(request);
       return sendPdf(
+        db,
         reply,
         await findReceipt(db, { ownerId: user.id }, request.params.receiptId),
         user.locale,
@@ -83,6 +89,7 @@ export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
     async (request, reply) => {
       const { projectId } = clientOf(request);
       return sendPdf(
+        db,
         reply,
         await findReceipt(db, { projectId }, request.params.receiptId),
         (await findClientLocaleOfProject(db, projectId)) ?? 'en',
