@@ -131,7 +131,11 @@ describe('chat', () => {
     // The client edits it within ten minutes: shown as edited on both sides.
     await message(cp, 'Thanks! Looks good.').getByRole('button', { name: 'Edit' }).click();
     const box = cp.getByLabel('Write a message');
-    expect(await box.inputValue()).toBe('Thanks! Looks good.');
+    // The composer takes the message's text after the click has rendered the edit mode.
+    await until(
+      async () => (await box.inputValue()) === 'Thanks! Looks good.',
+      'the message to edit in the box',
+    );
     await box.fill('Thanks! Looks very good.');
     await box.press('Enter');
     await visible(message(fp, 'Thanks! Looks very good.').getByText('edited'));
