@@ -72,8 +72,8 @@ describe.each(dialects)('what needs attention on %s', SUITE_TIMEOUT, (dialect) =
 
   test('overdue, waiting for payment and never shared, on the freelancer’s calendar', async () => {
     // The projects' milestones are due 2031-07-01, 07-15 and 07-29.
-    app().clock.set('2031-07-20T10:00:00.000Z');
     app().clock.freeze();
+    app().clock.set('2031-07-20T10:00:00.000Z');
     const owner = await signUp(app());
     const other = await signUp(app());
 
@@ -168,8 +168,8 @@ describe.each(dialects)('what needs attention on %s', SUITE_TIMEOUT, (dialect) =
 
   test('a due date is overdue from the day after it, where the freelancer is', async () => {
     // Noon UTC on 07-15: still the 15th in UTC, already the 16th in Kiritimati (UTC+14).
-    app().clock.set('2031-07-15T12:00:00.000Z');
     app().clock.freeze();
+    app().clock.set('2031-07-15T12:00:00.000Z');
     const owner = await signUp(app());
     const { milestones } = await lateProject(owner, 'Website redesign');
     const [, second] = milestones;

@@ -53,8 +53,9 @@ describe.each(dialects)(
 
     test('uploads, file removals and milestone removals are dated by the app’s clock', async () => {
       const at = '2031-03-04T05:06:07.000Z';
-      app().clock.set(at);
+      // Frozen first, then set: set-then-freeze reads the clock again, a millisecond later at times.
       app().clock.freeze();
+      app().clock.set(at);
       try {
         const owner = await signUp(app());
         const { project, milestones } = await setupProject(owner);

@@ -73,8 +73,8 @@ describe.each(dialects)('the download log on %s', SUITE_TIMEOUT, (dialect) => {
     const start = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS + 5 * 60_000;
     const at = new Date(start).toISOString();
     const hourLater = new Date(start + HOUR_MS).toISOString();
-    app().clock.set(at);
     app().clock.freeze();
+    app().clock.set(at);
     try {
       const { freelancer, client, projectId, fileId } = await paidFile();
       const before = await getActivity(freelancer, projectId);
