@@ -249,7 +249,11 @@ describe.each(dialects)('download all as ZIP on %s', SUITE_TIMEOUT, (dialect) =>
     console.log(
       `ZIP of ${size / MiB} MiB: RSS ${Math.round(before / MiB)} MiB → peak ${Math.round(peak / MiB)} MiB (+${growthMb.toFixed(1)} MiB)`,
     );
-    expect(growthMb, 'RSS growth while zipping 200 MB').toBeLessThan(50);
+    // Buffering the file would add at least its 200 MiB. What remains is the garbage collector's
+    // timing in this one process (the server and the downloading client share it): measured
+    // +10 to +31 MiB on a quiet machine on Node 20 and 24, +59.5 MiB once on Node 24 under the
+    // full CI load. Half the file's size keeps the test able to fail without failing on GC timing.
+    expect(growthMb, 'RSS growth while zipping 200 MB').toBeLessThan(size / MiB / 2);
     const zeros = createHash('sha256');
     const chunk = Buffer.alloc(MiB);
     for (let i = 0; i < size / MiB; i++) zeros.update(chunk);
