@@ -7,6 +7,7 @@ import { assertCount, normalizeSequence } from '../domain/milestone-sequence';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
+import { assertContractOpen } from './contract-lock';
 import { applyStatuses, lockProjectForChange } from './locked-project';
 
 /** Appends a milestone at the end of the sequence (locked, or open if all before it are paid). */
@@ -21,6 +22,7 @@ export async function addMilestone(
   const now = new Date().toISOString();
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
+    await assertContractOpen(trx, locked.project.id, 'a new milestone');
     // Counted under the project's lock, so parallel requests cannot slip past the limit.
     assertCount(locked.milestones.length + 1, options.config.limits.maxMilestones);
     const draft: NewMilestoneRow = {

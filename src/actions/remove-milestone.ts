@@ -9,6 +9,7 @@ import type { FileStorage } from '../files/storage';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
+import { assertContractOpen } from './contract-lock';
 import { settleInvoiceAfterChange } from './invoice-documents';
 import { applyStatuses, findMilestone, lockProjectForChange } from './locked-project';
 
@@ -36,6 +37,7 @@ export async function removeMilestone(
         `Milestone ${milestone.position} is ${milestone.status}; delivered and paid milestones never change`,
       );
     }
+    await assertContractOpen(trx, locked.project.id, `removing milestone ${milestone.position}`);
     if (locked.milestones.length === 1) {
       throw new AppError('LAST_MILESTONE', 'A project keeps at least one milestone');
     }

@@ -6,6 +6,7 @@ import { isEditable } from '../domain/milestone-sequence';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
+import { assertContractOpen } from './contract-lock';
 import { settleInvoiceAfterChange, termsOf } from './invoice-documents';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
@@ -37,6 +38,23 @@ export async function updateMilestone(
       );
     }
     const { changes } = options;
+    const contractual = [
+      changes.title !== undefined && changes.title.trim() !== milestone.title && 'title',
+      changes.deliverables !== undefined &&
+        changes.deliverables !== milestone.deliverables &&
+        'deliverables',
+      changes.dueDate !== undefined && changes.dueDate !== milestone.due_date && 'due date',
+      changes.amountMinor !== undefined &&
+        changes.amountMinor !== milestone.amount_minor &&
+        'amount',
+    ].filter((f): f is string => typeof f === 'string');
+    if (contractual.length > 0) {
+      await assertContractOpen(
+        trx,
+        locked.project.id,
+        `milestone ${milestone.position}'s ${contractual.join(', ')}`,
+      );
+    }
     const updated: MilestoneRow = {
       ...milestone,
       ...(changes.title !== undefined && { title: changes.title.trim() }),

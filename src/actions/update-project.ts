@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import type { ActionContext } from './context';
+import { assertContractOpen } from './contract-lock';
 import { lockProjectForChange } from './locked-project';
 
 export interface ProjectChanges {
@@ -48,6 +49,13 @@ export async function updateProject(
           field: 'currency',
         },
       );
+    }
+    const contractual = [
+      changes.title !== undefined && changes.title.trim() !== project.title && 'title',
+      changes.currency !== undefined && changes.currency !== project.currency && 'currency',
+    ].filter((f): f is string => typeof f === 'string');
+    if (contractual.length > 0) {
+      await assertContractOpen(trx, project.id, `the project's ${contractual.join(' and ')}`);
     }
     const fields = {
       ...(changes.title !== undefined && { title: changes.title.trim() }),
