@@ -3,6 +3,7 @@ import { appendActivity } from '../db/queries/activity';
 import { insertMilestone } from '../db/queries/milestones';
 import type { MilestoneRow } from '../db/schema';
 import type { NewMilestoneRow } from '../db/queries/milestones';
+import { DEFAULT_REVISION_ROUNDS } from '../domain/revisions';
 import { assertCount, normalizeSequence } from '../domain/milestone-sequence';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
@@ -16,7 +17,14 @@ export async function addMilestone(
     events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
-    milestone: { title: string; deliverables: string; dueDate: string; amountMinor: number };
+    milestone: {
+      title: string;
+      deliverables: string;
+      dueDate: string;
+      amountMinor: number;
+      isDeposit?: boolean | undefined;
+      revisionRounds?: number | undefined;
+    };
   },
 ): Promise<MilestoneRow> {
   const now = new Date().toISOString();
@@ -36,6 +44,8 @@ export async function addMilestone(
       status: 'locked',
       delivered_at: null,
       paid_at: null,
+      is_deposit: options.milestone.isDeposit === true ? 1 : 0,
+      revision_rounds: options.milestone.revisionRounds ?? DEFAULT_REVISION_ROUNDS,
       version: 1,
       created_at: now,
       updated_at: now,
@@ -52,6 +62,8 @@ export async function addMilestone(
         title: row.title,
         amountMinor: row.amount_minor,
         dueDate: row.due_date,
+        isDeposit: row.is_deposit === 1,
+        revisionRounds: row.revision_rounds,
       },
       at: now,
     });

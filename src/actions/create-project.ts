@@ -6,6 +6,7 @@ import { insertProject } from '../db/queries/projects';
 import type { NewMilestoneRow } from '../db/queries/milestones';
 import { AppError } from '../domain/errors';
 import { assertCount, initialStatuses } from '../domain/milestone-sequence';
+import { DEFAULT_REVIEW_WINDOW_DAYS, DEFAULT_REVISION_ROUNDS } from '../domain/revisions';
 import { resolveAmounts, type PlannedAmount } from '../domain/project-plan';
 import type { ActionContext } from './context';
 
@@ -13,6 +14,8 @@ export interface NewMilestone extends PlannedAmount {
   title: string;
   deliverables: string;
   dueDate: string;
+  isDeposit?: boolean | undefined;
+  revisionRounds?: number | undefined;
 }
 
 export interface NewProject {
@@ -24,6 +27,7 @@ export interface NewProject {
   description: string;
   totalMinor?: number | undefined;
   milestones: NewMilestone[];
+  reviewWindowDays?: number | undefined;
 }
 
 /** Creates the project and its milestones (the first one open) in one transaction. */
@@ -58,6 +62,7 @@ export async function createProject(
       access_token_hash: null,
       access_created_at: null,
       payment_instructions: '',
+      review_window_days: project.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
       created_at: now,
       updated_at: now,
     });
@@ -72,6 +77,8 @@ export async function createProject(
       status: statuses[i] ?? 'locked',
       delivered_at: null,
       paid_at: null,
+      is_deposit: m.isDeposit === true ? 1 : 0,
+      revision_rounds: m.revisionRounds ?? DEFAULT_REVISION_ROUNDS,
       version: 1,
       created_at: now,
       updated_at: now,
@@ -90,7 +97,10 @@ export async function createProject(
           title: r.title,
           amountMinor: r.amount_minor,
           dueDate: r.due_date,
+          isDeposit: r.is_deposit === 1,
+          revisionRounds: r.revision_rounds,
         })),
+        reviewWindowDays: project.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
       },
       at: now,
     });

@@ -61,6 +61,8 @@ export async function reserveUpload(
       created_at: at,
       completed_at: null,
       expires_at: new Date(now.getTime() + config.uploadExpiryHours * 3600 * 1000).toISOString(),
+      superseded_at: null,
+      superseded_by: null,
     };
     await insertFile(trx, file);
     return file;

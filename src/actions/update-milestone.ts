@@ -15,6 +15,8 @@ export interface MilestoneChanges {
   deliverables?: string | undefined;
   dueDate?: string | undefined;
   amountMinor?: number | undefined;
+  isDeposit?: boolean | undefined;
+  revisionRounds?: number | undefined;
 }
 
 /** Edits a milestone not yet delivered; delivered and paid milestones never change. */
@@ -61,6 +63,8 @@ export async function updateMilestone(
       ...(changes.deliverables !== undefined && { deliverables: changes.deliverables }),
       ...(changes.dueDate !== undefined && { due_date: changes.dueDate }),
       ...(changes.amountMinor !== undefined && { amount_minor: changes.amountMinor }),
+      ...(changes.isDeposit !== undefined && { is_deposit: changes.isDeposit ? 1 : 0 }),
+      ...(changes.revisionRounds !== undefined && { revision_rounds: changes.revisionRounds }),
       // A new version: a checkout session opened for the old terms no longer matches.
       version: milestone.version + 1,
       updated_at: now,
@@ -70,6 +74,8 @@ export async function updateMilestone(
       deliverables: updated.deliverables,
       due_date: updated.due_date,
       amount_minor: updated.amount_minor,
+      is_deposit: updated.is_deposit,
+      revision_rounds: updated.revision_rounds,
       version: updated.version,
       updated_at: now,
     });
@@ -86,12 +92,16 @@ export async function updateMilestone(
           deliverables: milestone.deliverables,
           dueDate: milestone.due_date,
           amountMinor: milestone.amount_minor,
+          isDeposit: milestone.is_deposit === 1,
+          revisionRounds: milestone.revision_rounds,
         },
         after: {
           title: updated.title,
           deliverables: updated.deliverables,
           dueDate: updated.due_date,
           amountMinor: updated.amount_minor,
+          isDeposit: updated.is_deposit === 1,
+          revisionRounds: updated.revision_rounds,
         },
       },
       at: now,

@@ -16,6 +16,8 @@ export interface ProjectChanges {
   archived?: boolean | undefined;
   /** Empty: the freelancer's own instructions apply. */
   paymentInstructions?: string | undefined;
+  /** Days after a delivery before the client is reminded to review it. */
+  reviewWindowDays?: number | undefined;
 }
 
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
@@ -65,6 +67,9 @@ export async function updateProject(
       ...(changes.currency !== undefined && { currency: changes.currency }),
       ...(changes.paymentInstructions !== undefined && {
         payment_instructions: changes.paymentInstructions,
+      }),
+      ...(changes.reviewWindowDays !== undefined && {
+        review_window_days: changes.reviewWindowDays,
       }),
     };
     if (Object.keys(fields).length > 0) {

@@ -109,6 +109,8 @@ export interface ProjectsTable {
   reminder_days: Generated<string | null>;
   /** 1: no payment reminders or overdue notices for this project. */
   reminders_paused: Generated<number>;
+  /** Days after a delivery before the client is reminded to review it (migration 0032). */
+  review_window_days: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -127,6 +129,16 @@ export interface MilestonesTable {
   /** "MP-7F3K9Q": made once at creation, unique, never changed (migration 0011). */
   payment_reference: string;
   version: Generated<number>;
+  /** 1: a deposit, payable as soon as it opens with nothing to deliver (migration 0032). */
+  is_deposit: Generated<number>;
+  /** Rounds of revision included in the contract (0–10; default 2). */
+  revision_rounds: Generated<number>;
+  /** When the client approved the delivery (paying counts too); null after a revision request. */
+  approved_at: Generated<string | null>;
+  /** Revision rounds requested so far, and the open request (null when none is open). */
+  revisions_used: Generated<number>;
+  revision_note: Generated<string | null>;
+  revision_requested_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -219,6 +231,21 @@ export interface FilesTable {
   created_at: string;
   completed_at: string | null;
   expires_at: string;
+  /** Replaced during a revision (migration 0032): kept, listed, left out of Download all. */
+  superseded_at: Generated<string | null>;
+  /** The file that replaced it, if one did. */
+  superseded_by: Generated<string | null>;
+}
+
+/** One revision request of a milestone (migration 0032), numbered per milestone. */
+export interface MilestoneRevisionsTable {
+  id: string;
+  project_id: string;
+  milestone_id: string;
+  round: number;
+  note: string;
+  requested_at: string;
+  redelivered_at: string | null;
 }
 
 export interface FileRemovalsTable {
@@ -469,6 +496,7 @@ export interface DB {
   clients: ClientsTable;
   projects: ProjectsTable;
   milestones: MilestonesTable;
+  milestone_revisions: MilestoneRevisionsTable;
   payments: PaymentsTable;
   activity: ActivityTable;
   failed_attempts: FailedAttemptsTable;
@@ -483,6 +511,7 @@ export type ActivityRow = Selectable<ActivityTable>;
 export type ReceiptRow = Selectable<ReceiptsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
 export type FileRow = Selectable<FilesTable>;
+export type MilestoneRevisionRow = Selectable<MilestoneRevisionsTable>;
 export type DownloadLogRow = Selectable<DownloadLogTable>;
 export type FileRemovalRow = Selectable<FileRemovalsTable>;
 export type MailRow = Selectable<MailOutboxTable>;

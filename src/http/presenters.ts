@@ -85,6 +85,14 @@ export const presentMilestone = (
     outstandingMinor: balance.outstandingMinor,
     overpaidMinor: balance.overpaidMinor,
     refundedInFull: balance.refundedInFull,
+    isDeposit: m.is_deposit === 1,
+    revisionRounds: m.revision_rounds,
+    revisionsUsed: m.revisions_used,
+    revisionRequest:
+      m.revision_note !== null && m.revision_requested_at !== null
+        ? { note: m.revision_note, requestedAt: m.revision_requested_at }
+        : null,
+    approvedAt: m.approved_at,
   };
 };
 
@@ -128,6 +136,7 @@ export const presentProject = (
   termsAcceptedAt: p.terms_accepted_at,
   paymentInstructions: p.payment_instructions,
   access: { active: p.access_code_hash !== null, createdAt: p.access_created_at },
+  reviewWindowDays: p.review_window_days,
 });
 
 export const presentProjectSummary = (
@@ -192,6 +201,7 @@ export const presentPortalProject = (
   paidMinor: sum(milestones, 'paid'),
   status: p.status,
   termsAcceptedAt: p.terms_accepted_at,
+  reviewWindowDays: p.review_window_days,
   archivedAt: p.archived_at,
   freelancer: { name: freelancer.name, businessName: freelancer.business_name },
 });
@@ -207,6 +217,8 @@ export const presentFile = (f: FileRow, downloadable: boolean): z.infer<typeof f
   createdAt: f.created_at,
   completedAt: f.completed_at,
   downloadable,
+  supersededAt: f.superseded_at,
+  supersededBy: f.superseded_by,
 });
 
 export const presentDownload = (

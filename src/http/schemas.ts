@@ -8,6 +8,11 @@ import { canonicalTimeZone } from '../domain/calendar';
 import { SUPPORTED_LOCALES } from '../i18n/locales';
 import { MILESTONE_STATUSES } from '../domain/milestone-sequence';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from '../domain/money';
+import {
+  MAX_REVIEW_WINDOW_DAYS,
+  MAX_REVISION_ROUNDS,
+  MIN_REVIEW_WINDOW_DAYS,
+} from '../domain/revisions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { OFFLINE_METHODS } from '../actions/record-offline-payment';
 import {
@@ -90,6 +95,18 @@ export const timeZone = z
     }
     return canonical;
   });
+/** Rounds of revision a milestone includes (0–10). */
+export const revisionRounds = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .max(MAX_REVISION_ROUNDS, `must be at most ${MAX_REVISION_ROUNDS}`);
+/** Days after a delivery before the client is reminded to review it (1–90). */
+export const reviewWindowDays = z
+  .number()
+  .int('must be a whole number of days')
+  .min(MIN_REVIEW_WINDOW_DAYS, `must be at least ${MIN_REVIEW_WINDOW_DAYS} day`)
+  .max(MAX_REVIEW_WINDOW_DAYS, `must be at most ${MAX_REVIEW_WINDOW_DAYS} days`);
 export const tags = z.array(requiredText(40)).max(20, 'at most 20 tags');
 export const offlineMethod = z.enum(OFFLINE_METHODS);
 
@@ -145,6 +162,15 @@ export const milestoneView = z.object({
   outstandingMinor: z.number(),
   overpaidMinor: z.number(),
   refundedInFull: z.boolean(),
+  /** A deposit: payable as soon as it opens, with nothing to deliver. */
+  isDeposit: z.boolean(),
+  /** Rounds of revision the contract includes, and how many the client has asked for. */
+  revisionRounds: z.number(),
+  revisionsUsed: z.number(),
+  /** The open revision request (status open again until re-delivered); null when none. */
+  revisionRequest: z.object({ note: z.string(), requestedAt: z.string() }).nullable(),
+  /** When the client approved the delivery (paying counts as approval). */
+  approvedAt: z.string().nullable(),
 });
 
 export const paymentView = z.object({
@@ -182,6 +208,8 @@ export const projectView = z.object({
   /** The project's own offline payment instructions; empty: the freelancer's from Settings. */
   paymentInstructions: z.string(),
   access: z.object({ active: z.boolean(), createdAt: z.string().nullable() }),
+  /** Days after a delivery before the client is reminded to review it. */
+  reviewWindowDays: z.number(),
 });
 
 export const projectSummaryView = z.object({
@@ -273,6 +301,8 @@ export const portalProjectView = z.object({
   paidMinor: z.number(),
   status: projectStatus,
   termsAcceptedAt: z.string().nullable(),
+  /** Days after a delivery before the client is reminded to review it. */
+  reviewWindowDays: z.number(),
   /** Archived: read-only for the client too (no terms to accept, nothing to pay). */
   archivedAt: z.string().nullable(),
   freelancer: z.object({ name: z.string(), businessName: z.string() }),
@@ -290,6 +320,9 @@ export const fileView = z.object({
   completedAt: z.string().nullable(),
   /** For the client: whether the file is unlocked (its milestone paid). */
   downloadable: z.boolean(),
+  /** Replaced during a revision: kept and listed, but not part of the current delivery. */
+  supersededAt: z.string().nullable(),
+  supersededBy: z.string().nullable(),
 });
 
 /** A file's downloads by one downloader (kind and address) in one hour, merged. */

@@ -406,6 +406,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'active' | 'complete';
                 termsAcceptedAt: string | null;
+                reviewWindowDays: number;
                 archivedAt: string | null;
                 freelancer: {
                   name: string;
@@ -429,6 +430,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               }[];
               brand: {
                 name: string;
@@ -520,6 +529,8 @@ export interface paths {
                 createdAt: string;
                 completedAt: string | null;
                 downloadable: boolean;
+                supersededAt: string | null;
+                supersededBy: string | null;
               }[];
             };
           };
@@ -2148,7 +2159,13 @@ export interface paths {
               dueDate: string;
               amountMinor?: number;
               percent?: number;
+              /** @default false */
+              isDeposit?: boolean;
+              /** @default 2 */
+              revisionRounds?: number;
             }[];
+            /** @default 14 */
+            reviewWindowDays?: number;
           };
         };
       };
@@ -2182,6 +2199,7 @@ export interface paths {
                   active: boolean;
                   createdAt: string | null;
                 };
+                reviewWindowDays: number;
               };
               milestones: {
                 id: string;
@@ -2200,6 +2218,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               }[];
               payments: {
                 id: string;
@@ -2275,6 +2301,7 @@ export interface paths {
                   active: boolean;
                   createdAt: string | null;
                 };
+                reviewWindowDays: number;
               };
               milestones: {
                 id: string;
@@ -2293,6 +2320,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               }[];
               payments: {
                 id: string;
@@ -2338,6 +2373,7 @@ export interface paths {
             description?: string;
             currency?: string;
             paymentInstructions?: string;
+            reviewWindowDays?: number;
           };
         };
       };
@@ -2371,6 +2407,7 @@ export interface paths {
                   active: boolean;
                   createdAt: string | null;
                 };
+                reviewWindowDays: number;
               };
             };
           };
@@ -2428,6 +2465,7 @@ export interface paths {
                   active: boolean;
                   createdAt: string | null;
                 };
+                reviewWindowDays: number;
               };
             };
           };
@@ -2489,6 +2527,7 @@ export interface paths {
                   active: boolean;
                   createdAt: string | null;
                 };
+                reviewWindowDays: number;
               };
             };
           };
@@ -2653,6 +2692,10 @@ export interface paths {
             deliverables: string;
             dueDate: string;
             amountMinor: number;
+            /** @default false */
+            isDeposit?: boolean;
+            /** @default 2 */
+            revisionRounds?: number;
           };
         };
       };
@@ -2681,6 +2724,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               };
             };
           };
@@ -2743,6 +2794,8 @@ export interface paths {
             deliverables?: string;
             dueDate?: string;
             amountMinor?: number;
+            isDeposit?: boolean;
+            revisionRounds?: number;
           };
         };
       };
@@ -2771,6 +2824,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               };
             };
           };
@@ -2824,6 +2885,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               };
             };
           };
@@ -2906,6 +2975,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               };
             };
           };
@@ -2990,6 +3067,14 @@ export interface paths {
                 outstandingMinor: number;
                 overpaidMinor: number;
                 refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
               };
             };
           };
@@ -3142,6 +3227,8 @@ export interface paths {
                 createdAt: string;
                 completedAt: string | null;
                 downloadable: boolean;
+                supersededAt: string | null;
+                supersededBy: string | null;
               }[];
               downloads: {
                 id: string;

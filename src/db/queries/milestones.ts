@@ -1,8 +1,18 @@
 import type { Kysely } from 'kysely';
 import { newPaymentReference } from '../ids';
 import type { DB, MilestoneRow } from '../schema';
+import { DEFAULT_REVISION_ROUNDS } from '../../domain/revisions';
 
-export type NewMilestoneRow = Omit<MilestoneRow, 'payment_reference'>;
+/** A milestone to insert: the deposit flag, rounds and approval take their defaults if left out. */
+export type NewMilestoneRow = Omit<MilestoneRow, 'payment_reference' | RevisionFields> &
+  Partial<Pick<MilestoneRow, RevisionFields>>;
+type RevisionFields =
+  | 'is_deposit'
+  | 'revision_rounds'
+  | 'approved_at'
+  | 'revisions_used'
+  | 'revision_note'
+  | 'revision_requested_at';
 
 export function listMilestones(db: Kysely<DB>, projectId: string): Promise<MilestoneRow[]> {
   return db
@@ -37,7 +47,16 @@ export async function insertMilestones(
 ): Promise<MilestoneRow[]> {
   if (milestones.length === 0) return [];
   const references = await freshPaymentReferences(db, milestones.length);
-  const rows = milestones.map((m, i) => ({ ...m, payment_reference: references[i] ?? '' }));
+  const rows: MilestoneRow[] = milestones.map((m, i) => ({
+    is_deposit: 0,
+    revision_rounds: DEFAULT_REVISION_ROUNDS,
+    approved_at: null,
+    revisions_used: 0,
+    revision_note: null,
+    revision_requested_at: null,
+    ...m,
+    payment_reference: references[i] ?? '',
+  }));
   await db.insertInto('milestones').values(rows).execute();
   return rows;
 }

@@ -13,8 +13,9 @@ export async function insertProject(
     | 'vat_rate_bp'
     | 'reminder_days'
     | 'reminders_paused'
+    | 'review_window_days'
   > &
-    Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp'>>,
+    Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp' | 'review_window_days'>>,
 ): Promise<void> {
   await db.insertInto('projects').values(project).execute();
 }

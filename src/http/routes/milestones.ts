@@ -20,8 +20,10 @@ import {
   multilineText,
   noContent,
   requiredText,
+  revisionRounds,
   text,
 } from '../schemas';
+import { DEFAULT_REVISION_ROUNDS } from '../../domain/revisions';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
 
@@ -50,6 +52,8 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           deliverables: multilineText(5000),
           dueDate: isoDate,
           amountMinor,
+          isDeposit: z.boolean().default(false),
+          revisionRounds: revisionRounds.default(DEFAULT_REVISION_ROUNDS),
         }),
         response: { 201: milestoneResponse },
       },
@@ -78,6 +82,8 @@ export const milestoneRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           deliverables: multilineText(5000).optional(),
           dueDate: isoDate.optional(),
           amountMinor: amountMinor.optional(),
+          isDeposit: z.boolean().optional(),
+          revisionRounds: revisionRounds.optional(),
         }),
         response: { 200: milestoneResponse },
       },

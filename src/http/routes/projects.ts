@@ -25,9 +25,12 @@ import {
   projectView,
   multilineText,
   requiredText,
+  reviewWindowDays,
+  revisionRounds,
   tags,
   text,
 } from '../schemas';
+import { DEFAULT_REVIEW_WINDOW_DAYS, DEFAULT_REVISION_ROUNDS } from '../../domain/revisions';
 import type { RouteDeps } from './deps';
 
 export const projectParams = z.object({ projectId: id });
@@ -43,6 +46,9 @@ export const milestoneInput = z.strictObject({
   dueDate: isoDate,
   amountMinor: amountMinor.optional(),
   percent: z.number().gt(0, 'must be more than 0').max(100, 'must be at most 100').optional(),
+  /** A deposit: payable as soon as it opens, with nothing to deliver. */
+  isDeposit: z.boolean().default(false),
+  revisionRounds: revisionRounds.default(DEFAULT_REVISION_ROUNDS),
 });
 
 const newProjectBody = z.strictObject({
@@ -60,6 +66,7 @@ const newProjectBody = z.strictObject({
     .optional(),
   // The count limit is the domain's (MILESTONE_LIMIT); this bound only stops absurd payloads.
   milestones: z.array(milestoneInput).max(100, 'too many milestones'),
+  reviewWindowDays: reviewWindowDays.default(DEFAULT_REVIEW_WINDOW_DAYS),
 });
 
 export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
@@ -117,6 +124,7 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           currency: currency.optional(),
           /** Offline payment instructions for this project; empty: the freelancer's. */
           paymentInstructions: multilineText(5000).optional(),
+          reviewWindowDays: reviewWindowDays.optional(),
         }),
         response: { 200: z.object({ project: projectView }) },
       },
