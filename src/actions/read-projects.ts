@@ -10,7 +10,9 @@ import {
   type ProjectSummaryRow,
   type ProjectWithClient,
 } from '../db/queries/projects';
+import { findClientLocaleOfProject } from '../db/queries/clients';
 import { findUserById } from '../db/queries/users';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import type { MilestoneRow, PaymentRow, ProjectRow, UserRow } from '../db/schema';
 import { verifySegment, type ChainedEntry } from '../domain/activity-chain';
 import { notFound } from '../domain/errors';
@@ -85,16 +87,26 @@ export interface PortalView {
   milestones: MilestoneRow[];
   payments: PaymentRow[];
   logo: LogoMeta | undefined;
+  /** The language the freelancer chose for the project's client. */
+  clientLocale: Locale;
 }
 
 export async function getPortalView(options: Db & { projectId: string }): Promise<PortalView> {
   const project = await findProjectById(options.db, options.projectId);
   const freelancer = project && (await findUserById(options.db, project.owner_id));
   if (!project || !freelancer) throw notFound('Project');
-  const [milestones, payments, logo] = await Promise.all([
+  const [milestones, payments, logo, clientLocale] = await Promise.all([
     listMilestones(options.db, project.id),
     listPayments(options.db, project.id),
     findLogoMeta(options.db, freelancer.id),
+    findClientLocaleOfProject(options.db, project.id),
   ]);
-  return { project, freelancer, milestones, payments, logo };
+  return {
+    project,
+    freelancer,
+    milestones,
+    payments,
+    logo,
+    clientLocale: clientLocale ?? DEFAULT_LOCALE,
+  };
 }

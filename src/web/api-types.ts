@@ -447,6 +447,8 @@ export interface paths {
               };
               paymentInstructions: string | null;
               cardPayments: boolean;
+              /** @enum {string} */
+              locale: 'en' | 'de';
             };
           };
         };

@@ -56,6 +56,9 @@ function readZip(zip: Buffer): Map<string, Buffer> {
 }
 
 interface Words {
+  /** The client's language as the freelancer chooses it when adding the client. */
+  language: 'en' | 'de';
+  /** The client's browser: English for both runs, so the portal's German comes from the client's language. */
   locale: string;
   colorScheme: 'light' | 'dark';
   inProgress: string;
@@ -72,6 +75,7 @@ interface Words {
 }
 
 const ENGLISH: Words = {
+  language: 'en',
   locale: 'en-GB',
   colorScheme: 'light',
   inProgress: 'In progress',
@@ -88,7 +92,8 @@ const ENGLISH: Words = {
 };
 
 const GERMAN: Words = {
-  locale: 'de-DE',
+  language: 'de',
+  locale: 'en-GB',
   colorScheme: 'dark',
   inProgress: 'In Arbeit',
   notStarted: 'Noch nicht begonnen',
@@ -145,7 +150,12 @@ describe('the client portal on a phone', () => {
   }
 
   /** The freelancer (desktop, English): account, instructions, client, project, files, share. */
-  async function setUp(f: Page, who: string, files: SourceFile[]): Promise<string> {
+  async function setUp(
+    f: Page,
+    who: string,
+    files: SourceFile[],
+    language: Words['language'],
+  ): Promise<string> {
     await f.goto('/signup');
     await f.getByLabel('Your name').fill(`${who} Freelance`);
     await f.getByLabel('Email').fill(`${who.toLowerCase()}@example.com`);
@@ -161,6 +171,7 @@ describe('the client portal on a phone', () => {
     await f.goto('/app/clients');
     await f.getByLabel('Name', { exact: true }).fill('Ada Client');
     await f.getByLabel('Email', { exact: true }).fill(`ada.${who.toLowerCase()}@example.com`);
+    await f.getByLabel('Client’s language').selectOption(language);
     await f.getByRole('button', { name: 'Add client' }).click();
     await visible(f.getByText('Ada Client added.'));
 
@@ -212,7 +223,7 @@ describe('the client portal on a phone', () => {
   async function shoot(page: Page, name: string, words: Words): Promise<void> {
     if (words.colorScheme === 'dark') await checkAccessibility(page, `${name} @390 dark de`);
     await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, `${name}-390-${words.colorScheme}-${words.locale}.png`),
+      path: path.join(SCREENSHOT_DIR, `${name}-390-${words.colorScheme}-${words.language}.png`),
       fullPage: true,
     });
   }
@@ -231,7 +242,7 @@ describe('the client portal on a phone', () => {
       hasTouch: true,
     });
     try {
-      const link = await setUp(f, who, files);
+      const link = await setUp(f, who, files, words.language);
 
       // The client opens the link and accepts the terms (before the counted journey).
       await c.goto(link);
@@ -314,9 +325,21 @@ describe('the client portal on a phone', () => {
       await c.goto('/portal#files');
       await waitForFocus(c, `files-${milestoneId}`);
 
+      // The client's language came from the freelancer; the person's own choice in the menu
+      // outranks it and stays after a reload.
+      let menuWords = words;
+      if (words.language === 'de') {
+        await c.getByRole('button', { name: words.menu }).click();
+        await c.getByRole('menuitemradio', { name: 'English' }).click();
+        await waitForBadge(c, 'Identity', ENGLISH.paid);
+        await c.reload();
+        await waitForBadge(c, 'Identity', ENGLISH.paid);
+        menuWords = ENGLISH;
+      }
+
       // "Leave project" sits in the header's small menu.
-      await c.getByRole('button', { name: words.menu }).click();
-      await c.getByRole('menuitem', { name: words.leave }).click();
+      await c.getByRole('button', { name: menuWords.menu }).click();
+      await c.getByRole('menuitem', { name: menuWords.leave }).click();
       await visible(c.getByRole('textbox'));
       if (words.colorScheme === 'dark')
         await checkAccessibility(c, 'portal code form @390 dark de');

@@ -74,6 +74,7 @@ describe('every page in eight combinations', () => {
   let freelancerState: Awaited<ReturnType<BrowserContext['storageState']>>;
   let clientState: Awaited<ReturnType<BrowserContext['storageState']>>;
   let csrf = '';
+  let clientId = '';
   let project = '';
   let draft = '';
   const pageErrors: string[] = [];
@@ -82,7 +83,7 @@ describe('every page in eight combinations', () => {
 
   async function call(
     page: Page,
-    method: 'get' | 'post' | 'put',
+    method: 'get' | 'post' | 'put' | 'patch',
     url: string,
     data?: unknown,
   ): Promise<Record<string, unknown>> {
@@ -121,6 +122,7 @@ describe('every page in eight combinations', () => {
       email: 'ada@example.com',
       company: 'Lovelace GmbH',
     })) as { client: { id: string } };
+    clientId = client.id;
     const created = (await call(f, 'post', '/api/projects', {
       clientId: client.id,
       title: 'Markenauftritt',
@@ -205,7 +207,7 @@ describe('every page in eight combinations', () => {
     await server?.stop();
   });
 
-  /** The freelancer's language is saved on the account: set it for the half of the sweep. */
+  /** The freelancer's and the client's languages are saved on the server: set both for the half of the sweep. */
   async function setFreelancerLanguage(lang: Lang) {
     const context = await browser.newContext({
       baseURL: server.baseUrl,
@@ -219,6 +221,8 @@ describe('every page in eight combinations', () => {
       paymentInstructions: settings.paymentInstructions,
       locale: lang,
     });
+    // The portal speaks the client's language, which the freelancer sets per client.
+    await call(f, 'patch', `/api/clients/${clientId}`, { locale: lang });
     await context.close();
   }
 

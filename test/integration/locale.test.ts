@@ -13,6 +13,9 @@ import {
   dialects,
   expectError,
   expectStatus,
+  milestonesByAmount,
+  openPortal,
+  share,
   signUp,
   uniqueEmail,
   useApp,
@@ -131,6 +134,35 @@ describe.each(dialects)('languages on %s', SUITE_TIMEOUT, (dialect) => {
     expectError(
       await actor.post('/api/clients', { name: 'F', email: uniqueEmail('f'), locale: 'en-US' }),
       { status: 400, field: 'locale' },
+    );
+  });
+
+  test('the portal reports the client’s language, and follows a change of it', async () => {
+    const actor = await signUp(app());
+    await actor.put('/api/settings', settings('en'));
+    const client = expectStatus(
+      await actor.post('/api/clients', { name: 'Dana', email: uniqueEmail('dana'), locale: 'de' }),
+      201,
+      ClientWithLocale,
+    ).client;
+    const created = expectStatus(
+      await actor.post('/api/projects', {
+        clientId: client.id,
+        title: 'Logo',
+        currency: 'EUR',
+        milestones: milestonesByAmount([100_00]),
+      }),
+      201,
+      z.object({ project: z.object({ id: z.string() }) }),
+    );
+    const portal = await openPortal(app(), { code: (await share(actor, created.project.id)).code });
+    const PortalLocale = z.object({ locale: Locale });
+    expect(expectStatus(await portal.get('/api/portal/project'), 200, PortalLocale).locale).toBe(
+      'de',
+    );
+    await actor.patch(`/api/clients/${client.id}`, { locale: 'en' });
+    expect(expectStatus(await portal.get('/api/portal/project'), 200, PortalLocale).locale).toBe(
+      'en',
     );
   });
 });

@@ -5,6 +5,7 @@ import { leavePortal } from '../../actions/log-out';
 import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
 import { archiveAllows } from '../../domain/archive-rule';
+import { SUPPORTED_LOCALES } from '../../i18n/locales';
 import { hashSecret } from '../../domain/access-secrets';
 import {
   CLIENT_COOKIE,
@@ -92,6 +93,11 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
               /** How to pay offline (the project's, else the freelancer's); null: nothing to pay. */
               paymentInstructions: z.string().nullable(),
               cardPayments: z.boolean(),
+              /**
+               * The language the freelancer chose for this client: the portal speaks it unless the
+               * person picked another on this device.
+               */
+              locale: z.enum(SUPPORTED_LOCALES),
             }),
           },
         },
@@ -111,6 +117,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
             ? paymentInstructionsOf(view.project, view.freelancer)
             : null,
           cardPayments: stripeAccountFor(view.freelancer, deps) !== null,
+          locale: view.clientLocale,
         };
       },
     );

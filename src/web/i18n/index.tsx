@@ -120,14 +120,21 @@ function isFetched(locale: Locale, scope: MessageScope): boolean {
 
 const STORAGE_KEY = 'milepost.locale';
 
-/** The person's language: the one they chose on this device, else the browser's best match. */
-export function initialLocale(): Locale {
+/** The language the person chose on this device, if they did. */
+export function chosenLocale(): Locale | null {
   try {
     const chosen = globalThis.localStorage?.getItem(STORAGE_KEY);
     if (isLocale(chosen)) return chosen;
   } catch {
-    // Storage can be refused (private mode, policies): fall back to the browser's languages.
+    // Storage can be refused (private mode, policies): nothing was chosen that we can see.
   }
+  return null;
+}
+
+/** The person's language: the one they chose on this device, else the browser's best match. */
+export function initialLocale(): Locale {
+  const chosen = chosenLocale();
+  if (chosen !== null) return chosen;
   const wanted = typeof navigator === 'undefined' ? [] : navigator.languages;
   for (const tag of wanted) {
     const primary = tag.toLowerCase().split('-')[0];
@@ -138,8 +145,12 @@ export function initialLocale(): Locale {
 
 interface LocaleValue {
   locale: Locale;
-  /** Switch the app's language (fetching it first); remembered on this device. */
-  setLocale: (locale: Locale) => Promise<void>;
+  /**
+   * Switch the app's language (fetching it first); remembered on this device unless
+   * `remember: false` (a default someone else chose, such as the client's language the
+   * freelancer set, which must not outrank the person's own later choice).
+   */
+  setLocale: (locale: Locale, options?: { remember?: boolean }) => Promise<void>;
   /** Fetch a scope's words in the current language; the provider re-renders with them. */
   needScope: (scope: MessageScope) => Promise<void>;
   /** The widest scope fetched for the current language. */
@@ -175,13 +186,15 @@ export function I18nProvider({
     setScope('app');
     setVersion((v) => v + 1);
   }, []);
-  const setLocale = useCallback(async (next: Locale) => {
+  const setLocale = useCallback(async (next: Locale, options?: { remember?: boolean }) => {
     await loadMessages(next, scopeRef.current);
     localeRef.current = next;
-    try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, next);
-    } catch {
-      // Not remembered on this device; the choice still applies until the page is closed.
+    if (options?.remember !== false) {
+      try {
+        globalThis.localStorage?.setItem(STORAGE_KEY, next);
+      } catch {
+        // Not remembered on this device; the choice still applies until the page is closed.
+      }
     }
     document.documentElement.lang = next;
     setLocaleState(next);

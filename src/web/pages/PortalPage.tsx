@@ -7,6 +7,7 @@ import { ErrorBanner, Loading } from '../components/Notice';
 import { PortalCodeForm } from '../components/PortalCodeForm';
 import { PortalLayout } from '../components/PortalLayout';
 import { usePortalDeepLink } from '../components/PortalDeepLink';
+import { usePortalLanguage } from '../components/PortalLanguage';
 import { PortalProjectView, type PaymentReturn } from '../components/PortalProjectView';
 import { toApiError, useTitle } from '../hooks';
 import { useT, type Translate } from '../i18n';
@@ -118,6 +119,7 @@ export function PortalPage() {
   });
   const loaded = gate.status === 'open' && !refused(portal.error) ? portal.data : undefined;
   usePortalDeepLink(loaded?.view ?? null, loaded?.files ?? null);
+  usePortalLanguage(loaded?.view.locale);
   useTitle(loaded ? loaded.view.project.title : t('portal.page.title'));
 
   /** Asks for the project afresh (nothing of an earlier session shown meanwhile). */
