@@ -4,7 +4,7 @@ import {
   insertContractAcceptance,
   listContractVersions,
 } from '../db/queries/contracts';
-import { lockProjectById } from '../db/queries/projects';
+import { lockProjectById, updateProject } from '../db/queries/projects';
 import { newId } from '../db/ids';
 import type { ContractAcceptanceRow } from '../db/schema';
 import { assertArchiveAllows } from '../domain/archive-rule';
@@ -14,6 +14,7 @@ import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 import { ensureCurrentContract, syncContractVersion } from './contract-versions';
+import { notifyFreelancer } from './schedule-notifications';
 
 export const MAX_FULL_NAME_LENGTH = 200;
 /** User agents are cut to this length before they are stored. */
@@ -97,11 +98,18 @@ export async function acceptContract(
       },
       at: now,
     });
+    // The contract acceptance is the portal's accept step: the project's older "terms accepted"
+    // date is set by the first one (for screens and exports that read it), and the freelancer
+    // hears of every acceptance (a later one is a new version) by the terms_accepted notice.
+    if (!project.terms_accepted_at) {
+      await updateProject(trx, projectId, { terms_accepted_at: now });
+    }
     await postLiveEvent(trx, options.events, {
       projectId,
       event: { type: 'project.updated', what: 'project' },
       at: now,
     });
+    await notifyFreelancer(trx, { project, notice: 'terms_accepted', now });
     return row;
   });
 }

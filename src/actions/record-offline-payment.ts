@@ -14,6 +14,10 @@ export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
  * The freelancer records money received outside Milepost for a delivered milestone — all of it
  * or a part. Once what was received covers the amount, the milestone is paid, its files unlock
  * and the next milestone opens; every payment gets a receipt.
+ *
+ * Not gated by the contract (src/actions/contract-gate.ts): this is the freelancer writing down
+ * money already received, not the client paying. Refusing it would leave real money unbooked;
+ * the client's own ways to pay (card checkout) are the ones refused before acceptance.
  */
 export async function recordOfflinePayment(
   options: Pick<ActionContext, 'db' | 'clock'> & {

@@ -11,7 +11,8 @@ import { findUserById } from '../db/queries/users';
 import { assertArchiveAllows } from '../domain/archive-rule';
 import { AppError, notFound } from '../domain/errors';
 import { balanceOf } from '../domain/payment-balance';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
+import { assertContractAccepted } from './contract-gate';
 import { movementsOf } from './credit-payment';
 import { OPERATOR_ENDPOINT } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
@@ -23,6 +24,7 @@ const MIN_REMAINING_SECONDS = 10 * 60;
  * The client's "Pay" on a delivered milestone: a Stripe Checkout Session on the freelancer's
  * account for exactly what is still owed. Repeated clicks get the same open session: one is
  * reused while it is open and matches, and concurrent creations share one idempotency key.
+ * Refused (409 CONTRACT_NOT_ACCEPTED) until the client accepted the current contract version.
  */
 export async function startCheckout(
   options: ActionContext & { secretBox: SecretBox; projectId: string; milestoneId: string },
@@ -47,6 +49,8 @@ export async function startCheckout(
         : `Milestone ${milestone.position} can be paid once it is delivered`,
     );
   }
+  // No payment before the client accepted the contract as it stands now.
+  await assertContractAccepted(db, project.id, nowOf(options).toISOString());
   const owner = await findUserById(db, project.owner_id);
   const account = owner && stripeAccountFor(owner, options);
   if (!owner || !account) {

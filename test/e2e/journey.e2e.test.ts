@@ -1,7 +1,7 @@
 /**
  * The product's journey in a real browser against the real server: a freelancer signs up, sets
  * payment instructions, creates a client and a 3-milestone project from a template, shares it;
- * the client opens it with the code and accepts the terms; milestone 1 is delivered, shown to the
+ * the client opens it with the code and accepts the contract; milestone 1 is delivered, shown to the
  * client with the payment instructions, paid offline, and milestone 2 opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   visible,
   waitForBadge,
 } from './support/browser';
+import { acceptContractOnScreen } from './support/contract';
 import { SCREENSHOT_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
 import { wordsFor } from './support/words';
@@ -202,8 +203,10 @@ describe('milestone journey', () => {
       await waitForBadge(c, 'Discovery', w('portal.status.inProgress'));
       await waitForBadge(c, 'Handover', w('portal.status.notStarted'));
       await capture(c, '09-portal-terms');
-      await c.getByRole('button', { name: w('portal.terms.accept') }).click();
-      await visible(c.getByText(w.pattern('portal.terms.accepted')));
+      // The client reviews the contract and accepts it: typed full name and the checkbox.
+      await visible(c.getByText(w('portal.contractFirst')));
+      await acceptContractOnScreen(c, w, 'Clara Client');
+      await visible(c.getByText(w.pattern('portal.contract.youAccepted')));
 
       // The freelancer delivers milestone 1.
       await f.reload();

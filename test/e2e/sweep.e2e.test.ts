@@ -21,6 +21,7 @@ import {
   visible,
 } from './support/browser';
 import { REPO_ROOT, SCREENSHOT_DIR } from './support/paths';
+import { acceptContract } from './support/contract';
 import { startServer, type RunningServer } from './support/server';
 
 type Lang = 'en' | 'de';
@@ -192,11 +193,7 @@ describe('every page in eight combinations', () => {
     const opened = await c.request.post('/api/portal/session', { data: { code: access.code } });
     expect(opened.status()).toBe(200);
     const { csrfToken } = (await opened.json()) as { csrfToken: string };
-    const accepted = await c.request.post('/api/portal/terms', {
-      headers: { 'x-csrf-token': csrfToken },
-      data: { accept: true },
-    });
-    expect(accepted.status()).toBe(200);
+    await acceptContract(c.request, csrfToken);
     clientState = await portal.storageState();
     await portal.close();
     await setup.close();

@@ -51,6 +51,7 @@ import {
   deliver,
   dialects,
   getActivity,
+  acceptContract,
   openPortal,
   provisionStorage,
   setupProject,
@@ -155,6 +156,7 @@ describe.each(dialects)('SIGKILL on %s', (dialect) => {
         });
         projects.add(project.id);
         const client = await openPortal(app, { code: (await share(freelancer, project.id)).code });
+        await acceptContract(client);
         return { mode, project, client };
       }
       const lanes: Lane[] = [];

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { loadConfig, type Config } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import type { Clock } from '../../src/domain/clock';
@@ -603,6 +603,23 @@ export async function openPortal(
   expectStatus(await client.post('/api/portal/session', credentials), 200, C.PortalSession);
   expect(client.cookie('mp_client'), 'portal session sets the mp_client cookie').toBeDefined();
   return client;
+}
+
+/**
+ * The client accepts the project's contract as it stands now (reads it, then sends the hash of
+ * what they read with a typed name) — the step every payment needs first. Returns the version.
+ */
+export async function acceptContract(client: Actor, fullName = 'Client Person'): Promise<number> {
+  const Record_ = z.object({
+    current: z.object({ version: z.number().int(), sha256: z.string() }),
+  });
+  const { current } = expectStatus(await client.get('/api/portal/contract'), 200, Record_);
+  expectStatus(
+    await client.post('/api/portal/contract/accept', { fullName, sha256: current.sha256 }),
+    200,
+    z.object({ acceptance: z.object({ version: z.literal(current.version) }) }),
+  );
+  return current.version;
 }
 
 export async function getProject(actor: Actor, projectId: string): Promise<C.ProjectDetail> {

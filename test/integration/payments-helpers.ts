@@ -23,6 +23,7 @@ import {
   setupProject,
   share,
   signUp,
+  acceptContract,
   type TestApp,
 } from './harness';
 
@@ -202,6 +203,8 @@ export async function deliveredProject(
     currency?: string;
     title?: string;
     files?: { name: string; bytes: Buffer }[];
+    /** false: the client has not accepted the contract yet (payment is refused). */
+    acceptContract?: boolean;
   } = {},
 ): Promise<Delivered> {
   const freelancer = options.freelancer ?? (await signUp(app));
@@ -221,6 +224,7 @@ export async function deliveredProject(
   await deliver(freelancer, project.id, first.id);
   const access = await share(freelancer, project.id);
   const client = await openPortal(app, { code: access.code }, `client of ${project.title}`);
+  if (options.acceptContract !== false) await acceptContract(client);
   return { freelancer, client, project, milestones, first, files };
 }
 

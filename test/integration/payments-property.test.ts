@@ -33,6 +33,7 @@ import {
   deliver,
   dialects,
   expectStatus,
+  acceptContract,
   openPortal,
   setupProject,
   share,
@@ -271,6 +272,7 @@ describe.each(dialects)(
           });
           const access = await share(freelancer, project.id);
           const client = await openPortal(app, { code: access.code }, `client ${index + 1}`);
+          await acceptContract(client);
           return {
             freelancer,
             client,

@@ -9,9 +9,11 @@ import type { DeliverableFile, Milestone, PortalView, Receipt } from '../types';
 import { PortalMilestone } from './PortalMilestone';
 import { PortalPayBox } from './PortalPayBox';
 import { PortalSummary } from './PortalSummary';
-import { PortalTerms } from './PortalTerms';
 import { ReceiptList } from './ReceiptList';
 import { PortalInvoicesLazy } from '../invoices/PortalInvoicesLazy';
+import { PortalContractLazy } from '../contract/PortalContractLazy';
+import { ContractFirst } from '../contract/ContractFirst';
+import { isCurrentAccepted, usePortalContract } from '../contract/usePortalContract';
 
 /** The client came back from Stripe's payment page (or cancelled it). */
 export interface PaymentReturn {
@@ -91,8 +93,8 @@ export function PortalProjectView({
   const payee = project.freelancer.businessName || project.freelancer.name;
   const t = useT();
   const f = useFormat();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Payment waits for the client's acceptance of the current contract (unknown while loading).
+  const contractAccepted = isCurrentAccepted(usePortalContract(view).data);
   // The server says whether card payment is set up; a refusal (keys removed since) also teaches it.
   const [cardRefused, setCardUnavailable] = useState(false);
   const cardUnavailable = cardRefused || !view.cardPayments;
@@ -145,19 +147,6 @@ export function PortalProjectView({
     }
   }
 
-  async function accept() {
-    setBusy(true);
-    setError(null);
-    try {
-      await portalApi.acceptTerms();
-      await onChanged();
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <div className="portal-view stack">
       <h1>
@@ -174,6 +163,7 @@ export function PortalProjectView({
         milestones={milestones}
         canPayByCard={!cardUnavailable}
         paying={paying !== null}
+        contractAccepted={contractAccepted}
         onPay={(m) => void payByCard(m)}
       />
       {project.description ? (
@@ -183,11 +173,11 @@ export function PortalProjectView({
       ) : null}
       {archived ? (
         <p className="banner banner-info">{t('portal.archived')}</p>
-      ) : !project.termsAcceptedAt ? (
+      ) : contractAccepted === false ? (
         <p className="banner banner-info">
           <T
-            id="portal.termsFirst"
-            values={{ a: (chunks: ReactNode[]) => <a href="#terms-heading">{chunks}</a> }}
+            id="portal.contractFirst"
+            values={{ a: (chunks: ReactNode[]) => <a href="#contract-heading">{chunks}</a> }}
           />
         </p>
       ) : null}
@@ -220,17 +210,21 @@ export function PortalProjectView({
               files={files.filter((file) => file.milestoneId === m.id)}
               payBox={
                 m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
-                  <PortalPayBox
-                    milestone={m}
-                    currency={project.currency}
-                    payee={payee}
-                    instructions={paymentInstructions}
-                    canPayByCard={!cardUnavailable}
-                    paying={paying}
-                    confirming={confirming.has(m.id)}
-                    payError={payError?.milestoneId === m.id ? payError.message : null}
-                    onPay={() => void payByCard(m)}
-                  />
+                  contractAccepted === false ? (
+                    <ContractFirst milestone={m} currency={project.currency} />
+                  ) : (
+                    <PortalPayBox
+                      milestone={m}
+                      currency={project.currency}
+                      payee={payee}
+                      instructions={paymentInstructions}
+                      canPayByCard={!cardUnavailable}
+                      paying={paying}
+                      confirming={confirming.has(m.id)}
+                      payError={payError?.milestoneId === m.id ? payError.message : null}
+                      onPay={() => void payByCard(m)}
+                    />
+                  )
                 ) : null
               }
             />
@@ -250,14 +244,7 @@ export function PortalProjectView({
       <PortalInvoicesLazy />
 
       <PortalMailChoices />
-      <PortalTerms
-        project={project}
-        milestones={milestones}
-        freelancer={freelancer}
-        busy={busy}
-        error={error}
-        onAccept={() => void accept()}
-      />
+      <PortalContractLazy view={view} milestones={milestones} />
     </div>
   );
 }

@@ -13,12 +13,15 @@ export function PortalSummary({
   milestones,
   canPayByCard,
   paying,
+  contractAccepted,
   onPay,
 }: {
   view: PortalView;
   milestones: Milestone[];
   canPayByCard: boolean;
   paying: boolean;
+  /** false: the current contract is not accepted yet, and reviewing it replaces Pay. */
+  contractAccepted?: boolean | undefined;
   onPay: (m: Milestone) => void;
 }) {
   const t = useT();
@@ -44,21 +47,29 @@ export function PortalSummary({
         <p className="muted">
           <bdi>{due.title}</bdi>
         </p>
-        <div className="actions">
-          {canPayByCard ? (
-            <button
-              type="button"
-              className="button-brand"
-              disabled={paying}
-              onClick={() => onPay(due)}
-            >
-              {t('portal.summary.pay', { amount })}
-            </button>
-          ) : null}
-          <a className="button button-secondary" href={`#pay-${due.id}`}>
-            {canPayByCard ? t('portal.summary.otherWays') : t('portal.summary.howToPay')}
-          </a>
-        </div>
+        {contractAccepted === false ? (
+          <div className="actions">
+            <a className="button button-brand" href="#contract-heading">
+              {t('portal.contract.review')}
+            </a>
+          </div>
+        ) : (
+          <div className="actions">
+            {canPayByCard ? (
+              <button
+                type="button"
+                className="button-brand"
+                disabled={paying}
+                onClick={() => onPay(due)}
+              >
+                {t('portal.summary.pay', { amount })}
+              </button>
+            ) : null}
+            <a className="button button-secondary" href={`#pay-${due.id}`}>
+              {canPayByCard ? t('portal.summary.otherWays') : t('portal.summary.howToPay')}
+            </a>
+          </div>
+        )}
       </section>
     );
   }
