@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors';
 import { assertCount, initialStatuses } from '../domain/milestone-sequence';
 import { DEFAULT_REVIEW_WINDOW_DAYS, DEFAULT_REVISION_ROUNDS } from '../domain/revisions';
 import { resolveAmounts, type PlannedAmount } from '../domain/project-plan';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export interface NewMilestone extends PlannedAmount {
   title: string;
@@ -38,7 +38,7 @@ export async function createProject(
   assertCount(project.milestones.length, config.limits.maxMilestones);
   const amounts = resolveAmounts(project.milestones, project.totalMinor);
   const statuses = initialStatuses(project.milestones.length);
-  const now = new Date().toISOString();
+  const now = nowOf(options).toISOString();
   const projectId = newId();
   await db.transaction().execute(async (trx) => {
     const client = await findOwnedClient(trx, ownerId, project.clientId);

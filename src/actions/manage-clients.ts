@@ -3,7 +3,7 @@ import { insertClient, updateOwnedClient } from '../db/queries/clients';
 import type { ClientRow } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 import { notFound } from '../domain/errors';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export interface ClientFields {
   name: string;
@@ -16,9 +16,9 @@ export interface ClientFields {
 }
 
 export function createClient(
-  options: Pick<ActionContext, 'db'> & { ownerId: string; fields: ClientFields },
+  options: Pick<ActionContext, 'db' | 'clock'> & { ownerId: string; fields: ClientFields },
 ): Promise<ClientRow> {
-  const now = nowIso();
+  const now = nowOf(options).toISOString();
   return insertClient(options.db, {
     id: newId(),
     owner_id: options.ownerId,

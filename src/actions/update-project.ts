@@ -3,7 +3,7 @@ import { updateProject as writeProject } from '../db/queries/projects';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 import { assertContractOpen } from './contract-lock';
 import { lockProjectForChange } from './locked-project';
 
@@ -22,7 +22,7 @@ export interface ProjectChanges {
 
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
 export async function updateProject(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     events: StreamAnnouncer;
     ownerId: string;
     projectId: string;
@@ -30,7 +30,7 @@ export async function updateProject(
   },
 ): Promise<void> {
   const { changes } = options;
-  const now = new Date().toISOString();
+  const now = nowOf(options).toISOString();
   await options.db.transaction().execute(async (trx) => {
     const onlyArchiving = Object.keys(changes).every((k) => k === 'archived');
     const locked = await lockProjectForChange(trx, {
