@@ -13,15 +13,19 @@ import { findProjectById, lockProjectById } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
 import { newId } from '../db/ids';
 import type { ContractVersionRow, DB } from '../db/schema';
-import { renderContract, type RenderedContract } from '../domain/contract';
+import { renderContract, type ContractMilestone, type RenderedContract } from '../domain/contract';
 import { notFound } from '../domain/errors';
 import type { Locale } from '../i18n';
 import { contractWords } from '../i18n/contract';
 
-/** The contract as the project stands now, in the client's language; undefined: no project. */
+/**
+ * The contract as the project stands now, in the client's language; undefined: no project.
+ * `planned`: these milestones instead of the stored ones (a change order's preview).
+ */
 export async function generateContract(
   db: Kysely<DB>,
   projectId: string,
+  planned?: readonly ContractMilestone[],
 ): Promise<(RenderedContract & { locale: Locale }) | undefined> {
   const project = await findProjectById(db, projectId);
   if (!project) return undefined;
@@ -39,13 +43,15 @@ export async function generateContract(
     currency: project.currency,
     freelancer: freelancer.business_name || freelancer.name,
     client: client.company ? `${client.name}, ${client.company}` : client.name,
-    milestones: milestones.map((m) => ({
-      position: m.position,
-      title: m.title,
-      deliverables: m.deliverables,
-      dueDate: m.due_date,
-      amountMinor: m.amount_minor,
-    })),
+    milestones:
+      planned ??
+      milestones.map((m) => ({
+        position: m.position,
+        title: m.title,
+        deliverables: m.deliverables,
+        dueDate: m.due_date,
+        amountMinor: m.amount_minor,
+      })),
     template,
     labels,
   });

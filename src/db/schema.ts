@@ -286,6 +286,7 @@ export const MAIL_KINDS = [
   'downloads',
   'reminder',
   'overdue',
+  'change_order',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -454,7 +455,7 @@ export interface ContractVersionsTable {
   text: string;
   /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
   sha256: string;
-  reason: 'initial' | 'changed';
+  reason: 'initial' | 'changed' | 'change_order';
   created_at: string;
 }
 
@@ -471,7 +472,28 @@ export interface ContractAcceptancesTable {
   sha256: string;
 }
 
+/** A change order (migration 0030); `changes` and `before` are JSON. */
+export interface ChangeOrdersTable {
+  id: string;
+  project_id: string;
+  /** 1, 2, … per project. */
+  number: number;
+  status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+  reason: string;
+  /** JSON Change[] (src/domain/change-order.ts). */
+  changes: string;
+  /** JSON PlanMilestone[]: the milestones when the order was proposed. */
+  before: string;
+  base_version_id: string;
+  result_version_id: string | null;
+  acceptance_id: string | null;
+  decline_note: string | null;
+  proposed_at: string;
+  decided_at: string | null;
+}
+
 export interface DB {
+  change_orders: ChangeOrdersTable;
   contract_versions: ContractVersionsTable;
   contract_acceptances: ContractAcceptancesTable;
   brand_logos: BrandLogosTable;
@@ -523,3 +545,4 @@ export type InvoiceRow = Selectable<InvoicesTable>;
 export type ScheduledJobRow = Selectable<ScheduledJobsTable>;
 export type ContractVersionRow = Selectable<ContractVersionsTable>;
 export type ContractAcceptanceRow = Selectable<ContractAcceptancesTable>;
+export type ChangeOrderRow = Selectable<ChangeOrdersTable>;

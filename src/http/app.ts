@@ -29,6 +29,7 @@ import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
 import { contractRoutes } from './routes/contracts';
+import { changeOrderRoutes } from './routes/change-orders';
 import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { startScheduler, type Scheduler } from '../actions/scheduler';
@@ -297,6 +298,7 @@ async function registerApi(
     await scope.register(uploadRoutes, { ...deps, ...uploads });
   });
   await api.register(contractRoutes, deps);
+  await api.register(changeOrderRoutes, deps);
   await api.register(streamSocketRoutes, deps);
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);

@@ -34,6 +34,11 @@ import {
 } from './templates/payment-reminder';
 import { uploadsMail, uploadsSubject, type UploadsMailInput } from './templates/uploads';
 import { testEmail } from './templates/test-email';
+import {
+  changeOrderMail,
+  changeOrderSubject,
+  type ChangeOrderMailInput,
+} from './templates/change-order';
 
 /** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
 export type MailTemplate =
@@ -52,7 +57,8 @@ export type MailTemplate =
   | { name: 'messages'; locale: Locale; input: MessagesMailInput }
   | { name: 'freelancer-notice'; locale: Locale; input: FreelancerNoticeInput }
   | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput }
-  | { name: 'invitation'; locale: Locale; input: InvitationMailInput };
+  | { name: 'invitation'; locale: Locale; input: InvitationMailInput }
+  | { name: 'change-order'; locale: Locale; input: ChangeOrderMailInput };
 
 export interface MailEnvelope {
   to: string;
@@ -156,6 +162,13 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ...fromFreelancer(t, input.freelancer),
       };
     }
+    case 'change-order': {
+      const { input } = template;
+      const subject = changeOrderSubject(t, input);
+      return input.event === 'proposed' || input.event === 'withdrawn'
+        ? { to: input.client.email, subject, ...fromFreelancer(t, input.freelancer) }
+        : { to: input.freelancer.email, subject, fromName: null, replyTo: null };
+    }
   }
 }
 
@@ -185,6 +198,8 @@ export function renderTemplate(
       return out(paymentReminderMail(t, { ...template.input, publicUrl }));
     case 'invitation':
       return out(invitationMail(t, { ...template.input, publicUrl }));
+    case 'change-order':
+      return out(changeOrderMail(t, { ...template.input, publicUrl }));
   }
 }
 

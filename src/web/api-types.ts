@@ -4070,7 +4070,8 @@ export interface paths {
                   | 'terms_accepted'
                   | 'downloads'
                   | 'reminder'
-                  | 'overdue';
+                  | 'overdue'
+                  | 'change_order';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -4134,7 +4135,8 @@ export interface paths {
                   | 'terms_accepted'
                   | 'downloads'
                   | 'reminder'
-                  | 'overdue';
+                  | 'overdue'
+                  | 'change_order';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -4700,7 +4702,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed';
+                reason: 'initial' | 'changed' | 'change_order';
                 createdAt: string;
                 acceptedAt: string | null;
               };
@@ -4711,7 +4713,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed';
+                reason: 'initial' | 'changed' | 'change_order';
                 createdAt: string;
                 acceptedAt: string | null;
               }[];
@@ -4768,7 +4770,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed';
+                reason: 'initial' | 'changed' | 'change_order';
                 createdAt: string;
                 acceptedAt: string | null;
               };
@@ -4779,7 +4781,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed';
+                reason: 'initial' | 'changed' | 'change_order';
                 createdAt: string;
                 acceptedAt: string | null;
               }[];
@@ -4847,6 +4849,539 @@ export interface paths {
                 ip: string;
                 userAgent: string;
                 sha256: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/change-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrders: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+            changes: (
+              | {
+                  /** @enum {string} */
+                  type: 'add';
+                  title: string;
+                  deliverables: string;
+                  dueDate: string;
+                  amountMinor: number;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'remove';
+                  /** Format: uuid */
+                  milestoneId: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'update';
+                  /** Format: uuid */
+                  milestoneId: string;
+                  title?: string;
+                  deliverables?: string;
+                  dueDate?: string;
+                  amountMinor?: number;
+                }
+            )[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrder: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/change-orders/{orderId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          orderId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrder: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/change-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrders: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/change-orders/{orderId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orderId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            fullName: string;
+            sha256: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrder: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/change-orders/{orderId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orderId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default  */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changeOrder: {
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+                reason: string;
+                changes: {
+                  [key: string]: unknown;
+                }[];
+                rows: {
+                  before: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  after: {
+                    id: string | null;
+                    position: number;
+                    /** @enum {string} */
+                    status: 'locked' | 'open' | 'delivered' | 'paid';
+                    title: string;
+                    deliverables: string;
+                    dueDate: string;
+                    amountMinor: number;
+                  } | null;
+                  changed: ('title' | 'deliverables' | 'dueDate' | 'amountMinor')[];
+                }[];
+                totalBeforeMinor: number;
+                totalAfterMinor: number;
+                baseVersion: number;
+                resultVersion: number | null;
+                stale: boolean;
+                preview: {
+                  version: number;
+                  text: string;
+                  sha256: string;
+                } | null;
+                declineNote: string | null;
+                proposedAt: string;
+                decidedAt: string | null;
               };
             };
           };

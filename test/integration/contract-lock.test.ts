@@ -8,6 +8,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { acceptCurrentContract } from './change-order-support';
 import {
   SUITE_TIMEOUT,
   deliver,
@@ -22,20 +23,7 @@ import {
   share,
   signUp,
   useApp,
-  type Actor,
 } from './harness';
-
-const Current = z.object({ current: z.object({ sha256: z.string(), version: z.number() }) });
-
-export async function acceptCurrentContract(client: Actor, fullName = 'Bea Kraus') {
-  const { current } = expectStatus(await client.get('/api/portal/contract'), 200, Current);
-  expectStatus(
-    await client.post('/api/portal/contract/accept', { fullName, sha256: current.sha256 }),
-    200,
-    z.unknown(),
-  );
-  return current;
-}
 
 describe.each(dialects)('the contract lock on %s', SUITE_TIMEOUT, (dialect) => {
   const app = useApp(dialect);

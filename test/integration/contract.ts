@@ -174,6 +174,11 @@ export const ACTIVITY_ACTIONS = [
   'payment.failed',
   'payment.disputed',
   'checkout.started',
+  // change orders
+  'change_order.proposed',
+  'change_order.accepted',
+  'change_order.declined',
+  'change_order.withdrawn',
 ] as const;
 
 export const ActivityEntry = z.object({

@@ -36,7 +36,7 @@ export const contractVersionView = z.object({
   locale: z.string(),
   text: z.string(),
   sha256: z.string(),
-  reason: z.enum(['initial', 'changed']),
+  reason: z.enum(['initial', 'changed', 'change_order']),
   createdAt: z.string(),
   /** When the client accepted this version; null: not accepted. */
   acceptedAt: z.string().nullable(),
