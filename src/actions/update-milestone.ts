@@ -49,6 +49,12 @@ export async function updateMilestone(
       changes.amountMinor !== undefined &&
         changes.amountMinor !== milestone.amount_minor &&
         'amount',
+      changes.isDeposit !== undefined &&
+        (changes.isDeposit ? 1 : 0) !== milestone.is_deposit &&
+        'deposit',
+      changes.revisionRounds !== undefined &&
+        changes.revisionRounds !== milestone.revision_rounds &&
+        'revision rounds',
     ].filter((f): f is string => typeof f === 'string');
     if (contractual.length > 0) {
       await assertContractOpen(

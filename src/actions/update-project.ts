@@ -55,9 +55,12 @@ export async function updateProject(
     const contractual = [
       changes.title !== undefined && changes.title.trim() !== project.title && 'title',
       changes.currency !== undefined && changes.currency !== project.currency && 'currency',
+      changes.reviewWindowDays !== undefined &&
+        changes.reviewWindowDays !== project.review_window_days &&
+        'review window',
     ].filter((f): f is string => typeof f === 'string');
     if (contractual.length > 0) {
-      await assertContractOpen(trx, project.id, `the project's ${contractual.join(' and ')}`);
+      await assertContractOpen(trx, project.id, `the project's ${contractual.join(', ')}`);
     }
     const fields = {
       ...(changes.title !== undefined && { title: changes.title.trim() }),

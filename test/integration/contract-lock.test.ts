@@ -63,6 +63,9 @@ describe.each(dialects)('the contract lock on %s', SUITE_TIMEOUT, (dialect) => {
       await freelancer.delete(`${base}/${second.id}`),
       await freelancer.patch(`/api/projects/${project.id}`, { title: 'Renamed' }),
       await freelancer.patch(`/api/projects/${project.id}`, { currency: 'USD' }),
+      await freelancer.patch(`${base}/${second.id}`, { revisionRounds: 5 }),
+      await freelancer.patch(`${base}/${second.id}`, { isDeposit: true }),
+      await freelancer.patch(`/api/projects/${project.id}`, { reviewWindowDays: 30 }),
     ];
     for (const res of refusals) {
       const error = expectError(res, { status: 409, code: 'CHANGE_ORDER_REQUIRED' });
