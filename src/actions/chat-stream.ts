@@ -1,10 +1,11 @@
 /**
  * Writing to a project's stream, inside the caller's transaction: every entry takes the
  * project's next sequence number (under its row lock), is stored, and is announced to the app
- * instances once the transaction commits. Also the system entries other actions post into the
- * conversation as things happen (file uploaded, delivered, payment received, receipt issued), and
- * the live events without a message that open pages refresh on (terms accepted, project or
- * milestones changed, archived, access issued or revoked).
+ * instances once the transaction commits (this instance's sockets get the entry as written, the
+ * others read it). Also the system entries other actions post into the conversation as things
+ * happen (file uploaded, delivered, payment received, receipt issued), and the live events
+ * without a message that open pages refresh on (terms accepted, project or milestones changed,
+ * archived, access issued or revoked).
  */
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
@@ -19,14 +20,17 @@ export async function appendStreamEntry(
     projectId: string;
     type: StreamEventType;
     thread: string | null;
-    messageId: string | null;
+    /** The message the entry is about, as this transaction leaves it (edited, deleted). */
+    message: ChatMessageRow | null;
     data?: Record<string, unknown>;
     at: string;
   },
 ): Promise<number> {
   const seq = await takeStreamSeq(trx, entry.projectId);
-  await insertStreamEvent(trx, { ...entry, seq, data: entry.data ?? {} });
-  await events.announce(trx, entry.projectId, seq);
+  const data = entry.data ?? {};
+  const { message, ...fields } = entry;
+  await insertStreamEvent(trx, { ...fields, seq, data, messageId: message?.id ?? null });
+  await events.announce(trx, { ...fields, seq, data, message });
   return seq;
 }
 
@@ -39,16 +43,16 @@ export async function appendMessage(
   const seq = await takeStreamSeq(trx, message.project_id);
   const row: ChatMessageRow = { ...message, seq, edited_at: null, deleted_at: null };
   await insertMessage(trx, row);
-  await insertStreamEvent(trx, {
+  const entry = {
     projectId: message.project_id,
     seq,
     type: 'message.created',
     thread: message.thread,
-    messageId: message.id,
     data: {},
     at: message.created_at,
-  });
-  await events.announce(trx, message.project_id, seq);
+  } as const;
+  await insertStreamEvent(trx, { ...entry, messageId: message.id });
+  await events.announce(trx, { ...entry, message: row });
   return row;
 }
 
@@ -119,7 +123,7 @@ export async function postLiveEvent(
     projectId: entry.projectId,
     type,
     thread: null,
-    messageId: null,
+    message: null,
     data,
     at: entry.at,
   });

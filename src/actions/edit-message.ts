@@ -44,11 +44,12 @@ export async function editMessage(options: Options & { text: string }): Promise<
     assertMayEdit(facts(message), authorOf(conversation), at);
     if (message.body === text) return message;
     await updateMessage(trx, message.id, { body: text, edited_at: now });
+    const edited = { ...message, body: text, edited_at: now };
     const seq = await appendStreamEntry(trx, options.events, {
       projectId: conversation.project.id,
       type: 'message.edited',
       thread: message.thread,
-      messageId: message.id,
+      message: edited,
       at: now,
     });
     await appendActivity(trx, {
@@ -65,7 +66,7 @@ export async function editMessage(options: Options & { text: string }): Promise<
       },
       at: now,
     });
-    return { ...message, body: text, edited_at: now };
+    return edited;
   });
 }
 
@@ -82,11 +83,12 @@ export async function deleteMessage(options: Options): Promise<ChatMessageRow> {
     assertMayDelete(facts(message), authorOf(conversation));
     if (message.deleted_at !== null) return message;
     await updateMessage(trx, message.id, { body: '', deleted_at: now });
+    const deleted = { ...message, body: '', deleted_at: now };
     const seq = await appendStreamEntry(trx, options.events, {
       projectId: conversation.project.id,
       type: 'message.deleted',
       thread: message.thread,
-      messageId: message.id,
+      message: deleted,
       at: now,
     });
     await appendActivity(trx, {
@@ -97,6 +99,6 @@ export async function deleteMessage(options: Options): Promise<ChatMessageRow> {
       details: { messageId: message.id, thread: message.thread, seq, text: message.body },
       at: now,
     });
-    return { ...message, body: '', deleted_at: now };
+    return deleted;
   });
 }

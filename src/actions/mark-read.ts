@@ -48,7 +48,7 @@ export async function markRead(
         projectId: conversation.project.id,
         type: 'thread.read',
         thread: options.thread,
-        messageId: null,
+        message: null,
         data: { party: conversation.party, upTo: marker.upTo },
         at: now,
       });

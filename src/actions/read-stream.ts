@@ -3,23 +3,15 @@
  * a sequence number (with their messages as they stand now), and whether open sockets' sessions
  * are still live. Reads only; the socket hub (src/http/stream-hub.ts) decides what to send.
  */
-import { findMessagesByIds, listStreamAfter } from '../db/queries/chat';
+import { findMessagesByIds, listStreamAfter, streamHeads } from '../db/queries/chat';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { liveClientSessionHashes, liveSessionHashes } from '../db/queries/sessions';
-import type { ChatMessageRow, StreamEventType } from '../db/schema';
 import type { ChatActor } from '../domain/chat-rules';
 import { AppError, notFound } from '../domain/errors';
+import type { StreamEntry } from '../events/stream-bus';
 import { nowOf, type ActionContext } from './context';
 
-export interface StreamEntry {
-  projectId: string;
-  seq: number;
-  type: StreamEventType;
-  thread: string | null;
-  message: ChatMessageRow | null;
-  data: Record<string, unknown>;
-  at: string;
-}
+export type { StreamEntry };
 
 /**
  * May `actor` follow the project live? Its freelancer always; its client while it is not
@@ -66,6 +58,19 @@ export async function readStreamAfter(
     data: JSON.parse(r.data) as Record<string, unknown>,
     at: r.created_at,
   }));
+}
+
+/** The last sequence number of each of these projects' streams (for the hub's catch-up sweep). */
+export async function readStreamHeads(
+  options: Pick<ActionContext, 'db'> & { projectIds: readonly string[] },
+): Promise<Map<string, number>> {
+  const heads = new Map<string, number>();
+  for (let i = 0; i < options.projectIds.length; i += 500) {
+    for (const row of await streamHeads(options.db, options.projectIds.slice(i, i + 500))) {
+      heads.set(row.id, Number(row.stream_seq));
+    }
+  }
+  return heads;
 }
 
 /** Which of these sessions (by token hash) still stand, by the app's clock. */

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { withAfterCommit } from './after-commit';
 import { migrations } from './migrations';
 import type { DB } from './schema';
 
@@ -35,12 +36,15 @@ export async function openDatabase(config: Config): Promise<Database> {
     // FULL: a recorded payment must survive a power cut, not only a crash of the process.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<DB>({
+      dialect: withAfterCommit(new SqliteDialect({ database: sqlite }), afterCommitFailed),
+    });
   } else {
     db = new Kysely<DB>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: settings.url, max: 10 }),
-      }),
+      dialect: withAfterCommit(
+        new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url, max: 10 }) }),
+        afterCommitFailed,
+      ),
     });
   }
   const database: Database = { db, dialect: settings.dialect, close: () => db.destroy() };
@@ -51,6 +55,11 @@ export async function openDatabase(config: Config): Promise<Database> {
     throw error;
   }
   return database;
+}
+
+/** Work after a commit handles its own failures; this is the last resort (the commit stands). */
+function afterCommitFailed(error: unknown): void {
+  console.error('work after a commit failed:', error);
 }
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<void> {

@@ -1,27 +1,32 @@
 /**
- * Announces new entries of a project's stream to every app instance, so each can read the rows
- * and pass them to its sockets. The payload carries ids only (project, sequence number): the rows
- * themselves are always read from the database, which keeps the one order.
+ * Announces new entries of a project's stream to every app instance, so each can pass them to its
+ * sockets. Announcements are hints: order and exactly-once come from the rows (each project's
+ * sequence numbers are taken under its row lock, so they commit and become visible in order).
  *
- * Two implementations, chosen by the database in the configuration:
- * - SQLite (one instance): in process. `announce` is called inside the writing transaction and
- *   wakes listeners at once; their reads go through the same single connection, so they run
- *   after that transaction has committed (or rolled back, and then find nothing new).
- * - PostgreSQL (one or many instances): `pg_notify` inside the writing transaction, which
- *   PostgreSQL delivers to every LISTENing instance only when — and if — it commits, in commit
- *   order. A dedicated connection LISTENs and reconnects after a failure, then asks everyone to
- *   read again (anything announced while it was away is in the rows).
+ * Every announcement is made after the writing transaction has committed (src/db/after-commit.ts),
+ * never inside it, and not at all if it rolls back:
+ * - on this instance, the listeners get the committed entry itself at once, so the sockets here
+ *   need no read for it;
+ * - on PostgreSQL, `pg_notify` on the committed transaction's connection tells the other
+ *   instances its project and number (the payload carries ids only; they read the rows). Inside
+ *   the transaction, NOTIFY would take PostgreSQL's cluster-wide notify lock at commit and hold it
+ *   through the commit's WAL flush, so every message commit waited for the one before it. A
+ *   dedicated connection LISTENs and reconnects after a failure, then asks everyone to read again.
+ *   A hint lost between a commit and its NOTIFY (a crash, a dropped connection) is caught up by
+ *   the hub's periodic comparison of the projects' heads with what its sockets were sent.
  *
  * The same way, on a channel of its own, a hint that some sessions may have ended (a logout, a
  * revoked or reissued code, an archived project): it names the user or project only, and every
  * instance re-checks its sockets of that user or project against the sessions' rows at once, so
  * they close within moments wherever they are — not only at the next periodic check.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
-import type { DB } from '../db/schema';
+import { afterCommit, type CommittedConnection } from '../db/after-commit';
+import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
 
 export const STREAM_CHANNEL = 'milepost_stream';
 export const SESSIONS_CHANNEL = 'milepost_sessions';
@@ -30,13 +35,31 @@ export const SESSIONS_CHANNEL = 'milepost_sessions';
 export type SessionScope = { userId: string } | { projectId: string };
 export type SessionListener = (scope: SessionScope | null) => void;
 
-/** A project's stream has entries up to `seq` (or, with seq null, read everything again). */
-export type StreamListener = (projectId: string | null, seq: number | null) => void;
+/** One entry of a project's stream, with its message (if it has one) as it stands. */
+export interface StreamEntry {
+  projectId: string;
+  seq: number;
+  type: StreamEventType;
+  thread: string | null;
+  message: ChatMessageRow | null;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * A project's stream has entries up to `seq` (or, with seq null, read everything again). An entry
+ * written on this instance comes with it, as committed.
+ */
+export type StreamListener = (
+  projectId: string | null,
+  seq: number | null,
+  entry?: StreamEntry,
+) => void;
 
 /** What writers need: the actions that add to a stream take only this. */
 export interface StreamAnnouncer {
-  /** Inside the transaction that wrote the entry: listeners hear of it once it has committed. */
-  announce(trx: Kysely<DB>, projectId: string, seq: number): Promise<void>;
+  /** Inside the transaction that wrote the entry: it is announced once that has committed. */
+  announce(trx: Kysely<DB>, entry: StreamEntry): Promise<void>;
   /**
    * Sessions of `scope` may have ended: once `trx` commits (or at once, outside a transaction),
    * every instance re-checks its sockets of that scope.
@@ -60,13 +83,15 @@ export function inProcessStreamBus(): StreamBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
-    announce(_trx, projectId, seq) {
-      setImmediate(() => emitter.emit('entry', projectId, seq));
-      return Promise.resolve();
+    announce(trx, entry) {
+      return afterCommit(trx, () => {
+        emitter.emit('entry', entry.projectId, entry.seq, entry);
+      });
     },
-    sessionsChanged(_trx, scope) {
-      setImmediate(() => emitter.emit('sessions', scope));
-      return Promise.resolve();
+    sessionsChanged(trx, scope) {
+      return afterCommit(trx, () => {
+        emitter.emit('sessions', scope);
+      });
     },
     listen(listener) {
       emitter.on('entry', listener);
@@ -89,14 +114,16 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  // Tags this instance's announcements: it has handed its own entries to its listeners already.
+  const instance = randomBytes(6).toString('hex');
 
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
       if (!message.payload) return;
       if (message.channel === STREAM_CHANNEL) {
-        const [projectId = '', seq = ''] = message.payload.split(' ');
-        emitter.emit('entry', projectId, Number(seq));
+        const [projectId = '', seq = '', from] = message.payload.split(' ');
+        if (from !== instance) emitter.emit('entry', projectId, Number(seq));
       } else if (message.channel === SESSIONS_CHANNEL) {
         const scope = parseScope(message.payload);
         if (scope) emitter.emit('sessions', scope);
@@ -144,8 +171,13 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
 
   await connect();
   return {
-    announce: postgresAnnounce,
-    sessionsChanged: postgresSessionsChanged,
+    announce(trx, entry) {
+      return afterCommit(trx, async (connection) => {
+        emitter.emit('entry', entry.projectId, entry.seq, entry);
+        await notifyEntry(connection, entry, instance, log);
+      });
+    },
+    sessionsChanged: (trx, scope) => postgresSessionsChanged(trx, scope, log),
     listen(listener) {
       emitter.on('entry', listener);
       return () => emitter.off('entry', listener);
@@ -168,19 +200,50 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
  * NOTIFY reaches the servers; on SQLite nothing can, and their sockets get the entries with the
  * project's next announcement or the next (re)subscription, which read from the rows.
  */
-export function announcerOnly(config: Config): StreamAnnouncer {
+export function announcerOnly(config: Config, log: Log = console): StreamAnnouncer {
   return config.database.dialect === 'postgres'
-    ? { announce: postgresAnnounce, sessionsChanged: postgresSessionsChanged }
+    ? {
+        announce: (trx, entry) =>
+          afterCommit(trx, (connection) => notifyEntry(connection, entry, 'cli', log)),
+        sessionsChanged: (trx, scope) => postgresSessionsChanged(trx, scope, log),
+      }
     : { announce: () => Promise.resolve(), sessionsChanged: () => Promise.resolve() };
 }
 
-async function postgresAnnounce(trx: Kysely<DB>, projectId: string, seq: number): Promise<void> {
-  await sql`select pg_notify(${STREAM_CHANNEL}, ${`${projectId} ${seq}`})`.execute(trx);
+/**
+ * NOTIFY on the connection whose transaction has just committed: a transaction of its own that
+ * writes nothing else, so its commit waits for no WAL flush and holds the notify lock only briefly.
+ */
+async function notify(
+  connection: CommittedConnection,
+  channel: string,
+  payload: string,
+  log: Log,
+): Promise<void> {
+  try {
+    await connection.executeQuery(
+      CompiledQuery.raw('select pg_notify($1, $2)', [channel, payload]),
+    );
+  } catch (error) {
+    log.warn(
+      { err: error, channel, payload },
+      'NOTIFY after commit failed; the periodic checks catch up',
+    );
+  }
 }
 
-async function postgresSessionsChanged(trx: Kysely<DB>, scope: SessionScope): Promise<void> {
+function notifyEntry(
+  connection: CommittedConnection,
+  entry: StreamEntry,
+  instance: string,
+  log: Log,
+): Promise<void> {
+  return notify(connection, STREAM_CHANNEL, `${entry.projectId} ${entry.seq} ${instance}`, log);
+}
+
+function postgresSessionsChanged(trx: Kysely<DB>, scope: SessionScope, log: Log): Promise<void> {
   const payload = 'userId' in scope ? `u ${scope.userId}` : `p ${scope.projectId}`;
-  await sql`select pg_notify(${SESSIONS_CHANNEL}, ${payload})`.execute(trx);
+  return afterCommit(trx, (connection) => notify(connection, SESSIONS_CHANNEL, payload, log));
 }
 
 function parseScope(payload: string): SessionScope | undefined {

@@ -8,7 +8,12 @@
  * socket only the entries right after its own cursor. A socket that subscribes with the last
  * number it saw therefore gets exactly what it missed, then live entries, with no gap and no
  * repeat, whatever the announcements' timing (they only say "read again"). One read per project
- * runs at a time; announcements arriving meanwhile fold into one more read.
+ * runs at a time; announcements arriving meanwhile fold into one more read. An entry written on
+ * this instance arrives with its announcement, just committed: it goes at once to every socket
+ * whose cursor it directly follows, with no read (the frame serialised once for all of them);
+ * a socket further behind gets it from the next read. Every few seconds the projects' heads are
+ * compared with the sockets' cursors, so a lost announcement (another instance that crashed
+ * between its commit and its NOTIFY) delays entries by seconds, never drops them.
  *
  * Also here: heartbeats (a socket that has not answered the previous ping is terminated), the
  * per-socket guard against bad frames and floods, and the re-check of sessions every
@@ -22,6 +27,7 @@ import {
   liveSocketSessions,
   openStream,
   readStreamAfter,
+  readStreamHeads,
   type StreamEntry,
 } from '../actions/read-stream';
 import { sendMessage } from '../actions/send-message';
@@ -52,6 +58,8 @@ export const CLOSE = {
 
 /** Entries read per query. */
 const PAGE = 200;
+/** How often the followed projects' heads are compared with what their sockets were sent. */
+const SWEEP_SECONDS = 5;
 /** A socket whose unsent frames exceed this is closed; it reconnects with its last seq. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Frames of one socket waiting to be handled before it is closed as a flood. */
@@ -109,8 +117,9 @@ export class StreamHub {
   private readonly toCheck = new Set<Peer>();
 
   constructor(private readonly options: StreamHubOptions) {
-    this.unlisten = options.events.listen((projectId, seq) => {
-      if (projectId === null) for (const id of this.feeds.keys()) this.pump(id);
+    this.unlisten = options.events.listen((projectId, seq, entry) => {
+      if (entry) this.offer(entry);
+      else if (projectId === null) for (const id of this.feeds.keys()) this.pump(id);
       else this.pump(projectId, seq ?? undefined);
     });
     // A logout, a revoked code or an archived project on any instance: check those sockets now.
@@ -120,6 +129,7 @@ export class StreamHub {
     this.timers.push(
       setInterval(() => this.heartbeat(), options.heartbeatSeconds * 1000),
       setInterval(() => void this.recheck([...this.peers]), options.sessionCheckSeconds * 1000),
+      setInterval(() => void this.sweep(), SWEEP_SECONDS * 1000),
     );
     for (const timer of this.timers) timer.unref();
   }
@@ -339,6 +349,41 @@ export class StreamHub {
   // -------------------------------------------------------------------------------------------
   // Entries out.
 
+  /** An entry just committed on this instance: to the sockets it directly follows, no read. */
+  private offer(entry: StreamEntry): void {
+    const feed = this.feeds.get(entry.projectId);
+    if (!feed) return;
+    let behind = false;
+    let frame: string | undefined;
+    for (const peer of feed.peers) {
+      if (peer.closed || peer.held.has(entry.projectId)) continue;
+      const cursor = peer.cursors.get(entry.projectId);
+      if (cursor === undefined || entry.seq <= cursor) continue;
+      if (entry.seq !== cursor + 1) {
+        behind = true;
+        continue;
+      }
+      frame ??= entryFrame(entry);
+      peer.socket.send(frame);
+      peer.cursors.set(entry.projectId, entry.seq);
+      this.closeIfTooSlow(peer);
+    }
+    if (behind) this.pump(entry.projectId, entry.seq);
+  }
+
+  /** Reads again for every followed project whose head is past a socket's cursor. */
+  private async sweep(): Promise<void> {
+    try {
+      const heads = await readStreamHeads({
+        db: this.options.db,
+        projectIds: [...this.feeds.keys()],
+      });
+      for (const [projectId, head] of heads) this.pump(projectId, head);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'comparing the streams’ heads failed');
+    }
+  }
+
   /** Reads the project's new entries for its sockets (unless all have seen up to `seq`). */
   private pump(projectId: string, seq?: number): void {
     const feed = this.feeds.get(projectId);
@@ -376,11 +421,7 @@ export class StreamHub {
           limit: PAGE,
         });
         for (const entry of entries) this.deliver(feed, entry, from);
-        for (const peer of feed.peers) {
-          if (!peer.closed && peer.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-            this.closePeer(peer, CLOSE.TOO_SLOW, 'too far behind; reconnect');
-          }
-        }
+        for (const peer of feed.peers) this.closeIfTooSlow(peer);
         if (entries.length < PAGE) break;
       }
     } while (feed.again);
@@ -399,6 +440,12 @@ export class StreamHub {
       frame ??= entryFrame(entry);
       peer.socket.send(frame);
       peer.cursors.set(entry.projectId, entry.seq);
+    }
+  }
+
+  private closeIfTooSlow(peer: Peer): void {
+    if (!peer.closed && peer.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.closePeer(peer, CLOSE.TOO_SLOW, 'too far behind; reconnect');
     }
   }
 

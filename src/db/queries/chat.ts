@@ -116,6 +116,19 @@ export function listStreamAfter(
     .execute();
 }
 
+/** The projects' stream heads (the last sequence number each has handed out). */
+export function streamHeads(
+  db: Kysely<DB>,
+  projectIds: readonly string[],
+): Promise<{ id: string; stream_seq: number }[]> {
+  if (projectIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('projects')
+    .select(['id', 'stream_seq'])
+    .where('id', 'in', projectIds)
+    .execute();
+}
+
 /** Moves a read marker forward (never back); returns the marker as it now stands. */
 export async function raiseReadMarker(
   trx: Kysely<DB>,
