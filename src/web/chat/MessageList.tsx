@@ -53,6 +53,15 @@ export function systemText(t: Translate, message: ChatMessage): string {
       });
     case 'receipt.issued':
       return t('chat.sys.receiptIssued', { number: str(e.number) || String(num(e.number)) });
+    case 'change_order.proposed':
+    case 'change_order.accepted':
+    case 'change_order.declined':
+    case 'change_order.withdrawn':
+      return t('chat.sys.changeOrder', {
+        number: num(e.number),
+        event: e.type.slice('change_order.'.length),
+        total: formatMoney(num(e.totalAfterMinor), str(e.currency)),
+      });
     default:
       return t('chat.sys.other');
   }

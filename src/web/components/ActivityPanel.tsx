@@ -38,6 +38,10 @@ const LABELS: Record<string, (t: Translate) => string> = {
   'file.downloaded': (t) => t('activity.action.file_downloaded'),
   'files.locked': (t) => t('activity.action.files_locked'),
   'files.unlocked': (t) => t('activity.action.files_unlocked'),
+  'change_order.proposed': (t) => t('activity.action.change_order_proposed'),
+  'change_order.accepted': (t) => t('activity.action.change_order_accepted'),
+  'change_order.declined': (t) => t('activity.action.change_order_declined'),
+  'change_order.withdrawn': (t) => t('activity.action.change_order_withdrawn'),
 };
 
 function actor(type: 'freelancer' | 'client' | 'system', t: Translate): string {

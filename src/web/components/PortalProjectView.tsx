@@ -11,6 +11,7 @@ import { PortalPayBox } from './PortalPayBox';
 import { PortalSummary } from './PortalSummary';
 import { ReceiptList } from './ReceiptList';
 import { PortalInvoicesLazy } from '../invoices/PortalInvoicesLazy';
+import { PortalChangeOrdersLazy } from '../change-orders/PortalChangeOrdersLazy';
 import { PortalContractLazy } from '../contract/PortalContractLazy';
 import { ContractFirst } from '../contract/ContractFirst';
 import { isCurrentAccepted, usePortalContract } from '../contract/usePortalContract';
@@ -181,6 +182,7 @@ export function PortalProjectView({
           />
         </p>
       ) : null}
+      <PortalChangeOrdersLazy currency={project.currency} freelancer={project.freelancer.name} />
       <dl className="stats">
         <div className="stat">
           <dt>{t('portal.stats.total')}</dt>

@@ -72,6 +72,7 @@ const LOADERS: Record<Locale, Record<string, () => Promise<Messages>>> = {
       '!./messages/payments.en.json',
       '!./messages/notify.en.json',
       '!./messages/invoices.en.json',
+      '!./messages/changes.en.json',
     ],
     { import: 'default' },
   ),

@@ -13,11 +13,11 @@ import { IntlProvider, useIntl } from 'react-intl';
 type Messages = Record<string, MessageFormatElement[]>;
 
 const LOADERS: Record<string, () => Promise<Messages>> = import.meta.glob<Messages>(
-  ['./messages/notify.*.json', './messages/invoices.*.json'],
+  ['./messages/notify.*.json', './messages/invoices.*.json', './messages/changes.*.json'],
   { import: 'default' },
 );
 
-export type LazyArea = 'notify' | 'invoices';
+export type LazyArea = 'notify' | 'invoices' | 'changes';
 
 /** Fetched words by "area.locale". */
 const fetched = new Map<string, Messages>();

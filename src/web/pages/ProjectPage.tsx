@@ -15,6 +15,7 @@ import { MilestoneForm } from '../components/MilestoneForm';
 import { ErrorBanner, Loading } from '../components/Notice';
 import { ReceiptList } from '../components/ReceiptList';
 import { ProjectInvoices } from '../invoices/ProjectInvoices';
+import { ChangeOrderBuilder } from '../change-orders/ChangeOrderBuilder';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, todayIso } from '../format';
@@ -333,6 +334,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           </section>
 
           <ErrorBanner message={files.error?.message} />
+          {!archived ? <ChangeOrderBuilder project={project} milestones={sorted} /> : null}
         </div>
 
         <aside className="project-side" aria-label={t('workspace.project.side')}>
