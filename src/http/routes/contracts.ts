@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptContract, MAX_FULL_NAME_LENGTH } from '../../actions/accept-contract';
+import { contractVersionPdf } from '../../actions/contract-pdf';
 import { readContract, type ContractRecord } from '../../actions/read-contract';
 import type { ContractAcceptanceRow, ContractVersionRow } from '../../db/schema';
 import {
@@ -14,7 +15,8 @@ import {
   freelancerAuthenticator,
   freelancerOf,
 } from '../authentication';
-import { requiredText } from '../schemas';
+import { id, requiredText } from '../schemas';
+import type { FastifyReply } from 'fastify';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
 
@@ -92,6 +94,16 @@ function presentRecord(record: ContractRecord): z.infer<typeof contractRecordVie
   };
 }
 
+const versionParams = z.object({ versionId: id });
+
+function sendPdf(reply: FastifyReply, file: { filename: string; pdf: Buffer }) {
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .header('cache-control', 'private, no-cache')
+    .send(file.pdf);
+}
+
 export const contractRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db, clock } = deps;
 
@@ -116,6 +128,26 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
           }),
         ),
     );
+    scope.withTypeProvider<ZodTypeProvider>().get(
+      '/projects/:projectId/contract/versions/:versionId/pdf',
+      {
+        schema: {
+          tags: ['contracts'],
+          description: 'An accepted contract version as a PDF, with the acceptance block.',
+          params: projectParams.extend(versionParams.shape),
+        },
+      },
+      async (request, reply) =>
+        sendPdf(
+          reply,
+          await contractVersionPdf({
+            db,
+            projectId: request.params.projectId,
+            versionId: request.params.versionId,
+            ownerId: freelancerOf(request).user.id,
+          }),
+        ),
+    );
   });
 
   await app.register(async (scope) => {
@@ -126,6 +158,25 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
       { schema: { tags: ['portal'], response: { 200: contractRecordView } } },
       async (request) =>
         presentRecord(await readContract({ db, clock, projectId: clientOf(request).projectId })),
+    );
+    typed.get(
+      '/portal/contract/versions/:versionId/pdf',
+      {
+        schema: {
+          tags: ['portal'],
+          description: 'An accepted contract version as a PDF, with the acceptance block.',
+          params: versionParams,
+        },
+      },
+      async (request, reply) =>
+        sendPdf(
+          reply,
+          await contractVersionPdf({
+            db,
+            projectId: clientOf(request).projectId,
+            versionId: request.params.versionId,
+          }),
+        ),
     );
     typed.post(
       '/portal/contract/accept',

@@ -10,10 +10,13 @@ export function ContractVersions({
   record,
   id,
   open = false,
+  pdfUrl,
 }: {
   record: ContractRecord;
   id?: string;
   open?: boolean;
+  /** Where an accepted version's PDF downloads. */
+  pdfUrl: (versionId: string) => string;
 }) {
   const t = useT();
   const f = useFormat();
@@ -48,6 +51,13 @@ export function ContractVersions({
                   <span className="muted">{t('portal.contract.notAccepted')}</span>
                 )}
               </p>
+              {acceptance ? (
+                <p>
+                  <a href={pdfUrl(v.id)} download>
+                    {t('portal.contract.pdf', { version: v.version })}
+                  </a>
+                </p>
+              ) : null}
               <details>
                 <summary>{t('portal.contract.readVersion', { version: v.version })}</summary>
                 <ContractText

@@ -196,7 +196,11 @@ export default function PortalContract({
           )}
         </>
       )}
-      <ContractVersions record={record} id="contract-versions" />
+      <ContractVersions
+        record={record}
+        id="contract-versions"
+        pdfUrl={(versionId) => `/api/portal/contract/versions/${encodeURIComponent(versionId)}/pdf`}
+      />
     </section>
   );
 }

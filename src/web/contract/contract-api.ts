@@ -21,5 +21,6 @@ export const contractApi = {
 export const contractKeys = {
   /** Under the portal's key: whatever refreshes the portal refreshes the contract too. */
   portal: (stamp: string) => ['portal', 'contract', stamp] as const,
-  project: (projectId: string) => ['projects', projectId, 'contract'] as const,
+  /** Under the project's key: refreshed with the project after any change to it. */
+  project: (projectId: string) => ['projects', 'one', projectId, 'contract'] as const,
 };

@@ -17,6 +17,7 @@ import { ReceiptList } from '../components/ReceiptList';
 import { ProjectInvoices } from '../invoices/ProjectInvoices';
 import { ChangeOrderBuilder } from '../change-orders/ChangeOrderBuilder';
 import { SharePanel } from '../components/SharePanel';
+import { ProjectContract } from '../contract/ProjectContract';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useTitle } from '../hooks';
@@ -345,6 +346,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           ) : null}
           {!archived ? <ProjectReminders projectId={project.id} /> : null}
           <ProjectInvoices project={project} milestones={sorted} />
+          <ProjectContract projectId={project.id} />
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
               <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
