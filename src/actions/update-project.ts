@@ -18,6 +18,8 @@ export interface ProjectChanges {
   paymentInstructions?: string | undefined;
   /** Days after a delivery before the client is reminded to review it. */
   reviewWindowDays?: number | undefined;
+  /** Minutes spent on the project, for its effective hourly rate; null: not recorded. */
+  hoursMinutes?: number | null | undefined;
 }
 
 /** Edits a project's own fields; its currency only while nothing has been delivered or paid. */
@@ -74,6 +76,7 @@ export async function updateProject(
       ...(changes.reviewWindowDays !== undefined && {
         review_window_days: changes.reviewWindowDays,
       }),
+      ...(changes.hoursMinutes !== undefined && { hours_minutes: changes.hoursMinutes }),
     };
     if (Object.keys(fields).length > 0) {
       await writeProject(trx, project.id, { ...fields, updated_at: now });

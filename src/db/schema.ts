@@ -111,6 +111,8 @@ export interface ProjectsTable {
   reminders_paused: Generated<number>;
   /** Days after a delivery before the client is reminded to review it (migration 0032). */
   review_window_days: Generated<number>;
+  /** Time spent on the project, in minutes (migration 0029); null: not recorded. */
+  hours_minutes: Generated<number | null>;
   created_at: string;
   updated_at: string;
 }
@@ -492,8 +494,32 @@ export interface ChangeOrdersTable {
   decided_at: string | null;
 }
 
+export const COST_CATEGORIES = [
+  'subcontractor',
+  'software',
+  'travel',
+  'equipment',
+  'other',
+] as const;
+export type CostCategory = (typeof COST_CATEGORIES)[number];
+
+/** A project's cost entry (migration 0029): money spent on it, in the project's currency. */
+export interface ProjectCostsTable {
+  id: string;
+  project_id: string;
+  amount_minor: number;
+  currency: string;
+  /** YYYY-MM-DD, the freelancer's calendar date. */
+  spent_on: string;
+  note: string;
+  category: CostCategory;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   change_orders: ChangeOrdersTable;
+  project_costs: ProjectCostsTable;
   contract_versions: ContractVersionsTable;
   contract_acceptances: ContractAcceptancesTable;
   brand_logos: BrandLogosTable;
@@ -524,6 +550,7 @@ export interface DB {
   failed_attempts: FailedAttemptsTable;
 }
 
+export type ProjectCostRow = Selectable<ProjectCostsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ClientRow = Selectable<ClientsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;

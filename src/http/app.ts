@@ -37,6 +37,7 @@ import { createUnsubscribeTokens } from '../auth/unsubscribe-tokens';
 import { freelancerAuthenticator } from './authentication';
 import { errorBody, registerErrorHandling } from './errors';
 import { accessRoutes } from './routes/access';
+import { analyticsRoutes } from './routes/analytics';
 import { attentionRoutes } from './routes/attention';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth';
 import { clientRoutes } from './routes/clients';
@@ -52,6 +53,7 @@ import {
 } from './routes/notifications';
 import { portalRoutes } from './routes/portal';
 import { projectRoutes } from './routes/projects';
+import { projectCostRoutes } from './routes/project-costs';
 import { paymentSettingsRoutes } from './routes/payment-settings';
 import { receiptRoutes } from './routes/receipts';
 import { webhookRoutes } from './routes/webhooks';
@@ -283,6 +285,8 @@ async function registerApi(
       clientRoutes,
       projectRoutes,
       attentionRoutes,
+      analyticsRoutes,
+      projectCostRoutes,
       milestoneRoutes,
       accessRoutes,
       projectFileRoutes,

@@ -135,6 +135,7 @@ export const presentProject = (
   createdAt: p.created_at,
   termsAcceptedAt: p.terms_accepted_at,
   paymentInstructions: p.payment_instructions,
+  hoursMinutes: p.hours_minutes,
   access: { active: p.access_code_hash !== null, createdAt: p.access_created_at },
   reviewWindowDays: p.review_window_days,
 });

@@ -207,6 +207,8 @@ export const projectView = z.object({
   termsAcceptedAt: z.string().nullable(),
   /** The project's own offline payment instructions; empty: the freelancer's from Settings. */
   paymentInstructions: z.string(),
+  /** Minutes spent on the project (analytics' hourly rate); null: not recorded. */
+  hoursMinutes: z.number().nullable(),
   access: z.object({ active: z.boolean(), createdAt: z.string().nullable() }),
   /** Days after a delivery before the client is reminded to review it. */
   reviewWindowDays: z.number(),

@@ -2197,6 +2197,7 @@ export interface paths {
                 createdAt: string;
                 termsAcceptedAt: string | null;
                 paymentInstructions: string;
+                hoursMinutes: number | null;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2299,6 +2300,7 @@ export interface paths {
                 createdAt: string;
                 termsAcceptedAt: string | null;
                 paymentInstructions: string;
+                hoursMinutes: number | null;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2376,6 +2378,7 @@ export interface paths {
             currency?: string;
             paymentInstructions?: string;
             reviewWindowDays?: number;
+            hoursMinutes?: number | null;
           };
         };
       };
@@ -2405,6 +2408,7 @@ export interface paths {
                 createdAt: string;
                 termsAcceptedAt: string | null;
                 paymentInstructions: string;
+                hoursMinutes: number | null;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2463,6 +2467,7 @@ export interface paths {
                 createdAt: string;
                 termsAcceptedAt: string | null;
                 paymentInstructions: string;
+                hoursMinutes: number | null;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2525,6 +2530,7 @@ export interface paths {
                 createdAt: string;
                 termsAcceptedAt: string | null;
                 paymentInstructions: string;
+                hoursMinutes: number | null;
                 access: {
                   active: boolean;
                   createdAt: string | null;
@@ -2667,6 +2673,458 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/analytics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          /** @description First month (YYYY-MM, the freelancer’s time zone); default: 11 months before `to` */
+          from?: string;
+          /** @description Last month, inclusive; default: this month */
+          to?: string;
+          /** @description The figures’ currency; default: the one most of the freelancer’s projects are in */
+          currency?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              timeZone: string;
+              /** @description The freelancer’s calendar date */
+              today: string;
+              period: {
+                from: string;
+                to: string;
+              };
+              /** @description Every currency with projects, most projects first */
+              currencies: string[];
+              /** @description The currency of every amount; null: no projects yet */
+              currency: string | null;
+              revenue: {
+                receivedMinor: number;
+                refundedMinor: number;
+                /** @description Payments received minus refunds, in the period */
+                revenueMinor: number;
+                byMonth: {
+                  month: string;
+                  receivedMinor: number;
+                  refundedMinor: number;
+                  revenueMinor: number;
+                }[];
+              };
+              /** @description Delivered and unpaid today, live projects */
+              outstanding: {
+                amountMinor: number;
+                milestones: number;
+              };
+              /** @description Not yet delivered (open or later), live projects */
+              upcoming: {
+                amountMinor: number;
+                milestones: number;
+              };
+              onTime: {
+                /** @description Milestones delivered in the period */
+                delivered: number;
+                onTime: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                rateBp: number | null;
+                /** @description Projects whose last delivery fell in the period */
+                projectsCompleted: number;
+                projectsOnTime: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                projectRateBp: number | null;
+              };
+              collection: {
+                /** @description Amount of the milestones delivered in the period */
+                deliveredMinor: number;
+                /** @description What those hold, net of refunds, up to each amount */
+                paidMinor: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                rateBp: number | null;
+                paidMilestones: number;
+                medianDaysToPayment: number | null;
+                meanDaysToPayment: number | null;
+              };
+              retention: {
+                /** @description Clients with a project created by the end of the period */
+                clients: number;
+                /** @description Of them, with more than one project */
+                repeatClients: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                repeatClientShareBp: number | null;
+                /** @description Revenue in the period from repeat clients */
+                repeatRevenueMinor: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                repeatRevenueShareBp: number | null;
+                cohorts: {
+                  month: string;
+                  clients: number;
+                  repeatClients: number;
+                }[];
+              };
+              costs: {
+                costsMinor: number;
+                profitMinor: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                marginBp: number | null;
+              };
+              /** @description Most profitable first */
+              byType: {
+                /** @description Empty: projects without a type */
+                projectType: string;
+                projects: number;
+                revenueMinor: number;
+                costsMinor: number;
+                profitMinor: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                marginBp: number | null;
+                hoursMinutes: number;
+                hourlyRateMinor: number | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/projects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          /** @description First month (YYYY-MM, the freelancer’s time zone); default: 11 months before `to` */
+          from?: string;
+          /** @description Last month, inclusive; default: this month */
+          to?: string;
+          /** @description The figures’ currency; default: the one most of the freelancer’s projects are in */
+          currency?: string;
+          metric?:
+            | 'all'
+            | 'revenue'
+            | 'outstanding'
+            | 'upcoming'
+            | 'onTime'
+            | 'late'
+            | 'collection'
+            | 'costs';
+          /** @description Only projects of this type (empty: untyped) */
+          projectType?: string;
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              timeZone: string;
+              /** @description The freelancer’s calendar date */
+              today: string;
+              period: {
+                from: string;
+                to: string;
+              };
+              /** @description Every currency with projects, most projects first */
+              currencies: string[];
+              /** @description The currency of every amount; null: no projects yet */
+              currency: string | null;
+              total: number;
+              projects: {
+                projectId: string;
+                title: string;
+                clientId: string;
+                clientName: string;
+                projectType: string;
+                archived: boolean;
+                milestones: number;
+                deliveredMilestones: number;
+                /** @description Basis points (10000 = 100 %); null: nothing to divide by */
+                progressBp: number | null;
+                totalMinor: number;
+                /** @description Received net of refunds, all time */
+                paidMinor: number;
+                owedMinor: number;
+                daysLate: number;
+                costsMinor: number;
+                profitMinor: number;
+                hoursMinutes: number | null;
+                periodRevenueMinor: number;
+                periodCostsMinor: number;
+                periodDelivered: number;
+                periodOnTime: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/export.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The projects behind a figure (every one, not a page) as CSV, amounts in minor units */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First month (YYYY-MM, the freelancer’s time zone); default: 11 months before `to` */
+          from?: string;
+          /** @description Last month, inclusive; default: this month */
+          to?: string;
+          /** @description The figures’ currency; default: the one most of the freelancer’s projects are in */
+          currency?: string;
+          metric?:
+            | 'all'
+            | 'revenue'
+            | 'outstanding'
+            | 'upcoming'
+            | 'onTime'
+            | 'late'
+            | 'collection'
+            | 'costs';
+          /** @description Only projects of this type (empty: untyped) */
+          projectType?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/costs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              costs: {
+                id: string;
+                projectId: string;
+                amountMinor: number;
+                currency: string;
+                spentOn: string;
+                note: string;
+                /** @enum {string} */
+                category: 'subcontractor' | 'software' | 'travel' | 'equipment' | 'other';
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            amountMinor: number;
+            spentOn: string;
+            /** @default  */
+            note?: string;
+            /** @enum {string} */
+            category: 'subcontractor' | 'software' | 'travel' | 'equipment' | 'other';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cost: {
+                id: string;
+                projectId: string;
+                amountMinor: number;
+                currency: string;
+                spentOn: string;
+                note: string;
+                /** @enum {string} */
+                category: 'subcontractor' | 'software' | 'travel' | 'equipment' | 'other';
+                createdAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/costs/{costId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          costId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          costId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            amountMinor?: number;
+            spentOn?: string;
+            note?: string;
+            /** @enum {string} */
+            category?: 'subcontractor' | 'software' | 'travel' | 'equipment' | 'other';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cost: {
+                id: string;
+                projectId: string;
+                amountMinor: number;
+                currency: string;
+                spentOn: string;
+                note: string;
+                /** @enum {string} */
+                category: 'subcontractor' | 'software' | 'travel' | 'equipment' | 'other';
+                createdAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/projects/{projectId}/milestones': {

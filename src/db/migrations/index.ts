@@ -18,6 +18,7 @@ import * as notifications from './0017-notifications';
 import * as invoices from './0019-invoices';
 import * as stripeConnect from './0021-stripe-connect';
 import * as contracts from './0028-contracts';
+import * as analytics from './0029-analytics';
 import * as changeOrders from './0030-change-orders';
 import * as revisions from './0032-revisions';
 
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0019-invoices': invoices,
   '0021-stripe-connect': stripeConnect,
   '0028-contracts': contracts,
+  '0029-analytics': analytics,
   '0030-change-orders': changeOrders,
   '0032-revisions': revisions,
 };

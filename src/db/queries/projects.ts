@@ -14,6 +14,7 @@ export async function insertProject(
     | 'reminder_days'
     | 'reminders_paused'
     | 'review_window_days'
+    | 'hours_minutes'
   > &
     Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp' | 'review_window_days'>>,
 ): Promise<void> {

@@ -125,6 +125,14 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           /** Offline payment instructions for this project; empty: the freelancer's. */
           paymentInstructions: multilineText(5000).optional(),
           reviewWindowDays: reviewWindowDays.optional(),
+          /** Time spent, in minutes, for the effective hourly rate; null: not recorded. */
+          hoursMinutes: z
+            .number()
+            .int('must be whole minutes')
+            .min(0)
+            .max(60_000_000)
+            .nullable()
+            .optional(),
         }),
         response: { 200: z.object({ project: projectView }) },
       },
