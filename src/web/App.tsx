@@ -177,6 +177,12 @@ export const routes: RouteObject[] = [
                 }),
               },
               {
+                path: 'analytics',
+                lazy: async () => ({
+                  Component: (await import('./analytics/AnalyticsPage')).AnalyticsPage,
+                }),
+              },
+              {
                 path: 'settings',
                 lazy: async () => ({
                   Component: (await import('./pages/SettingsPage')).SettingsPage,

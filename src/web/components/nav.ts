@@ -1,6 +1,6 @@
 import { useT } from '../i18n';
 
-export type NavId = 'projects' | 'newProject' | 'clients' | 'receipts';
+export type NavId = 'projects' | 'newProject' | 'clients' | 'receipts' | 'analytics';
 
 export const NAV: { id: NavId; href: string; match: (p: string) => boolean }[] = [
   {
@@ -11,6 +11,7 @@ export const NAV: { id: NavId; href: string; match: (p: string) => boolean }[] =
   { id: 'newProject', href: '/app/projects/new', match: (p) => p === '/app/projects/new' },
   { id: 'clients', href: '/app/clients', match: (p) => p.startsWith('/app/clients') },
   { id: 'receipts', href: '/app/receipts', match: (p) => p.startsWith('/app/receipts') },
+  { id: 'analytics', href: '/app/analytics', match: (p) => p.startsWith('/app/analytics') },
 ];
 
 export function useNavLabel(): (id: NavId) => string {
@@ -21,5 +22,6 @@ export function useNavLabel(): (id: NavId) => string {
       newProject: t('workspace.nav.newProject'),
       clients: t('workspace.nav.clients'),
       receipts: t('workspace.nav.receipts'),
+      analytics: t('workspace.nav.analytics'),
     })[id];
 }
