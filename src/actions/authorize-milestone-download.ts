@@ -32,7 +32,8 @@ export async function authorizeMilestoneDownload(
   if (!milestone) throw notFound('Milestone');
   // In upload order, so a repeated name gets its " (2)" in the ZIP on the later one.
   const complete = (await listFilesOfMilestone(db, milestone.project_id, milestone.id))
-    .filter((f) => f.status === 'complete')
+    // The current delivery only: files replaced during a revision stay downloadable one by one.
+    .filter((f) => f.status === 'complete' && f.superseded_at === null)
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   if (complete.length === 0) throw notFound('Files of this milestone');
   const files: FileRow[] = [];

@@ -58,7 +58,25 @@ export async function appendMessage(
 
 export type SystemEvent =
   | { type: 'file.uploaded'; fileId: string; name: string; size: number }
-  | { type: 'milestone.delivered'; milestoneId: string; position: number; title: string }
+  | {
+      type: 'milestone.delivered';
+      milestoneId: string;
+      position: number;
+      title: string;
+      /** Delivered again after this revision round. */
+      round?: number;
+    }
+  | { type: 'milestone.approved'; milestoneId: string; position: number; title: string }
+  | {
+      type: 'revision.requested';
+      milestoneId: string;
+      position: number;
+      title: string;
+      round: number;
+      rounds: number;
+      note: string;
+    }
+  | { type: 'file.superseded'; fileId: string; name: string; supersededBy: string | null }
   | {
       type: 'payment.received';
       paymentId: string;

@@ -13,7 +13,8 @@ import { insertPayment, listPaymentsOfMilestone } from '../db/queries/payments';
 import { insertReceipt, takeReceiptNumber } from '../db/queries/receipts';
 import { findUserById } from '../db/queries/users';
 import type { DB, MilestoneRow, PaymentRow, ReceiptRow } from '../db/schema';
-import { applyEvent } from '../domain/milestone-sequence';
+import { applyEvent, isPayable } from '../domain/milestone-sequence';
+import { approveByPayment } from './approve-milestone';
 import { balanceOf, type Balance } from '../domain/payment-balance';
 import type { ReceiptSnapshot } from '../domain/receipt';
 import { applyStatuses, type LockedProject } from './locked-project';
@@ -101,12 +102,16 @@ export async function creditPayment(
     },
     at: now,
   });
-  if (milestone.status === 'delivered' && balance.covered) {
+  const deposit = milestone.is_deposit === 1;
+  if (isPayable(milestone.status, deposit) && balance.covered) {
     const index = locked.milestones.findIndex((m) => m.id === milestone.id);
     const next = applyEvent(
       locked.milestones.map((m) => m.status),
-      { type: 'pay', index },
+      { type: 'pay', index, deposit },
     );
+    // Paying a delivery approves it, when the client had not pressed Approve before.
+    if (milestone.status === 'delivered' && milestone.approved_at === null)
+      await approveByPayment(trx, { locked, milestone, now });
     await appendActivity(trx, {
       projectId: locked.project.id,
       actorType: 'system',

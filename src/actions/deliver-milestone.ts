@@ -1,6 +1,9 @@
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
-import { listFilesOfProject } from '../db/queries/files';
+import { listFilesOfProject, markFilesSuperseded } from '../db/queries/files';
+import { updateMilestone } from '../db/queries/milestones';
+import { closeOpenRevision } from '../db/queries/revisions';
+import type { FileRow } from '../db/schema';
 import { AppError } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
 import { listPaymentsOfMilestone } from '../db/queries/payments';
@@ -36,16 +39,37 @@ export async function deliverMilestone(
       locked.milestones.map((m) => m.status),
       { type: 'deliver', index },
     );
-    const files = (await listFilesOfProject(trx, locked.project.id)).filter(
+    const all = (await listFilesOfProject(trx, locked.project.id)).filter(
       (f) => f.milestone_id === milestone.id,
     );
-    const unfinished = files.filter((f) => f.status !== 'complete');
+    const unfinished = all.filter((f) => f.status !== 'complete');
     if (unfinished.length > 0) {
       throw new AppError(
         'UPLOADS_IN_PROGRESS',
         `${unfinished.length} file(s) are still uploading (${unfinished.map((f) => f.name).join(', ')}): let them finish or remove them first`,
       );
     }
+    // Delivering again after a revision request: a file delivered before and uploaded anew
+    // under the same name is replaced — kept, marked superseded by the new one.
+    const round = milestone.revision_requested_at !== null ? milestone.revisions_used : null;
+    const replaced =
+      milestone.revision_requested_at === null
+        ? []
+        : replacedFiles(
+            all.filter((f) => f.superseded_at === null),
+            milestone.revision_requested_at,
+          );
+    if (round !== null) {
+      await markFilesSuperseded(trx, milestone.id, replaced, now);
+      await closeOpenRevision(trx, milestone.id, now);
+      await updateMilestone(trx, locked.project.id, milestone.id, {
+        revision_note: null,
+        revision_requested_at: null,
+      });
+    }
+    const gone = new Set(replaced.map((r) => r.fileId));
+    const superseded = all.filter((f) => f.superseded_at !== null || gone.has(f.id));
+    const files = all.filter((f) => !superseded.includes(f));
     await appendActivity(trx, {
       projectId: locked.project.id,
       actorType: 'freelancer',
@@ -56,6 +80,15 @@ export async function deliverMilestone(
         position: milestone.position,
         title: milestone.title,
         files: files.map((f) => ({ id: f.id, name: f.name, size: f.size, sha256: f.sha256 })),
+        ...(round !== null && {
+          round,
+          superseded: superseded.map((f) => ({
+            id: f.id,
+            name: f.name,
+            sha256: f.sha256,
+            supersededBy: f.superseded_by ?? replaced.find((r) => r.fileId === f.id)?.by ?? null,
+          })),
+        }),
       },
       at: now,
     });
@@ -77,6 +110,7 @@ export async function deliverMilestone(
         milestoneId: milestone.id,
         position: milestone.position,
         title: milestone.title,
+        ...(round !== null && { round }),
       },
       at: now,
     });
@@ -115,5 +149,21 @@ export async function deliverMilestone(
     });
     if (!queued) return { clientNotified: false };
     return { clientNotified: true };
+  });
+}
+
+/**
+ * The files a re-delivery replaces: each file finished before the revision request whose name
+ * a file finished after it takes again (the newest such file replaces it).
+ */
+export function replacedFiles(
+  current: readonly FileRow[],
+  requestedAt: string,
+): { fileId: string; by: string }[] {
+  const before = (f: FileRow) => f.completed_at !== null && f.completed_at <= requestedAt;
+  const fresh = current.filter((f) => !before(f));
+  return current.filter(before).flatMap((old) => {
+    const by = fresh.filter((f) => f.name === old.name).at(-1);
+    return by ? [{ fileId: old.id, by: by.id }] : [];
   });
 }

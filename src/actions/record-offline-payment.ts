@@ -1,7 +1,7 @@
 import { newId } from '../db/ids';
 import type { PaymentRow } from '../db/schema';
 import { assertNotAfterToday } from '../domain/calendar';
-import { applyEvent } from '../domain/milestone-sequence';
+import { applyEvent, isPayable } from '../domain/milestone-sequence';
 import { nowOf, type ActionContext } from './context';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { creditPayment, type CreditResult } from './credit-payment';
@@ -41,11 +41,12 @@ export async function recordOfflinePayment(
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockProjectForChange(trx, { ...options, now });
     const { milestone, index } = findMilestone(locked, options.milestoneId);
-    // Money is taken only for the delivered milestone; the sequence says why not otherwise.
-    if (milestone.status !== 'delivered')
+    // Money is taken only for the delivered milestone (or an open deposit); the sequence says
+    // why not otherwise.
+    if (!isPayable(milestone.status, milestone.is_deposit === 1))
       applyEvent(
         locked.milestones.map((m) => m.status),
-        { type: 'pay', index },
+        { type: 'pay', index, deposit: milestone.is_deposit === 1 },
       );
     const payment: PaymentRow = {
       id: newId(),

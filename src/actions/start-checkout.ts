@@ -10,6 +10,7 @@ import { findProjectById, lockProjectById } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
 import { assertArchiveAllows } from '../domain/archive-rule';
 import { AppError, notFound } from '../domain/errors';
+import { isPayable } from '../domain/milestone-sequence';
 import { balanceOf } from '../domain/payment-balance';
 import { nowOf, type ActionContext } from './context';
 import { assertContractAccepted } from './contract-gate';
@@ -41,12 +42,14 @@ export async function startCheckout(
       .executeTakeFirst());
   if (!project || !milestone) throw notFound('Milestone');
   assertArchiveAllows(project, 'client-change');
-  if (milestone.status !== 'delivered') {
+  if (!isPayable(milestone.status, milestone.is_deposit === 1)) {
     throw new AppError(
       milestone.status === 'paid' ? 'MILESTONE_ALREADY_PAID' : 'MILESTONE_NOT_DELIVERED',
       milestone.status === 'paid'
         ? `Milestone ${milestone.position} is already paid`
-        : `Milestone ${milestone.position} can be paid once it is delivered`,
+        : milestone.revision_requested_at !== null
+          ? `Milestone ${milestone.position} is being revised: it can be paid once it is delivered again`
+          : `Milestone ${milestone.position} can be paid once it is delivered`,
     );
   }
   // No payment before the client accepted the contract as it stands now.

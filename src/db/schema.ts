@@ -289,6 +289,8 @@ export const MAIL_KINDS = [
   'reminder',
   'overdue',
   'change_order',
+  'revision_requested',
+  'milestone_approved',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

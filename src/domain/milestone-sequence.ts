@@ -6,7 +6,8 @@
  * locked… — where "settled" is paid, or delivered and awaiting payment. A milestone refunded in
  * full goes back from paid to delivered (its files lock, Pay is offered again) and the milestones
  * after it keep their state; paying it again makes it paid without touching them. When every
- * milestone is paid the project is complete.
+ * milestone is paid the project is complete. A deposit may be paid while open (nothing to
+ * deliver); a revision request takes a delivered milestone back to open until it is re-delivered.
  */
 import { AppError } from './errors';
 
@@ -16,8 +17,11 @@ export type ProjectProgress = 'active' | 'complete';
 
 export type SequenceEvent =
   | { type: 'deliver'; index: number }
-  | { type: 'pay'; index: number }
-  | { type: 'refund'; index: number };
+  /** deposit: the milestone is a deposit, payable while open (nothing to deliver). */
+  | { type: 'pay'; index: number; deposit?: boolean }
+  | { type: 'refund'; index: number }
+  /** The client asks for a revision of a delivered milestone: open again until re-delivered. */
+  | { type: 'revise'; index: number };
 
 export const MAX_MILESTONES = 10;
 
@@ -85,7 +89,7 @@ export function applyEvent(
       next[event.index] = 'delivered';
       return next;
     case 'pay':
-      if (current !== 'delivered') throw refusal(current, label, 'paid');
+      if (!isPayable(current, event.deposit === true)) throw refusal(current, label, 'paid');
       next[event.index] = 'paid';
       if (next[event.index + 1] === 'locked') next[event.index + 1] = 'open';
       return next;
@@ -95,10 +99,29 @@ export function applyEvent(
         throw new AppError('CONFLICT', `${label} is not paid, so it cannot be refunded in full`);
       next[event.index] = 'delivered';
       return next;
+    case 'revise':
+      if (current !== 'delivered') throw refusal(current, label, 'revised');
+      next[event.index] = 'open';
+      // A milestone refunded in full may have later ones moving already: it cannot reopen.
+      if (!isValidSequence(next))
+        throw new AppError(
+          'CONFLICT',
+          `${label} cannot be reopened for a revision: a later milestone is already under way`,
+        );
+      return next;
   }
 }
 
-function refusal(current: MilestoneStatus, label: string, wanted: 'delivered' | 'paid'): AppError {
+/** Whether money may be taken for a milestone now: once delivered, or at once for a deposit. */
+export function isPayable(status: MilestoneStatus, isDeposit: boolean): boolean {
+  return status === 'delivered' || (isDeposit && status === 'open');
+}
+
+function refusal(
+  current: MilestoneStatus,
+  label: string,
+  wanted: 'delivered' | 'paid' | 'revised',
+): AppError {
   switch (current) {
     case 'locked':
       return new AppError(
@@ -111,7 +134,10 @@ function refusal(current: MilestoneStatus, label: string, wanted: 'delivered' | 
         `${label} cannot be ${wanted} yet: it has not been delivered`,
       );
     case 'delivered':
-      return new AppError('MILESTONE_NOT_OPEN', `${label} is already delivered and awaits payment`);
+      return new AppError(
+        'MILESTONE_NOT_OPEN',
+        `${label} is already delivered and awaits payment: it can be delivered again only after the client asks for a revision`,
+      );
     case 'paid':
       return new AppError('MILESTONE_ALREADY_PAID', `${label} is already paid`);
   }

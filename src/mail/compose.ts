@@ -39,6 +39,11 @@ import {
   changeOrderSubject,
   type ChangeOrderMailInput,
 } from './templates/change-order';
+import {
+  milestoneReviewMail,
+  milestoneReviewSubject,
+  type MilestoneReviewInput,
+} from './templates/milestone-review';
 
 /** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
 export type MailTemplate =
@@ -58,7 +63,8 @@ export type MailTemplate =
   | { name: 'freelancer-notice'; locale: Locale; input: FreelancerNoticeInput }
   | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput }
   | { name: 'invitation'; locale: Locale; input: InvitationMailInput }
-  | { name: 'change-order'; locale: Locale; input: ChangeOrderMailInput };
+  | { name: 'change-order'; locale: Locale; input: ChangeOrderMailInput }
+  | { name: 'milestone-review'; locale: Locale; input: MilestoneReviewInput };
 
 export interface MailEnvelope {
   to: string;
@@ -169,6 +175,15 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ? { to: input.client.email, subject, ...fromFreelancer(t, input.freelancer) }
         : { to: input.freelancer.email, subject, fromName: null, replyTo: null };
     }
+    case 'milestone-review': {
+      const { input } = template;
+      return {
+        to: input.freelancer.email,
+        subject: milestoneReviewSubject(t, input),
+        fromName: null,
+        replyTo: null,
+      };
+    }
   }
 }
 
@@ -200,6 +215,8 @@ export function renderTemplate(
       return out(invitationMail(t, { ...template.input, publicUrl }));
     case 'change-order':
       return out(changeOrderMail(t, { ...template.input, publicUrl }));
+    case 'milestone-review':
+      return out(milestoneReviewMail(t, { ...template.input, publicUrl }));
   }
 }
 

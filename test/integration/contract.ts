@@ -179,6 +179,9 @@ export const ACTIVITY_ACTIONS = [
   'change_order.accepted',
   'change_order.declined',
   'change_order.withdrawn',
+  'milestone.revision_requested',
+  'milestone.approved',
+  'file.superseded',
 ] as const;
 
 export const ActivityEntry = z.object({

@@ -10,8 +10,27 @@ export async function countFilesOfMilestone(db: Kysely<DB>, milestoneId: string)
     .selectFrom('files')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('milestone_id', '=', milestoneId)
+    // A file replaced during a revision is kept, but no longer takes one of the milestone's places.
+    .where('superseded_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** Marks files replaced during a revision: kept and listed, no longer the current delivery. */
+export async function markFilesSuperseded(
+  db: Kysely<DB>,
+  milestoneId: string,
+  replaced: readonly { fileId: string; by: string | null }[],
+  at: string,
+): Promise<void> {
+  for (const { fileId, by } of replaced) {
+    await db
+      .updateTable('files')
+      .set({ superseded_at: at, superseded_by: by })
+      .where('id', '=', fileId)
+      .where('milestone_id', '=', milestoneId)
+      .execute();
+  }
 }
 
 export function findOwnedFile(

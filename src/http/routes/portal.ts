@@ -6,6 +6,7 @@ import { openProjectWithCode } from '../../actions/open-project-with-code';
 import { getPortalView } from '../../actions/read-projects';
 import { archiveAllows } from '../../domain/archive-rule';
 import { SUPPORTED_LOCALES } from '../../i18n/locales';
+import { isPayable } from '../../domain/milestone-sequence';
 import { hashSecret } from '../../domain/access-secrets';
 import {
   CLIENT_COOKIE,
@@ -25,6 +26,7 @@ import {
   fileView,
   id,
   milestoneView,
+  multilineText,
   noContent,
   portalProjectView,
   text,
@@ -38,6 +40,10 @@ import { portalReceiptRoutes } from './receipts';
 import { portalChatRoutes } from './chat';
 import type { RouteDeps } from './deps';
 import { readProjectLogo } from '../../actions/branding';
+import { approveMilestone } from '../../actions/approve-milestone';
+import { requestRevision } from '../../actions/request-revision';
+import { notFound } from '../../domain/errors';
+import { MAX_REVISION_NOTE } from '../../domain/revisions';
 
 const sessionBody = z
   .strictObject({
@@ -76,6 +82,13 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
   );
 
+  async function portalMilestone(projectId: string, milestoneId: string) {
+    const view = await getPortalView({ db, projectId });
+    const milestone = view.milestones.find((m) => m.id === milestoneId);
+    if (!milestone) throw notFound('Milestone');
+    return presentMilestone(milestone, view.payments);
+  }
+
   await app.register(async (scope) => {
     scope.addHook('onRequest', clientAuthenticator(db, clock));
 
@@ -107,7 +120,7 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         const view = await getPortalView({ db, projectId: caller.projectId });
         const awaitingPayment =
           archiveAllows(view.project, 'client-change') &&
-          view.milestones.some((m) => m.status === 'delivered');
+          view.milestones.some((m) => isPayable(m.status, m.is_deposit === 1));
         return {
           csrfToken: caller.csrfToken,
           project: presentPortalProject(view.project, view.freelancer, view.milestones),
@@ -179,6 +192,61 @@ export const portalRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
           projectId: clientOf(request).projectId,
           milestoneId: request.params.milestoneId,
         }),
+    );
+
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/portal/milestones/:milestoneId/approve',
+      {
+        schema: {
+          tags: ['portal'],
+          description: 'The client approves a delivered milestone (paying approves it too).',
+          params: z.object({ milestoneId: id }),
+          response: { 200: z.object({ milestone: milestoneView }) },
+        },
+      },
+      async (request) => {
+        const { projectId } = clientOf(request);
+        await approveMilestone({
+          db,
+          clock,
+          events: deps.events,
+          projectId,
+          milestoneId: request.params.milestoneId,
+        });
+        deps.mailWorker.wake();
+        return { milestone: await portalMilestone(projectId, request.params.milestoneId) };
+      },
+    );
+
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/portal/milestones/:milestoneId/revisions',
+      {
+        schema: {
+          tags: ['portal'],
+          description:
+            'The client asks for a revision of a delivered milestone; past the included rounds: 409 REVISION_ROUNDS_USED.',
+          params: z.object({ milestoneId: id }),
+          body: z.strictObject({
+            note: multilineText(MAX_REVISION_NOTE).trim().min(1, 'is required'),
+          }),
+          response: { 201: z.object({ milestone: milestoneView }) },
+        },
+      },
+      async (request, reply) => {
+        const { projectId } = clientOf(request);
+        await requestRevision({
+          db,
+          clock,
+          events: deps.events,
+          projectId,
+          milestoneId: request.params.milestoneId,
+          note: request.body.note,
+        });
+        deps.mailWorker.wake();
+        return reply
+          .status(201)
+          .send({ milestone: await portalMilestone(projectId, request.params.milestoneId) });
+      },
     );
 
     scope.post(
