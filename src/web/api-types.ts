@@ -1144,6 +1144,142 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/milestones/{milestoneId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description The client approves a delivered milestone (paying approves it too). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          milestoneId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              milestone: {
+                id: string;
+                position: number;
+                title: string;
+                deliverables: string;
+                dueDate: string;
+                amountMinor: number;
+                /** @enum {string} */
+                status: 'locked' | 'open' | 'delivered' | 'paid';
+                deliveredAt: string | null;
+                paidAt: string | null;
+                paymentReference: string;
+                receivedMinor: number;
+                refundedMinor: number;
+                outstandingMinor: number;
+                overpaidMinor: number;
+                refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/milestones/{milestoneId}/revisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description The client asks for a revision of a delivered milestone; past the included rounds: 409 REVISION_ROUNDS_USED. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          milestoneId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              milestone: {
+                id: string;
+                position: number;
+                title: string;
+                deliverables: string;
+                dueDate: string;
+                amountMinor: number;
+                /** @enum {string} */
+                status: 'locked' | 'open' | 'delivered' | 'paid';
+                deliveredAt: string | null;
+                paidAt: string | null;
+                paymentReference: string;
+                receivedMinor: number;
+                refundedMinor: number;
+                outstandingMinor: number;
+                overpaidMinor: number;
+                refundedInFull: boolean;
+                isDeposit: boolean;
+                revisionRounds: number;
+                revisionsUsed: number;
+                revisionRequest: {
+                  note: string;
+                  requestedAt: string;
+                } | null;
+                approvedAt: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/portal/logout': {
     parameters: {
       query?: never;
@@ -4529,7 +4665,9 @@ export interface paths {
                   | 'downloads'
                   | 'reminder'
                   | 'overdue'
-                  | 'change_order';
+                  | 'change_order'
+                  | 'revision_requested'
+                  | 'milestone_approved';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -4594,7 +4732,9 @@ export interface paths {
                   | 'downloads'
                   | 'reminder'
                   | 'overdue'
-                  | 'change_order';
+                  | 'change_order'
+                  | 'revision_requested'
+                  | 'milestone_approved';
                 to: string;
                 subject: string;
                 /** @enum {string} */
