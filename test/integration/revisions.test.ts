@@ -11,6 +11,7 @@ import { z } from 'zod';
 import * as C from './contract';
 import {
   SUITE_TIMEOUT,
+  acceptContract,
   createClient,
   deliver,
   dialects,
@@ -258,6 +259,7 @@ describe.each(dialects)('deposits on %s', SUITE_TIMEOUT, (dialect) => {
       .object({ paymentInstructions: z.string().nullable() })
       .parse((await portal2.get('/api/portal/project')).body);
     expect(view2.paymentInstructions, 'an open deposit awaits payment').not.toBeNull();
+    await acceptContract(portal2);
     expectError(
       await portal2.post(`/api/portal/milestones/${nth(again.milestones, 0).id}/checkout`),
       { status: 409, code: 'STRIPE_NOT_CONFIGURED' },
