@@ -301,18 +301,21 @@ describe.each(dialects)('journey on %s', SUITE_TIMEOUT, (dialect) => {
       'milestone.delivered',
       'invoice.issued',
       'payment.recorded',
+      'milestone.approved',
       'milestone.paid',
       'files.unlocked',
       'receipt.issued',
       'milestone.delivered',
       'invoice.issued',
       'payment.recorded',
+      'milestone.approved',
       'milestone.paid',
       'files.unlocked',
       'receipt.issued',
       'milestone.delivered',
       'invoice.issued',
       'payment.recorded',
+      'milestone.approved',
       'milestone.paid',
       'files.unlocked',
       'project.completed',
@@ -338,6 +341,8 @@ describe.each(dialects)('journey on %s', SUITE_TIMEOUT, (dialect) => {
     expect(actorOf('terms.accepted')).toEqual(['client']);
     expect(actorOf('milestone.delivered')).toEqual(['freelancer']);
     expect(actorOf('payment.recorded')).toEqual(['freelancer']);
+    // Paying counts as the client's approval of the delivered milestone.
+    expect(actorOf('milestone.approved')).toEqual(['system']);
     expect(actorOf('access.issued')).toEqual(['freelancer']);
   });
 

@@ -66,6 +66,8 @@ describe.each(dialects)('mail in HTML on %s', SUITE_TIMEOUT, (dialect) => {
       amounts: [250_00],
       title: 'Brand <b>refresh</b>',
       files: [{ name: 'logo.fig', bytes: Buffer.alloc(1_500_000, 7) }],
+      // The freelancer records the payment (not gated by the contract); no acceptance mail.
+      acceptContract: false,
     });
     expectStatus(await freelancer.put('/api/settings', settings('en')), 200, C.User.partial());
     await app.drainMail();
