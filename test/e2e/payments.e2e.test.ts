@@ -20,6 +20,7 @@ import {
   visible,
   waitForBadge,
 } from './support/browser';
+import { acceptContract, portalCsrf } from './support/contract';
 import { deliverCheckoutCompleted, FakeStripe } from './support/fake-stripe';
 import { fileRow, makeFile, sha256, shownHash, waitFor } from './support/files';
 import { startServer, type RunningServer } from './support/server';
@@ -129,6 +130,11 @@ describe('payments', () => {
     await c.getByLabel('Access code').fill(code);
     await c.getByRole('button', { name: 'Open project' }).click();
     await visible(c.getByRole('heading', { name: 'Brand refresh', level: 1 }));
+    // Payment waits for the contract: the portal asks for it in place of the Pay button.
+    await visible(c.getByRole('link', { name: 'Review and accept the contract' }));
+    expect(await c.getByRole('button', { name: /^Pay / }).count()).toBe(0);
+    await acceptContract(c.request, await portalCsrf(c));
+    await c.reload();
     await waitForBadge(c, 'Identity', 'Ready — pay to unlock');
     const pay = c.getByRole('button', { name: 'Pay €1,000.00 by card' });
     await visible(pay);

@@ -252,11 +252,7 @@ describe('the client portal on a phone', () => {
       // The freelancer's name is in the portal's header, not Milepost's.
       await visible(c.locator('header').getByText(`${who} Freelance`));
       await shoot(c, `40-portal-${who}-terms`, words);
-      await acceptContractOnScreen(
-        c,
-        wordsFor(words.locale.startsWith('de') ? 'de' : 'en'),
-        `Client of ${who}`,
-      );
+      await acceptContractOnScreen(c, wordsFor(words.language), `Client of ${who}`);
 
       await deliver(f);
       const milestoneId = (

@@ -6,43 +6,7 @@ import { useFormat, type Format } from '../i18n/format';
 import { toApiError } from '../hooks';
 import type { ActivityPage } from '../types';
 import { ErrorBanner } from './Notice';
-
-const LABELS: Record<string, (t: Translate) => string> = {
-  'project.created': (t) => t('activity.action.project_created'),
-  'project.updated': (t) => t('activity.action.project_updated'),
-  'project.archived': (t) => t('activity.action.project_archived'),
-  'project.unarchived': (t) => t('activity.action.project_unarchived'),
-  'milestone.added': (t) => t('activity.action.milestone_added'),
-  'milestone.updated': (t) => t('activity.action.milestone_updated'),
-  'milestone.removed': (t) => t('activity.action.milestone_removed'),
-  'milestone.delivered': (t) => t('activity.action.milestone_delivered'),
-  'milestone.opened': (t) => t('activity.action.milestone_opened'),
-  'payment.recorded': (t) => t('activity.action.payment_recorded'),
-  'payment.flagged': (t) => t('activity.action.payment_flagged'),
-  'payment.refunded': (t) => t('activity.action.payment_refunded'),
-  'payment.pending': (t) => t('activity.action.payment_pending'),
-  'payment.failed': (t) => t('activity.action.payment_failed'),
-  'payment.disputed': (t) => t('activity.action.payment_disputed'),
-  'checkout.started': (t) => t('activity.action.checkout_started'),
-  'receipt.issued': (t) => t('activity.action.receipt_issued'),
-  'milestone.paid': (t) => t('activity.action.milestone_paid'),
-  'milestone.unpaid': (t) => t('activity.action.milestone_unpaid'),
-  'project.completed': (t) => t('activity.action.project_completed'),
-  'access.issued': (t) => t('activity.action.access_issued'),
-  'access.revoked': (t) => t('activity.action.access_revoked'),
-  'client.opened': (t) => t('activity.action.client_opened'),
-  'terms.accepted': (t) => t('activity.action.terms_accepted'),
-  'file.upload_started': (t) => t('activity.action.file_upload_started'),
-  'file.uploaded': (t) => t('activity.action.file_uploaded'),
-  'file.removed': (t) => t('activity.action.file_removed'),
-  'file.downloaded': (t) => t('activity.action.file_downloaded'),
-  'files.locked': (t) => t('activity.action.files_locked'),
-  'files.unlocked': (t) => t('activity.action.files_unlocked'),
-  'change_order.proposed': (t) => t('activity.action.change_order_proposed'),
-  'change_order.accepted': (t) => t('activity.action.change_order_accepted'),
-  'change_order.declined': (t) => t('activity.action.change_order_declined'),
-  'change_order.withdrawn': (t) => t('activity.action.change_order_withdrawn'),
-};
+import { ACTIVITY_LABELS as LABELS } from './activity-labels';
 
 function actor(type: 'freelancer' | 'client' | 'system', t: Translate): string {
   if (type === 'freelancer') return t('activity.actor.freelancer');
