@@ -7,6 +7,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types';
 import type { Locale } from '../i18n/locales';
 import type { NewProjectInput, PaymentMethod, SettingsInput } from './types';
+import { errorText } from './error-words';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -60,24 +61,16 @@ function toError(res: Response, body: unknown): ApiError {
     return new ApiError(
       res.status,
       'SERVER_ERROR',
-      'Something went wrong on the server. Please try again.',
+      errorText('SERVER_ERROR', 'Something went wrong on the server. Please try again.'),
     );
   }
   const code = typeof error?.code === 'string' ? error.code : 'HTTP_' + String(res.status);
-  let message =
+  const serverMessage =
     typeof error?.message === 'string' ? error.message : `Request failed (${res.status})`;
-  if (res.status === 429 && retryAfter !== undefined) {
-    // Our own wording, so the wait reads "15 minutes" rather than "898 seconds".
-    message = `Too many attempts. Try again in ${formatWait(retryAfter)}.`;
-  }
+  // In the person's language; a wait reads "15 minutes" rather than "898 seconds".
+  const message = errorText(code, serverMessage, res.status === 429 ? retryAfter : undefined);
   const field = typeof error?.field === 'string' ? error.field : undefined;
   return new ApiError(res.status, code, message, field, retryAfter);
-}
-
-export function formatWait(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /** What openapi-fetch answers: the parsed body of a success, or of a failure, and the response. */
@@ -116,7 +109,7 @@ class Realm {
       throw new ApiError(
         0,
         'NETWORK',
-        'Could not reach Milepost. Check your connection and try again.',
+        errorText('NETWORK', 'Could not reach Milepost. Check your connection and try again.'),
       );
     }
     if (!answer.response.ok) {

@@ -25,6 +25,7 @@ import {
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { FormattedMessage, IntlProvider, useIntl, type PrimitiveType } from 'react-intl';
 import { DEFAULT_LOCALE, isLocale, SUPPORTED_LOCALES, type Locale } from '../../i18n/locales';
+import { setErrorWords } from '../error-words';
 
 export type { Locale };
 export { SUPPORTED_LOCALES };
@@ -216,10 +217,21 @@ export function I18nProvider({
         messages={messages}
         onError={reportMissing}
       >
+        <ErrorWordsBridge />
         {children}
       </IntlProvider>
     </LocaleContext.Provider>
   );
+}
+
+/** Lends the current language's words to the API client, which words the server's refusals. */
+function ErrorWordsBridge() {
+  const intl = useIntl();
+  // During render, so requests made by the children's first effects already have the words.
+  setErrorWords(intl.locale, (id, values) =>
+    id in intl.messages ? intl.formatMessage({ id }, values) : undefined,
+  );
+  return null;
 }
 
 function reportMissing(error: { code?: string; message: string }) {
