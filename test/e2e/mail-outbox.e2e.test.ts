@@ -2,25 +2,20 @@
  * Mail that keeps failing is shown on the freelancer's dashboard: with the SMTP server down, the
  * delivery notice to the client fails; the dashboard names it (subject, recipient, attempts, the
  * last error) and offers "Retry now"; once the server is up, the retry sends it and the notice
- * goes away.
+ * goes away. Run in full in both modes (issue #9): at 1280 px, light, in English, and on a 390 px
+ * phone, dark, in German (the client's mail, and so its subject, in German too).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mailTo, startSmtp, type SmtpCapture } from '../integration/smtp-helpers';
-import {
-  checkAccessibility,
-  launchBrowser,
-  openParties,
-  signUpWithClient,
-  visible,
-} from './support/browser';
+import { launchBrowser, visible } from './support/browser';
 import { waitFor } from './support/files';
+import { MODES, capture, modeName, openPage, signUpWithClientIn, wordsFor } from './support/modes';
 import { startServer, type RunningServer } from './support/server';
 
 describe('mail that cannot be sent', () => {
   let server: RunningServer;
   let browser: Browser;
-  let freelancer: Page;
   let smtp: SmtpCapture | undefined;
   let port = 0;
   const pageErrors: string[] = [];
@@ -37,7 +32,6 @@ describe('mail that cannot be sent', () => {
       },
     });
     browser = await launchBrowser();
-    ({ freelancer } = await openParties(browser, server.baseUrl, pageErrors));
   });
 
   afterAll(async () => {
@@ -46,58 +40,81 @@ describe('mail that cannot be sent', () => {
     await smtp?.close();
   });
 
-  it('shows the failing mail on the dashboard and sends it on "Retry now"', async () => {
-    const f = freelancer;
-    await signUpWithClient(f);
-    // A one-milestone project, delivered, through the API with the browser's session.
-    const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
-    const headers = { 'x-csrf-token': me.csrfToken };
-    const { clients } = (await (await f.request.get('/api/clients')).json()) as {
-      clients: { id: string }[];
-    };
-    const created = await f.request.post('/api/projects', {
-      headers,
-      data: {
-        clientId: clients[0]?.id,
-        title: 'Brand book',
-        currency: 'EUR',
-        milestones: [
-          { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
-        ],
-      },
-    });
-    expect(created.status()).toBe(201);
-    const { project, milestones } = (await created.json()) as {
-      project: { id: string };
-      milestones: { id: string }[];
-    };
-    const delivered = await f.request.post(
-      `/api/projects/${project.id}/milestones/${milestones[0]?.id ?? ''}/deliver`,
-      { headers },
-    );
-    expect(delivered.status()).toBe(200);
+  for (const mode of MODES) {
+    it(`shows the failing mail on the dashboard and sends it on "Retry now" (${modeName(mode)})`, async () => {
+      const w = wordsFor(mode.lang);
+      const english = mode.lang === 'en';
+      const clientEmail = english ? 'ada@example.com' : 'ada.de@example.com';
+      // The mail server is down again (the previous run started it).
+      await smtp?.close();
+      smtp = undefined;
+      const f: Page = await openPage(browser, server.baseUrl, mode, 'freelancer', pageErrors);
+      await signUpWithClientIn(
+        f,
+        w,
+        english ? 'maya@example.com' : 'maya.de@example.com',
+        clientEmail,
+      );
+      // A one-milestone project, delivered, through the API with the browser's session.
+      const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
+      const headers = { 'x-csrf-token': me.csrfToken };
+      const { clients } = (await (await f.request.get('/api/clients')).json()) as {
+        clients: { id: string }[];
+      };
+      const created = await f.request.post('/api/projects', {
+        headers,
+        data: {
+          clientId: clients[0]?.id,
+          title: 'Brand book',
+          currency: 'EUR',
+          milestones: [
+            { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
+          ],
+        },
+      });
+      expect(created.status()).toBe(201);
+      const { project, milestones } = (await created.json()) as {
+        project: { id: string };
+        milestones: { id: string }[];
+      };
+      const delivered = await f.request.post(
+        `/api/projects/${project.id}/milestones/${milestones[0]?.id ?? ''}/deliver`,
+        { headers },
+      );
+      expect(delivered.status()).toBe(200);
 
-    // The server refuses connections: after one failed attempt the dashboard says so.
-    await waitFor('the failed attempt', async () => {
-      const res = await f.request.get('/api/mail/outbox');
-      const body = (await res.json()) as { messages: { state: string }[] };
-      return body.messages.some((m) => m.state === 'failing');
-    });
-    await f.goto('/app');
-    const notice = f.getByRole('region', { name: 'An email could not be sent' });
-    await visible(notice);
-    await visible(notice.getByText(/delivered “Logo” – Brand book/));
-    await visible(notice.getByText('ada@example.com'));
-    await visible(notice.getByText(/ECONNREFUSED/));
-    await checkAccessibility(f, 'dashboard with unsent mail');
+      // The server refuses connections: after one failed attempt the dashboard says so.
+      await waitFor('the failed attempt', async () => {
+        const res = await f.request.get('/api/mail/outbox');
+        const body = (await res.json()) as { messages: { state: string }[] };
+        return body.messages.some((m) => m.state === 'failing');
+      });
+      await f.goto('/app');
+      const notice = f.getByRole('region', { name: w('settings.outbox.heading', { count: 1 }) });
+      await visible(notice);
+      // The subject in the client's language (the client took on the freelancer's).
+      await visible(
+        notice.getByText(
+          english
+            ? 'Maya Freelance delivered “Logo” – Brand book'
+            : 'Maya Freelance hat „Logo“ geliefert – Brand book',
+        ),
+      );
+      await visible(notice.getByText(clientEmail));
+      await visible(notice.getByText(/ECONNREFUSED/));
+      await capture(mode, f, '70-dashboard-unsent-mail');
 
-    // The mail server comes up; "Retry now" sends it once and the notice goes.
-    smtp = await startSmtp(port);
-    const mail = smtp;
-    await notice.getByRole('button', { name: /^Retry now/ }).click();
-    await waitFor('the delivery mail', async () => mailTo(mail, 'ada@example.com').length > 0);
-    await waitFor('the notice to go', async () => (await notice.count()) === 0);
-    expect(mailTo(mail, 'ada@example.com')).toHaveLength(1);
-    expect(pageErrors).toEqual([]);
-  });
+      // The mail server comes up; "Retry now" sends it once and the notice goes.
+      smtp = await startSmtp(port);
+      const mail = smtp;
+      await notice
+        .getByRole('button', { name: new RegExp(`^${w('settings.outbox.retry')}`) })
+        .click();
+      await waitFor('the delivery mail', async () => mailTo(mail, clientEmail).length > 0);
+      await waitFor('the notice to go', async () => (await notice.count()) === 0);
+      expect(mailTo(mail, clientEmail)).toHaveLength(1);
+      expect(pageErrors).toEqual([]);
+      await f.context().close();
+    });
+  }
 });
