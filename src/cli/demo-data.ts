@@ -69,7 +69,7 @@ export const PROJECT_TYPES = [
 ] as const;
 
 /** Typical rate per project type (major units), so profit by type differs as it would. */
-const TYPE_BUDGET: Record<(typeof PROJECT_TYPES)[number], [number, number]> = {
+export const TYPE_BUDGET: Record<(typeof PROJECT_TYPES)[number], [number, number]> = {
   Website: [2_000, 18_000],
   Branding: [1_500, 9_000],
   'Mobile app': [8_000, 40_000],
