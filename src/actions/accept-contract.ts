@@ -13,7 +13,7 @@ import { textProblem } from '../domain/text-rules';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { postLiveEvent } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
-import { ensureCurrentContract, syncContractVersion } from './contract-versions';
+import { ensureCurrentContract, generateContract, syncContractVersion } from './contract-versions';
 import { notifyFreelancer } from './schedule-notifications';
 
 export const MAX_FULL_NAME_LENGTH = 200;
@@ -73,6 +73,8 @@ export async function acceptContract(
     }
     const existing = await findContractAcceptance(trx, projectId, current.id);
     if (existing) return existing;
+    // What this version was generated from (nothing accepted yet: the freelancer's current terms).
+    const terms = (await generateContract(trx, projectId))?.terms;
     const row: ContractAcceptanceRow = {
       id: newId(),
       version_id: current.id,
@@ -103,6 +105,14 @@ export async function acceptContract(
     // hears of every acceptance (a later one is a new version) by the terms_accepted notice.
     if (!project.terms_accepted_at) {
       await updateProject(trx, projectId, { terms_accepted_at: now });
+    }
+    // The terms the client accepted stay theirs: later edits in Settings reach only projects not
+    // yet accepted (README, "The contract").
+    if (project.contract_template === null && terms) {
+      await updateProject(trx, projectId, {
+        contract_template: terms.template,
+        mediator: terms.mediator,
+      });
     }
     await postLiveEvent(trx, options.events, {
       projectId,

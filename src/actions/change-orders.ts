@@ -123,6 +123,7 @@ function tryApply(
 
 function contractMilestones(applied: AppliedPlan) {
   return applied.milestones.map((m) => ({
+    id: m.id,
     position: m.position,
     title: m.title,
     deliverables: m.deliverables,

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
+import { hasContractAcceptance } from '../db/queries/change-orders';
 import { findLatestContractVersion, insertContractVersion } from '../db/queries/contracts';
 import { listMilestones } from '../db/queries/milestones';
 import { findProjectById, lockProjectById } from '../db/queries/projects';
@@ -14,48 +15,77 @@ import { findUserById } from '../db/queries/users';
 import { newId } from '../db/ids';
 import type { ContractVersionRow, DB } from '../db/schema';
 import { renderContract, type ContractMilestone, type RenderedContract } from '../domain/contract';
+import { termsForProject } from '../domain/contract-terms';
 import { notFound } from '../domain/errors';
 import type { Locale } from '../i18n';
 import { contractWords } from '../i18n/contract';
 
 /**
  * The contract as the project stands now, in the client's language; undefined: no project.
- * `planned`: these milestones instead of the stored ones (a change order's preview).
+ * `planned`: these milestones instead of the stored ones (a change order's preview); a planned
+ * milestone with the id of a stored one keeps its deposit flag and revision rounds.
+ * `terms`: the template and mediator it was generated from (copied onto the project when the
+ * client first accepts, src/domain/contract-terms.ts).
  */
 export async function generateContract(
   db: Kysely<DB>,
   projectId: string,
   planned?: readonly ContractMilestone[],
-): Promise<(RenderedContract & { locale: Locale }) | undefined> {
+): Promise<
+  (RenderedContract & { locale: Locale; terms: { template: string; mediator: string } }) | undefined
+> {
   const project = await findProjectById(db, projectId);
   if (!project) return undefined;
-  const [freelancer, client, milestones] = await Promise.all([
+  const [freelancer, client, milestones, accepted] = await Promise.all([
     findUserById(db, project.owner_id),
     findOwnedClient(db, project.owner_id, project.client_id),
     listMilestones(db, project.id),
+    hasContractAcceptance(db, project.id),
   ]);
   if (!freelancer || !client) return undefined;
   const locale = client.locale;
-  const { labels, template } = contractWords(locale);
+  const { labels, template: defaultTemplate } = contractWords(locale);
+  const terms = termsForProject({
+    accepted,
+    project: { contractTemplate: project.contract_template, mediator: project.mediator },
+    freelancer: {
+      template: locale === 'de' ? freelancer.contract_template_de : freelancer.contract_template_en,
+      mediator: freelancer.contract_mediator,
+    },
+    defaultTemplate,
+  });
+  const stored = milestones.map((m): ContractMilestone => ({
+    id: m.id,
+    position: m.position,
+    title: m.title,
+    deliverables: m.deliverables,
+    dueDate: m.due_date,
+    amountMinor: m.amount_minor,
+    revisionRounds: m.revision_rounds,
+    isDeposit: m.is_deposit === 1,
+  }));
   const rendered = renderContract({
     locale,
     projectTitle: project.title,
     currency: project.currency,
     freelancer: freelancer.business_name || freelancer.name,
     client: client.company ? `${client.name}, ${client.company}` : client.name,
-    milestones:
-      planned ??
-      milestones.map((m) => ({
-        position: m.position,
-        title: m.title,
-        deliverables: m.deliverables,
-        dueDate: m.due_date,
-        amountMinor: m.amount_minor,
-      })),
-    template,
+    mediator: terms.mediator,
+    reviewWindowDays: project.review_window_days,
+    milestones: planned
+      ? planned.map((m) => {
+          const own = stored.find((s) => m.id && s.id === m.id);
+          return {
+            ...m,
+            revisionRounds: m.revisionRounds ?? own?.revisionRounds ?? null,
+            isDeposit: m.isDeposit ?? own?.isDeposit ?? false,
+          };
+        })
+      : stored,
+    template: terms.template,
     labels,
   });
-  return { ...rendered, locale };
+  return { ...rendered, locale, terms };
 }
 
 /**

@@ -3,6 +3,7 @@ import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
 import { insertMilestones } from '../db/queries/milestones';
 import { insertProject } from '../db/queries/projects';
+import { findUserById } from '../db/queries/users';
 import type { NewMilestoneRow } from '../db/queries/milestones';
 import { AppError } from '../domain/errors';
 import { assertCount, initialStatuses } from '../domain/milestone-sequence';
@@ -27,7 +28,10 @@ export interface NewProject {
   description: string;
   totalMinor?: number | undefined;
   milestones: NewMilestone[];
+  /** Left out: the freelancer's default. */
   reviewWindowDays?: number | undefined;
+  /** Null or left out: the freelancer's mediator. */
+  mediator?: string | null | undefined;
 }
 
 /** Creates the project and its milestones (the first one open) in one transaction. */
@@ -46,6 +50,11 @@ export async function createProject(
     if (client.archived_at) {
       throw new AppError('ARCHIVED', 'This client is archived', { field: 'clientId' });
     }
+    const reviewWindowDays =
+      project.reviewWindowDays ??
+      (await findUserById(trx, ownerId))?.review_window_days ??
+      DEFAULT_REVIEW_WINDOW_DAYS;
+    const mediator = project.mediator?.trim() ? project.mediator.trim() : null;
     await insertProject(trx, {
       id: projectId,
       owner_id: ownerId,
@@ -62,7 +71,8 @@ export async function createProject(
       access_token_hash: null,
       access_created_at: null,
       payment_instructions: '',
-      review_window_days: project.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
+      review_window_days: reviewWindowDays,
+      mediator,
       created_at: now,
       updated_at: now,
     });
@@ -100,7 +110,8 @@ export async function createProject(
           isDeposit: r.is_deposit === 1,
           revisionRounds: r.revision_rounds,
         })),
-        reviewWindowDays: project.reviewWindowDays ?? DEFAULT_REVIEW_WINDOW_DAYS,
+        reviewWindowDays,
+        ...(mediator !== null && { mediator }),
       },
       at: now,
     });

@@ -18,6 +18,8 @@ export interface ProjectChanges {
   paymentInstructions?: string | undefined;
   /** Days after a delivery before the client is reminded to review it. */
   reviewWindowDays?: number | undefined;
+  /** The project's own mediator; null or empty: the freelancer's (a contract term). */
+  mediator?: string | null | undefined;
   /** Minutes spent on the project, for its effective hourly rate; null: not recorded. */
   hoursMinutes?: number | null | undefined;
 }
@@ -54,12 +56,15 @@ export async function updateProject(
         },
       );
     }
+    const mediatorChange =
+      changes.mediator === undefined ? undefined : changes.mediator?.trim() || null;
     const contractual = [
       changes.title !== undefined && changes.title.trim() !== project.title && 'title',
       changes.currency !== undefined && changes.currency !== project.currency && 'currency',
       changes.reviewWindowDays !== undefined &&
         changes.reviewWindowDays !== project.review_window_days &&
         'review window',
+      mediatorChange !== undefined && mediatorChange !== project.mediator && 'mediator',
     ].filter((f): f is string => typeof f === 'string');
     if (contractual.length > 0) {
       await assertContractOpen(trx, project.id, `the project's ${contractual.join(', ')}`);
@@ -76,6 +81,7 @@ export async function updateProject(
       ...(changes.reviewWindowDays !== undefined && {
         review_window_days: changes.reviewWindowDays,
       }),
+      ...(mediatorChange !== undefined && { mediator: mediatorChange }),
       ...(changes.hoursMinutes !== undefined && { hours_minutes: changes.hoursMinutes }),
     };
     if (Object.keys(fields).length > 0) {

@@ -36,6 +36,13 @@ export interface UsersTable {
   reminder_days: Generated<string>;
   /** The invoice's due date is delivery plus this many days. */
   payment_terms_days: Generated<number>;
+  /** The freelancer's terms template per client language (migration 0031); null: the default. */
+  contract_template_en: Generated<string | null>;
+  contract_template_de: Generated<string | null>;
+  /** The outside mediator every contract names; empty: none named. */
+  contract_mediator: Generated<string>;
+  /** The review window new projects start with, in days. */
+  review_window_days: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -113,6 +120,13 @@ export interface ProjectsTable {
   review_window_days: Generated<number>;
   /** Time spent on the project, in minutes (migration 0029); null: not recorded. */
   hours_minutes: Generated<number | null>;
+  /**
+   * The project's own mediator (migration 0031); null: the freelancer's. Set from the freelancer's
+   * when the client first accepts the contract, like contract_template.
+   */
+  mediator: Generated<string | null>;
+  /** The terms template the client accepted (copied at the first acceptance); null: not yet. */
+  contract_template: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

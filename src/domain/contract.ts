@@ -21,6 +21,10 @@ export interface ContractMilestone {
   dueDate: string;
   amountMinor: number;
   revisionRounds?: number | null;
+  /** A deposit: payable as soon as it opens (when the project starts), nothing to deliver. */
+  isDeposit?: boolean | null;
+  /** The stored milestone this describes; null or left out: a planned one (change orders). */
+  id?: string | null;
 }
 
 /** The contract's fixed words, each with `{placeholders}` this module fills. */
@@ -43,10 +47,14 @@ export interface ContractLabels {
   deliverables: string;
   /** {count} */
   revisions: string;
+  /** Said of a deposit milestone. */
+  deposit: string;
   /** {total} */
   total: string;
   /** {days} */
   reviewWindow: string;
+  /** {mediator} */
+  mediator: string;
   terms: string;
   /** Who mediates when the project names nobody. */
   mediatorUnnamed: string;
@@ -149,6 +157,7 @@ export function renderContract(input: ContractInput): RenderedContract {
       '  ' + fillPlaceholders(labels.due, { date: formatCalendarDate(locale, m.dueDate) }),
       '  ' + fillPlaceholders(labels.revisions, { count: String(roundsOf(m)) }),
     );
+    if (m.isDeposit === true) lines.push('  ' + labels.deposit);
     const deliverables = normalizeText(m.deliverables).trim();
     if (deliverables !== '') {
       lines.push('  ' + labels.deliverables);
@@ -159,6 +168,7 @@ export function renderContract(input: ContractInput): RenderedContract {
     '',
     fillPlaceholders(labels.total, { total }),
     fillPlaceholders(labels.reviewWindow, { days: String(reviewDays) }),
+    fillPlaceholders(labels.mediator, { mediator }),
     '',
     labels.terms,
     '',

@@ -58,6 +58,7 @@ import { paymentSettingsRoutes } from './routes/payment-settings';
 import { receiptRoutes } from './routes/receipts';
 import { webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
+import { contractTermsRoutes } from './routes/contract-terms';
 import { createTusServer, uploadDiscoveryRoutes, uploadRoutes } from './routes/uploads';
 import { registerSecurityHeaders, responseHeaders } from './security-headers';
 import { registerWebApp } from './web';
@@ -282,6 +283,7 @@ async function registerApi(
     for (const routes of [
       sessionAuthRoutes,
       settingsRoutes,
+      contractTermsRoutes,
       clientRoutes,
       projectRoutes,
       attentionRoutes,

@@ -138,6 +138,7 @@ export const presentProject = (
   hoursMinutes: p.hours_minutes,
   access: { active: p.access_code_hash !== null, createdAt: p.access_created_at },
   reviewWindowDays: p.review_window_days,
+  mediator: p.mediator,
 });
 
 export const presentProjectSummary = (

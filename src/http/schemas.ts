@@ -212,6 +212,8 @@ export const projectView = z.object({
   access: z.object({ active: z.boolean(), createdAt: z.string().nullable() }),
   /** Days after a delivery before the client is reminded to review it. */
   reviewWindowDays: z.number(),
+  /** The project's own mediator; null: the freelancer's (or, once accepted, none named). */
+  mediator: z.string().nullable(),
 });
 
 export const projectSummaryView = z.object({

@@ -1922,6 +1922,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/settings/contract-terms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              templates: {
+                en: string;
+                de: string;
+              };
+              defaults: {
+                en: string;
+                de: string;
+              };
+              mediator: string;
+              reviewWindowDays: number;
+              placeholders: string[];
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            templates: {
+              en: string;
+              de: string;
+            };
+            mediator: string;
+            reviewWindowDays: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              templates: {
+                en: string;
+                de: string;
+              };
+              defaults: {
+                en: string;
+                de: string;
+              };
+              mediator: string;
+              reviewWindowDays: number;
+              placeholders: string[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/contract-terms/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description The contract a sample project would get with these terms. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            locale: 'en' | 'de';
+            template: string;
+            mediator: string;
+            reviewWindowDays: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              text: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/clients': {
     parameters: {
       query?: never;
@@ -2302,8 +2439,8 @@ export interface paths {
               /** @default 2 */
               revisionRounds?: number;
             }[];
-            /** @default 14 */
             reviewWindowDays?: number;
+            mediator?: string | null;
           };
         };
       };
@@ -2339,6 +2476,7 @@ export interface paths {
                   createdAt: string | null;
                 };
                 reviewWindowDays: number;
+                mediator: string | null;
               };
               milestones: {
                 id: string;
@@ -2442,6 +2580,7 @@ export interface paths {
                   createdAt: string | null;
                 };
                 reviewWindowDays: number;
+                mediator: string | null;
               };
               milestones: {
                 id: string;
@@ -2514,6 +2653,7 @@ export interface paths {
             currency?: string;
             paymentInstructions?: string;
             reviewWindowDays?: number;
+            mediator?: string | null;
             hoursMinutes?: number | null;
           };
         };
@@ -2550,6 +2690,7 @@ export interface paths {
                   createdAt: string | null;
                 };
                 reviewWindowDays: number;
+                mediator: string | null;
               };
             };
           };
@@ -2609,6 +2750,7 @@ export interface paths {
                   createdAt: string | null;
                 };
                 reviewWindowDays: number;
+                mediator: string | null;
               };
             };
           };
@@ -2672,6 +2814,7 @@ export interface paths {
                   createdAt: string | null;
                 };
                 reviewWindowDays: number;
+                mediator: string | null;
               };
             };
           };

@@ -20,6 +20,7 @@ import * as stripeConnect from './0021-stripe-connect';
 import * as contracts from './0028-contracts';
 import * as analytics from './0029-analytics';
 import * as changeOrders from './0030-change-orders';
+import * as contractTerms from './0031-contract-terms';
 import * as revisions from './0032-revisions';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '0028-contracts': contracts,
   '0029-analytics': analytics,
   '0030-change-orders': changeOrders,
+  '0031-contract-terms': contractTerms,
   '0032-revisions': revisions,
 };

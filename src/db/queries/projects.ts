@@ -15,8 +15,10 @@ export async function insertProject(
     | 'reminders_paused'
     | 'review_window_days'
     | 'hours_minutes'
+    | 'mediator'
+    | 'contract_template'
   > &
-    Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp' | 'review_window_days'>>,
+    Partial<Pick<ProjectRow, 'vat_mode' | 'vat_rate_bp' | 'review_window_days' | 'mediator'>>,
 ): Promise<void> {
   await db.insertInto('projects').values(project).execute();
 }

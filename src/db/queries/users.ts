@@ -53,6 +53,10 @@ export async function updateUser(
       | 'stripe_account_id'
       | 'stripe_account_name'
       | 'stripe_webhook_endpoint_id'
+      | 'contract_template_en'
+      | 'contract_template_de'
+      | 'contract_mediator'
+      | 'review_window_days'
     >
   >,
   updatedAt: string,

@@ -30,7 +30,7 @@ import {
   tags,
   text,
 } from '../schemas';
-import { DEFAULT_REVIEW_WINDOW_DAYS, DEFAULT_REVISION_ROUNDS } from '../../domain/revisions';
+import { DEFAULT_REVISION_ROUNDS } from '../../domain/revisions';
 import type { RouteDeps } from './deps';
 
 export const projectParams = z.object({ projectId: id });
@@ -66,7 +66,10 @@ const newProjectBody = z.strictObject({
     .optional(),
   // The count limit is the domain's (MILESTONE_LIMIT); this bound only stops absurd payloads.
   milestones: z.array(milestoneInput).max(100, 'too many milestones'),
-  reviewWindowDays: reviewWindowDays.default(DEFAULT_REVIEW_WINDOW_DAYS),
+  /** Left out: the freelancer's default (Settings → Contract terms). */
+  reviewWindowDays: reviewWindowDays.optional(),
+  /** The outside mediator this project's contract names; left out or null: the freelancer's. */
+  mediator: text(200).nullable().optional(),
 });
 
 export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
@@ -125,6 +128,8 @@ export const projectRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
           /** Offline payment instructions for this project; empty: the freelancer's. */
           paymentInstructions: multilineText(5000).optional(),
           reviewWindowDays: reviewWindowDays.optional(),
+          /** This project's own mediator; null: the freelancer's (a contract term). */
+          mediator: text(200).nullable().optional(),
           /** Time spent, in minutes, for the effective hourly rate; null: not recorded. */
           hoursMinutes: z
             .number()
