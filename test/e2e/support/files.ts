@@ -25,9 +25,15 @@ export function makeFile(dir: string, name: string, size: number): SourceFile {
 }
 
 /** The row of a finished file in the freelancer's or the client's listing. */
-export function fileRow(page: Page, milestone: number, name: string): Locator {
+export function fileRow(
+  page: Page,
+  milestone: number,
+  name: string,
+  /** The list's name in the page's language (English by default). */
+  listName = `Files of milestone ${milestone}`,
+): Locator {
   return page
-    .getByRole('list', { name: `Files of milestone ${milestone}`, exact: true })
+    .getByRole('list', { name: listName, exact: true })
     .locator('li.file-row')
     .filter({ has: page.locator('.file-name', { hasText: name }) });
 }
