@@ -214,7 +214,13 @@ export const api = {
     ),
   addMilestone: (
     projectId: string,
-    input: { title: string; deliverables: string; dueDate: string; amountMinor: number },
+    input: {
+      title: string;
+      deliverables: string;
+      dueDate: string;
+      amountMinor: number;
+      isDeposit?: boolean;
+    },
   ) =>
     app.send((c) =>
       c.POST('/api/projects/{projectId}/milestones', { ...projectPath(projectId), body: input }),
@@ -222,7 +228,13 @@ export const api = {
   updateMilestone: (
     projectId: string,
     milestoneId: string,
-    input: { title?: string; deliverables?: string; dueDate?: string; amountMinor?: number },
+    input: {
+      title?: string;
+      deliverables?: string;
+      dueDate?: string;
+      amountMinor?: number;
+      isDeposit?: boolean;
+    },
   ) =>
     app.send((c) =>
       c.PATCH('/api/projects/{projectId}/milestones/{milestoneId}', {

@@ -46,7 +46,25 @@ export function systemText(t: Translate, message: ChatMessage): string {
     case 'file.uploaded':
       return t('chat.sys.fileUploaded', { name: str(e.name), size: formatBytes(num(e.size)) });
     case 'milestone.delivered':
-      return t('chat.sys.delivered', { position: num(e.position), title: str(e.title) });
+      return typeof e.round === 'number'
+        ? t('chat.sys.deliveredAgain', {
+            position: num(e.position),
+            title: str(e.title),
+            round: e.round,
+          })
+        : t('chat.sys.delivered', { position: num(e.position), title: str(e.title) });
+    case 'milestone.approved':
+      return t('chat.sys.approved', { position: num(e.position), title: str(e.title) });
+    case 'revision.requested':
+      return t('chat.sys.revisionRequested', {
+        round: num(e.round),
+        rounds: num(e.rounds),
+        position: num(e.position),
+        title: str(e.title),
+        note: excerpt(str(e.note)),
+      });
+    case 'file.superseded':
+      return t('chat.sys.fileSuperseded', { name: str(e.name) });
     case 'payment.received':
       return t('chat.sys.paymentReceived', {
         amount: formatMoney(num(e.amountMinor), str(e.currency)),

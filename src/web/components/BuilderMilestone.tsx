@@ -11,6 +11,8 @@ export interface BuilderRow {
   dueDate: string;
   amount: string;
   percent: string;
+  /** A deposit: payable as soon as it opens, with nothing to deliver. */
+  isDeposit: boolean;
 }
 
 /** One milestone in the project builder: what, when, and how much. */
@@ -101,6 +103,15 @@ export function BuilderMilestone(props: {
             </strong>
           </p>
         </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            id={`m${row.key}-deposit`}
+            checked={row.isDeposit}
+            onChange={(e) => set({ isDeposit: e.target.checked })}
+          />
+          {t('project.milestone.depositLabel')}
+        </label>
         <div className="actions">
           <button
             type="button"

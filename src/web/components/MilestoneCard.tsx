@@ -86,6 +86,9 @@ export function MilestoneCard(props: {
           <span className="step">{milestone.position}.</span> <bdi>{milestone.title}</bdi>
         </h3>
         <StatusBadge status={milestone.status} />
+        {milestone.isDeposit ? (
+          <span className="badge badge-open">{t('project.milestone.deposit')}</span>
+        ) : null}
         {overdue ? (
           <span className="overdue-flag">
             {t('workspace.overdue.days', { days: daysBetween(milestone.dueDate, today) })}
@@ -134,6 +137,23 @@ export function MilestoneCard(props: {
             <dd>{f.dateTime(milestone.deliveredAt)}</dd>
           </div>
         ) : null}
+        {milestone.approvedAt ? (
+          <div>
+            <dt>{t('project.milestone.approved')}</dt>
+            <dd>{f.dateTime(milestone.approvedAt)}</dd>
+          </div>
+        ) : null}
+        {milestone.revisionsUsed > 0 ? (
+          <div>
+            <dt>{t('project.revision.heading')}</dt>
+            <dd>
+              {t('project.revision.roundsUsed', {
+                used: milestone.revisionsUsed,
+                rounds: milestone.revisionRounds,
+              })}
+            </dd>
+          </div>
+        ) : null}
         {milestone.paidAt ? (
           <div>
             <dt>{t('project.milestone.paid')}</dt>
@@ -145,6 +165,27 @@ export function MilestoneCard(props: {
         <p className="deliverables">
           <bdi>{milestone.deliverables}</bdi>
         </p>
+      ) : null}
+      {milestone.status === 'open' && milestone.revisionRequest !== null ? (
+        <section
+          className="revision-request stack-tight"
+          aria-labelledby={`${headingId}-revision`}
+          data-testid={`revision-request-${milestone.id}`}
+        >
+          <h4 id={`${headingId}-revision`}>{t('project.revision.heading')}</h4>
+          <p className="muted">
+            {t('project.revision.round', {
+              round: milestone.revisionsUsed,
+              rounds: milestone.revisionRounds,
+              date: f.dateTime(milestone.revisionRequest.requestedAt),
+            })}
+          </p>
+          <blockquote className="revision-note">
+            <p>{t('project.revision.noteLabel', { client: props.clientName })}</p>
+            <bdi>{milestone.revisionRequest.note}</bdi>
+          </blockquote>
+          {!props.readOnly ? <p className="hint">{t('project.revision.how')}</p> : null}
+        </section>
       ) : null}
       {milestone.refundedInFull ? (
         <p className="warning">{t('project.milestone.refundedInFull')}</p>
@@ -174,6 +215,7 @@ export function MilestoneCard(props: {
             deliverables: milestone.deliverables,
             dueDate: milestone.dueDate,
             amount: amountInputText(milestone.amountMinor, userLocale(), currency),
+            isDeposit: milestone.isDeposit,
           }}
           submitLabel={t('project.milestone.save')}
           dueContext={{ position: milestone.position, others: props.siblings ?? [] }}
@@ -253,6 +295,13 @@ export function MilestoneCard(props: {
               {milestone.receivedMinor > 0
                 ? t('project.payment.recordAnother')
                 : t('project.payment.record')}
+            </button>
+          ) : null}
+          {milestone.status === 'open' && milestone.isDeposit && !props.readOnly ? (
+            <button type="button" className="button-secondary" onClick={() => setPanel('pay')}>
+              {milestone.receivedMinor > 0
+                ? t('project.payment.recordAnother')
+                : t('project.payment.recordDeposit')}
             </button>
           ) : null}
           {refundable ? (

@@ -250,6 +250,9 @@ export function MilestoneFiles(props: {
               ) : (
                 <p className="hint">{t('files.interrupted')}</p>
               )}
+              {file.supersededAt !== null ? (
+                <p className="hint">{t('files.replacedHint')}</p>
+              ) : null}
               {confirming === file.id ? (
                 <div
                   className="confirm"
@@ -284,7 +287,7 @@ export function MilestoneFiles(props: {
                       <T id="files.download" values={{ name: file.name, hidden: srOnly }} />
                     </a>
                   ) : null}
-                  {open ? (
+                  {open && file.supersededAt === null ? (
                     <button
                       type="button"
                       className="button-secondary"
@@ -309,6 +312,8 @@ export function MilestoneFiles(props: {
 /** Where the file stands for the client: still uploading, ready, locked until paid, unlocked. */
 function FileBadge({ file, milestone }: { file: DeliverableFile; milestone: Milestone }) {
   const t = useT();
+  if (file.supersededAt !== null)
+    return <span className="badge badge-locked">{t('files.badge.replaced')}</span>;
   if (file.status !== 'complete')
     return <span className="badge badge-delivered">{t('files.badge.unfinished')}</span>;
   if (milestone.status === 'delivered')

@@ -15,13 +15,21 @@ export interface MilestoneFields {
   deliverables: string;
   dueDate: string;
   amountMinor: number;
+  /** A deposit: payable as soon as it opens, with nothing to deliver. */
+  isDeposit: boolean;
 }
 
 /** Title, deliverables, due date and amount of one milestone: to add one, or to edit one. */
 export function MilestoneForm(props: {
   idPrefix: string;
   currency: string;
-  initial: { title: string; deliverables: string; dueDate: string; amount: string };
+  initial: {
+    title: string;
+    deliverables: string;
+    dueDate: string;
+    amount: string;
+    isDeposit: boolean;
+  };
   submitLabel: string;
   /** Where the milestone sits among the project's others, to warn of a due date out of order. */
   dueContext?: { position: number; others: readonly { position: number; dueDate: string }[] };
@@ -66,6 +74,7 @@ export function MilestoneForm(props: {
         deliverables: values.deliverables,
         dueDate: values.dueDate,
         amountMinor,
+        isDeposit: values.isDeposit,
       });
     } catch (err) {
       errors.show(err, ['title', 'deliverables', 'dueDate', 'amountMinor']);
@@ -114,6 +123,15 @@ export function MilestoneForm(props: {
         onValue={(amount) => setValues({ ...values, amount })}
         error={errors.fields.amountMinor}
       />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          id={id('deposit')}
+          checked={values.isDeposit}
+          onChange={(e) => setValues({ ...values, isDeposit: e.target.checked })}
+        />
+        {t('project.milestone.depositLabel')}
+      </label>
       <div className="actions">
         <button type="submit" disabled={busy}>
           {busy ? t('common.saving') : props.submitLabel}

@@ -23,11 +23,14 @@ function LockIcon() {
  */
 export function PortalFiles({
   milestone,
-  files,
+  files: all,
 }: {
   milestone: Milestone;
   files: DeliverableFile[];
 }) {
+  // Files replaced during a revision are kept for the record, apart from the current delivery.
+  const files = all.filter((f) => f.supersededAt === null);
+  const replaced = all.filter((f) => f.supersededAt !== null);
   const headingId = `pf-files-${milestone.id}`;
   const t = useT();
   const format = useFormat();
@@ -103,6 +106,31 @@ export function PortalFiles({
             </li>
           ))}
         </ul>
+      ) : null}
+      {replaced.length > 0 ? (
+        <details className="replaced-files" data-testid={`replaced-${milestone.id}`}>
+          <summary>{t('portal.files.replacedHeading', { count: replaced.length })}</summary>
+          <p className="muted">{t('portal.files.replacedExplain')}</p>
+          <ul
+            className="file-list"
+            aria-label={t('portal.files.replacedLabel', { position: milestone.position })}
+          >
+            {replaced.map((file) => (
+              <li key={file.id} className="file-row">
+                <div className="file-head">
+                  <bdi className="file-name">{file.name}</bdi>
+                  <span className="badge badge-locked">{t('portal.files.replaced')}</span>
+                </div>
+                <p className="file-kind" title={format.byteCount(file.size)}>
+                  {t('portal.files.kindAndSize', {
+                    kind: fileTypeLabel(file.name, file.type, format.locale),
+                    size: formatFileSize(file.size, sizeLocale),
+                  })}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </details>
       ) : null}
     </section>
   );

@@ -10,11 +10,17 @@ export function PortalMilestone({
   milestone: m,
   currency,
   files,
+  freelancer,
+  review,
   payBox,
 }: {
   milestone: Milestone;
   currency: string;
   files: DeliverableFile[];
+  /** Who delivers: named in the revision's state line. */
+  freelancer: string;
+  /** Approve / request a revision, where the client may decide now. */
+  review?: ReactNode;
   payBox: ReactNode;
 }) {
   const t = useT();
@@ -30,6 +36,7 @@ export function PortalMilestone({
   if (m.refundedMinor > 0)
     facts.push([t('portal.fact.refunded'), f.money(m.refundedMinor, currency)]);
   if (m.deliveredAt) facts.push([t('portal.fact.delivered'), f.dateTime(m.deliveredAt)]);
+  if (m.approvedAt) facts.push([t('portal.fact.approved'), f.dateTime(m.approvedAt)]);
   if (m.paidAt) facts.push([t('portal.fact.paid'), f.dateTime(m.paidAt)]);
   return (
     <li
@@ -44,6 +51,9 @@ export function PortalMilestone({
         </h3>
         <span className="badges">
           <PortalStatusBadge milestone={m} />
+          {m.isDeposit ? (
+            <span className="badge badge-open">{t('portal.milestone.deposit')}</span>
+          ) : null}
           {m.refundedInFull ? (
             <span className="badge badge-danger">{t('portal.milestone.refunded')}</span>
           ) : null}
@@ -62,9 +72,24 @@ export function PortalMilestone({
           <bdi>{m.deliverables}</bdi>
         </p>
       ) : null}
-      {m.status === 'delivered' || m.status === 'paid' ? (
+      {m.isDeposit && m.status === 'open' && m.outstandingMinor > 0 ? (
+        <p className="muted">{t('portal.milestone.depositExplain')}</p>
+      ) : null}
+      {m.status === 'open' && m.revisionRequest !== null ? (
+        <div className="revision-state stack-tight" data-testid={`revision-state-${m.id}`}>
+          <p className="banner banner-info">
+            {t('portal.revision.requested', { name: freelancer })}
+          </p>
+          <p>
+            {t('portal.revision.yourNote')}{' '}
+            <bdi className="revision-note">{m.revisionRequest.note}</bdi>
+          </p>
+        </div>
+      ) : null}
+      {(m.status === 'delivered' || m.status === 'paid') && !(m.isDeposit && files.length === 0) ? (
         <PortalFiles milestone={m} files={files} />
       ) : null}
+      {review}
       {payBox}
     </li>
   );

@@ -13,6 +13,7 @@ import { ReceiptList } from './ReceiptList';
 import { PortalInvoicesLazy } from '../invoices/PortalInvoicesLazy';
 import { PortalChangeOrdersLazy } from '../change-orders/PortalChangeOrdersLazy';
 import { PortalContractLazy } from '../contract/PortalContractLazy';
+import { PortalReviewLazy } from '../revisions/PortalReviewLazy';
 import { ContractFirst } from '../contract/ContractFirst';
 import { isCurrentAccepted, usePortalContract } from '../contract/usePortalContract';
 
@@ -71,6 +72,10 @@ function PaymentReturnBanner({
     </p>
   );
 }
+
+/** Whether money may be taken now: once delivered, or at once for a deposit (as the server says). */
+export const payable = (m: Milestone): boolean =>
+  m.status === 'delivered' || (m.isDeposit && m.status === 'open');
 
 /** What the client sees: who the work is with, the milestones, the terms, and how to pay. */
 export function PortalProjectView({
@@ -210,8 +215,18 @@ export function PortalProjectView({
               milestone={m}
               currency={project.currency}
               files={files.filter((file) => file.milestoneId === m.id)}
+              freelancer={project.freelancer.name}
+              review={
+                m.status === 'delivered' && m.approvedAt === null && !archived ? (
+                  <PortalReviewLazy
+                    milestone={m}
+                    freelancer={project.freelancer.name}
+                    onChanged={onChanged}
+                  />
+                ) : null
+              }
               payBox={
-                m.status === 'delivered' && m.outstandingMinor > 0 && !archived ? (
+                payable(m) && m.outstandingMinor > 0 && !archived ? (
                   contractAccepted === false ? (
                     <ContractFirst milestone={m} currency={project.currency} />
                   ) : (

@@ -29,9 +29,15 @@ export function PortalSummary({
   const archived = view.project.archivedAt !== null;
   const due = archived
     ? undefined
-    : milestones.find((m) => m.status === 'delivered' && m.outstandingMinor > 0);
+    : milestones.find(
+        (m) =>
+          (m.status === 'delivered' || (m.isDeposit && m.status === 'open')) &&
+          m.outstandingMinor > 0,
+      );
   const open = milestones.find((m) => m.status === 'open');
   const name = view.brand.name;
+  // Delivered and not yet approved: the review comes before paying (paying approves too).
+  const toReview = due?.status === 'delivered' && due.approvedAt === null;
   if (due) {
     const amount = format.money(due.outstandingMinor, view.project.currency);
     return (
@@ -68,17 +74,24 @@ export function PortalSummary({
             <a className="button button-secondary" href={`#pay-${due.id}`}>
               {canPayByCard ? t('portal.summary.otherWays') : t('portal.summary.howToPay')}
             </a>
+            {toReview ? (
+              <a className="button button-secondary" href={`#review-${due.id}`}>
+                {t('portal.summary.review')}
+              </a>
+            ) : null}
           </div>
         )}
       </section>
     );
   }
   const message = open
-    ? t('portal.summary.working', {
-        name,
-        position: open.position,
-        date: format.date(open.dueDate),
-      })
+    ? open.revisionRequest !== null
+      ? t('portal.summary.revision', { name, position: open.position })
+      : t('portal.summary.working', {
+          name,
+          position: open.position,
+          date: format.date(open.dueDate),
+        })
     : milestones.length > 0 && milestones.every((m) => m.status === 'paid')
       ? t('portal.summary.complete')
       : t('portal.summary.nothing');

@@ -19,12 +19,17 @@ export type PortalState = 'notStarted' | 'inProgress' | 'readyToPay' | 'paid';
  * What a milestone means to the client. "Locked" in the database means "not started"; a
  * delivered milestone is "ready — pay to unlock" (its files wait for the payment).
  */
-export function portalState(milestone: Pick<Milestone, 'status'>): PortalState {
+export function portalState(
+  milestone: Pick<Milestone, 'status'> & Partial<Pick<Milestone, 'isDeposit' | 'outstandingMinor'>>,
+): PortalState {
   switch (milestone.status) {
     case 'locked':
       return 'notStarted';
     case 'open':
-      return 'inProgress';
+      // A deposit is payable as soon as it opens: nothing to deliver first.
+      return milestone.isDeposit === true && (milestone.outstandingMinor ?? 0) > 0
+        ? 'readyToPay'
+        : 'inProgress';
     case 'delivered':
       return 'readyToPay';
     case 'paid':
@@ -32,7 +37,11 @@ export function portalState(milestone: Pick<Milestone, 'status'>): PortalState {
   }
 }
 
-export function PortalStatusBadge({ milestone }: { milestone: Pick<Milestone, 'status'> }) {
+export function PortalStatusBadge({
+  milestone,
+}: {
+  milestone: Pick<Milestone, 'status'> & Partial<Pick<Milestone, 'isDeposit' | 'outstandingMinor'>>;
+}) {
   const t = useT();
   const state = portalState(milestone);
   const label = {

@@ -74,6 +74,7 @@ const LOADERS: Record<Locale, Record<string, () => Promise<Messages>>> = {
       '!./messages/notify.en.json',
       '!./messages/invoices.en.json',
       '!./messages/changes.en.json',
+      '!./messages/revisions.en.json',
     ],
     { import: 'default' },
   ),

@@ -13,11 +13,16 @@ import { IntlProvider, useIntl } from 'react-intl';
 type Messages = Record<string, MessageFormatElement[]>;
 
 const LOADERS: Record<string, () => Promise<Messages>> = import.meta.glob<Messages>(
-  ['./messages/notify.*.json', './messages/invoices.*.json', './messages/changes.*.json'],
+  [
+    './messages/notify.*.json',
+    './messages/invoices.*.json',
+    './messages/changes.*.json',
+    './messages/revisions.*.json',
+  ],
   { import: 'default' },
 );
 
-export type LazyArea = 'notify' | 'invoices' | 'changes';
+export type LazyArea = 'notify' | 'invoices' | 'changes' | 'revisions';
 
 /** Fetched words by "area.locale". */
 const fetched = new Map<string, Messages>();

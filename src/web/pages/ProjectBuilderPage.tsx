@@ -40,7 +40,7 @@ const PROJECT_FIELDS = [
 
 function blankRow(key: number, index: number): BuilderRow {
   const dueDate = addDaysIso(todayIso(), 14 * (index + 1));
-  return { key, title: '', deliverables: '', dueDate, amount: '', percent: '' };
+  return { key, title: '', deliverables: '', dueDate, amount: '', percent: '', isDeposit: false };
 }
 
 /** Empty amounts are flagged only once the freelancer has tried to create the project. */
@@ -152,6 +152,7 @@ export function ProjectBuilderPage() {
           title: row.title.trim(),
           deliverables: row.deliverables,
           dueDate: row.dueDate,
+          isDeposit: row.isDeposit,
         };
         return mode === 'percent'
           ? { ...base, percent: Number(row.percent) }

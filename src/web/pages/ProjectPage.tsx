@@ -302,6 +302,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                       deliverables: '',
                       dueDate: addDaysIso(last?.dueDate ?? todayIso(), 14),
                       amount: '',
+                      isDeposit: false,
                     }}
                     submitLabel={t('project.add.submit')}
                     dueContext={{ position: (last?.position ?? 0) + 1, others: sorted }}
