@@ -242,6 +242,12 @@ async function load(options: Options): Promise<Loaded> {
     listAnalyticsMovements(options.db, options.ownerId, currency),
     listAnalyticsCosts(options.db, options.ownerId, currency),
   ]);
+  // Each milestone's credited payments less refunds, from the one read of the payments.
+  const net = new Map<string, number>();
+  for (const p of movementRows) {
+    const signed = p.kind === 'payment' ? p.amount_minor : -p.amount_minor;
+    net.set(p.milestone_id, (net.get(p.milestone_id) ?? 0) + signed);
+  }
   const milestones: MilestoneFact[] = milestoneRows.map((m) => ({
     projectId: m.project_id,
     amountMinor: m.amount_minor,
@@ -249,7 +255,7 @@ async function load(options: Options): Promise<Loaded> {
     dueDate: m.due_date,
     deliveredDay: m.delivered_at === null ? null : localDay(m.delivered_at, timeZone),
     paidDay: m.paid_at === null ? null : localDay(m.paid_at, timeZone),
-    netMinor: m.net_minor,
+    netMinor: net.get(m.id) ?? 0,
   }));
   // A date a person typed is their day as written; Stripe's money is dated by when it arrived.
   const movements: MovementFact[] = movementRows.map((p) => ({

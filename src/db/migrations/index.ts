@@ -22,6 +22,7 @@ import * as analytics from './0029-analytics';
 import * as changeOrders from './0030-change-orders';
 import * as contractTerms from './0031-contract-terms';
 import * as revisions from './0032-revisions';
+import * as analyticsIndexes from './0033-analytics-indexes';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0030-change-orders': changeOrders,
   '0031-contract-terms': contractTerms,
   '0032-revisions': revisions,
+  '0033-analytics-indexes': analyticsIndexes,
 };

@@ -1,7 +1,8 @@
 /**
  * The rows the analytics figures are computed from (src/domain/analytics.ts), for one owner:
  * every query filters by the owner in its WHERE clause, and money rows by one currency. Nothing is
- * summed here, so both dialects hand the same integers to the one place that does the sums.
+ * summed here (not even a milestone's payments: the one read of the payments serves both), so
+ * both dialects hand the same integers to the one place that does the sums.
  */
 import type { Kysely } from 'kysely';
 import type { MilestoneStatus } from '../../domain/milestone-sequence';
@@ -20,18 +21,18 @@ export interface AnalyticsProjectRow {
 }
 
 export interface AnalyticsMilestoneRow {
+  id: string;
   project_id: string;
   amount_minor: number;
   status: MilestoneStatus;
   due_date: string;
   delivered_at: string | null;
   paid_at: string | null;
-  /** Credited payments less refunds. */
-  net_minor: number;
 }
 
 export interface AnalyticsMovementRow {
   project_id: string;
+  milestone_id: string;
   kind: 'payment' | 'refund';
   amount_minor: number;
   source: 'offline' | 'stripe';
@@ -79,12 +80,13 @@ export async function listOwnerCurrencies(db: Kysely<DB>, ownerId: string): Prom
   return rows.map((r) => r.currency);
 }
 
-export async function listAnalyticsMilestones(
+/** The milestones of the owner's projects in the currency (net holdings: the caller's sum). */
+export function listAnalyticsMilestones(
   db: Kysely<DB>,
   ownerId: string,
   currency: string,
 ): Promise<AnalyticsMilestoneRow[]> {
-  const milestones = await db
+  return db
     .selectFrom('milestones')
     .innerJoin('projects', 'projects.id', 'milestones.project_id')
     .select([
@@ -99,20 +101,6 @@ export async function listAnalyticsMilestones(
     .where('projects.owner_id', '=', ownerId)
     .where('projects.currency', '=', currency)
     .execute();
-  const money = await db
-    .selectFrom('payments')
-    .innerJoin('projects', 'projects.id', 'payments.project_id')
-    .select(['payments.milestone_id', 'payments.kind', 'payments.amount_minor'])
-    .where('projects.owner_id', '=', ownerId)
-    .where('projects.currency', '=', currency)
-    .where('payments.status', '=', 'credited')
-    .execute();
-  const net = new Map<string, number>();
-  for (const p of money) {
-    const signed = p.kind === 'payment' ? p.amount_minor : -p.amount_minor;
-    net.set(p.milestone_id, (net.get(p.milestone_id) ?? 0) + signed);
-  }
-  return milestones.map(({ id, ...m }) => ({ ...m, net_minor: net.get(id) ?? 0 }));
 }
 
 /** Credited payments and refunds of the owner's projects in the currency. */
@@ -126,6 +114,7 @@ export function listAnalyticsMovements(
     .innerJoin('projects', 'projects.id', 'payments.project_id')
     .select([
       'payments.project_id',
+      'payments.milestone_id',
       'payments.kind',
       'payments.amount_minor',
       'payments.source',
