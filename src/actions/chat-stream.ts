@@ -95,6 +95,14 @@ export type SystemEvent =
       dueAt: string;
     }
   | {
+      /** The review window passed with the delivery neither approved, paid nor sent back. */
+      type: 'review.reminder';
+      milestoneId: string;
+      position: number;
+      title: string;
+      days: number;
+    }
+  | {
       type: 'payment.overdue';
       milestoneId: string;
       amountMinor: number;

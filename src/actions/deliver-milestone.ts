@@ -13,6 +13,7 @@ import { postSystemEntry } from './chat-stream';
 import { balanceOf } from '../domain/payment-balance';
 import { nowOf, type ActionContext } from './context';
 import { isSubscribed } from '../db/queries/notification-prefs';
+import { scheduleReviewReminder } from './review-window';
 import { foldUploadNotice, scheduleReminders } from './schedule-notifications';
 import { movementsOf } from './credit-payment';
 import { invoiceDelivery } from './invoice-documents';
@@ -97,6 +98,12 @@ export async function deliverMilestone(
     // The delivery mail lists the files: no separate upload mail after it.
     await foldUploadNotice(trx, milestone.id, now);
     await scheduleReminders(trx, {
+      project: locked.project,
+      milestoneId: milestone.id,
+      deliveredAt: now,
+      now,
+    });
+    await scheduleReviewReminder(trx, {
       project: locked.project,
       milestoneId: milestone.id,
       deliveredAt: now,

@@ -19,6 +19,7 @@ import type { StreamAnnouncer } from '../events/stream-bus';
 import { postSystemEntry } from './chat-stream';
 import { movementsOf } from './credit-payment';
 import { queueTemplateMail } from './queue-mail';
+import { runReviewReminder } from './review-window';
 import { reminderDaysOf } from './schedule-notifications';
 
 class LostClaim extends Error {}
@@ -82,6 +83,8 @@ function handle(
     case 'reminder':
     case 'overdue':
       return reminder(trx, events, project, job, now);
+    case 'review':
+      return runReviewReminder(trx, events, project, job, now);
   }
 }
 

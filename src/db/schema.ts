@@ -442,7 +442,7 @@ export interface NotificationPrefsTable {
   updated_at: string;
 }
 
-export type JobKind = 'uploads' | 'messages' | 'downloads' | 'reminder' | 'overdue';
+export type JobKind = 'uploads' | 'messages' | 'downloads' | 'reminder' | 'overdue' | 'review';
 
 /** Work due later (migration 0017), each under a unique key so it runs once. */
 export interface ScheduledJobsTable {

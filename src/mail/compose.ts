@@ -44,6 +44,11 @@ import {
   milestoneReviewSubject,
   type MilestoneReviewInput,
 } from './templates/milestone-review';
+import {
+  reviewReminderMail,
+  reviewReminderSubject,
+  type ReviewReminderInput,
+} from './templates/review-reminder';
 
 /** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
 export type MailTemplate =
@@ -64,7 +69,8 @@ export type MailTemplate =
   | { name: 'payment-reminder'; locale: Locale; input: PaymentReminderInput }
   | { name: 'invitation'; locale: Locale; input: InvitationMailInput }
   | { name: 'change-order'; locale: Locale; input: ChangeOrderMailInput }
-  | { name: 'milestone-review'; locale: Locale; input: MilestoneReviewInput };
+  | { name: 'milestone-review'; locale: Locale; input: MilestoneReviewInput }
+  | { name: 'review-reminder'; locale: Locale; input: ReviewReminderInput };
 
 export interface MailEnvelope {
   to: string;
@@ -160,6 +166,14 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ...fromFreelancer(t, input.freelancer),
       };
     }
+    case 'review-reminder': {
+      const { input } = template;
+      return {
+        to: input.client.email,
+        subject: reviewReminderSubject(t, input),
+        ...fromFreelancer(t, input.freelancer),
+      };
+    }
     case 'invitation': {
       const { input } = template;
       return {
@@ -217,6 +231,8 @@ export function renderTemplate(
       return out(changeOrderMail(t, { ...template.input, publicUrl }));
     case 'milestone-review':
       return out(milestoneReviewMail(t, { ...template.input, publicUrl }));
+    case 'review-reminder':
+      return out(reviewReminderMail(t, { ...template.input, publicUrl }));
   }
 }
 

@@ -181,6 +181,7 @@ export const ACTIVITY_ACTIONS = [
   'change_order.withdrawn',
   'milestone.revision_requested',
   'milestone.approved',
+  'milestone.review_reminded',
   'file.superseded',
 ] as const;
 

@@ -65,6 +65,12 @@ export function systemText(t: Translate, message: ChatMessage): string {
       });
     case 'file.superseded':
       return t('chat.sys.fileSuperseded', { name: str(e.name) });
+    case 'review.reminder':
+      return t('chat.sys.reviewReminder', {
+        position: num(e.position),
+        title: str(e.title),
+        days: num(e.days),
+      });
     case 'payment.received':
       return t('chat.sys.paymentReceived', {
         amount: formatMoney(num(e.amountMinor), str(e.currency)),

@@ -48,6 +48,7 @@ export const ACTIVITY_LABELS: Record<string, (t: Translate) => string> = {
   'file.superseded': (t) => t('activity.action.file_superseded'),
   'milestone.approved': (t) => t('activity.action.milestone_approved'),
   'milestone.revision_requested': (t) => t('activity.action.milestone_revision_requested'),
+  'milestone.review_reminded': (t) => t('activity.action.milestone_review_reminded'),
   'message.replied': (t) => t('activity.action.message_replied'),
   'message.edited': (t) => t('activity.action.message_edited'),
   'message.deleted': (t) => t('activity.action.message_deleted'),
