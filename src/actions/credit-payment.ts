@@ -4,6 +4,7 @@
  * records the payment, pays and unlocks the milestone once what was received covers it, opens
  * the next one, takes the receipt's gapless number and queues the receipt mail — all or nothing.
  */
+import type { FlagProblem } from '../domain/flag-reasons';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
@@ -48,6 +49,8 @@ export async function creditPayment(
     events: StreamAnnouncer;
     /** Why a payment is recorded but not counted (wrong amount, currency or mode). */
     flaggedBecause?: string;
+    /** The same, as data the screens word in their language. */
+    flagProblems?: readonly FlagProblem[];
   },
 ): Promise<CreditResult> {
   const { locked, milestone, payment, now } = options;
@@ -73,7 +76,7 @@ export async function creditPayment(
       actorType: options.actor.type,
       actorId: options.actor.id,
       action: 'payment.flagged',
-      details: { ...details, reason: options.flaggedBecause },
+      details: { ...details, reason: options.flaggedBecause, problems: options.flagProblems ?? [] },
       at: now,
     });
     return { payment, balance, receipt: null };

@@ -9,6 +9,7 @@
  * that is not one of that endpoint's is ignored — answered 2xx, and nothing at all is stored, not
  * even the event id — so one freelancer's signed events can never block another's payment.
  */
+import type { FlagProblem } from '../domain/flag-reasons';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { formatMoney } from '../domain/money';
@@ -142,15 +143,35 @@ export async function creditSession(
   if (await findPaymentByExternalId(trx, session.id)) return nothing('duplicate');
   const { locked, milestone } = target;
   const named = session.metadata['milestoneId'];
-  const problems = [
-    named !== undefined && named !== milestone.id && 'the session names another milestone',
-    session.currency !== locked.project.currency &&
-      `currency ${session.currency ?? '?'} instead of ${locked.project.currency}`,
-    session.amountTotal !== asked.amount_minor &&
-      `amount ${session.amountTotal === null ? '?' : formatMoney(session.amountTotal, asked.currency)} instead of ${formatMoney(asked.amount_minor, asked.currency)}`,
-    session.livemode !== source.livemode &&
-      (session.livemode ? 'a live payment on a test account' : 'a test payment on a live account'),
-  ].filter((p): p is string => typeof p === 'string');
+  const found: (FlagProblem | false)[] = [
+    named !== undefined && named !== milestone.id && { kind: 'otherMilestone' },
+    session.currency !== locked.project.currency && {
+      kind: 'currency',
+      got: session.currency ?? '?',
+      expected: locked.project.currency,
+    },
+    session.amountTotal !== asked.amount_minor && {
+      kind: 'amount',
+      gotMinor: session.amountTotal,
+      expectedMinor: asked.amount_minor,
+      currency: asked.currency,
+    },
+    session.livemode !== source.livemode && { kind: 'mode', live: session.livemode },
+  ];
+  const flags = found.filter((p): p is FlagProblem => p !== false);
+  // The English sentence stays in the record; the screens word `flags` in their language.
+  const problems = flags.map((p) => {
+    switch (p.kind) {
+      case 'otherMilestone':
+        return 'the session names another milestone';
+      case 'currency':
+        return `currency ${p.got} instead of ${p.expected}`;
+      case 'amount':
+        return `amount ${p.gotMinor === null ? '?' : formatMoney(p.gotMinor, p.currency)} instead of ${formatMoney(p.expectedMinor, p.currency)}`;
+      case 'mode':
+        return p.live ? 'a live payment on a test account' : 'a test payment on a live account';
+    }
+  });
   const payment: PaymentRow = {
     id: newId(),
     project_id: locked.project.id,
@@ -176,7 +197,7 @@ export async function creditSession(
     actor: { type: 'system', id: null },
     now,
     events,
-    ...(problems.length > 0 && { flaggedBecause: problems.join('; ') }),
+    ...(problems.length > 0 && { flaggedBecause: problems.join('; '), flagProblems: flags }),
   });
   await setCheckoutSessionStatus(trx, asked.id, 'complete');
   return { outcome: problems.length > 0 ? 'flagged' : 'credited', receipt: result.receipt };

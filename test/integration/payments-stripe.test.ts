@@ -298,56 +298,72 @@ describe.each(dialects)('Stripe payments on %s', SUITE_TIMEOUT, (dialect) => {
   });
 
   const mismatches = [
-    { what: 'the amount differs', overrides: { amount_total: 1_234_55 }, reason: /amount/i },
-    { what: 'the currency differs', overrides: { currency: 'usd' }, reason: /currency/i },
+    {
+      what: 'the amount differs',
+      overrides: { amount_total: 1_234_55 },
+      reason: /amount/i,
+      problems: [{ kind: 'amount', gotMinor: 1_234_55, expectedMinor: 1_234_56, currency: 'EUR' }],
+    },
+    {
+      what: 'the currency differs',
+      overrides: { currency: 'usd' },
+      reason: /currency/i,
+      problems: [{ kind: 'currency', got: 'USD', expected: 'EUR' }],
+    },
     {
       what: 'a live-mode payment reaches a test account',
       overrides: { livemode: true },
       reason: /live/i,
+      problems: [{ kind: 'mode', live: true }],
     },
   ];
-  test.each(mismatches)('flagged, never unlocked: $what', async ({ overrides, reason }) => {
-    const d = await opened({ amounts: [1_234_56, 500_00] });
-    const event = sessionEvent('checkout.session.completed', d.session, {
-      payment_status: 'paid',
-      ...overrides,
-    });
-    expect(expectAck(await deliverEvent(app().url, event), 'mismatched session')).toBe('flagged');
+  test.each(mismatches)(
+    'flagged, never unlocked: $what',
+    async ({ overrides, reason, problems }) => {
+      const d = await opened({ amounts: [1_234_56, 500_00] });
+      const event = sessionEvent('checkout.session.completed', d.session, {
+        payment_status: 'paid',
+        ...overrides,
+      });
+      expect(expectAck(await deliverEvent(app().url, event), 'mismatched session')).toBe('flagged');
 
-    const detail = await moneyProject(d.freelancer, d.project.id);
-    expect(milestoneOf(detail, d.first.id)).toMatchObject({
-      status: 'delivered',
-      receivedMinor: 0,
-      outstandingMinor: 1_234_56,
-    });
-    expect(detail.milestones[1]?.status).toBe('locked');
-    expect(detail.payments).toHaveLength(1);
-    expect(detail.payments[0]).toMatchObject({
-      status: 'flagged',
-      source: 'stripe',
-      reference: d.session.id,
-    });
-    const flagged = (await actions(d.freelancer, d.project.id)).filter(
-      (e) => e.action === 'payment.flagged',
-    );
-    expect(flagged).toHaveLength(1);
-    expect(String(flagged[0]?.details['reason'])).toMatch(reason);
-    expect(
-      await projectReceipts(d.freelancer, d.project.id),
-      'no receipt for a flagged payment',
-    ).toHaveLength(0);
-    expect((await portalFileList(d.client)).map((f) => f.downloadable)).toEqual([false]);
-    expect((await fetchFile(app(), d.client, d.files[0]?.id ?? '')).status).toBe(402);
+      const detail = await moneyProject(d.freelancer, d.project.id);
+      expect(milestoneOf(detail, d.first.id)).toMatchObject({
+        status: 'delivered',
+        receivedMinor: 0,
+        outstandingMinor: 1_234_56,
+      });
+      expect(detail.milestones[1]?.status).toBe('locked');
+      expect(detail.payments).toHaveLength(1);
+      expect(detail.payments[0]).toMatchObject({
+        status: 'flagged',
+        source: 'stripe',
+        reference: d.session.id,
+      });
+      const flagged = (await actions(d.freelancer, d.project.id)).filter(
+        (e) => e.action === 'payment.flagged',
+      );
+      expect(flagged).toHaveLength(1);
+      expect(String(flagged[0]?.details['reason'])).toMatch(reason);
+      // The same as data, for the screens to word in their language.
+      expect(flagged[0]?.details['problems']).toEqual(problems);
+      expect(
+        await projectReceipts(d.freelancer, d.project.id),
+        'no receipt for a flagged payment',
+      ).toHaveLength(0);
+      expect((await portalFileList(d.client)).map((f) => f.downloadable)).toEqual([false]);
+      expect((await fetchFile(app(), d.client, d.files[0]?.id ?? '')).status).toBe(402);
 
-    // A correct event for the same session afterwards does not turn it into a credit.
-    const correct = sessionEvent('checkout.session.async_payment_succeeded', d.session);
-    expect(
-      expectAck(await deliverEvent(app().url, correct), 'correct event after a flag'),
-    ).not.toBe('credited');
-    expect(milestoneOf(await moneyProject(d.freelancer, d.project.id), d.first.id).status).toBe(
-      'delivered',
-    );
-  });
+      // A correct event for the same session afterwards does not turn it into a credit.
+      const correct = sessionEvent('checkout.session.async_payment_succeeded', d.session);
+      expect(
+        expectAck(await deliverEvent(app().url, correct), 'correct event after a flag'),
+      ).not.toBe('credited');
+      expect(milestoneOf(await moneyProject(d.freelancer, d.project.id), d.first.id).status).toBe(
+        'delivered',
+      );
+    },
+  );
 
   test('a paid session Milepost never opened is ignored: nothing credited, nothing stored', async () => {
     const d = await opened({ amounts: [400_00] });

@@ -119,10 +119,17 @@ export function PaymentsSection({
     setSaved(null);
     setRemoveError(null);
     const keys = { secretKey: secretKey.trim(), webhookSecret: webhookSecret.trim() };
-    if (keys.secretKey === '') errors.setField('secretKey', t('settings.stripe.secretKey.missing'));
+    // The server checks the same (the key's prefix); said here first, in the person's language.
+    const keyProblem =
+      keys.secretKey === ''
+        ? t('settings.stripe.secretKey.missing')
+        : /^(sk|rk)_(test|live)_/.test(keys.secretKey)
+          ? null
+          : t('settings.stripe.secretKey.format');
+    if (keyProblem !== null) errors.setField('secretKey', keyProblem);
     if (keys.webhookSecret === '')
       errors.setField('webhookSecret', t('settings.stripe.webhookSecret.missing'));
-    if (keys.secretKey === '' || keys.webhookSecret === '') return;
+    if (keyProblem !== null || keys.webhookSecret === '') return;
     setBusy(true);
     try {
       const next = await api.saveStripeKeys(keys);

@@ -5,7 +5,8 @@ import { useFreelancerToday, useLimits } from '../auth';
 import { ChatDock } from '../chat/ChatDock';
 import { ProjectReminders } from '../notify/ProjectReminders';
 import { T, useT, type Translate } from '../i18n';
-import { useFormat } from '../i18n/format';
+import { useFormat, type Format } from '../i18n/format';
+import { flagWhy } from '../components/flag-words';
 import { NextStep } from '../components/NextStep';
 import { IssuedAccess, inviteClient, type Issued } from '../components/SharePanel';
 import { ActivityPanel } from '../components/ActivityPanel';
@@ -29,14 +30,15 @@ import { onUploadsChanged } from '../uploads';
 /** Why each flagged Stripe payment was flagged, from the activity record's `payment.flagged`. */
 function flagReasonsOf(
   entries: readonly Activity[] | undefined,
-  noReason: string,
+  t: Translate,
+  f: Format,
 ): Map<string, string> {
   const reasons = new Map<string, string>();
   for (const entry of entries ?? []) {
     if (entry.action !== 'payment.flagged') continue;
-    const { paymentId, reason } = entry.details;
+    const { paymentId } = entry.details;
     if (typeof paymentId === 'string')
-      reasons.set(paymentId, typeof reason === 'string' ? reason : noReason);
+      reasons.set(paymentId, flagWhy(entry.details, t, f, t('project.attention.noReason')));
   }
   return reasons;
 }
@@ -53,16 +55,16 @@ function attentionOf(
   milestones: readonly Milestone[],
   flaggedIds: ReadonlySet<string>,
   t: Translate,
+  f: Format,
 ): Attention[] {
   const items: Attention[] = [];
   for (const entry of entries ?? []) {
-    const { milestoneId, paymentId, reason } = entry.details;
+    const { milestoneId, paymentId } = entry.details;
     const milestone = milestones.find((m) => m.id === milestoneId);
     const where = milestone
       ? t('project.attention.where', { position: milestone.position, title: milestone.title })
       : t('project.attention.someMilestone');
-    const why =
-      typeof reason === 'string' && reason !== '' ? reason : t('project.attention.noReason');
+    const why = flagWhy(entry.details, t, f, t('project.attention.noReason'));
     if (
       entry.action === 'payment.flagged' &&
       typeof paymentId === 'string' &&
@@ -148,9 +150,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     .filter((m) => m.status === 'delivered')
     .reduce((a, m) => a + m.outstandingMinor, 0);
   const refunded = sorted.reduce((a, m) => a + m.refundedMinor, 0);
-  const flagReasons = flagReasonsOf(activity.data?.entries, t('project.attention.noReason'));
+  const flagReasons = flagReasonsOf(activity.data?.entries, t, f);
   const flaggedIds = new Set(payments.filter((p) => p.status === 'flagged').map((p) => p.id));
-  const attention = attentionOf(activity.data?.entries, sorted, flaggedIds, t);
+  const attention = attentionOf(activity.data?.entries, sorted, flaggedIds, t, f);
 
   async function toggleArchive() {
     setBusy(true);
