@@ -18,12 +18,13 @@ import { recordOfflinePayment, type OfflineMethod } from '../actions/record-offl
 import { recordRefund } from '../actions/record-refund';
 import { sendMessage } from '../actions/send-message';
 import { signUp } from '../actions/sign-up';
+import { addCost } from '../actions/manage-project-costs';
 import { updateProject } from '../actions/update-project';
 import type { PasswordHasher } from '../auth/passwords';
 import { newId } from '../db/ids';
 import { listMilestones } from '../db/queries/milestones';
 import { findUserByEmail } from '../db/queries/users';
-import type { DB, PaymentRow } from '../db/schema';
+import { COST_CATEGORIES, type DB, type PaymentRow } from '../db/schema';
 import type { Kysely } from 'kysely';
 import { todayIn } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
@@ -55,6 +56,9 @@ export interface DemoSummary {
   refunds: number;
   messages: number;
   archived: number;
+  /** Cost entries, and projects with their hours recorded. */
+  costs: number;
+  hours: number;
 }
 
 const DAY = 86_400_000;
@@ -76,6 +80,15 @@ export const TYPE_BUDGET: Record<(typeof PROJECT_TYPES)[number], [number, number
   Copywriting: [300, 3_000],
   'SEO audit': [800, 4_000],
   Illustration: [400, 5_000],
+};
+
+/** What a freelancer pays for on a project, by category. */
+const COST_NOTES: Record<(typeof COST_CATEGORIES)[number], readonly string[]> = {
+  subcontractor: ['Developer for the back end', 'Copy editing', 'Photographer', 'Translation'],
+  software: ['Font licence', 'Stock photos', 'Design tool seat', 'Hosting for the staging site'],
+  travel: ['Train to the kick-off', 'Workshop travel', 'Hotel for the on-site day'],
+  equipment: ['Test phone', 'Drawing tablet pen'],
+  other: ['Printing', 'Courier'],
 };
 
 const MILESTONE_NAMES = [
@@ -172,6 +185,8 @@ export async function seedDemo(options: DemoOptions): Promise<DemoSummary> {
     refunds: 0,
     messages: 0,
     archived: 0,
+    costs: 0,
+    hours: 0,
   };
 
   // Clients: a few regulars who come back, and many who come once.
@@ -425,6 +440,44 @@ export async function seedDemo(options: DemoOptions): Promise<DemoSummary> {
           summary.refunds++;
         });
       }
+    }
+
+    // Costs along the way (the freelancer's bookkeeping), and the hours, once the work is done.
+    if (chance(0.6)) {
+      const costCount = faker.number.int({ min: 1, max: 3 });
+      for (let k = 0; k < costCount; k++) {
+        const when = faker.number.int({ min: created + 3_600_000, max: Math.max(created, last) });
+        if (when >= now) continue;
+        const category = pick(COST_CATEGORIES);
+        const amountMinor =
+          Math.round(totalMajor * faker.number.float({ min: 0.02, max: 0.2 })) * 100;
+        const note = pick(COST_NOTES[category]);
+        at(when, async () => {
+          await addCost({
+            ...context,
+            ownerId,
+            projectId: state.projectId,
+            cost: { amountMinor, spentOn: today(current), note, category },
+          });
+          summary.costs++;
+        });
+      }
+    }
+    const hoursAt = last + DAY;
+    if (last > created && hoursAt < now && chance(0.65)) {
+      // An hourly rate a freelancer of that field might reach: 45–110 a hour, in quarter hours.
+      const rate = faker.number.int({ min: 45, max: 110 });
+      const hoursMinutes = Math.max(15, Math.round((totalMajor / rate) * 4) * 15);
+      at(hoursAt, async () => {
+        await updateProject({
+          ...context,
+          events,
+          ownerId,
+          projectId: state.projectId,
+          changes: { hoursMinutes },
+        });
+        summary.hours++;
+      });
     }
 
     // Finished work is archived now and then.

@@ -87,7 +87,8 @@ try {
   process.stdout.write(
     `seed:demo: ${summary.projects} projects, ${summary.clients} clients, ${summary.milestones} milestones, ` +
       `${summary.deliveries} deliveries, ${summary.payments} payments, ${summary.refunds} refunds, ` +
-      `${summary.messages} messages, ${summary.archived} archived in ${seconds} s ` +
+      `${summary.messages} messages, ${summary.costs} costs, ${summary.hours} with hours, ` +
+      `${summary.archived} archived in ${seconds} s ` +
       `(${config.database.dialect})\n` +
       `Log in as ${values.email} with the password ${values.password}\n`,
   );

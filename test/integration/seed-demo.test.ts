@@ -135,6 +135,24 @@ describe.each(dialects)('seed:demo (%s)', (dialect) => {
       .where('kind', '=', 'text')
       .execute();
     expect(messages.length).toBe(printed(stdout, 'messages'));
+    // Costs and hours, so profit and the hourly rate have something to show.
+    const costs = await db()
+      .selectFrom('project_costs')
+      .selectAll()
+      .where('project_id', 'in', projectIds)
+      .execute();
+    expect(costs.length).toBe(printed(stdout, 'costs'));
+    expect(costs.length).toBeGreaterThan(0);
+    for (const cost of costs) {
+      const own = projects.find((p) => p.id === cost.project_id);
+      expect(cost.currency).toBe(own?.currency);
+      expect(cost.amount_minor).toBeGreaterThan(0);
+      expect(cost.note).not.toBe('');
+    }
+    const withHours = projects.filter((p) => p.hours_minutes !== null);
+    expect(withHours.length).toBe(printed(stdout, 'with hours'));
+    expect(withHours.length).toBeGreaterThan(0);
+    for (const p of withHours) expect((p.hours_minutes ?? 0) % 15).toBe(0);
     // Nothing is mailed to the made-up clients.
     const mail = await db()
       .selectFrom('mail_outbox')
