@@ -266,5 +266,70 @@ describe('deposits, approval and revisions', () => {
       expect(current?.supersededAt).toBeNull();
       expect(pageErrors).toEqual([]);
     });
+
+    it('past the included rounds the request is not offered: more changes need a change order', async () => {
+      // Set-up through the API (Maya is signed in above): one milestone of no revision rounds,
+      // delivered, shared; the client's screen is what is tested.
+      const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
+      const headers = { 'x-csrf-token': me.csrfToken };
+      const { clients } = (await (await f.request.get('/api/clients')).json()) as {
+        clients: { id: string }[];
+      };
+      const created = await f.request.post('/api/projects', {
+        headers,
+        data: {
+          clientId: clients[0]?.id,
+          title: 'Poster',
+          currency: 'EUR',
+          milestones: [
+            {
+              title: 'Poster design',
+              deliverables: 'One poster',
+              dueDate: '2099-05-01',
+              amountMinor: 300_00,
+              revisionRounds: 0,
+            },
+          ],
+        },
+      });
+      expect(created.status(), await created.text()).toBe(201);
+      const { project, milestones } = (await created.json()) as {
+        project: { id: string };
+        milestones: { id: string }[];
+      };
+      const milestoneId = milestones[0]?.id ?? '';
+      const delivered = await f.request.post(
+        `/api/projects/${project.id}/milestones/${milestoneId}/deliver`,
+        { headers },
+      );
+      expect(delivered.status(), await delivered.text()).toBeLessThan(300);
+      const access = await f.request.post(`/api/projects/${project.id}/access`, { headers });
+      expect(access.status()).toBe(201);
+      const { link } = (await access.json()) as { link: string };
+
+      await c.goto(link);
+      await visible(c.getByRole('heading', { name: 'Poster', level: 1 }));
+      const review = c.locator('section.review-box');
+      await visible(review.getByText(w('revisions.noneIncluded')));
+      await visible(review.getByText(w('revisions.changeOrderNeeded', { name: 'Maya Freelance' })));
+      expect(await review.getByRole('button', { name: w('revisions.request') }).count()).toBe(0);
+      await visible(review.getByRole('button', { name: w('revisions.approve') }));
+      await capture(mode, c, '80-portal-rounds-used');
+      // The server agrees: a request now is refused as a change order's work.
+      const csrf = (
+        (await (await c.request.get('/api/portal/project')).json()) as {
+          csrfToken: string;
+        }
+      ).csrfToken;
+      const refused = await c.request.post(`/api/portal/milestones/${milestoneId}/revisions`, {
+        headers: { 'x-csrf-token': csrf },
+        data: { note: 'One more change' },
+      });
+      expect(refused.status()).toBe(409);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'REVISION_ROUNDS_USED',
+      );
+      expect(pageErrors).toEqual([]);
+    });
   }
 });
