@@ -241,6 +241,78 @@ describe.each(dialects)('change orders on %s', SUITE_TIMEOUT, (dialect) => {
     );
   });
 
+  test('an accepted order that changes or removes an invoiced milestone cancels its invoice with a credit note; the changed one is invoiced anew', async () => {
+    const { freelancer, client, project, milestones } = await acceptedProject([
+      100_000, 200_000, 300_000,
+    ]);
+    const [first] = milestones;
+    if (!first) throw new Error('three milestones expected');
+    const Invoices = z.object({
+      invoices: z.array(
+        z.object({
+          id: z.string(),
+          kind: z.enum(['invoice', 'credit_note']),
+          milestoneId: z.string(),
+          grossMinor: z.number(),
+          cancelsId: z.string().nullable(),
+          cancelledById: z.string().nullable(),
+        }),
+      ),
+    });
+    const invoices = async () =>
+      expectStatus(await freelancer.get(`/api/projects/${project.id}/invoices`), 200, Invoices)
+        .invoices;
+    // The open first milestone is invoiced ahead of delivery.
+    const billed = expectStatus(
+      await freelancer.post(`/api/projects/${project.id}/milestones/${first.id}/invoice`),
+      201,
+      z.object({ invoice: z.object({ id: z.string(), grossMinor: z.number() }) }),
+    ).invoice;
+    expect(billed.grossMinor).toBe(100_000);
+
+    // Re-priced by a change order: nothing happens to the invoice until the client accepts.
+    const reprice = expectStatus(
+      await propose(freelancer, project.id, {
+        reason: 'A bigger first phase',
+        changes: [{ type: 'update', milestoneId: first.id, amountMinor: 120_000 }],
+      }),
+      201,
+      One,
+    ).changeOrder;
+    expect((await invoices()).map((i) => i.kind)).toEqual(['invoice']);
+    expectStatus(await accept(client, reprice.id), 200, One);
+    let list = await invoices();
+    const credit = list.find((i) => i.kind === 'credit_note');
+    expect(credit).toMatchObject({ cancelsId: billed.id, grossMinor: -100_000 });
+    expect(list.find((i) => i.id === billed.id)?.cancelledById).toBe(credit?.id);
+    const standing = list.filter((i) => i.kind === 'invoice' && i.cancelledById === null);
+    expect(standing.map((i) => [i.milestoneId, i.grossMinor])).toEqual([[first.id, 120_000]]);
+
+    // Removed by a change order: its standing invoice is cancelled, and nothing reissued.
+    const remove = expectStatus(
+      await propose(freelancer, project.id, {
+        reason: 'The first phase is dropped',
+        changes: [{ type: 'remove', milestoneId: first.id }],
+      }),
+      201,
+      One,
+    ).changeOrder;
+    expectStatus(await accept(client, remove.id), 200, One);
+    list = await invoices();
+    expect(list.filter((i) => i.kind === 'invoice' && i.cancelledById === null)).toEqual([]);
+    expect(list.filter((i) => i.kind === 'credit_note').map((i) => i.grossMinor)).toEqual(
+      expect.arrayContaining([-100_000, -120_000]),
+    );
+    // Invoices are never edited: every invoice keeps its amount, each cancelled by one note.
+    expect(
+      list
+        .filter((i) => i.kind === 'invoice')
+        .map((i) => i.grossMinor)
+        .sort(),
+    ).toEqual([100_000, 120_000]);
+    expect(list.filter((i) => i.kind === 'credit_note')).toHaveLength(2);
+  });
+
   test('add and remove in one order: positions closed up, the new milestone at the end, total exact', async () => {
     const { freelancer, client, project, milestones } = await acceptedProject([
       100_00, 200_00, 300_00,
