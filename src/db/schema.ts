@@ -533,7 +533,19 @@ export interface ProjectCostsTable {
   updated_at: string;
 }
 
+/** The instance's signing key (migration 0034): one row per purpose, shared by every instance. */
+export interface InstanceKeysTable {
+  purpose: 'evidence-signing';
+  algorithm: 'Ed25519';
+  /** The raw 32-byte public key, base64. */
+  public_key: string;
+  /** PKCS#8 DER of the private key, base64, sealed with SECRET_KEY (src/auth/secret-box.ts). */
+  private_key_sealed: string;
+  created_at: string;
+}
+
 export interface DB {
+  instance_keys: InstanceKeysTable;
   change_orders: ChangeOrdersTable;
   project_costs: ProjectCostsTable;
   contract_versions: ContractVersionsTable;

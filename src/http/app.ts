@@ -30,6 +30,7 @@ import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
 import { contractRoutes } from './routes/contracts';
 import { changeOrderRoutes } from './routes/change-orders';
+import { evidenceRoutes } from './routes/evidence';
 import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { startScheduler, type Scheduler } from '../actions/scheduler';
@@ -305,6 +306,7 @@ async function registerApi(
   });
   await api.register(contractRoutes, deps);
   await api.register(changeOrderRoutes, deps);
+  await api.register(evidenceRoutes, deps);
   await api.register(streamSocketRoutes, deps);
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);

@@ -23,6 +23,7 @@ import * as changeOrders from './0030-change-orders';
 import * as contractTerms from './0031-contract-terms';
 import * as revisions from './0032-revisions';
 import * as analyticsIndexes from './0033-analytics-indexes';
+import * as instanceSigningKey from './0034-instance-signing-key';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0031-contract-terms': contractTerms,
   '0032-revisions': revisions,
   '0033-analytics-indexes': analyticsIndexes,
+  '0034-instance-signing-key': instanceSigningKey,
 };
