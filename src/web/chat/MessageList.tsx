@@ -75,6 +75,14 @@ export function systemText(t: Translate, message: ChatMessage): string {
       return t('chat.sys.paymentReceived', {
         amount: formatMoney(num(e.amountMinor), str(e.currency)),
       });
+    case 'payment.reminder':
+    case 'payment.overdue':
+      return t(
+        e.type === 'payment.reminder' ? 'chat.sys.paymentReminder' : 'chat.sys.paymentOverdue',
+        {
+          amount: formatMoney(num(e.amountMinor), str(e.currency)),
+        },
+      );
     case 'receipt.issued':
       return t('chat.sys.receiptIssued', { number: str(e.number) || String(num(e.number)) });
     case 'change_order.proposed':
