@@ -446,7 +446,10 @@ export async function seedDemo(options: DemoOptions): Promise<DemoSummary> {
     if (chance(0.6)) {
       const costCount = faker.number.int({ min: 1, max: 3 });
       for (let k = 0; k < costCount; k++) {
-        const when = faker.number.int({ min: created + 3_600_000, max: Math.max(created, last) });
+        const when = faker.number.int({
+          min: created + 3_600_000,
+          max: Math.max(created + 3_600_000, last),
+        });
         if (when >= now) continue;
         const category = pick(COST_CATEGORIES);
         const amountMinor =
