@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   DESKTOP,
+  PHONE,
   captureScreen,
   checkAccessibility,
   launchBrowser,
@@ -153,6 +154,60 @@ describe('analytics dashboard', () => {
     await page.waitForURL(/\/app\/projects\/[^/]+$/);
     await visible(page.getByRole('heading', { level: 1 }));
 
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('records costs, hours and the type on a project page at 390 px: profit and hourly rate', async () => {
+    const context = await browser.newContext({ viewport: PHONE, baseURL: server.baseUrl });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await reportCspViolations(page, (text) => pageErrors.push(text));
+    await logIn(page);
+    await page.locator('.project-list a').first().click();
+    await page.waitForURL(/\/app\/projects\/[^/]+$/);
+    const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const panel = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Costs and hours', level: 2 }),
+    });
+    await visible(panel);
+    const costsOf = async () => {
+      const res = await page.request.get(`/api/projects/${projectId}/costs`);
+      expect(res.status()).toBe(200);
+      return ((await res.json()) as { costs: { amountMinor: number; note: string }[] }).costs;
+    };
+    const before = await costsOf();
+    const profit = panel.getByTestId('project-profit');
+    const profitBefore = (await profit.textContent()) ?? '';
+
+    const add = panel.getByRole('form', { name: 'Add a cost' });
+    await add.getByLabel(/^Amount/).fill('123.45');
+    await add.getByLabel('Category').selectOption('travel');
+    await add.getByLabel('Note').fill('Train to the workshop');
+    await add.getByRole('button', { name: 'Add cost' }).click();
+    const row = panel.getByRole('listitem').filter({ hasText: 'Train to the workshop' });
+    await visible(row);
+    const after = await costsOf();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.find((c) => c.note === 'Train to the workshop')?.amountMinor).toBe(12_345);
+    await expect.poll(() => profit.textContent()).not.toBe(profitBefore);
+
+    const details = panel.getByRole('form', { name: 'Hours and project type' });
+    await details.getByLabel('Hours spent').fill('12.5');
+    await details.getByLabel('Project type').fill('Workshop');
+    await details.getByRole('button', { name: 'Save hours and type' }).click();
+    await visible(details.getByText('Saved.'));
+    await visible(panel.getByTestId('project-hourly-rate').getByText(/an hour$/));
+    const project = (await (await page.request.get(`/api/projects/${projectId}`)).json()) as {
+      project: { hoursMinutes: number | null; projectType: string };
+    };
+    expect(project.project).toMatchObject({ hoursMinutes: 750, projectType: 'Workshop' });
+    await checkAccessibility(page, 'project costs @390');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'project-costs-390.png') });
+
+    await row.getByRole('button', { name: /^Remove the cost of/ }).click();
+    await expect.poll(async () => (await costsOf()).length).toBe(before.length);
+    await expect.poll(() => profit.textContent()).toBe(profitBefore);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

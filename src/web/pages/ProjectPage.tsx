@@ -19,6 +19,7 @@ import { ProjectInvoices } from '../invoices/ProjectInvoices';
 import { ChangeOrderBuilder } from '../change-orders/ChangeOrderBuilder';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectContract } from '../contract/ProjectContract';
+import { ProjectCosts } from '../analytics/ProjectCosts';
 import { ProjectStatusBadge } from '../components/StatusBadge';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useTitle } from '../hooks';
@@ -350,6 +351,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {!archived ? <ProjectReminders projectId={project.id} /> : null}
           <ProjectInvoices project={project} milestones={sorted} />
           <ProjectContract projectId={project.id} />
+          <ProjectCosts project={project} />
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
               <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
