@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'LAST_MILESTONE'
   | 'CHANGE_ORDER_REQUIRED'
   | 'CHANGE_ORDER_CLOSED'
+  | 'DISPUTE_OPEN'
+  | 'DISPUTE_CLOSED'
   | 'STALE'
   | 'ARCHIVED'
   | 'CONFLICT'
