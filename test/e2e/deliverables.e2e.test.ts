@@ -18,6 +18,7 @@ import { launchBrowser, visible, waitForBadge } from './support/browser';
 import { fileRow as anyFileRow, makeFile, sha256, shownHash, waitFor } from './support/files';
 import {
   MODES,
+  buildHalfAndHalfProject,
   capture,
   modeName,
   openPage,
@@ -105,22 +106,10 @@ describe('deliverables', () => {
         english ? 'maya@example.com' : 'maya.de@example.com',
         english ? 'ada@example.com' : 'ada.de@example.com',
       );
-      await f.goto('/app/projects/new');
-      await f
-        .getByLabel(w('builder.client'), { exact: true })
-        .selectOption({ label: 'Ada Client' });
-      await f.getByLabel(w('builder.projectTitle')).fill('Brand refresh');
-      await f.getByLabel(w('builder.money.totalWithCurrency', { currency: 'EUR' })).fill('2000');
-      await f.getByRole('button', { name: w('builder.template.half') }).click();
-      for (const [i, title] of ['Identity', 'Website'].entries()) {
-        const group = f.getByRole('group', { name: w('builder.row.legend', { n: i + 1 }) });
-        await group.getByLabel(w('project.milestone.title')).fill(title);
-        await group.getByLabel(w('project.milestone.deliverables')).fill(`${title} files`);
-      }
-      await f.getByRole('button', { name: w('builder.create') }).click();
-      await visible(f.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-      await waitForBadge(f, 'Identity', w('workspace.status.open'));
-      const projectUrl = f.url();
+      const projectUrl = await buildHalfAndHalfProject(f, w, 'Brand refresh', [
+        'Identity',
+        'Website',
+      ]);
 
       // The open milestone offers a drop zone with a real, labelled file input and the limit.
       const input = addFiles(f, 1);

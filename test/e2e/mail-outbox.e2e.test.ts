@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mailTo, startSmtp, type SmtpCapture } from '../integration/smtp-helpers';
 import { launchBrowser, visible } from './support/browser';
+import { createProjectThroughApi, deliverThroughApi } from './support/api';
 import { waitFor } from './support/files';
 import { MODES, capture, modeName, openPage, signUpWithClientIn, wordsFor } from './support/modes';
 import { startServer, type RunningServer } from './support/server';
@@ -56,32 +57,13 @@ describe('mail that cannot be sent', () => {
         clientEmail,
       );
       // A one-milestone project, delivered, through the API with the browser's session.
-      const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
-      const headers = { 'x-csrf-token': me.csrfToken };
-      const { clients } = (await (await f.request.get('/api/clients')).json()) as {
-        clients: { id: string }[];
-      };
-      const created = await f.request.post('/api/projects', {
-        headers,
-        data: {
-          clientId: clients[0]?.id,
-          title: 'Brand book',
-          currency: 'EUR',
-          milestones: [
-            { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
-          ],
-        },
+      const { projectId, milestoneIds } = await createProjectThroughApi(f, {
+        title: 'Brand book',
+        milestones: [
+          { title: 'Logo', deliverables: 'A logo', dueDate: '2026-07-01', amountMinor: 500_00 },
+        ],
       });
-      expect(created.status()).toBe(201);
-      const { project, milestones } = (await created.json()) as {
-        project: { id: string };
-        milestones: { id: string }[];
-      };
-      const delivered = await f.request.post(
-        `/api/projects/${project.id}/milestones/${milestones[0]?.id ?? ''}/deliver`,
-        { headers },
-      );
-      expect(delivered.status()).toBe(200);
+      await deliverThroughApi(f, projectId, milestoneIds[0] ?? '');
 
       // The server refuses connections: after one failed attempt the dashboard says so.
       await waitFor('the failed attempt', async () => {

@@ -21,6 +21,7 @@ import { deliverCheckoutCompleted, FakeStripe } from './support/fake-stripe';
 import { fileRow as anyFileRow, makeFile, sha256, shownHash, waitFor } from './support/files';
 import {
   MODES,
+  buildHalfAndHalfProject,
   capture,
   go,
   modeName,
@@ -123,21 +124,7 @@ describe('payments', () => {
       await signUpWithClientIn(f, w, email, english ? 'ada@example.com' : 'ada.de@example.com');
       await f.goto('/app/projects/new');
       await visible(f.getByText(w('builder.milestones.count', { count: 1, max: 4 })));
-      await f
-        .getByLabel(w('builder.client'), { exact: true })
-        .selectOption({ label: 'Ada Client' });
-      await f.getByLabel(w('builder.projectTitle')).fill('Brand refresh');
-      await f.getByLabel(w('builder.money.totalWithCurrency', { currency: 'EUR' })).fill('2000');
-      await f.getByRole('button', { name: w('builder.template.half') }).click();
-      for (const [i, title] of ['Identity', 'Website'].entries()) {
-        const group = f.getByRole('group', { name: w('builder.row.legend', { n: i + 1 }) });
-        await group.getByLabel(w('project.milestone.title')).fill(title);
-        await group.getByLabel(w('project.milestone.deliverables')).fill(`${title} files`);
-      }
-      await f.getByRole('button', { name: w('builder.create') }).click();
-      await visible(f.getByRole('heading', { name: 'Brand refresh', level: 1 }));
-      await waitForBadge(f, 'Identity', w('workspace.status.open'));
-      projectUrl = f.url();
+      projectUrl = await buildHalfAndHalfProject(f, w, 'Brand refresh', ['Identity', 'Website']);
 
       // The drop zone states the operator's limits and enforces the size before uploading.
       await visible(f.getByText(w('files.drop.limits', { max: 3, size: '1 MiB' })));

@@ -12,6 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PDFParse } from 'pdf-parse';
 import { checkAccessibility, launchBrowser, visible } from './support/browser';
+import {
+  createProjectThroughApi,
+  csrfHeaders,
+  deliverThroughApi,
+  shareThroughApi,
+} from './support/api';
 import { waitFor } from './support/files';
 import {
   MODES,
@@ -125,43 +131,22 @@ describe('settings and invoices', () => {
 
     it('sets the project’s VAT, issues and downloads an invoice; the portal shows it in the brand', async () => {
       const f = freelancer;
-      const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
-      const headers = { 'x-csrf-token': me.csrfToken };
-      const { clients } = (await (await f.request.get('/api/clients')).json()) as {
-        clients: { id: string }[];
-      };
-      const created = await f.request.post('/api/projects', {
-        headers,
-        data: {
-          clientId: clients[0]?.id,
-          title: 'Brand book',
-          currency: 'EUR',
-          milestones: [
-            {
-              title: 'Moodboard',
-              deliverables: 'PDF',
-              dueDate: '2099-01-01',
-              amountMinor: 1190_00,
-            },
-            { title: 'Guide', deliverables: 'PDF', dueDate: '2099-02-01', amountMinor: 500_00 },
-          ],
-        },
+      const headers = await csrfHeaders(f);
+      const { projectId, milestoneIds } = await createProjectThroughApi(f, {
+        title: 'Brand book',
+        milestones: [
+          { title: 'Moodboard', deliverables: 'PDF', dueDate: '2099-01-01', amountMinor: 1190_00 },
+          { title: 'Guide', deliverables: 'PDF', dueDate: '2099-02-01', amountMinor: 500_00 },
+        ],
       });
-      expect(created.status()).toBe(201);
-      const { project, milestones } = (await created.json()) as {
-        project: { id: string };
-        milestones: { id: string }[];
-      };
-      const access = await f.request.post(`/api/projects/${project.id}/access`, { headers });
-      expect(access.status()).toBe(201);
-      const { code } = (await access.json()) as { code: string };
+      const code = await shareThroughApi(f, projectId);
 
-      await f.goto(`/app/projects/${project.id}`);
+      await f.goto(`/app/projects/${projectId}`);
       await visible(f.getByRole('heading', { name: w('invoices.vat.heading'), exact: true }));
       await f.getByLabel(w('invoices.vat.rate')).fill('19');
       await f.getByRole('button', { name: w('invoices.vat.save') }).click();
       await visible(f.getByText(w('invoices.vat.saved')));
-      expect(await (await f.request.get(`/api/projects/${project.id}/vat`)).json()).toEqual({
+      expect(await (await f.request.get(`/api/projects/${projectId}/vat`)).json()).toEqual({
         mode: 'standard',
         rateBp: 1900,
       });
@@ -174,11 +159,7 @@ describe('settings and invoices', () => {
       await visible(f.getByText(w('invoices.projectOffline.saved')));
 
       // Deliver milestone 1 (its invoice comes by itself)…
-      const delivered = await f.request.post(
-        `/api/projects/${project.id}/milestones/${milestones[0]?.id ?? ''}/deliver`,
-        { headers },
-      );
-      expect(delivered.status()).toBe(200);
+      await deliverThroughApi(f, projectId, milestoneIds[0] ?? '');
       await f.reload();
       const invoices = f.getByRole('list', { name: w('invoices.list.heading') });
       await visible(invoices.getByText('INV-', { exact: false }));
@@ -211,7 +192,7 @@ describe('settings and invoices', () => {
 
       // Cancelled without a new one, the delivered, unpaid milestone offers "Invoice milestone 1".
       const { invoices: listed } = (await (
-        await f.request.get(`/api/projects/${project.id}/invoices`)
+        await f.request.get(`/api/projects/${projectId}/invoices`)
       ).json()) as { invoices: { id: string; label: string }[] };
       const standing = listed.find((i) => i.label === `INV-${year}-0002`);
       const cancelled = await f.request.post(`/api/invoices/${standing?.id ?? ''}/cancel`, {

@@ -13,6 +13,7 @@ import {
   checkAccessibility,
   reportCspViolations,
   visible,
+  waitForBadge,
 } from './browser';
 import { SCREENSHOT_DIR } from './paths';
 import { wordsFor, type Lang, type Words } from './words';
@@ -109,6 +110,34 @@ export async function signUpWithClientIn(
   await f.getByLabel(w('clients.form.email'), { exact: true }).fill(clientEmail);
   await f.getByRole('button', { name: w('clients.add.submit') }).click();
   await visible(f.getByText(w('clients.added', { name: 'Ada Client' })));
+}
+
+/**
+ * Through the project builder, as the freelancer does it: a project for Ada Client of `total`
+ * euros split half and half into two milestones titled `titles`; waits for its page, with the
+ * first milestone open. Answers the project page's URL.
+ */
+export async function buildHalfAndHalfProject(
+  f: Page,
+  w: Words,
+  title: string,
+  titles: readonly [string, string],
+  total = '2000',
+): Promise<string> {
+  await f.goto('/app/projects/new');
+  await f.getByLabel(w('builder.client'), { exact: true }).selectOption({ label: 'Ada Client' });
+  await f.getByLabel(w('builder.projectTitle')).fill(title);
+  await f.getByLabel(w('builder.money.totalWithCurrency', { currency: 'EUR' })).fill(total);
+  await f.getByRole('button', { name: w('builder.template.half') }).click();
+  for (const [i, name] of titles.entries()) {
+    const group = f.getByRole('group', { name: w('builder.row.legend', { n: i + 1 }) });
+    await group.getByLabel(w('project.milestone.title')).fill(name);
+    await group.getByLabel(w('project.milestone.deliverables')).fill(`${name} files`);
+  }
+  await f.getByRole('button', { name: w('builder.create') }).click();
+  await visible(f.getByRole('heading', { name: title, level: 1 }));
+  await waitForBadge(f, titles[0], w('workspace.status.open'));
+  return f.url();
 }
 
 /**
