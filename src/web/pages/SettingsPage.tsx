@@ -8,6 +8,7 @@ import { LanguageSetting } from '../components/LanguageSetting';
 import { NotificationSettings } from '../notify/NotificationSettings';
 import { BrandingSettings } from '../components/BrandingSettings';
 import { TaxSettings } from '../components/TaxSettings';
+import { ContractTermsSettings } from '../contract/ContractTermsSettings';
 import { MailSection, PaymentsSection } from '../components/PaymentSettings';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
 import { useT } from '../i18n';
@@ -35,6 +36,7 @@ export function SettingsPage() {
       )}
       <BrandingSettings />
       <TaxSettings />
+      <ContractTermsSettings />
       <LanguageSetting />
       <ErrorBanner message={payments.error?.message} />
       {paymentView && state.status === 'in' ? (
