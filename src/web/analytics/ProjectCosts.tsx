@@ -17,8 +17,7 @@ import { useFormat } from '../i18n/format';
 import { userLocale } from '../locale';
 import { readPositiveAmount } from '../money-input';
 import { invalidateProject } from '../queries';
-import type { BodyOf, ResponseOf } from '../types';
-import type { Project } from '../types';
+import type { BodyOf, Payment, Project, ResponseOf } from '../types';
 
 type Cost = ResponseOf<'/api/projects/{projectId}/costs', 'get'>['costs'][number];
 type Category = Cost['category'];
@@ -55,7 +54,20 @@ export function hoursToMinutes(text: string): number | null {
   return Number(match[1]) * 60 + Math.round(fraction * 60);
 }
 
-export function ProjectCosts({ project }: { project: Project }) {
+/** Credited payments less refunds: the dashboard's revenue, over the project's whole life. */
+export function receivedNetMinor(payments: readonly Payment[]): number {
+  return payments
+    .filter((p) => p.status === 'credited')
+    .reduce((sum, p) => sum + (p.kind === 'payment' ? p.amountMinor : -p.amountMinor), 0);
+}
+
+export function ProjectCosts({
+  project,
+  payments,
+}: {
+  project: Project;
+  payments: readonly Payment[];
+}) {
   const t = useT();
   const f = useFormat();
   const costs = useQuery({
@@ -65,7 +77,8 @@ export function ProjectCosts({ project }: { project: Project }) {
   const readOnly = project.archivedAt !== null;
   const list = costs.data?.costs ?? [];
   const costsMinor = list.reduce((sum, c) => sum + c.amountMinor, 0);
-  const profitMinor = project.paidMinor - costsMinor;
+  const receivedMinor = receivedNetMinor(payments);
+  const profitMinor = receivedMinor - costsMinor;
   const minutes = project.hoursMinutes;
   return (
     <section className="card stack" aria-labelledby="costs-heading">
@@ -74,7 +87,7 @@ export function ProjectCosts({ project }: { project: Project }) {
       <dl className="facts">
         <div>
           <dt>{t('analytics.costs.received')}</dt>
-          <dd>{f.money(project.paidMinor, project.currency)}</dd>
+          <dd>{f.money(receivedMinor, project.currency)}</dd>
         </div>
         <div>
           <dt>{t('analytics.costs.total')}</dt>

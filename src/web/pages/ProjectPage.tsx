@@ -351,7 +351,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {!archived ? <ProjectReminders projectId={project.id} /> : null}
           <ProjectInvoices project={project} milestones={sorted} />
           <ProjectContract projectId={project.id} />
-          <ProjectCosts project={project} />
+          <ProjectCosts project={project} payments={payments} />
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
             <section className="card stack" aria-labelledby="receipts-heading">
               <h2 id="receipts-heading">{t('project.receipts.heading')}</h2>
