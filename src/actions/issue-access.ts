@@ -60,7 +60,7 @@ export async function inviteClient(
             businessName: freelancer.business_name,
           },
           client: { name: client.name, email: client.email },
-          project: { title: projectTitle },
+          project: { id: options.projectId, title: projectTitle },
           link: issued.link,
           code: issued.code,
         },

@@ -16,7 +16,8 @@ import {
 import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
 import type { Subscription } from '../domain/notifications';
-import { renderTemplate, type MailTemplate } from '../mail/compose';
+import { clientRecordOf, renderTemplate, type MailTemplate } from '../mail/compose';
+import { recordHeadOf } from '../db/queries/evidence';
 import { mailLinks } from '../mail/links';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
 import { SUPPORTED_LOCALES } from '../i18n';
@@ -103,10 +104,15 @@ async function messageOf(
       : undefined;
   if (row.body_text === null && row.template !== null) {
     // Queued inside a transaction as a template: rendered here, outside any, and kept until sent.
+    const template = JSON.parse(row.template) as MailTemplate;
+    // Mail to the client carries the project's chain head as it stands now (after the commit
+    // that queued it), anchoring the record outside the server.
+    const record = clientRecordOf(template);
     const rendered = await renderTemplate(
-      JSON.parse(row.template) as MailTemplate,
+      template,
       options.publicUrl,
       unsubscribeToken && mailLinks.unsubscribePage(options.publicUrl, unsubscribeToken),
+      record ? await recordHeadOf(db, record) : undefined,
     );
     ({ text, html } = rendered);
     await storeRenderedMail(db, { id: row.id, token: options.token, ...rendered });

@@ -20,7 +20,7 @@ import {
   type InvitationMailInput,
 } from './templates/invitation';
 import { receiptMail, receiptSubject } from './templates/receipt';
-import { PlainText, UnsubscribeLink } from './templates/layout';
+import { PlainText, RecordHead, UnsubscribeLink } from './templates/layout';
 import {
   freelancerNoticeMail,
   freelancerNoticeSubject,
@@ -97,8 +97,13 @@ interface Person {
 async function renderElement(
   element: ReactElement,
   unsubscribeUrl?: string,
+  recordHead?: string,
 ): Promise<RenderedBody> {
-  const framed = createElement(UnsubscribeLink.Provider, { value: unsubscribeUrl }, element);
+  const framed = createElement(
+    RecordHead.Provider,
+    { value: recordHead },
+    createElement(UnsubscribeLink.Provider, { value: unsubscribeUrl }, element),
+  );
   const [html, textHtml] = await Promise.all([
     render(createElement(PlainText.Provider, { value: false }, framed)),
     render(createElement(PlainText.Provider, { value: true }, framed)),
@@ -202,16 +207,50 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
 }
 
 /**
+ * The project a mail to the client is about — by its id, or by one of its milestones — so it
+ * carries the project's record line; null for mail to the freelancer (and for mail queued
+ * without the project's id).
+ */
+export function clientRecordOf(
+  template: MailTemplate,
+): { projectId: string } | { milestoneId: string } | null {
+  switch (template.name) {
+    case 'delivery':
+    case 'uploads':
+    case 'payment-reminder':
+    case 'review-reminder':
+      return { milestoneId: template.input.milestone.id };
+    case 'receipt':
+      return template.input.audience === 'client' ? { projectId: template.input.projectId } : null;
+    case 'messages':
+      return template.input.audience === 'client' ? { projectId: template.input.project.id } : null;
+    case 'invitation':
+      return template.input.project.id === undefined
+        ? null
+        : { projectId: template.input.project.id };
+    case 'change-order':
+      return template.input.event === 'proposed' || template.input.event === 'withdrawn'
+        ? { projectId: template.input.project.id }
+        : null;
+    case 'freelancer-notice':
+    case 'milestone-review':
+      return null;
+  }
+}
+
+/**
  * The template's HTML and text, with links under `publicUrl`; a notification mail also links to
- * its one-click unsubscribe page.
+ * its one-click unsubscribe page, and a mail to the client carries `recordHead`, the project's
+ * activity chain head when it is rendered.
  */
 export function renderTemplate(
   template: MailTemplate,
   publicUrl: string,
   unsubscribeUrl?: string,
+  recordHead?: string,
 ): Promise<RenderedBody> {
   const t = translator(template.locale);
-  const out = (element: ReactElement) => renderElement(element, unsubscribeUrl);
+  const out = (element: ReactElement) => renderElement(element, unsubscribeUrl, recordHead);
   switch (template.name) {
     case 'delivery':
       return out(deliveryMail(t, { ...template.input, publicUrl }));

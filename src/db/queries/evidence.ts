@@ -45,6 +45,25 @@ export function activityHead(
     .executeTakeFirst();
 }
 
+/** The chain head of a project named by its id or by one of its milestones (none: undefined). */
+export async function recordHeadOf(
+  db: Kysely<DB>,
+  of: { projectId: string } | { milestoneId: string },
+): Promise<string | undefined> {
+  let projectId: string | undefined;
+  if ('projectId' in of) projectId = of.projectId;
+  else {
+    const milestone = await db
+      .selectFrom('milestones')
+      .select('project_id')
+      .where('id', '=', of.milestoneId)
+      .executeTakeFirst();
+    projectId = milestone?.project_id;
+  }
+  if (projectId === undefined) return undefined;
+  return (await activityHead(db, projectId))?.hash;
+}
+
 /** Entries after `afterSeq`, up to `uptoSeq`, oldest first, at most `limit`. */
 export async function activityAfter(
   db: Kysely<DB>,

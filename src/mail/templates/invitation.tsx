@@ -10,7 +10,8 @@ import { Action, Layout, Paragraph, styles, tr, U } from './layout';
 export interface InvitationMailInput {
   freelancer: { name: string; email: string; businessName: string };
   client: { name: string; email: string };
-  project: { title: string };
+  /** id: for the record line (mail queued before it was carried has none). */
+  project: { id?: string; title: string };
   /** The portal link with the access token, and the code to type at the portal. */
   link: string;
   code: string;

@@ -82,6 +82,24 @@ export const PlainText = createContext(false);
 /** The one-click unsubscribe page of a notification mail (none for records and replies). */
 export const UnsubscribeLink = createContext<string | undefined>(undefined);
 
+/**
+ * The project's activity chain head when the mail goes to the client: anchored outside the
+ * server, so a client can later show that an evidence bundle matches what they were sent.
+ */
+export const RecordHead = createContext<string | undefined>(undefined);
+
+/** "Record: 3f2a…": 16 hex digits in the HTML, the whole hash in the plain text. */
+function RecordLine({ t }: { t: Translator }) {
+  const hash = useContext(RecordHead);
+  const plain = useContext(PlainText);
+  if (hash === undefined) return null;
+  return (
+    <Text style={{ ...styles.muted, fontSize: '12px' }}>
+      {t.t('mail.record.line', { hash: plain ? hash : hash.slice(0, 16) })}
+    </Text>
+  );
+}
+
 function Unsubscribe({ t }: { t: Translator }) {
   const href = useContext(UnsubscribeLink);
   const plain = useContext(PlainText);
@@ -141,6 +159,7 @@ export function Layout(props: {
           {props.children}
           <Hr style={styles.rule} />
           <Text style={styles.muted}>{props.footer}</Text>
+          <RecordLine t={props.t} />
           <Unsubscribe t={props.t} />
         </Container>
       </Body>
