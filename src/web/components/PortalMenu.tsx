@@ -1,5 +1,6 @@
 import { DropdownMenu } from 'radix-ui';
 import { SUPPORTED_LOCALES, useLocale, useT, type Locale } from '../i18n';
+import { PortalEvidenceItem } from '../evidence/PortalEvidenceItem';
 
 /**
  * The portal header's small menu: the language, and "Leave project" (which ends this device's
@@ -39,6 +40,7 @@ export default function PortalMenu({ onLeave }: { onLeave: () => Promise<void> }
             ))}
           </DropdownMenu.RadioGroup>
           <DropdownMenu.Separator className="menu-separator" />
+          <PortalEvidenceItem />
           <DropdownMenu.Item className="menu-item" onSelect={() => void onLeave()}>
             {t('portal.menu.leave')}
           </DropdownMenu.Item>
