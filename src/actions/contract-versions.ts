@@ -36,14 +36,18 @@ export async function generateContract(
 > {
   const project = await findProjectById(db, projectId);
   if (!project) return undefined;
-  const [freelancer, client, milestones, accepted] = await Promise.all([
+  const [freelancer, client, milestones, accepted, latest] = await Promise.all([
     findUserById(db, project.owner_id),
     findOwnedClient(db, project.owner_id, project.client_id),
     listMilestones(db, project.id),
     hasContractAcceptance(db, project.id),
+    findLatestContractVersion(db, project.id),
   ]);
   if (!freelancer || !client) return undefined;
-  const locale = client.locale;
+  // Once accepted, the contract keeps the language it was accepted in (as it keeps its terms):
+  // setting the client's language later changes the screens and mails, not the agreement — it
+  // must not make a new version the client has to accept again before paying.
+  const locale: Locale = accepted && latest ? latest.locale : client.locale;
   const { labels, template: defaultTemplate } = contractWords(locale);
   const terms = termsForProject({
     accepted,

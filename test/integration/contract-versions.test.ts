@@ -114,6 +114,40 @@ describe.each(dialects)('contract versions on %s', SUITE_TIMEOUT, (dialect) => {
     expect(actions.filter((a) => a === 'contract.version_created')).toHaveLength(2);
   });
 
+  test("the client's language sets the contract's until it is accepted; afterwards the agreement keeps its own", async () => {
+    const { freelancer, client, project } = await sharedProject();
+    const clientId = project.clientId;
+    const setLanguage = async (locale: string) =>
+      expectStatus(
+        await freelancer.patch(`/api/clients/${clientId}`, { locale }),
+        200,
+        z.unknown(),
+      );
+    const read = async () => expectStatus(await client.get('/api/portal/contract'), 200, Record_);
+    expect((await read()).current.locale).toBe('en');
+    // Not yet accepted: the contract follows the client's language, as a new version.
+    await setLanguage('de');
+    const german = await read();
+    expect(german.current).toMatchObject({ version: 2, locale: 'de', reason: 'changed' });
+    expect(german.current.text).toContain('6.300,50');
+    const accepted = await client.post(
+      '/api/portal/contract/accept',
+      { fullName: 'Bea Kraus', sha256: german.current.sha256 },
+      { headers: { 'user-agent': UA } },
+    );
+    expectStatus(accepted, 200, Accepted);
+    // Accepted: the language can change for screens and mail, not the agreement the client
+    // accepted — no new version to accept again before paying.
+    await setLanguage('en');
+    const after = await read();
+    expect(after.versions.map((v) => [v.version, v.locale])).toEqual([
+      [1, 'en'],
+      [2, 'de'],
+    ]);
+    expect(after.current).toMatchObject({ version: 2, locale: 'de' });
+    expect(after.current.acceptedAt).not.toBeNull();
+  });
+
   test('acceptance records name, time, IP, user agent and hash, in the activity chain too', async () => {
     const { freelancer, client, project } = await sharedProject();
     const { current } = expectStatus(await client.get('/api/portal/contract'), 200, Record_);

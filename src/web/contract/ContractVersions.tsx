@@ -62,6 +62,7 @@ export function ContractVersions({
                 <summary>{t('portal.contract.readVersion', { version: v.version })}</summary>
                 <ContractText
                   text={v.text}
+                  lang={v.locale}
                   label={t('portal.contract.version', { version: v.version })}
                 />
               </details>
@@ -73,12 +74,23 @@ export function ContractVersions({
   );
 }
 
-/** The contract's exact words, scrollable, in the writer's direction. */
-export function ContractText({ text, label }: { text: string; label: string }) {
+/**
+ * The contract's exact words, scrollable, in the writer's direction and marked with the language
+ * they were written in (a version accepted in English stays English when the screen is German).
+ */
+export function ContractText({
+  text,
+  label,
+  lang,
+}: {
+  text: string;
+  label: string;
+  lang?: string;
+}) {
   return (
     // A scrollable region must be reachable by keyboard (tabIndex 0).
     <div className="contract-text" role="region" aria-label={label} tabIndex={0}>
-      <pre dir="auto">
+      <pre dir="auto" lang={lang}>
         <bdi>{text}</bdi>
       </pre>
     </div>

@@ -187,6 +187,7 @@ export default function PortalContract({
         <>
           <ContractText
             text={current.text}
+            lang={current.locale}
             label={t('portal.contract.version', { version: current.version })}
           />
           {archived ? (
