@@ -30,7 +30,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { UsageError, wholeNumber } from './lib/args';
 import { ChatLoad, percentile, type LoadResult, type SocketSpec } from './lib/chat-load';
 import { Freelancer, openPortalSession } from './lib/milepost-api';
 import { killAllNow, readMemory, RssSampler, stop, stopAll } from './lib/proc';
@@ -48,7 +50,6 @@ const LOAD_WARNING = 1.5;
 /** The origin the Milepost instances are configured with (PUBLIC_URL), so the one sockets send. */
 const ORIGIN = 'http://milepost.bench';
 
-class UsageError extends Error {}
 class BenchFailure extends Error {}
 
 interface Options {
@@ -73,66 +74,41 @@ const USAGE = `usage: npm run bench:chat -- [--sockets 1000] [--projects 100] [-
   --tsx       run the servers under tsx instead of as esbuild bundles run by plain node
   --profile   write V8 CPU profiles (.cpuprofile) of the Milepost servers into this folder`;
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    sockets: 1000,
-    projects: 100,
-    rate: 50,
-    seconds: 20,
-    pg: true,
-    pgAdminUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    bundle: true,
-    profileDir: undefined,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag ?? arg} needs a value\n${USAGE}`);
-      return v;
-    };
-    const count = (min: number, max: number): number => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max)
-        throw new UsageError(`${flag ?? arg} must be a whole number in ${min}..${max}`);
-      return n;
-    };
-    switch (flag) {
-      case '--sockets':
-        options.sockets = count(2, 20_000);
-        break;
-      case '--projects':
-        options.projects = count(1, 1000);
-        break;
-      case '--rate':
-        options.rate = count(1, 5000);
-        break;
-      case '--seconds':
-        options.seconds = count(1, 600);
-        break;
-      case '--no-pg':
-        options.pg = false;
-        break;
-      case '--pg-url':
-        options.pgAdminUrl = value();
-        break;
-      case '--profile':
-        options.profileDir = path.resolve(value());
-        break;
-      case '--tsx':
-        options.bundle = false;
-        break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
-    }
+function parseOptions(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        sockets: { type: 'string', default: '1000' },
+        projects: { type: 'string', default: '100' },
+        rate: { type: 'string', default: '50' },
+        seconds: { type: 'string', default: '20' },
+        'no-pg': { type: 'boolean', default: false },
+        'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+        tsx: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const options: Options = {
+    sockets: wholeNumber('--sockets', values.sockets, 2, 20_000),
+    projects: wholeNumber('--projects', values.projects, 1, 1000),
+    rate: wholeNumber('--rate', values.rate, 1, 5000),
+    seconds: wholeNumber('--seconds', values.seconds, 1, 600),
+    pg: !values['no-pg'],
+    pgAdminUrl: values['pg-url'],
+    bundle: !values.tsx,
+    profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
+  };
   if (options.sockets % options.projects !== 0 || options.sockets / options.projects < 2) {
     throw new UsageError(
       `--sockets ${options.sockets} must be a multiple of --projects ${options.projects}, at least 2 per project`,
@@ -493,7 +469,7 @@ function report(bare: Side, sides: Side[], loadAtStart: number, options: Options
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'milepost-bench-chat-'));
   process.on('exit', () => {
     killAllNow();

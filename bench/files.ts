@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_UPLOAD_BYTES, parseArgs, UsageError, type Options } from './lib/args';
+import { MAX_UPLOAD_BYTES, parseOptions, UsageError, type Options } from './lib/args';
 import { runTransfer, type Transfer } from './lib/client';
 import { Freelancer, type DownloadView } from './lib/milepost-api';
 import { findNginx, startNginx, type NginxServer } from './lib/nginx';
@@ -571,7 +571,7 @@ function downloadFileFor(workDir: string, size: number): string {
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'milepost-bench-'));
   process.on('exit', () => {
     killAllNow();

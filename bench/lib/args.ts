@@ -1,5 +1,6 @@
 /** Command-line options of bench/files.ts. */
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3; // Milepost's ceiling (MAX_FILE_BYTES ≤ 5 GiB)
 
@@ -61,68 +62,50 @@ function curlAvailable(): boolean {
   return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-export function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    size: 2 * 1024 ** 3,
-    sizeLabel: '2GiB',
-    runs: 5,
-    client: curlAvailable() ? 'curl' : 'node',
-    keep: false,
-    ref: undefined,
-    bundle: true,
-    profileDir: undefined,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag ?? arg} needs a value\n${USAGE}`);
-      return v;
-    };
-    switch (flag) {
-      case '--size': {
-        const label = value();
-        options.size = parseSize(label);
-        options.sizeLabel = label.replace(/\s+/g, '');
-        break;
-      }
-      case '--runs': {
-        const runs = Number(value());
-        if (!Number.isInteger(runs) || runs < 1 || runs > 20)
-          throw new UsageError('--runs must be 1..20');
-        options.runs = runs;
-        break;
-      }
-      case '--client': {
-        const client = value();
-        if (client !== 'node' && client !== 'curl')
-          throw new UsageError('--client must be node or curl');
-        options.client = client;
-        break;
-      }
-      case '--ref':
-        options.ref = value();
-        break;
-      case '--profile':
-        options.profileDir = value();
-        break;
-      case '--tsx':
-        options.bundle = false;
-        break;
-      case '--keep':
-        options.keep = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
-    }
+/** A whole number in min..max from a command-line value, or a UsageError naming the flag. */
+export function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number in ${min}..${max}`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        size: { type: 'string', default: '2GiB' },
+        runs: { type: 'string', default: '5' },
+        client: { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        ref: { type: 'string' },
+        tsx: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const client = values.client ?? (curlAvailable() ? 'curl' : 'node');
+  if (client !== 'node' && client !== 'curl') throw new UsageError('--client must be node or curl');
+  const options: Options = {
+    size: parseSize(values.size),
+    sizeLabel: values.size.replace(/\s+/g, ''),
+    runs: wholeNumber('--runs', values.runs, 1, 20),
+    client,
+    keep: values.keep,
+    ref: values.ref,
+    bundle: !values.tsx,
+    profileDir: values.profile,
+  };
   if (options.size > MAX_UPLOAD_BYTES) {
     throw new UsageError(
       `--size ${options.sizeLabel} (${options.size} bytes) is above Milepost's upload limit of 5 GiB ` +
