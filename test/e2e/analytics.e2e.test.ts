@@ -178,6 +178,8 @@ describe('analytics dashboard', () => {
     };
     const before = await costsOf();
     const profit = panel.getByTestId('project-profit');
+    // Shown once the project's costs are loaded (never a profit without them).
+    await visible(profit);
     const profitBefore = (await profit.textContent()) ?? '';
 
     const add = panel.getByRole('form', { name: 'Add a cost' });

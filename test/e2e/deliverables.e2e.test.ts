@@ -215,7 +215,9 @@ describe('deliverables', () => {
       const downloaded = line.slice(line.indexOf(who) + who.length).trim();
       await waitFor('the client download in the log', async () => {
         await f.reload();
-        // On a phone the side column's sections are folded: the log is there all the same.
+        // On a phone the side column's sections are folded: the log is there all the same,
+        // once the page has its files (waited for, so a slow load is not reloaded again).
+        await f.locator('#downloads-heading').waitFor({ state: 'attached' });
         return (await f.locator('.downloads li').filter({ hasText: downloaded }).count()) > 0;
       });
       const entry = f.locator('.downloads li').filter({ hasText: downloaded });

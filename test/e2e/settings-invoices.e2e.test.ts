@@ -18,6 +18,7 @@ import {
   deliverThroughApi,
   shareThroughApi,
 } from './support/api';
+import { verifyBundle } from '../../src/evidence/verify-bundle';
 import { waitFor } from './support/files';
 import {
   MODES,
@@ -245,6 +246,15 @@ describe('settings and invoices', () => {
       expect(text).toContain('DE123456789');
       expect(text).toContain('Hauptstraße 1');
 
+      // The evidence bundle, exported from the project page, verifies as intact.
+      const [bundle] = await Promise.all([
+        f.waitForEvent('download'),
+        f.getByTestId('export-evidence').click(),
+      ]);
+      const exported = await verifyBundle(await bundle.path());
+      expect(exported.problems).toEqual([]);
+      expect(exported.intact).toBe(true);
+
       // The client's portal: Maya Studio's name, accent and logo, and the invoices with PDFs.
       const c = client;
       await c.goto('/portal');
@@ -270,6 +280,16 @@ describe('settings and invoices', () => {
       });
       expect(accent).toBe('#1a6b52');
       await capture(mode, c, '82-portal-invoices');
+
+      // The client's copy of the evidence, from the portal's menu, verifies too.
+      await c.getByRole('button', { name: w('portal.menu.open') }).click();
+      const [copy] = await Promise.all([
+        c.waitForEvent('download'),
+        c.getByTestId('portal-evidence').click(),
+      ]);
+      const clients = await verifyBundle(await copy.path());
+      expect(clients.problems).toEqual([]);
+      expect(clients.intact).toBe(true);
       expect(pageErrors).toEqual([]);
     });
   }

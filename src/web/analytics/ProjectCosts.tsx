@@ -84,30 +84,37 @@ export function ProjectCosts({
     <section className="card stack" aria-labelledby="costs-heading">
       <h2 id="costs-heading">{t('analytics.costs.heading')}</h2>
       <p className="hint">{t('analytics.costs.intro')}</p>
-      <dl className="facts">
-        <div>
-          <dt>{t('analytics.costs.received')}</dt>
-          <dd>{f.money(receivedMinor, project.currency)}</dd>
-        </div>
-        <div>
-          <dt>{t('analytics.costs.total')}</dt>
-          <dd>{f.money(costsMinor, project.currency)}</dd>
-        </div>
-        <div>
-          <dt>{t('analytics.costs.profit')}</dt>
-          <dd data-testid="project-profit">{f.money(profitMinor, project.currency)}</dd>
-        </div>
-        <div>
-          <dt>{t('analytics.costs.hourlyRate')}</dt>
-          <dd data-testid="project-hourly-rate">
-            {minutes !== null && minutes > 0
-              ? t('analytics.costs.perHour', {
-                  amount: f.money(Math.round((profitMinor * 60) / minutes), project.currency),
-                })
-              : t('analytics.costs.noHours')}
-          </dd>
-        </div>
-      </dl>
+      {/* The figures wait for the costs: a profit without them would be shown too high. */}
+      {costs.data ? (
+        <dl className="facts">
+          <div>
+            <dt>{t('analytics.costs.received')}</dt>
+            <dd>{f.money(receivedMinor, project.currency)}</dd>
+          </div>
+          <div>
+            <dt>{t('analytics.costs.total')}</dt>
+            <dd>{f.money(costsMinor, project.currency)}</dd>
+          </div>
+          <div>
+            <dt>{t('analytics.costs.profit')}</dt>
+            <dd data-testid="project-profit">{f.money(profitMinor, project.currency)}</dd>
+          </div>
+          <div>
+            <dt>{t('analytics.costs.hourlyRate')}</dt>
+            <dd data-testid="project-hourly-rate">
+              {minutes !== null && minutes > 0
+                ? t('analytics.costs.perHour', {
+                    amount: f.money(Math.round((profitMinor * 60) / minutes), project.currency),
+                  })
+                : t('analytics.costs.noHours')}
+            </dd>
+          </div>
+        </dl>
+      ) : costs.isPending ? (
+        <p className="muted" aria-busy="true">
+          {t('common.loading', { what: t('analytics.costs.heading') })}
+        </p>
+      ) : null}
       <ErrorBanner message={costs.error?.message} />
       {list.length > 0 ? (
         <ul className="stack-tight" aria-label={t('analytics.costs.listLabel')}>
