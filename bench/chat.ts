@@ -30,9 +30,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { UsageError, wholeNumber } from './lib/args';
+import { readArgs, UsageError, wholeNumber } from './lib/args';
 import { ChatLoad, percentile, type LoadResult, type SocketSpec } from './lib/chat-load';
 import { Freelancer, openPortalSession } from './lib/milepost-api';
 import { killAllNow, readMemory, RssSampler, stop, stopAll } from './lib/proc';
@@ -75,30 +74,20 @@ const USAGE = `usage: npm run bench:chat -- [--sockets 1000] [--projects 100] [-
   --profile   write V8 CPU profiles (.cpuprofile) of the Milepost servers into this folder`;
 
 function parseOptions(argv: string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        sockets: { type: 'string', default: '1000' },
-        projects: { type: 'string', default: '100' },
-        rate: { type: 'string', default: '50' },
-        seconds: { type: 'string', default: '20' },
-        'no-pg': { type: 'boolean', default: false },
-        'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-        tsx: { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const values = readArgs(
+    argv,
+    {
+      sockets: { type: 'string', default: '1000' },
+      projects: { type: 'string', default: '100' },
+      rate: { type: 'string', default: '50' },
+      seconds: { type: 'string', default: '20' },
+      'no-pg': { type: 'boolean', default: false },
+      'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      tsx: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+    USAGE,
+  );
   const options: Options = {
     sockets: wholeNumber('--sockets', values.sockets, 2, 20_000),
     projects: wholeNumber('--projects', values.projects, 1, 1000),

@@ -1,6 +1,6 @@
 /** Command-line options of bench/files.ts. */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3; // Milepost's ceiling (MAX_FILE_BYTES ≤ 5 GiB)
 
@@ -70,30 +70,40 @@ export function wholeNumber(flag: string, text: string, min: number, max: number
   return n;
 }
 
-export function parseOptions(argv: string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        size: { type: 'string', default: '2GiB' },
-        runs: { type: 'string', default: '5' },
-        client: { type: 'string' },
-        keep: { type: 'boolean', default: false },
-        ref: { type: 'string' },
-        tsx: { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    console.log(USAGE);
+/**
+ * A bench's command line through util.parseArgs (strict): `--help`/`-h` prints `usage` and exits;
+ * anything it cannot read is a UsageError that ends with `usage`.
+ */
+export function readArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  usage: string,
+) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
     process.exit(0);
   }
+  try {
+    return parseArgs({ args: argv, strict: true, options }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+}
+
+export function parseOptions(argv: string[]): Options {
+  const values = readArgs(
+    argv,
+    {
+      size: { type: 'string', default: '2GiB' },
+      runs: { type: 'string', default: '5' },
+      client: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      ref: { type: 'string' },
+      tsx: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+    USAGE,
+  );
   const client = values.client ?? (curlAvailable() ? 'curl' : 'node');
   if (client !== 'node' && client !== 'curl') throw new UsageError('--client must be node or curl');
   const options: Options = {
