@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { insertMessage, insertStreamEvent, takeStreamSeq } from '../db/queries/chat';
 import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
+import type { DisputeParty, Resolution } from '../domain/dispute';
 import type { StreamAnnouncer } from '../events/stream-bus';
 
 export async function appendStreamEntry(
@@ -101,6 +102,20 @@ export type SystemEvent =
       position: number;
       title: string;
       days: number;
+    }
+  | {
+      /** A step of a dispute on the milestone (src/actions/dispute-record.ts). */
+      type: 'dispute.step';
+      disputeId: string;
+      milestoneId: string;
+      position: number;
+      title: string;
+      step: 'opened' | 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+      party: DisputeParty;
+      /** Opened by a card chargeback Stripe reported. */
+      chargeback: boolean;
+      resolution: Resolution | null;
+      currency: string;
     }
   | {
       type: 'payment.overdue';

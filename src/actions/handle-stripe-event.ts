@@ -29,6 +29,7 @@ import type { CheckoutSessionInfo } from '../payments/stripe-gateway';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { creditPayment } from './credit-payment';
 import { applyRefund } from './record-refund';
+import { openChargebackDispute } from './open-dispute';
 import { listMilestones } from '../db/queries/milestones';
 
 export type EventOutcome =
@@ -110,7 +111,7 @@ async function applyEvent(
     case 'charge.refunded':
       return refundCharge(trx, event.charge, source);
     case 'charge.dispute.created':
-      return recordDispute(trx, event.dispute, source);
+      return recordDispute(trx, event.dispute, source, events);
     case 'other':
       return nothing('ignored');
   }
@@ -279,6 +280,7 @@ async function recordDispute(
   trx: Kysely<DB>,
   dispute: { id: string; amount: number; reason: string | null; paymentIntent: string | null },
   source: EventSource,
+  events: StreamAnnouncer,
 ): Promise<Effect> {
   const now = new Date().toISOString();
   const found = await paymentForIntent(trx, dispute.paymentIntent, source, now);
@@ -296,6 +298,17 @@ async function recordDispute(
       paymentIntent: found.intentId,
     },
     at: now,
+  });
+  // The chargeback opens a dispute on the milestone, on the client's side.
+  await openChargebackDispute(trx, events, {
+    locked: found.locked,
+    milestone: found.milestone,
+    chargeback: {
+      stripeDisputeId: dispute.id,
+      reason: dispute.reason,
+      amountMinor: dispute.amount,
+    },
+    now,
   });
   return nothing('recorded');
 }

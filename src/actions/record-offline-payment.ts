@@ -5,6 +5,7 @@ import { applyEvent, isPayable } from '../domain/milestone-sequence';
 import { nowOf, type ActionContext } from './context';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { creditPayment, type CreditResult } from './credit-payment';
+import { assertNoDisputeBlocksPayment } from './dispute-gate';
 import { findMilestone, lockProjectForChange } from './locked-project';
 
 export const OFFLINE_METHODS = ['bank_transfer', 'cash', 'cheque', 'other'] as const;
@@ -48,6 +49,8 @@ export async function recordOfflinePayment(
         locked.milestones.map((m) => m.status),
         { type: 'pay', index, deposit: milestone.is_deposit === 1 },
       );
+    // A delivery under an active dispute waits for its end (src/actions/dispute-gate.ts).
+    await assertNoDisputeBlocksPayment(trx, milestone);
     const payment: PaymentRow = {
       id: newId(),
       project_id: locked.project.id,

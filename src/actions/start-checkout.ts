@@ -14,6 +14,7 @@ import { isPayable } from '../domain/milestone-sequence';
 import { balanceOf } from '../domain/payment-balance';
 import { nowOf, type ActionContext } from './context';
 import { assertContractAccepted } from './contract-gate';
+import { assertNoDisputeBlocksPayment } from './dispute-gate';
 import { movementsOf } from './credit-payment';
 import { OPERATOR_ENDPOINT } from './handle-stripe-event';
 import { stripeAccountFor } from './stripe-account';
@@ -25,7 +26,8 @@ const MIN_REMAINING_SECONDS = 10 * 60;
  * The client's "Pay" on a delivered milestone: a Stripe Checkout Session on the freelancer's
  * account for exactly what is still owed. Repeated clicks get the same open session: one is
  * reused while it is open and matches, and concurrent creations share one idempotency key.
- * Refused (409 CONTRACT_NOT_ACCEPTED) until the client accepted the current contract version.
+ * Refused (409 CONTRACT_NOT_ACCEPTED) until the client accepted the current contract version,
+ * and (409 DISPUTE_OPEN) while a dispute on the delivery is active.
  */
 export async function startCheckout(
   options: ActionContext & { secretBox: SecretBox; projectId: string; milestoneId: string },
@@ -52,6 +54,8 @@ export async function startCheckout(
           : `Milestone ${milestone.position} can be paid once it is delivered`,
     );
   }
+  // No payment while a dispute on this delivery is active.
+  await assertNoDisputeBlocksPayment(db, milestone);
   // No payment before the client accepted the contract as it stands now.
   await assertContractAccepted(db, project.id, nowOf(options).toISOString());
   const owner = await findUserById(db, project.owner_id);

@@ -305,6 +305,7 @@ export const MAIL_KINDS = [
   'change_order',
   'revision_requested',
   'milestone_approved',
+  'dispute',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -491,6 +492,43 @@ export interface ContractAcceptancesTable {
 }
 
 /** A change order (migration 0030); `changes` and `before` are JSON. */
+export interface DisputesTable {
+  id: string;
+  project_id: string;
+  milestone_id: string;
+  opened_by: 'freelancer' | 'client';
+  status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+  statement: string;
+  /** JSON { by, resolution } (src/domain/dispute.ts Proposal); null: none standing. */
+  proposal: string | null;
+  /** JSON Resolution agreed; null until resolved. */
+  resolution: string | null;
+  escalated_at: string | null;
+  /** The mediator the contract named when it was escalated ('' when none was named). */
+  mediator: string | null;
+  /** A chargeback's Stripe dispute id and reason (as Stripe says it); null otherwise. */
+  stripe_dispute_id: string | null;
+  chargeback_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface DisputeEntriesTable {
+  id: string;
+  dispute_id: string;
+  project_id: string;
+  seq: number;
+  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+  party: 'freelancer' | 'client';
+  text: string;
+  /** JSON Resolution of a proposal; null for other steps. */
+  resolution: string | null;
+  /** JSON { messageIds: string[]; fileIds: string[] }. */
+  evidence: string;
+  created_at: string;
+}
+
 export interface ChangeOrdersTable {
   id: string;
   project_id: string;
@@ -547,6 +585,8 @@ export interface InstanceKeysTable {
 export interface DB {
   instance_keys: InstanceKeysTable;
   change_orders: ChangeOrdersTable;
+  disputes: DisputesTable;
+  dispute_entries: DisputeEntriesTable;
   project_costs: ProjectCostsTable;
   contract_versions: ContractVersionsTable;
   contract_acceptances: ContractAcceptancesTable;
@@ -601,3 +641,5 @@ export type ScheduledJobRow = Selectable<ScheduledJobsTable>;
 export type ContractVersionRow = Selectable<ContractVersionsTable>;
 export type ContractAcceptanceRow = Selectable<ContractAcceptancesTable>;
 export type ChangeOrderRow = Selectable<ChangeOrdersTable>;
+export type DisputeRow = Selectable<DisputesTable>;
+export type DisputeEntryRow = Selectable<DisputeEntriesTable>;

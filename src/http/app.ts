@@ -31,6 +31,7 @@ import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
 import { contractRoutes } from './routes/contracts';
 import { changeOrderRoutes } from './routes/change-orders';
 import { evidenceRoutes } from './routes/evidence';
+import { disputeRoutes } from './routes/disputes';
 import { StreamHub } from './stream-hub';
 import { startMailWorker, type MailWorker } from '../actions/mail-worker';
 import { startScheduler, type Scheduler } from '../actions/scheduler';
@@ -307,6 +308,7 @@ async function registerApi(
   await api.register(contractRoutes, deps);
   await api.register(changeOrderRoutes, deps);
   await api.register(evidenceRoutes, deps);
+  await api.register(disputeRoutes, deps);
   await api.register(streamSocketRoutes, deps);
   await api.register(downloadRoutes, deps);
   await api.register(webhookRoutes, deps);

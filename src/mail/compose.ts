@@ -44,6 +44,7 @@ import {
   milestoneReviewSubject,
   type MilestoneReviewInput,
 } from './templates/milestone-review';
+import { disputeMail, disputeSubject, type DisputeMailInput } from './templates/dispute';
 import {
   reviewReminderMail,
   reviewReminderSubject,
@@ -70,7 +71,8 @@ export type MailTemplate =
   | { name: 'invitation'; locale: Locale; input: InvitationMailInput }
   | { name: 'change-order'; locale: Locale; input: ChangeOrderMailInput }
   | { name: 'milestone-review'; locale: Locale; input: MilestoneReviewInput }
-  | { name: 'review-reminder'; locale: Locale; input: ReviewReminderInput };
+  | { name: 'review-reminder'; locale: Locale; input: ReviewReminderInput }
+  | { name: 'dispute'; locale: Locale; input: DisputeMailInput };
 
 export interface MailEnvelope {
   to: string;
@@ -194,6 +196,13 @@ export function envelopeOf(template: MailTemplate): MailEnvelope {
         ? { to: input.client.email, subject, ...fromFreelancer(t, input.freelancer) }
         : { to: input.freelancer.email, subject, fromName: null, replyTo: null };
     }
+    case 'dispute': {
+      const { input } = template;
+      const subject = disputeSubject(t, input);
+      return input.to === 'client'
+        ? { to: input.client.email, subject, ...fromFreelancer(t, input.freelancer) }
+        : { to: input.freelancer.email, subject, fromName: null, replyTo: null };
+    }
     case 'milestone-review': {
       const { input } = template;
       return {
@@ -232,6 +241,8 @@ export function clientRecordOf(
       return template.input.event === 'proposed' || template.input.event === 'withdrawn'
         ? { projectId: template.input.project.id }
         : null;
+    case 'dispute':
+      return template.input.to === 'client' ? { projectId: template.input.project.id } : null;
     case 'freelancer-notice':
     case 'milestone-review':
       return null;
@@ -272,6 +283,8 @@ export function renderTemplate(
       return out(milestoneReviewMail(t, { ...template.input, publicUrl }));
     case 'review-reminder':
       return out(reviewReminderMail(t, { ...template.input, publicUrl }));
+    case 'dispute':
+      return out(disputeMail(t, { ...template.input, publicUrl }));
   }
 }
 

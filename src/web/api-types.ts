@@ -4810,7 +4810,8 @@ export interface paths {
                   | 'overdue'
                   | 'change_order'
                   | 'revision_requested'
-                  | 'milestone_approved';
+                  | 'milestone_approved'
+                  | 'dispute';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -4877,7 +4878,8 @@ export interface paths {
                   | 'overdue'
                   | 'change_order'
                   | 'revision_requested'
-                  | 'milestone_approved';
+                  | 'milestone_approved'
+                  | 'dispute';
                 to: string;
                 subject: string;
                 /** @enum {string} */
@@ -6314,6 +6316,1001 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              disputes: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              }[];
+              mediator: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            milestoneId: string;
+            statement: string;
+            /**
+             * @default {
+             *       "messageIds": [],
+             *       "fileIds": []
+             *     }
+             */
+            evidence?: {
+              /** @default [] */
+              messageIds?: string[];
+              /** @default [] */
+              fileIds?: string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dispute: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/projects/{projectId}/disputes/{disputeId}/steps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          projectId: string;
+          disputeId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @enum {string} */
+                type: 'statement';
+                text: string;
+                /**
+                 * @default {
+                 *       "messageIds": [],
+                 *       "fileIds": []
+                 *     }
+                 */
+                evidence?: {
+                  /** @default [] */
+                  messageIds?: string[];
+                  /** @default [] */
+                  fileIds?: string[];
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'propose';
+                resolution:
+                  | {
+                      /** @enum {string} */
+                      kind: 'revision';
+                      dueDate: string;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'partial_refund';
+                      amountMinor: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'split';
+                      clientPaysMinor: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'withdraw';
+                    };
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'accept';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'decline';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'escalate';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'withdraw';
+                /** @default  */
+                text?: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dispute: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              disputes: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              }[];
+              mediator: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            milestoneId: string;
+            statement: string;
+            /**
+             * @default {
+             *       "messageIds": [],
+             *       "fileIds": []
+             *     }
+             */
+            evidence?: {
+              /** @default [] */
+              messageIds?: string[];
+              /** @default [] */
+              fileIds?: string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dispute: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/disputes/{disputeId}/steps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          disputeId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @enum {string} */
+                type: 'statement';
+                text: string;
+                /**
+                 * @default {
+                 *       "messageIds": [],
+                 *       "fileIds": []
+                 *     }
+                 */
+                evidence?: {
+                  /** @default [] */
+                  messageIds?: string[];
+                  /** @default [] */
+                  fileIds?: string[];
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'propose';
+                resolution:
+                  | {
+                      /** @enum {string} */
+                      kind: 'revision';
+                      dueDate: string;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'partial_refund';
+                      amountMinor: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'split';
+                      clientPaysMinor: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'withdraw';
+                    };
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'accept';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'decline';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'escalate';
+                /** @default  */
+                text?: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'withdraw';
+                /** @default  */
+                text?: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dispute: {
+                id: string;
+                milestoneId: string;
+                /** @enum {string} */
+                openedBy: 'freelancer' | 'client';
+                /** @enum {string} */
+                status: 'open' | 'escalated' | 'resolved' | 'withdrawn';
+                statement: string;
+                proposal: {
+                  /** @enum {string} */
+                  by: 'freelancer' | 'client';
+                  resolution:
+                    | {
+                        /** @enum {string} */
+                        kind: 'revision';
+                        dueDate: string;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'partial_refund';
+                        amountMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'split';
+                        clientPaysMinor: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'withdraw';
+                      };
+                } | null;
+                resolution:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'revision';
+                          dueDate: string;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'partial_refund';
+                          amountMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'split';
+                          clientPaysMinor: number;
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'withdraw';
+                        }
+                    )
+                  | null;
+                escalatedAt: string | null;
+                mediator: string | null;
+                chargeback: {
+                  stripeDisputeId: string;
+                  reason: string | null;
+                } | null;
+                blocksPayment: boolean;
+                createdAt: string;
+                updatedAt: string;
+                closedAt: string | null;
+                entries: {
+                  id: string;
+                  seq: number;
+                  /** @enum {string} */
+                  type: 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
+                  /** @enum {string} */
+                  party: 'freelancer' | 'client';
+                  text: string;
+                  resolution:
+                    | (
+                        | {
+                            /** @enum {string} */
+                            kind: 'revision';
+                            dueDate: string;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'partial_refund';
+                            amountMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'split';
+                            clientPaysMinor: number;
+                          }
+                        | {
+                            /** @enum {string} */
+                            kind: 'withdraw';
+                          }
+                      )
+                    | null;
+                  evidence: {
+                    messageIds: string[];
+                    fileIds: string[];
+                  };
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -183,6 +183,13 @@ export const ACTIVITY_ACTIONS = [
   'milestone.approved',
   'milestone.review_reminded',
   'file.superseded',
+  'dispute.opened',
+  'dispute.statement',
+  'dispute.proposed',
+  'dispute.accepted',
+  'dispute.declined',
+  'dispute.escalated',
+  'dispute.withdrawn',
 ] as const;
 
 export const ActivityEntry = z.object({

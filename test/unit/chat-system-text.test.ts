@@ -92,6 +92,37 @@ describe('chat system entries', () => {
     expect(systemText(en, entry({ type: 'milestone.delivered', position: 1, title: 'Logo' }))).toBe(
       'Milestone 1, Logo, was delivered.',
     );
+    // Disputes: each step with its party and, for a proposal, the resolution; a chargeback apart.
+    const dispute = (fields: Record<string, unknown>) =>
+      entry({ type: 'dispute.step', position: 2, title: 'Logo', currency: 'EUR', ...fields });
+    expect(
+      systemText(
+        en,
+        dispute({
+          step: 'propose',
+          party: 'freelancer',
+          resolution: { kind: 'revision', dueDate: '2026-12-20' },
+        }),
+      ),
+    ).toBe('Dispute on milestone 2, Logo: the freelancer proposes a revision by 2026-12-20.');
+    expect(
+      systemText(
+        de,
+        dispute({
+          step: 'propose',
+          party: 'client',
+          resolution: { kind: 'split', clientPaysMinor: 150_00 },
+        }),
+      ),
+    ).toMatch(
+      /^Streitfall zu Meilenstein 2, Logo: Der Kunde schlägt eine Teilung vor: Der Kunde zahlt \S*150\.00\S*\.$/,
+    );
+    expect(systemText(en, dispute({ step: 'accept', party: 'client', resolution: null }))).toBe(
+      'Dispute on milestone 2, Logo: the client accepted the proposal: resolved.',
+    );
+    expect(systemText(en, dispute({ step: 'opened', party: 'client', chargeback: true }))).toBe(
+      'Card chargeback reported for milestone 2, Logo: recorded as a dispute on the client’s side.',
+    );
     // A long note is cut short in the thread's line.
     const long = systemText(
       en,

@@ -24,6 +24,7 @@ import * as contractTerms from './0031-contract-terms';
 import * as revisions from './0032-revisions';
 import * as analyticsIndexes from './0033-analytics-indexes';
 import * as instanceSigningKey from './0034-instance-signing-key';
+import * as disputes from './0035-disputes';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0032-revisions': revisions,
   '0033-analytics-indexes': analyticsIndexes,
   '0034-instance-signing-key': instanceSigningKey,
+  '0035-disputes': disputes,
 };

@@ -94,6 +94,19 @@ export function systemText(t: Translate, message: ChatMessage): string {
         event: e.type.slice('change_order.'.length),
         total: formatMoney(num(e.totalAfterMinor), str(e.currency)),
       });
+    case 'dispute.step': {
+      const where = { position: num(e.position), title: str(e.title) };
+      if (e.chargeback === true && e.step === 'opened') return t('chat.sys.chargeback', where);
+      const r = (e.resolution ?? {}) as Record<string, unknown>;
+      return t('chat.sys.dispute', {
+        ...where,
+        step: str(e.step),
+        party: str(e.party),
+        kind: str(r.kind),
+        date: str(r.dueDate),
+        amount: formatMoney(num(r.amountMinor ?? r.clientPaysMinor), str(e.currency) || 'EUR'),
+      });
+    }
     default:
       return t('chat.sys.other');
   }

@@ -52,4 +52,11 @@ export const ACTIVITY_LABELS: Record<string, (t: Translate) => string> = {
   'message.replied': (t) => t('activity.action.message_replied'),
   'message.edited': (t) => t('activity.action.message_edited'),
   'message.deleted': (t) => t('activity.action.message_deleted'),
+  'dispute.opened': (t) => t('activity.action.dispute_opened'),
+  'dispute.statement': (t) => t('activity.action.dispute_statement'),
+  'dispute.proposed': (t) => t('activity.action.dispute_proposed'),
+  'dispute.accepted': (t) => t('activity.action.dispute_accepted'),
+  'dispute.declined': (t) => t('activity.action.dispute_declined'),
+  'dispute.escalated': (t) => t('activity.action.dispute_escalated'),
+  'dispute.withdrawn': (t) => t('activity.action.dispute_withdrawn'),
 };

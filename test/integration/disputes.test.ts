@@ -1,0 +1,591 @@
+/**
+ * Disputes (issue #11) over real HTTP, on each dialect: either party opens one on a delivered
+ * (or paid) milestone with a statement and evidence of the same project; statements, proposals
+ * answered by the other party, escalation to the contract's mediator and the opener's withdrawal;
+ * every refusal (not delivered, a second active dispute, strangers and other projects, answering
+ * one's own proposal, steps after the end); the payment gate while a delivery is disputed; a card
+ * chargeback reported by Stripe; and every step in the milestone's thread, the activity and the
+ * other party's mail.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import * as C from './contract';
+import { at, send, threadMessages } from './chat-support';
+import {
+  deliverEvent,
+  disputeCreatedEvent,
+  sessionEvent,
+  useAppWithFakeStripe,
+} from './fake-stripe';
+import {
+  SUITE_TIMEOUT,
+  deliver,
+  dialects,
+  expectError,
+  expectStatus,
+  getActivity,
+  openPortal,
+  setupProject,
+  share,
+  signUp,
+  Actor,
+} from './harness';
+import { checkout, clickPay, deliveredProject, offlinePayment } from './payments-helpers';
+import { decodeWords, mailHeader } from './mail-text';
+import { mailTo, useAppWithSmtp, waitFor } from './smtp-helpers';
+
+const Resolution = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('revision'), dueDate: z.string() }),
+  z.object({ kind: z.literal('partial_refund'), amountMinor: z.number().int() }),
+  z.object({ kind: z.literal('split'), clientPaysMinor: z.number().int() }),
+  z.object({ kind: z.literal('withdraw') }),
+]);
+const Party = z.enum(['freelancer', 'client']);
+const Dispute = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  openedBy: Party,
+  status: z.enum(['open', 'escalated', 'resolved', 'withdrawn']),
+  statement: z.string(),
+  proposal: z.object({ by: Party, resolution: Resolution }).nullable(),
+  resolution: Resolution.nullable(),
+  escalatedAt: z.string().nullable(),
+  mediator: z.string().nullable(),
+  chargeback: z.object({ stripeDisputeId: z.string(), reason: z.string().nullable() }).nullable(),
+  blocksPayment: z.boolean(),
+  closedAt: z.string().nullable(),
+  entries: z.array(
+    z.object({
+      seq: z.number().int(),
+      type: z.enum(['statement', 'propose', 'accept', 'decline', 'escalate', 'withdraw']),
+      party: Party,
+      text: z.string(),
+      resolution: Resolution.nullable(),
+      evidence: z.object({ messageIds: z.array(z.string()), fileIds: z.array(z.string()) }),
+    }),
+  ),
+});
+type Dispute = z.infer<typeof Dispute>;
+const One = z.object({ dispute: Dispute });
+const List = z.object({ disputes: z.array(Dispute), mediator: z.string() });
+
+/** A date `days` from today (UTC), as YYYY-MM-DD. */
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const isClient = (actor: Actor) => actor.cookie('mp_client') !== undefined;
+const base = (actor: Actor, projectId: string) =>
+  isClient(actor) ? '/api/portal/disputes' : `/api/projects/${projectId}/disputes`;
+
+function openRaw(actor: Actor, projectId: string, body: Record<string, unknown>) {
+  return actor.post(base(actor, projectId), body);
+}
+
+async function open(
+  actor: Actor,
+  projectId: string,
+  milestoneId: string,
+  statement = 'The delivered files do not match the brief',
+  evidence?: { messageIds?: string[]; fileIds?: string[] },
+): Promise<Dispute> {
+  const res = await openRaw(actor, projectId, {
+    milestoneId,
+    statement,
+    ...(evidence && { evidence }),
+  });
+  return expectStatus(res, 201, One).dispute;
+}
+
+function stepRaw(actor: Actor, projectId: string, disputeId: string, body: object) {
+  return actor.post(`${base(actor, projectId)}/${disputeId}/steps`, body);
+}
+
+async function step(
+  actor: Actor,
+  projectId: string,
+  disputeId: string,
+  body: object,
+): Promise<Dispute> {
+  return expectStatus(await stepRaw(actor, projectId, disputeId, body), 200, One).dispute;
+}
+
+async function list(actor: Actor, projectId: string) {
+  return expectStatus(await actor.get(base(actor, projectId)), 200, List);
+}
+
+async function disputeSteps(actor: Actor, projectId: string, milestoneId: string) {
+  const page = await threadMessages(actor, projectId, milestoneId);
+  return page.messages
+    .filter((m) => m.kind === 'system' && m.event?.['type'] === 'dispute.step')
+    .map((m) => `${String(m.event?.['party'])}:${String(m.event?.['step'])}`);
+}
+
+describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
+  const { app, stripe } = useAppWithFakeStripe(dialect);
+
+  test('client opens on a delivered, unpaid milestone: payment waits; freelancer proposes a revision, client accepts: payment possible again', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
+    const message = await send(d.client, d.project.id, 'See the brief, page 2', {
+      thread: d.first.id,
+    });
+    const opened = await open(
+      d.client,
+      d.project.id,
+      d.first.id,
+      'The logo is not the agreed one',
+      {
+        messageIds: [message.id],
+        fileIds: [at(d.files, 0).id],
+      },
+    );
+    expect(opened).toMatchObject({
+      milestoneId: d.first.id,
+      openedBy: 'client',
+      status: 'open',
+      statement: 'The logo is not the agreed one',
+      proposal: null,
+      blocksPayment: true,
+    });
+    expect(opened.entries).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        type: 'statement',
+        party: 'client',
+        evidence: { messageIds: [message.id], fileIds: [at(d.files, 0).id] },
+      }),
+    ]);
+    // The freelancer sees the same dispute.
+    const seen = await list(d.freelancer, d.project.id);
+    expect(seen.disputes.map((x) => x.id)).toEqual([opened.id]);
+
+    // Paying waits: the client's checkout and the freelancer's recording alike.
+    const before = stripe().requests.filter((r) => r.path === '/v1/checkout/sessions').length;
+    expectError(await clickPay(d.client, d.first.id), { status: 409, code: 'DISPUTE_OPEN' });
+    expectError(await offlinePayment(d.freelancer, d.project.id, d.first.id, 300_00), {
+      status: 409,
+      code: 'DISPUTE_OPEN',
+    });
+    expect(stripe().requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(
+      before,
+    );
+
+    // A statement from the freelancer, then a proposal the freelancer cannot accept themselves.
+    await step(d.freelancer, d.project.id, opened.id, {
+      type: 'statement',
+      text: 'The logo follows the approved sketch',
+    });
+    const due = inDays(10);
+    const proposed = await step(d.freelancer, d.project.id, opened.id, {
+      type: 'propose',
+      resolution: { kind: 'revision', dueDate: due },
+      text: 'One more round, free of charge',
+    });
+    expect(proposed.proposal).toEqual({
+      by: 'freelancer',
+      resolution: { kind: 'revision', dueDate: due },
+    });
+    expectError(await stepRaw(d.freelancer, d.project.id, opened.id, { type: 'accept' }), {
+      status: 409,
+      code: 'CONFLICT',
+    });
+    const resolved = await step(d.client, d.project.id, opened.id, { type: 'accept' });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      proposal: null,
+      resolution: { kind: 'revision', dueDate: due },
+      blocksPayment: false,
+    });
+    expect(resolved.closedAt).not.toBeNull();
+    expect(resolved.entries.map((e) => `${e.party}:${e.type}`)).toEqual([
+      'client:statement',
+      'freelancer:statement',
+      'freelancer:propose',
+      'client:accept',
+    ]);
+
+    // Nothing more can be added, by either party.
+    for (const [actor, body] of [
+      [d.client, { type: 'statement', text: 'One more thing' }],
+      [d.freelancer, { type: 'escalate' }],
+      [d.client, { type: 'withdraw' }],
+    ] as const) {
+      expectError(await stepRaw(actor, d.project.id, opened.id, body), {
+        status: 409,
+        code: 'DISPUTE_CLOSED',
+      });
+    }
+
+    // Payment is possible again.
+    expectStatus(await clickPay(d.client, d.first.id), 200, C.CheckoutStarted);
+
+    // Every step is in the milestone's thread and in the activity record.
+    expect(await disputeSteps(d.client, d.project.id, d.first.id)).toEqual([
+      'client:opened',
+      'freelancer:statement',
+      'freelancer:propose',
+      'client:accept',
+    ]);
+    const actions = (await getActivity(d.freelancer, d.project.id)).entries
+      .map((e) => e.action)
+      .filter((a) => a.startsWith('dispute.'));
+    expect(actions).toEqual([
+      'dispute.opened',
+      'dispute.statement',
+      'dispute.proposed',
+      'dispute.accepted',
+    ]);
+  });
+
+  test('refusals: not delivered, a second active dispute, bad input, strangers and other projects (404), evidence of another project', async () => {
+    const a = await signUp(app());
+    const { project, milestones } = await setupProject(a, { amounts: [100_00, 200_00] });
+    const first = at(milestones, 0);
+    const access = await share(a, project.id);
+    const client = await openPortal(app(), { code: access.code });
+    // Open, not delivered: refused by either party.
+    for (const actor of [a, client]) {
+      expectError(await openRaw(actor, project.id, { milestoneId: first.id, statement: 'x' }), {
+        status: 409,
+        code: 'MILESTONE_NOT_DELIVERED',
+      });
+    }
+    await deliver(a, project.id, first.id);
+    expectError(await openRaw(a, project.id, { milestoneId: first.id, statement: '   ' }), {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      field: 'statement',
+    });
+    expectError(
+      await openRaw(a, project.id, { milestoneId: first.id, statement: 'bad\u0000text' }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'statement' },
+    );
+
+    // Another freelancer's project and its client.
+    const other = await deliveredProject(app(), { freelancer: await signUp(app()) });
+    const foreignMessage = await send(other.client, other.project.id, 'elsewhere');
+    expectError(
+      await openRaw(a, project.id, {
+        milestoneId: first.id,
+        statement: 'See this',
+        evidence: { messageIds: [foreignMessage.id] },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'evidence.messageIds.0' },
+    );
+    expectError(
+      await openRaw(a, project.id, {
+        milestoneId: first.id,
+        statement: 'See this',
+        evidence: { fileIds: [at(other.files, 0).id] },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'evidence.fileIds.0' },
+    );
+    expectError(
+      await openRaw(a, project.id, {
+        milestoneId: first.id,
+        statement: 'See this',
+        evidence: { messageIds: [randomUUID()] },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'evidence.messageIds.0' },
+    );
+
+    const opened = await open(a, project.id, first.id, 'The client asked for work not agreed');
+    expect(opened.openedBy).toBe('freelancer');
+    // At most one active dispute per milestone, whoever asks.
+    for (const actor of [a, client]) {
+      expectError(await openRaw(actor, project.id, { milestoneId: first.id, statement: 'again' }), {
+        status: 409,
+        code: 'DISPUTE_OPEN',
+      });
+    }
+
+    // Strangers: another freelancer, another project's client — 404 for everything.
+    expectError(await other.freelancer.get(`/api/projects/${project.id}/disputes`), {
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    expectError(
+      await other.freelancer.post(`/api/projects/${project.id}/disputes`, {
+        milestoneId: first.id,
+        statement: 'x',
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expectError(
+      await other.freelancer.post(`/api/projects/${project.id}/disputes/${opened.id}/steps`, {
+        type: 'statement',
+        text: 'x',
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    // The other freelancer names this dispute under their own project: not theirs either.
+    expectError(
+      await other.freelancer.post(`/api/projects/${other.project.id}/disputes/${opened.id}/steps`, {
+        type: 'statement',
+        text: 'x',
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expectError(
+      await other.client.post(`/api/portal/disputes/${opened.id}/steps`, {
+        type: 'statement',
+        text: 'x',
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expectError(
+      await other.client.post('/api/portal/disputes', { milestoneId: first.id, statement: 'x' }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expect((await list(other.client, other.project.id)).disputes).toEqual([]);
+    expectError(await new Actor(app().url, 'nobody').get('/api/portal/disputes'), {
+      status: 401,
+    });
+  });
+
+  test('proposals: declined, replaced, answered only by the other party; resolutions that cannot apply are refused', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
+    const opened = await open(d.freelancer, d.project.id, d.first.id);
+    const id = opened.id;
+    // Nothing to answer yet.
+    expectError(await stepRaw(d.client, d.project.id, id, { type: 'accept' }), {
+      status: 409,
+      code: 'CONFLICT',
+    });
+    // A refund of an unpaid milestone, a split of the whole amount, a date in the past.
+    for (const resolution of [
+      { kind: 'partial_refund', amountMinor: 100_00 },
+      { kind: 'split', clientPaysMinor: 300_00 },
+      { kind: 'revision', dueDate: '2020-01-01' },
+    ]) {
+      expectError(await stepRaw(d.client, d.project.id, id, { type: 'propose', resolution }), {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: 'resolution',
+      });
+    }
+    expectError(
+      await stepRaw(d.client, d.project.id, id, {
+        type: 'propose',
+        resolution: { kind: 'split', clientPaysMinor: 1.5 },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED' },
+    );
+    const split = await step(d.client, d.project.id, id, {
+      type: 'propose',
+      resolution: { kind: 'split', clientPaysMinor: 150_00 },
+    });
+    expect(split.proposal).toEqual({
+      by: 'client',
+      resolution: { kind: 'split', clientPaysMinor: 150_00 },
+    });
+    expectError(await stepRaw(d.client, d.project.id, id, { type: 'accept' }), {
+      status: 409,
+      code: 'CONFLICT',
+    });
+    const declined = await step(d.freelancer, d.project.id, id, {
+      type: 'decline',
+      text: 'Too little',
+    });
+    expect(declined).toMatchObject({ status: 'open', proposal: null });
+    // The client (not the opener) proposes withdrawal; the freelancer accepts: withdrawn.
+    await step(d.client, d.project.id, id, {
+      type: 'propose',
+      resolution: { kind: 'withdraw' },
+    });
+    const ended = await step(d.freelancer, d.project.id, id, { type: 'accept' });
+    expect(ended).toMatchObject({ status: 'withdrawn', resolution: null, blocksPayment: false });
+    expect(await disputeSteps(d.freelancer, d.project.id, d.first.id)).toEqual([
+      'freelancer:opened',
+      'client:propose',
+      'freelancer:decline',
+      'client:propose',
+      'freelancer:accept',
+    ]);
+    // After it ended, a new dispute may be opened on the same milestone.
+    expect((await open(d.client, d.project.id, d.first.id)).status).toBe('open');
+  });
+
+  test('escalation names the contract’s mediator, once; only the opener withdraws; after that, DISPUTE_CLOSED and payment again', async () => {
+    const freelancer = await signUp(app());
+    expectStatus(
+      await freelancer.put('/api/settings/contract-terms', {
+        templates: { en: '', de: '' },
+        mediator: 'Chamber of Commerce Mediation, Berlin',
+        reviewWindowDays: 14,
+      }),
+      200,
+      z.unknown(),
+    );
+    const d = await deliveredProject(app(), { freelancer, amounts: [300_00, 200_00] });
+    const listed = await list(d.client, d.project.id);
+    expect(listed.mediator).toBe('Chamber of Commerce Mediation, Berlin');
+    const opened = await open(d.client, d.project.id, d.first.id);
+    const escalated = await step(d.freelancer, d.project.id, opened.id, {
+      type: 'escalate',
+      text: 'We need help',
+    });
+    expect(escalated).toMatchObject({
+      status: 'escalated',
+      mediator: 'Chamber of Commerce Mediation, Berlin',
+      blocksPayment: true,
+    });
+    expect(escalated.escalatedAt).not.toBeNull();
+    expectError(await stepRaw(d.client, d.project.id, opened.id, { type: 'escalate' }), {
+      status: 409,
+      code: 'CONFLICT',
+    });
+    // Escalated is still active: statements go on, payment still waits.
+    await step(d.client, d.project.id, opened.id, { type: 'statement', text: 'Noted' });
+    expectError(await clickPay(d.client, d.first.id), { status: 409, code: 'DISPUTE_OPEN' });
+    // The freelancer did not open it: they cannot withdraw it.
+    expectError(await stepRaw(d.freelancer, d.project.id, opened.id, { type: 'withdraw' }), {
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    const withdrawn = await step(d.client, d.project.id, opened.id, {
+      type: 'withdraw',
+      text: 'Settled by phone',
+    });
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', blocksPayment: false });
+    expectError(
+      await stepRaw(d.freelancer, d.project.id, opened.id, {
+        type: 'propose',
+        resolution: { kind: 'split', clientPaysMinor: 100_00 },
+      }),
+      { status: 409, code: 'DISPUTE_CLOSED' },
+    );
+    // The freelancer's recording works again (and so does the client's checkout).
+    expectStatus(
+      await offlinePayment(d.freelancer, d.project.id, d.first.id, 300_00),
+      201,
+      C.OfflinePaymentResult,
+    );
+    const actions = (await getActivity(d.freelancer, d.project.id)).entries
+      .map((e) => e.action)
+      .filter((a) => a.startsWith('dispute.'));
+    expect(actions).toEqual([
+      'dispute.opened',
+      'dispute.escalated',
+      'dispute.statement',
+      'dispute.withdrawn',
+    ]);
+    // On a paid milestone, a dispute may still be opened — and a partial refund proposed.
+    const paidDispute = await open(d.freelancer, d.project.id, d.first.id);
+    expect(paidDispute.blocksPayment).toBe(false);
+    const refund = await step(d.client, d.project.id, paidDispute.id, {
+      type: 'propose',
+      resolution: { kind: 'partial_refund', amountMinor: 50_00 },
+    });
+    expect(refund.proposal?.resolution).toEqual({ kind: 'partial_refund', amountMinor: 50_00 });
+  });
+
+  test('a card chargeback opens a dispute on the paid milestone, on the client’s side, once per event', async () => {
+    const d = await deliveredProject(app(), { amounts: [600_00] });
+    const started = await checkout(d.client, d.first.id);
+    const session = stripe().session(started.sessionId);
+    const paid = sessionEvent('checkout.session.completed', session, { payment_status: 'paid' });
+    expect((await deliverEvent(app().url, paid)).status).toBe(200);
+    const event = disputeCreatedEvent({
+      paymentIntent: session.payment_intent,
+      amount: 600_00,
+      currency: 'eur',
+    });
+    for (let i = 0; i < 2; i++) expect((await deliverEvent(app().url, event)).status).toBe(200);
+    const { disputes } = await list(d.freelancer, d.project.id);
+    expect(disputes).toHaveLength(1);
+    const chargeback = at(disputes, 0);
+    const stripeDisputeId = String(event.data.object['id']);
+    expect(chargeback).toMatchObject({
+      milestoneId: d.first.id,
+      openedBy: 'client',
+      status: 'open',
+      chargeback: { stripeDisputeId, reason: 'product_not_received' },
+      // Paid already: nothing to hold back.
+      blocksPayment: false,
+    });
+    expect(chargeback.statement).toMatch(/chargeback/i);
+    expect(chargeback.entries).toHaveLength(1);
+    const system = (await threadMessages(d.client, d.project.id, d.first.id)).messages.filter(
+      (m) => m.event?.['type'] === 'dispute.step',
+    );
+    expect(system.map((m) => m.event)).toEqual([
+      expect.objectContaining({ step: 'opened', party: 'client', chargeback: true }),
+    ]);
+    const actions = (await getActivity(d.freelancer, d.project.id)).entries.map((e) => e.action);
+    expect(actions.filter((a) => a === 'payment.disputed')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'dispute.opened')).toHaveLength(1);
+    // The freelancer answers it like any other.
+    const answered = await step(d.freelancer, d.project.id, chargeback.id, {
+      type: 'statement',
+      text: 'The files were delivered on time; see the download log',
+    });
+    expect(answered.entries).toHaveLength(2);
+  });
+
+  test('a second chargeback on a milestone with an active dispute adds to it', async () => {
+    const d = await deliveredProject(app(), { amounts: [400_00] });
+    const started = await checkout(d.client, d.first.id);
+    const session = stripe().session(started.sessionId);
+    const paid = sessionEvent('checkout.session.completed', session, { payment_status: 'paid' });
+    expect((await deliverEvent(app().url, paid)).status).toBe(200);
+    const mine = await open(d.freelancer, d.project.id, d.first.id, 'Client stopped answering');
+    const event = disputeCreatedEvent({
+      paymentIntent: session.payment_intent,
+      amount: 400_00,
+      currency: 'eur',
+    });
+    expect((await deliverEvent(app().url, event)).status).toBe(200);
+    const { disputes } = await list(d.client, d.project.id);
+    expect(disputes.map((x) => x.id)).toEqual([mine.id]);
+    expect(at(disputes, 0).entries.map((e) => `${e.party}:${e.type}`)).toEqual([
+      'freelancer:statement',
+      'client:statement',
+    ]);
+  });
+});
+
+describe.each(dialects)('dispute mail on %s', SUITE_TIMEOUT, (dialect) => {
+  const ready = useAppWithSmtp(dialect);
+
+  test('each step mails the other party through the outbox', async () => {
+    const { app, mail } = ready();
+    const d = await deliveredProject(app, { amounts: [300_00] });
+    const clients = expectStatus(await d.freelancer.get('/api/clients'), 200, C.ClientList);
+    const clientEmail = clients.clients.find((c) => c.id === d.project.clientId)?.email ?? '';
+    const freelancerEmail = d.freelancer.email ?? '';
+    expect(clientEmail).not.toBe('');
+    const subjects = (to: string) =>
+      mailTo(mail, to).map((m) => decodeWords(mailHeader(m.raw, 'subject') ?? ''));
+    const about = (to: string, words: string) => subjects(to).filter((s) => s.includes(words));
+
+    const opened = await open(d.client, d.project.id, d.first.id, 'Not what we agreed');
+    await waitFor(
+      'the freelancer’s mail',
+      () => about(freelancerEmail, 'dispute was opened').length > 0,
+    );
+    expect(about(freelancerEmail, 'dispute was opened')).toHaveLength(1);
+    expect(about(clientEmail, 'dispute')).toHaveLength(0);
+    const toFreelancer = mailTo(mail, freelancerEmail).find((m) =>
+      decodeWords(mailHeader(m.raw, 'subject') ?? '').includes('dispute was opened'),
+    );
+    expect(toFreelancer?.raw ?? '').toContain('Not what we agreed');
+
+    await step(d.freelancer, d.project.id, opened.id, {
+      type: 'propose',
+      resolution: { kind: 'split', clientPaysMinor: 200_00 },
+    });
+    await waitFor(
+      'the client’s mail',
+      () => about(clientEmail, 'resolution is proposed').length > 0,
+    );
+    expect(about(clientEmail, 'resolution is proposed')).toHaveLength(1);
+    expect(about(freelancerEmail, 'resolution is proposed')).toHaveLength(0);
+    // A mail to the client carries the project's record line.
+    const toClient = mailTo(mail, clientEmail).find((m) =>
+      decodeWords(mailHeader(m.raw, 'subject') ?? '').includes('resolution is proposed'),
+    );
+    expect(toClient?.raw ?? '').toMatch(/Record: [0-9a-f]{16}/);
+  });
+});
