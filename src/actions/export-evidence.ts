@@ -1,9 +1,10 @@
 /**
  * The evidence bundle of a project, for its freelancer or its client: one ZIP, streamed, with
  * the contract versions (text, and the PDF with its acceptance block), change orders, revisions,
- * receipts and invoices (PDFs), the deliverables' list (names, sizes, SHA-256, superseded marks —
- * not the files), the chat, the download log and the whole hash-chained activity record, and a
- * manifest of every entry's size and SHA-256 signed with the instance's Ed25519 key.
+ * disputes with their entries, receipts and invoices (PDFs), the deliverables' list (names,
+ * sizes, SHA-256, superseded marks — not the files), the chat, the download log and the whole
+ * hash-chained activity record, and a manifest of every entry's size and SHA-256 signed with the
+ * instance's Ed25519 key.
  *
  * The rows are read first with no transaction held; PDFs are rendered and the chain and chat
  * are paged from the database while the archive streams out, each up to the head read at the
@@ -11,6 +12,7 @@
  */
 import type { Kysely } from 'kysely';
 import { listChangeOrders } from '../db/queries/change-orders';
+import { listDisputeEntriesOfProject, listDisputesOfProject } from '../db/queries/disputes';
 import { findOwnedClient } from '../db/queries/clients';
 import { listContractAcceptances, listContractVersions } from '../db/queries/contracts';
 import {
@@ -28,7 +30,14 @@ import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { listReceiptsOfProject } from '../db/queries/receipts';
 import { listRevisionsOfProject } from '../db/queries/revisions';
 import { findUserById } from '../db/queries/users';
-import type { ChatMessageRow, DB, MilestoneRow, ProjectRow } from '../db/schema';
+import type {
+  ChatMessageRow,
+  DB,
+  DisputeEntryRow,
+  DisputeRow,
+  MilestoneRow,
+  ProjectRow,
+} from '../db/schema';
 import { GENESIS_HASH } from '../domain/activity-chain';
 import { notFound } from '../domain/errors';
 import { receiptLabel } from '../domain/receipt';
@@ -43,6 +52,7 @@ import {
   PUBLIC_KEY_PATH,
   SIGNATURE_PATH,
   type Manifest,
+  type ManifestDispute,
 } from '../evidence/manifest';
 import { isLocale, type Locale } from '../i18n';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';
@@ -71,6 +81,12 @@ async function readRows(db: Kysely<DB>, caller: EvidenceCaller, projectId: strin
     findOwnedClient(db, project.owner_id, project.client_id),
   ]);
   if (!freelancer) throw notFound('Project');
+  // Disputes before the head: each of their steps is then in the chain the bundle holds (a step
+  // written meanwhile is in the chain but not yet in disputes/, which the verifier allows).
+  const [disputes, disputeEntries] = await Promise.all([
+    listDisputesOfProject(db, project.id),
+    listDisputeEntriesOfProject(db, project.id),
+  ]);
   // The head first: everything after it is left for the next bundle.
   const head = (await activityHead(db, project.id)) ?? { seq: 0, hash: GENESIS_HASH };
   const chatUpTo = await streamPosition(db, project.id);
@@ -113,6 +129,8 @@ async function readRows(db: Kysely<DB>, caller: EvidenceCaller, projectId: strin
     invoices: [...invoices].sort((a, b) => a.created_at.localeCompare(b.created_at)),
     files: files.filter((f) => f.status === 'complete'),
     downloads,
+    disputes,
+    disputeEntries,
   };
 }
 
@@ -333,6 +351,22 @@ async function writeBundle(options: {
       })),
     }),
   );
+  // Each dispute with its entries (statements, proposals, answers, escalation, withdrawal).
+  const disputes: ManifestDispute[] = [];
+  for (const [i, d] of rows.disputes.entries()) {
+    const path = `disputes/dispute-${i + 1}.json`;
+    const entries = rows.disputeEntries.filter((e) => e.dispute_id === d.id);
+    await zip.add(path, json(disputeJson(rows, d, entries)));
+    disputes.push({
+      id: d.id,
+      milestoneId: d.milestone_id,
+      status: d.status,
+      openedBy: d.opened_by,
+      path,
+      entries: entries.length,
+    });
+  }
+
   const counted = { entries: 0 };
   await zip.add(ACTIVITY_PATH, activityJson(db, rows, counted));
 
@@ -374,7 +408,7 @@ async function writeBundle(options: {
       headSeq: rows.head.seq,
       headHash: rows.head.hash,
     },
-    disputes: [],
+    disputes,
     entries: [...zip.entries()],
   };
   const bytes = manifestBytes(manifest);
@@ -426,6 +460,39 @@ function projectJson(rows: Rows) {
       reference: p.reference,
       receivedOn: p.received_on,
       recordedAt: p.created_at,
+    })),
+  };
+}
+
+function disputeJson(rows: Rows, d: DisputeRow, entries: readonly DisputeEntryRow[]) {
+  const parsed = (value: string | null) => (value === null ? null : (JSON.parse(value) as unknown));
+  return {
+    id: d.id,
+    milestoneId: d.milestone_id,
+    position: positionOf(rows.milestones, d.milestone_id),
+    openedBy: d.opened_by,
+    status: d.status,
+    statement: d.statement,
+    proposal: parsed(d.proposal),
+    resolution: parsed(d.resolution),
+    escalatedAt: d.escalated_at,
+    mediator: d.mediator,
+    chargeback:
+      d.stripe_dispute_id === null
+        ? null
+        : { stripeDisputeId: d.stripe_dispute_id, reason: d.chargeback_reason },
+    createdAt: d.created_at,
+    closedAt: d.closed_at,
+    note: 'Each entry is also in activity.json (details.entryId), where the chain anchors it.',
+    entries: entries.map((e) => ({
+      id: e.id,
+      seq: e.seq,
+      type: e.type,
+      party: e.party,
+      text: e.text,
+      resolution: parsed(e.resolution),
+      evidence: parsed(e.evidence),
+      createdAt: e.created_at,
     })),
   };
 }

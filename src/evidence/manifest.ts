@@ -1,8 +1,9 @@
 /**
  * The evidence bundle's manifest: what the bundle is of, who the parties are, the activity
  * chain's head, and the path, size and SHA-256 of every other entry. The instance signs its
- * exact bytes (manifest.sig); the verifier reads it with this schema. `disputes` is a list so a
- * later disputes/ section (one entry per dispute, its files listed in `entries`) fits unchanged.
+ * exact bytes (manifest.sig); the verifier reads it with this schema. `disputes` names each
+ * dispute with its file under disputes/ (listed in `entries` like every other) and its number of
+ * entries, so the verifier can check each file and that every step is in the activity chain.
  */
 import { z } from 'zod';
 
@@ -25,6 +26,17 @@ export const manifestEntry = z.object({
 export type ManifestEntry = z.infer<typeof manifestEntry>;
 
 const party = z.object({ name: z.string(), email: z.string() });
+
+export const manifestDispute = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  status: z.string(),
+  openedBy: z.string(),
+  /** Its file in the bundle: disputes/dispute-N.json. */
+  path: z.string(),
+  entries: z.number().int().min(0),
+});
+export type ManifestDispute = z.infer<typeof manifestDispute>;
 
 export const manifestSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
@@ -59,8 +71,8 @@ export const manifestSchema = z.object({
     headSeq: z.number().int().min(0),
     headHash: sha256,
   }),
-  /** One item per dispute once disputes exist; empty until then. */
-  disputes: z.array(z.unknown()),
+  /** One item per dispute, oldest first (empty when there is none). */
+  disputes: z.array(manifestDispute),
   entries: z.array(manifestEntry),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -4,7 +4,9 @@
  * manifest's Ed25519 signature, every listed entry's size and SHA-256, entries present but not
  * listed, the activity chain (every entry's hash over its content, every link to the one before,
  * numbering from 1 without gaps, and its head against the manifest's), and that the given head is
- * in the chain. Every finding names the entry and what is wrong with it.
+ * in the chain. Each dispute the manifest names is checked against its file under disputes/,
+ * and every one of its steps must be in the activity chain with the same party, kind and text.
+ * Every finding names the entry and what is wrong with it.
  */
 import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
@@ -334,5 +336,108 @@ export async function verifyBundle(
   } else if (givenHead !== undefined) {
     problems.push(`head ${short(givenHead)}: the chain cannot be read to look for it`);
   }
+  problems.push(...checkDisputes(manifest, entries, chain, notes));
   return { intact: problems.length === 0, problems, notes };
+}
+
+const disputeFile = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  status: z.string(),
+  openedBy: z.string(),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      seq: z.number().int(),
+      type: z.string(),
+      party: z.string(),
+      text: z.string(),
+    }),
+  ),
+});
+
+/** The activity actions a dispute entry of each kind is recorded under. */
+const STEP_ACTIONS: Record<string, readonly string[]> = {
+  statement: ['dispute.opened', 'dispute.statement'],
+  propose: ['dispute.proposed'],
+  accept: ['dispute.accepted'],
+  decline: ['dispute.declined'],
+  escalate: ['dispute.escalated'],
+  withdraw: ['dispute.withdrawn'],
+};
+
+/** Each dispute's file as the manifest names it, and each of its steps in the chain. */
+export function checkDisputes(
+  manifest: Manifest,
+  entries: ReadonlyMap<string, ReadEntry>,
+  chain: readonly ChainEntry[] | undefined,
+  notes: string[],
+): string[] {
+  const problems: string[] = [];
+  const listed = new Set(manifest.entries.map((e) => e.path));
+  const named = new Set(manifest.disputes.map((d) => d.path));
+  for (const name of entries.keys()) {
+    if (name.startsWith('disputes/') && listed.has(name) && !named.has(name))
+      problems.push(`${name}: a dispute the manifest's disputes do not name`);
+  }
+  const steps = new Map<string, ChainEntry>();
+  for (const e of chain ?? []) {
+    const entryId = e.details['entryId'];
+    if (e.action.startsWith('dispute.') && typeof entryId === 'string') steps.set(entryId, e);
+  }
+  let checkedSteps = 0;
+  for (const d of manifest.disputes) {
+    if (!listed.has(d.path)) {
+      problems.push(`${d.path}: named as a dispute but not listed with its SHA-256`);
+      continue;
+    }
+    const bytes = entries.get(d.path)?.bytes;
+    if (!bytes) continue; // missing: already named by the entries' check
+    let file: z.infer<typeof disputeFile> | undefined;
+    try {
+      const parsed = disputeFile.safeParse(JSON.parse(bytes.toString('utf8')));
+      if (parsed.success) file = parsed.data;
+    } catch {
+      // reported below
+    }
+    if (!file) {
+      problems.push(`${d.path}: not a readable dispute`);
+      continue;
+    }
+    if (
+      file.id !== d.id ||
+      file.milestoneId !== d.milestoneId ||
+      file.status !== d.status ||
+      file.openedBy !== d.openedBy
+    )
+      problems.push(`${d.path}: does not match the dispute the manifest names`);
+    if (file.entries.length !== d.entries)
+      problems.push(`${d.path}: ${file.entries.length} entries, the manifest says ${d.entries}`);
+    for (const [i, step] of file.entries.entries()) {
+      const label = `${d.path}: entry ${step.seq} (${step.type})`;
+      if (step.seq !== i + 1) problems.push(`${label}: found where entry ${i + 1} belongs`);
+      if (chain === undefined) continue;
+      const anchored = steps.get(step.id);
+      checkedSteps += 1;
+      if (!anchored) {
+        problems.push(`${label}: not in the activity chain`);
+        continue;
+      }
+      const details = anchored.details;
+      if (
+        details['disputeId'] !== file.id ||
+        details['party'] !== step.party ||
+        details['text'] !== step.text ||
+        !(STEP_ACTIONS[step.type] ?? []).includes(anchored.action)
+      )
+        problems.push(
+          `${label}: differs from activity entry ${anchored.seq} that recorded it (party, kind or text)`,
+        );
+    }
+  }
+  if (manifest.disputes.length > 0)
+    notes.push(
+      `Disputes: ${manifest.disputes.length}, ${checkedSteps} steps checked against the chain.`,
+    );
+  return problems;
 }

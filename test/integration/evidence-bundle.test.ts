@@ -166,7 +166,28 @@ async function buildFixture(app: TestApp): Promise<Fixture> {
   );
   expect((await fetchFile(app, client, logo.id)).status).toBe(200);
   await send(freelancer, projectId, 'The logo is delivered — “final”.');
-  await send(client, projectId, 'Danke! Paid by transfer.');
+  const thanks = await send(client, projectId, 'Danke! Paid by transfer.');
+  // A dispute on the paid milestone: opened by the client citing a message and the file, a
+  // partial refund proposed by the freelancer, declined.
+  const dispute = expectStatus(
+    await client.post('/api/portal/disputes', {
+      milestoneId: first.id,
+      statement: 'The logo’s colours differ from the brief',
+      evidence: { messageIds: [thanks.id], fileIds: [logo.id] },
+    }),
+    201,
+    z.object({ dispute: z.object({ id: z.string() }) }),
+  ).dispute;
+  for (const [actor, base, body] of [
+    [
+      freelancer,
+      `/api/projects/${projectId}/disputes`,
+      { type: 'propose', resolution: { kind: 'partial_refund', amountMinor: 200_00 } },
+    ],
+    [client, '/api/portal/disputes', { type: 'decline', text: 'Not enough' }],
+  ] as const) {
+    expectStatus(await actor.post(`${base}/${dispute.id}/steps`, body), 200, z.unknown());
+  }
 
   const res = await downloadBundle(app, freelancer, `/api/projects/${projectId}/evidence.zip`);
   expect(res.status).toBe(200);
@@ -210,6 +231,7 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
       'files.json',
       'chat.json',
       'download-log.json',
+      'disputes/dispute-1.json',
       'activity.json',
       'manifest.json',
       'manifest.sig',
@@ -225,7 +247,25 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
     );
     expect(manifest.project.id).toBe(projectId);
     expect(manifest.parties.client.name).toBe('Łukasz Żółć');
-    expect(manifest.disputes).toEqual([]);
+    expect(manifest.disputes).toEqual([
+      expect.objectContaining({
+        status: 'open',
+        openedBy: 'client',
+        path: 'disputes/dispute-1.json',
+        entries: 3,
+      }),
+    ]);
+    const dispute = JSON.parse(item(items, 'disputes/dispute-1.json').bytes.toString()) as {
+      statement: string;
+      entries: { type: string; party: string; text: string; evidence: { fileIds: string[] } }[];
+    };
+    expect(dispute.statement).toBe('The logo’s colours differ from the brief');
+    expect(dispute.entries.map((e) => `${e.party}:${e.type}`)).toEqual([
+      'client:statement',
+      'freelancer:propose',
+      'client:decline',
+    ]);
+    expect(dispute.entries[0]?.evidence.fileIds).toHaveLength(1);
     expect(manifest.instance.signing.publicKey).toBe(key.publicKey);
     expect(manifest.generatedFor).toBe('freelancer');
     // Every other entry listed exactly, with its real size and hash.
@@ -437,6 +477,83 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
     const withHead = await verifyBundle(resigned, { head: oldHead.slice(0, 16) });
     expect(withHead.problems).toEqual([
       `head ${oldHead.slice(0, 16)}… not found in the chain: entries after it were removed or rewritten`,
+    ]);
+  });
+
+  test('a dispute rewritten, manifest updated and re-signed: its steps no longer match the chain', async () => {
+    const { items } = await ready();
+    const path_ = 'disputes/dispute-1.json';
+    const original = item(items, path_).bytes.toString();
+    const rewritten = Buffer.from(original.replace('Not enough', 'Accepted, thank you'));
+    expect(rewritten.toString()).not.toBe(original);
+    const manifest = JSON.parse(item(items, 'manifest.json').bytes.toString()) as {
+      entries: { path: string; size: number; sha256: string }[];
+      instance: { signing: { publicKey: string } };
+    };
+    manifest.entries = manifest.entries.map((e) =>
+      e.path === path_ ? { ...e, size: rewritten.length, sha256: sha(rewritten) } : e,
+    );
+    const forger = generateSigningKey();
+    manifest.instance.signing.publicKey = forger.publicKey;
+    const forged = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    const { publicKeyPem } = await import('../../src/evidence/signing');
+    const resigned = await file(
+      await writeZip(
+        replaced(
+          replaced(
+            replaced(replaced(items, path_, rewritten), 'manifest.json', forged),
+            'manifest.sig',
+            signBytes(forger.privateKeyDer, forged),
+          ),
+          'instance-key.pem',
+          Buffer.from(publicKeyPem(forger.publicKey)),
+        ),
+      ),
+    );
+    const report = await verifyBundle(resigned);
+    expect(report.problems).toEqual([
+      expect.stringMatching(
+        /^disputes\/dispute-1\.json: entry 3 \(decline\): differs from activity entry \d+ that recorded it/,
+      ),
+    ]);
+    // A step missing from the chain is named too.
+    const chain = chainOf(items);
+    const without = {
+      ...chain,
+      entries: rehash(chain.entries.filter((e) => e.action !== 'dispute.proposed')),
+    };
+    const activity = Buffer.from(JSON.stringify(without));
+    const m2 = JSON.parse(item(items, 'manifest.json').bytes.toString()) as {
+      activity: { headHash: string; headSeq: number; entries: number };
+      entries: { path: string; size: number; sha256: string }[];
+      instance: { signing: { publicKey: string } };
+    };
+    m2.activity = {
+      ...m2.activity,
+      headHash: without.entries.at(-1)?.hash ?? '',
+      headSeq: without.entries.length,
+      entries: without.entries.length,
+    };
+    m2.entries = m2.entries.map((e) =>
+      e.path === 'activity.json' ? { ...e, size: activity.length, sha256: sha(activity) } : e,
+    );
+    m2.instance.signing.publicKey = forger.publicKey;
+    const forged2 = Buffer.from(`${JSON.stringify(m2, null, 2)}\n`);
+    const second = await file(
+      await writeZip(
+        replaced(
+          replaced(
+            replaced(replaced(items, 'activity.json', activity), 'manifest.json', forged2),
+            'manifest.sig',
+            signBytes(forger.privateKeyDer, forged2),
+          ),
+          'instance-key.pem',
+          Buffer.from(publicKeyPem(forger.publicKey)),
+        ),
+      ),
+    );
+    expect((await verifyBundle(second)).problems).toEqual([
+      'disputes/dispute-1.json: entry 2 (propose): not in the activity chain',
     ]);
   });
 
