@@ -5,6 +5,9 @@
  * before (its review window stays the 14 days it was made with) opens the portal and reads the
  * new words in the contract (their language's template, the mediator, the deposit
  * line), and accepts it; words saved after that acceptance do not change the accepted contract.
+ * A project's own review window and mediator (name and contact) are set in the project builder
+ * (a bad number refused beside the field), edited on the project page, read by the client in the
+ * contract, and locked once the client accepts it.
  * English at 1280 px, light, and German on a 390 px phone, dark (support/modes.ts); axe clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +25,21 @@ import {
 } from './support/modes';
 import { startServer, type RunningServer } from './support/server';
 
-/** The server's contract words for a deposit and the mediator line (src/i18n/messages). */
+/** The server's contract words for a deposit, the mediator and review lines (src/i18n/messages). */
 const SERVER_WORDS = {
-  en: { deposit: 'Deposit — payable when the project starts', mediator: 'Mediator for disputes:' },
+  en: {
+    deposit: 'Deposit — payable when the project starts',
+    mediator: 'Mediator for disputes:',
+    review: (days: number) => `Review window: ${days} days after each delivery`,
+  },
   de: {
     deposit: 'Anzahlung — fällig bei Projektbeginn',
     mediator: 'Schlichtung bei Streitfällen:',
+    review: (days: number) => `Prüfzeitraum: ${days} Tage nach jeder Lieferung`,
   },
 } as const;
+/** A project's own mediator: a name and a way to reach them. */
+const MEDIATOR = 'Mediation Centre North, +44 20 7946 0000';
 
 const TERMS = {
   en: 'Plain terms. {freelancer} designs for {client}; review takes up to {reviewDays} days; disputes go to {mediator}.',
@@ -180,6 +190,92 @@ describe('contract terms', () => {
       expect(read.current.text).toContain(filled(mode.lang, 'Ada Client', 14));
       const width = await c.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(mode.viewport.width);
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('a project’s own review window and mediator: set in the builder, edited on its page, in the client’s contract', async () => {
+      const f = freelancer;
+      const title = english ? 'Packaging' : 'Verpackung';
+      await f.goto('/app/projects/new');
+      await f
+        .getByLabel(w('builder.client'), { exact: true })
+        .selectOption({ label: 'Ada Client' });
+      await f.getByLabel(w('builder.projectTitle')).fill(title);
+      await f.getByLabel(w('builder.money.totalWithCurrency', { currency: 'EUR' })).fill('2000');
+      await f.getByRole('button', { name: w('builder.template.half') }).click();
+      for (const [i, name] of ['Concept', 'Print'].entries()) {
+        const group = f.getByRole('group', { name: w('builder.row.legend', { n: i + 1 }) });
+        await group.getByLabel(w('project.milestone.title')).fill(name);
+        await group.getByLabel(w('project.milestone.deliverables')).fill(`${name} files`);
+      }
+      const terms = f.locator('section[aria-labelledby="project-terms-heading"]');
+      await visible(terms.getByRole('heading', { name: w('terms.project.heading') }));
+      // The hint names the default that applies when the field stays empty.
+      await visible(terms.getByText(w('terms.project.reviewWindow.hint', { days: 14 })));
+      const days = terms.getByLabel(w('terms.reviewWindow'), { exact: true });
+      await days.fill('0');
+      await terms.getByLabel(w('terms.project.mediator'), { exact: true }).fill(MEDIATOR);
+      await f.getByRole('button', { name: w('builder.create') }).click();
+      await visible(terms.getByText(w('terms.error.days')));
+      await days.fill('21');
+      await capture(mode, f, 'project-terms-builder');
+      await f.getByRole('button', { name: w('builder.create') }).click();
+      await visible(f.getByRole('heading', { name: title, level: 1 }));
+      const projectId = new URL(f.url()).pathname.split('/').at(-1) ?? '';
+      const made = (await (await f.request.get(`/api/projects/${projectId}`)).json()) as {
+        project: { reviewWindowDays: number; mediator: string | null };
+      };
+      expect(made.project).toMatchObject({ reviewWindowDays: 21, mediator: MEDIATOR });
+
+      // On the project page: shown, and edited while the client has not accepted.
+      const side = f.getByTestId('project-terms');
+      await side.getByText(w('terms.project.heading')).click();
+      const sideDays = side.getByLabel(w('terms.reviewWindow'), { exact: true });
+      await expect.poll(() => sideDays.inputValue()).toBe('21');
+      expect(await side.getByLabel(w('terms.project.mediator'), { exact: true }).inputValue()).toBe(
+        MEDIATOR,
+      );
+      await sideDays.fill('30');
+      await side.getByRole('button', { name: w('terms.project.save') }).click();
+      await visible(side.getByText(w('terms.project.saved')));
+      await capture(mode, f, 'project-terms-page');
+
+      // The client reads both in the contract, and accepts it.
+      const me = (await (await f.request.get('/api/auth/me')).json()) as { csrfToken: string };
+      const access = await f.request.post(`/api/projects/${projectId}/access`, {
+        headers: { 'x-csrf-token': me.csrfToken },
+      });
+      expect(access.status()).toBe(201);
+      const c = await openPage(
+        browser,
+        server.baseUrl,
+        mode,
+        'client of the second project',
+        pageErrors,
+      );
+      await c.goto(((await access.json()) as { link: string }).link);
+      const contract = c.locator('section#contract');
+      await visible(contract.getByText(SERVER_WORDS[mode.lang].review(30)));
+      await visible(contract.getByText(`${SERVER_WORDS[mode.lang].mediator} ${MEDIATOR}`));
+      // Version 2 when the project page read the contract before the edit (it keeps each text).
+      const read = (await (await c.request.get('/api/portal/contract')).json()) as {
+        current: { version: number; text: string };
+      };
+      expect(read.current.text).toContain(`${SERVER_WORDS[mode.lang].mediator} ${MEDIATOR}`);
+      await acceptContractOnScreen(c, w, 'Ada Client', read.current.version);
+
+      // Accepted: the project page shows them as the contract states them, no longer editable.
+      await f.reload();
+      await side.getByText(w('terms.project.heading')).click();
+      await visible(side.getByText(w('terms.project.locked')));
+      expect(await sideDays.isDisabled()).toBe(true);
+      expect(await sideDays.inputValue()).toBe('30');
+      await expect
+        .poll(async () => side.getByRole('button', { name: w('terms.project.save') }).count())
+        .toBe(0);
+      const width = await c.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(mode.viewport.width);
+      await c.context().close();
       expect(pageErrors).toEqual([]);
     });
   }

@@ -23,16 +23,16 @@ type Terms = ResponseOf<'/api/settings/contract-terms', 'get'>;
 type TermsBody = BodyOf<'/api/settings/contract-terms', 'put'>;
 type PreviewBody = BodyOf<'/api/settings/contract-terms/preview', 'post'>;
 
-const termsApi = {
+export const termsApi = {
   get: () => app.send((c) => c.GET('/api/settings/contract-terms')),
   put: (body: TermsBody) => app.send((c) => c.PUT('/api/settings/contract-terms', { body })),
   preview: (body: PreviewBody) =>
     app.send((c) => c.POST('/api/settings/contract-terms/preview', { body })),
 };
-const termsKey = ['settings', 'contract-terms'] as const;
+export const termsKey = ['settings', 'contract-terms'] as const;
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+export const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const PLACEHOLDER = /\{([^{}\n]{0,60})\}/g;
 
 function unknownIn(template: string, known: readonly string[]): string[] {

@@ -16,6 +16,12 @@ import {
 } from '../components/BuilderDetails';
 import { BuilderMilestone, type BuilderRow } from '../components/BuilderMilestone';
 import { BuilderMoney } from '../components/BuilderMoney';
+import {
+  BuilderTerms,
+  mediatorProblem,
+  reviewDaysProblem,
+  type TermsDraft,
+} from '../contract/ProjectTerms';
 import { ErrorBanner } from '../components/Notice';
 import { addDaysIso, todayIso } from '../format';
 import { toApiError, useFormErrors, useTitle } from '../hooks';
@@ -36,6 +42,8 @@ const PROJECT_FIELDS = [
   'description',
   'totalMinor',
   'milestones',
+  'reviewWindowDays',
+  'mediator',
 ];
 
 function blankRow(key: number, index: number): BuilderRow {
@@ -74,6 +82,7 @@ export function ProjectBuilderPage() {
   const [mode, setMode] = useState<AmountMode>('percent');
   const [total, setTotal] = useState('');
   const [rows, setRows] = useState<BuilderRow[]>(() => [blankRow(1, 0)]);
+  const [terms, setTerms] = useState<TermsDraft>({ reviewWindowDays: '', mediator: '' });
   const [busy, setBusy] = useState(false);
   const [attempted, setAttempted] = useState(false);
 
@@ -159,6 +168,11 @@ export function ProjectBuilderPage() {
           : { ...base, amountMinor: check.amounts[i] ?? 0 };
       }),
     };
+    // Empty: the freelancer's defaults from Settings → Contract terms.
+    if (terms.reviewWindowDays.trim() !== '') {
+      input.reviewWindowDays = Number(terms.reviewWindowDays.trim());
+    }
+    if (terms.mediator.trim() !== '') input.mediator = terms.mediator.trim();
     // check.ok: the total read as typed (or, left empty with fixed amounts, not sent).
     if (mode === 'percent' || total.trim() !== '') input.totalMinor = check.totalMinor ?? 0;
     return input;
@@ -170,6 +184,13 @@ export function ProjectBuilderPage() {
     setAttempted(true);
     if (!currencyValid) {
       errors.setField('currency', t('builder.currency.notIso', { currency }));
+      return;
+    }
+    const daysProblem = reviewDaysProblem(terms.reviewWindowDays, t, true);
+    const mediatorError = mediatorProblem(terms.mediator, t);
+    if (daysProblem !== null || mediatorError !== null) {
+      if (daysProblem !== null) errors.setField('reviewWindowDays', daysProblem);
+      if (mediatorError !== null) errors.setField('mediator', mediatorError);
       return;
     }
     if (!check.ok) {
@@ -258,6 +279,18 @@ export function ProjectBuilderPage() {
             </span>
           </div>
         </section>
+
+        <BuilderTerms
+          draft={terms}
+          errors={errors.fields}
+          onChange={(patch) => {
+            setTerms((d) => ({ ...d, ...patch }));
+            // A field's complaint goes once it is being corrected.
+            for (const field of Object.keys(patch)) {
+              if (errors.fields[field]) errors.setField(field, '');
+            }
+          }}
+        />
 
         <BuilderCheck check={check} currency={currency} serverError={errors.fields.milestones} />
 

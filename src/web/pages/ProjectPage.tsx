@@ -19,6 +19,7 @@ import { ProjectInvoices } from '../invoices/ProjectInvoices';
 import { ChangeOrderBuilder } from '../change-orders/ChangeOrderBuilder';
 import { SharePanel } from '../components/SharePanel';
 import { ProjectContract } from '../contract/ProjectContract';
+import { ProjectTerms } from '../contract/ProjectTerms';
 import { ExportEvidence } from '../evidence/ExportEvidence';
 import { ProjectCosts } from '../analytics/ProjectCosts';
 import { ProjectStatusBadge } from '../components/StatusBadge';
@@ -352,6 +353,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           {!archived ? <ProjectReminders projectId={project.id} /> : null}
           <ProjectInvoices project={project} milestones={sorted} />
           <ProjectContract projectId={project.id} />
+          <ProjectTerms project={project} />
           <ExportEvidence projectId={project.id} />
           <ProjectCosts project={project} payments={payments} />
           <SideSection title={t('workspace.project.receipts')} wide={wide}>
