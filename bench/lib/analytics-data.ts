@@ -4,12 +4,14 @@
  * late, payments by card and transfer with delays, partial payments, refunds, archived projects,
  * costs and hours — written as multi-row inserts in transactions, not through the actions (which
  * take minutes per ten thousand projects). Values come from a seeded generator, so a seed and a
- * day give the same figures; ids are random.
+ * day give the same figures; ids are random. The owner's pre-summed analytics are rebuilt at the
+ * end, as the migration does for data written before them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import { PROJECT_TYPES, TYPE_BUDGET, splitHundred } from '../../src/cli/demo-data';
 import { readAnalytics, type Analytics } from '../../src/actions/read-analytics';
+import { rebuildOwnerSums } from '../../src/db/queries/analytics-sums';
 import type { Clock } from '../../src/domain/clock';
 import { COST_CATEGORIES, type DB } from '../../src/db/schema';
 
@@ -247,6 +249,9 @@ export async function fillOwner(
     }
   }
   await write(db, rows);
+  // Written around the actions, like data from before the pre-summed analytics: sum the owner
+  // from scratch, as migration 0037 does for existing data.
+  await db.transaction().execute((trx) => rebuildOwnerSums(trx, options.ownerId));
   return counts;
 }
 

@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
 import { insertMilestone } from '../db/queries/milestones';
@@ -75,6 +76,7 @@ export async function addMilestone(
     const milestones = [...locked.milestones, row];
     const next = normalizeSequence(milestones.map((m) => m.status));
     await applyStatuses(trx, { locked, milestones, next, now });
+    await refreshProjectSums(trx, locked.project.id);
     return { ...row, status: next[next.length - 1] ?? row.status };
   });
 }

@@ -8,6 +8,7 @@
  * activity record, as a system entry in the chat (the milestone's thread when the order touches
  * one milestone, else the general thread) and in a mail to the other party.
  */
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
@@ -630,6 +631,7 @@ async function writePlan(
     next: normalizeSequence(written.map((m) => m.status)),
     now,
   });
+  await refreshProjectSums(trx, projectId);
   return { fileIds };
 }
 

@@ -1,4 +1,5 @@
 import { newId } from '../db/ids';
+import { refreshClientSums } from '../db/queries/analytics-sums';
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
 import { insertMilestones } from '../db/queries/milestones';
@@ -115,6 +116,8 @@ export async function createProject(
       },
       at: now,
     });
+    // The client's cell (a second project makes a repeat client) and the new project's.
+    await refreshClientSums(trx, ownerId, client.id);
   });
   return projectId;
 }

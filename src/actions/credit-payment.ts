@@ -4,6 +4,7 @@
  * records the payment, pays and unlocks the milestone once what was received covers it, opens
  * the next one, takes the receipt's gapless number and queues the receipt mail — all or nothing.
  */
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import type { FlagProblem } from '../domain/flag-reasons';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
@@ -140,6 +141,7 @@ export async function creditPayment(
     event: { type: 'receipt.issued', receiptId: receipt.id, number: receipt.number },
     at: now,
   });
+  await refreshProjectSums(trx, locked.project.id);
   return { payment, balance, receipt };
 }
 

@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { appendActivity } from '../db/queries/activity';
 import { findOwnedClient } from '../db/queries/clients';
 import { listFilesOfProject, markFilesSuperseded } from '../db/queries/files';
@@ -94,6 +95,7 @@ export async function deliverMilestone(
       at: now,
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
+    await refreshProjectSums(trx, locked.project.id);
     await invoiceDelivery(trx, { locked, milestone, now });
     // The delivery mail lists the files: no separate upload mail after it.
     await foldUploadNotice(trx, milestone.id, now);

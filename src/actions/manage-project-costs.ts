@@ -3,6 +3,7 @@
  * are the freelancer's own bookkeeping — the client never sees them — in the project's currency,
  * and follow the archive rule like every change to a project (unarchive to add a late bill).
  */
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { findOwnedProject } from '../db/queries/projects';
 import {
   deleteProjectCost,
@@ -48,6 +49,7 @@ export async function addCost(options: Options & { cost: CostInput }): Promise<P
       updated_at: now,
     };
     await insertProjectCost(trx, row);
+    await refreshProjectSums(trx, project.id);
     return row;
   });
 }
@@ -69,6 +71,7 @@ export async function updateCost(
       updated_at: now,
     };
     await updateProjectCost(trx, project.id, cost.id, fields);
+    await refreshProjectSums(trx, project.id);
     return { ...cost, ...fields };
   });
 }
@@ -78,5 +81,6 @@ export async function removeCost(options: Options & { costId: string }): Promise
   await options.db.transaction().execute(async (trx) => {
     const { project } = await lockProjectForChange(trx, { ...options, now });
     if (!(await deleteProjectCost(trx, project.id, options.costId))) throw notFound('Cost');
+    await refreshProjectSums(trx, project.id);
   });
 }

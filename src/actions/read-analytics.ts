@@ -8,12 +8,17 @@ import {
   listAnalyticsMilestones,
   listAnalyticsMovements,
   listAnalyticsProjects,
+  toCostFact,
+  toMilestoneFacts,
+  toMovementFacts,
+  toProjectFact,
   type AnalyticsProjectRow,
 } from '../db/queries/analytics';
+import { readOwnerSums } from '../db/queries/analytics-sums';
 import { findUserById } from '../db/queries/users';
+import { currenciesFromSums, figuresFromSums } from '../domain/analytics-sums';
 import {
   computeFigures,
-  localDay,
   monthsOf,
   projectStats,
   type CostFact,
@@ -74,7 +79,31 @@ export interface Analytics {
   figures: Figures;
 }
 
+/**
+ * The dashboard's figures, from the owner's pre-summed analytics (src/domain/analytics-sums.ts):
+ * a few hundred rows whatever the number of projects, milestones and payments.
+ */
 export async function readAnalytics(options: Options): Promise<Analytics> {
+  const user = await findUserById(options.db, options.ownerId);
+  if (!user) throw notFound('User');
+  const timeZone = user.time_zone || DEFAULT_TIME_ZONE;
+  const today = todayIn(timeZone, nowOf(options));
+  const period = periodOf(options, today);
+  const sums = await readOwnerSums(options.db, options.ownerId, period);
+  const currencies = currenciesFromSums(sums);
+  const currency = options.currency ?? currencies[0] ?? null;
+  return {
+    timeZone,
+    today,
+    period,
+    currencies,
+    currency,
+    figures: figuresFromSums({ period, currency: currency ?? '', sums }),
+  };
+}
+
+/** The same figures computed from every row (what the sums must equal; tests compare them). */
+export async function readAnalyticsFromRows(options: Options): Promise<Analytics> {
   const data = await load(options);
   const figures = computeFigures({
     period: data.period,
@@ -214,15 +243,7 @@ async function load(options: Options): Promise<Loaded> {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([c]) => c);
   const currency = options.currency ?? currencies[0] ?? null;
-  const projectFacts: ProjectFact[] = projects.map((p) => ({
-    id: p.id,
-    clientId: p.client_id,
-    currency: p.currency,
-    projectType: p.project_type,
-    createdDay: localDay(p.created_at, timeZone),
-    archived: p.archived_at !== null,
-    hoursMinutes: p.hours_minutes,
-  }));
+  const projectFacts = projects.map((p) => toProjectFact(p, timeZone));
   if (currency === null) {
     return {
       timeZone,
@@ -242,33 +263,9 @@ async function load(options: Options): Promise<Loaded> {
     listAnalyticsMovements(options.db, options.ownerId, currency),
     listAnalyticsCosts(options.db, options.ownerId, currency),
   ]);
-  // Each milestone's credited payments less refunds, from the one read of the payments.
-  const net = new Map<string, number>();
-  for (const p of movementRows) {
-    const signed = p.kind === 'payment' ? p.amount_minor : -p.amount_minor;
-    net.set(p.milestone_id, (net.get(p.milestone_id) ?? 0) + signed);
-  }
-  const milestones: MilestoneFact[] = milestoneRows.map((m) => ({
-    projectId: m.project_id,
-    amountMinor: m.amount_minor,
-    status: m.status,
-    dueDate: m.due_date,
-    deliveredDay: m.delivered_at === null ? null : localDay(m.delivered_at, timeZone),
-    paidDay: m.paid_at === null ? null : localDay(m.paid_at, timeZone),
-    netMinor: net.get(m.id) ?? 0,
-  }));
-  // A date a person typed is their day as written; Stripe's money is dated by when it arrived.
-  const movements: MovementFact[] = movementRows.map((p) => ({
-    projectId: p.project_id,
-    kind: p.kind,
-    amountMinor: p.amount_minor,
-    day: p.source === 'stripe' ? localDay(p.created_at, timeZone) : p.received_on,
-  }));
-  const costs: CostFact[] = costRows.map((c) => ({
-    projectId: c.project_id,
-    amountMinor: c.amount_minor,
-    day: c.spent_on,
-  }));
+  const milestones = toMilestoneFacts(milestoneRows, movementRows, timeZone);
+  const movements = toMovementFacts(movementRows, timeZone);
+  const costs = costRows.map(toCostFact);
   return {
     timeZone,
     today,

@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
@@ -85,6 +86,7 @@ export async function applyRefund(
     });
     await applyStatuses(trx, { locked, milestones: locked.milestones, next, now });
   }
+  await refreshProjectSums(trx, locked.project.id);
 }
 
 /** The freelancer records a refund made by hand (or outside Stripe). */

@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { appendActivity } from '../db/queries/activity';
 import { queueFileRemovals } from '../db/queries/file-removals';
 import { listFilesOfMilestone } from '../db/queries/files';
@@ -89,6 +90,7 @@ export async function removeMilestone(
       next: normalizeSequence(renumbered.map((m) => m.status)),
       now,
     });
+    await refreshProjectSums(trx, locked.project.id);
     return files.map((f) => f.id);
   });
   await processFileRemovals({ db: options.db, storage: options.storage, only: fileIds }).catch(

@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { appendActivity } from '../db/queries/activity';
 import { updateMilestone } from '../db/queries/milestones';
 import { insertRevision } from '../db/queries/revisions';
@@ -96,6 +97,7 @@ export async function requestRevision(
       kind: 'revision_requested',
       now,
     });
+    await refreshProjectSums(trx, locked.project.id);
     return { ...milestone, ...changes };
   });
 }

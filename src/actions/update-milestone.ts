@@ -1,3 +1,4 @@
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { appendActivity } from '../db/queries/activity';
 import { updateMilestone as writeMilestone } from '../db/queries/milestones';
 import type { MilestoneRow } from '../db/schema';
@@ -125,6 +126,7 @@ export async function updateMilestone(
       actor: { type: 'freelancer', id: options.ownerId },
       now: new Date(now),
     });
+    await refreshProjectSums(trx, locked.project.id);
     return updated;
   });
 }

@@ -1,4 +1,5 @@
 import { appendActivity } from '../db/queries/activity';
+import { refreshProjectSums } from '../db/queries/analytics-sums';
 import { updateProject as writeProject } from '../db/queries/projects';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
@@ -120,5 +121,6 @@ export async function updateProject(
       // The client's sockets close: an archived project has no live updates for them.
       if (changes.archived) await options.events.sessionsChanged(trx, { projectId: project.id });
     }
+    await refreshProjectSums(trx, project.id);
   });
 }

@@ -1,4 +1,5 @@
-import { updateUser } from '../db/queries/users';
+import { rebuildOwnerSums } from '../db/queries/analytics-sums';
+import { findUserById, updateUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 import type { ActionContext } from './context';
@@ -22,18 +23,24 @@ export function updateSettings(
   },
 ): Promise<UserRow> {
   const { settings } = options;
-  return updateUser(
-    options.db,
-    options.userId,
-    {
-      name: settings.name.trim(),
-      business_name: settings.businessName.trim(),
-      payment_instructions: settings.paymentInstructions,
-      ...(settings.timeZone !== undefined && { time_zone: settings.timeZone }),
-      ...(settings.locale !== undefined && { locale: settings.locale }),
-      ...(settings.brandName !== undefined && { brand_name: settings.brandName.trim() }),
-      ...(settings.accentColor !== undefined && { brand_accent: settings.accentColor }),
-    },
-    new Date().toISOString(),
-  );
+  return options.db.transaction().execute(async (trx) => {
+    const before = await findUserById(trx, options.userId);
+    const user = await updateUser(
+      trx,
+      options.userId,
+      {
+        name: settings.name.trim(),
+        business_name: settings.businessName.trim(),
+        payment_instructions: settings.paymentInstructions,
+        ...(settings.timeZone !== undefined && { time_zone: settings.timeZone }),
+        ...(settings.locale !== undefined && { locale: settings.locale }),
+        ...(settings.brandName !== undefined && { brand_name: settings.brandName.trim() }),
+        ...(settings.accentColor !== undefined && { brand_accent: settings.accentColor }),
+      },
+      new Date().toISOString(),
+    );
+    // Analytics months are the freelancer's: another time zone moves instants to other days.
+    if (before && before.time_zone !== user.time_zone) await rebuildOwnerSums(trx, options.userId);
+    return user;
+  });
 }

@@ -6,6 +6,7 @@
  * injected clock, in time order across all projects, so activity chains, receipts and chat
  * sequences read as they would have happened.
  */
+import { rebuildOwnerSums } from '../db/queries/analytics-sums';
 import { Faker, de, en, base } from '@faker-js/faker';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
@@ -544,6 +545,8 @@ export async function seedDemo(options: DemoOptions): Promise<DemoSummary> {
   const projectIds = db.selectFrom('projects').select('id').where('owner_id', '=', ownerId);
   await db.deleteFrom('mail_outbox').where('owner_id', '=', ownerId).execute();
   await db.deleteFrom('scheduled_jobs').where('project_id', 'in', projectIds).execute();
+  // Some of the history above is written around the actions (back-dated rows): sum it anew.
+  await db.transaction().execute((trx) => rebuildOwnerSums(trx, ownerId));
   return summary;
 }
 

@@ -582,7 +582,29 @@ export interface InstanceKeysTable {
   created_at: string;
 }
 
+/** What one project or client adds to its owner's analytics (migration 0037). */
+export interface AnalyticsCellsTable {
+  /** The project's or the client's id. */
+  source_id: string;
+  owner_id: string;
+  /** JSON: [currency, metric, month, key, sub, value][]. */
+  cells: string;
+}
+
+/** Per owner, the sum of the analytics cells (src/domain/analytics-sums.ts). */
+export interface AnalyticsSumsTable {
+  owner_id: string;
+  currency: string;
+  metric: string;
+  month: string;
+  key: string;
+  sub: string;
+  value: number;
+}
+
 export interface DB {
+  analytics_cells: AnalyticsCellsTable;
+  analytics_sums: AnalyticsSumsTable;
   instance_keys: InstanceKeysTable;
   change_orders: ChangeOrdersTable;
   disputes: DisputesTable;

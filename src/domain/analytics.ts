@@ -99,6 +99,39 @@ export function meanTenths(values: readonly number[]): number | null {
   return tenths === null ? null : Math.round(tenths / 1000) / 10;
 }
 
+/** The value at 0-based position `index` of the sorted multiset given as value → count. */
+function nthOfCounts(sorted: readonly [number, number][], index: number): number {
+  let seen = 0;
+  for (const [value, count] of sorted) {
+    seen += count;
+    if (index < seen) return value;
+  }
+  return 0;
+}
+
+/** `median` of whole numbers given as value → how many times it occurs (pre-summed data). */
+export function medianOfCounts(counts: ReadonlyMap<number, number>): number | null {
+  const sorted = [...counts.entries()].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((a, [, n]) => a + n, 0);
+  if (total === 0) return null;
+  const mid = total >> 1;
+  if (total % 2 === 1) return nthOfCounts(sorted, mid);
+  return (nthOfCounts(sorted, mid - 1) + nthOfCounts(sorted, mid)) / 2;
+}
+
+/** `meanTenths` of whole numbers given as value → how many times it occurs. */
+export function meanTenthsOfCounts(counts: ReadonlyMap<number, number>): number | null {
+  let total = 0;
+  let sum = 0;
+  for (const [value, n] of counts) {
+    total += n;
+    sum += value * n;
+  }
+  if (total === 0) return null;
+  const tenths = ratioBp(sum, total);
+  return tenths === null ? null : Math.round(tenths / 1000) / 10;
+}
+
 /** Whole days from `a` to `b` (calendar dates). */
 export function daysBetween(a: Day, b: Day): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

@@ -25,6 +25,7 @@ import * as revisions from './0032-revisions';
 import * as analyticsIndexes from './0033-analytics-indexes';
 import * as instanceSigningKey from './0034-instance-signing-key';
 import * as disputes from './0035-disputes';
+import * as analyticsSums from './0037-analytics-sums';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0033-analytics-indexes': analyticsIndexes,
   '0034-instance-signing-key': instanceSigningKey,
   '0035-disputes': disputes,
+  '0037-analytics-sums': analyticsSums,
 };
