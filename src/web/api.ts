@@ -339,6 +339,7 @@ export const portalApi = {
   files: () => portal.send((c) => c.GET('/api/portal/files')),
   acceptTerms: () => portal.send((c) => c.POST('/api/portal/terms', { body: { accept: true } })),
   receipts: () => portal.send((c) => c.GET('/api/portal/receipts')),
+  disputes: () => portal.send((c) => c.GET('/api/portal/disputes')),
   /** A Stripe Checkout page for what is still owed on a delivered milestone. */
   checkout: (milestoneId: string) =>
     portal.send((c) =>

@@ -78,12 +78,13 @@ export const queries = {
     queryOptions({
       queryKey: keys.portal(),
       queryFn: async () => {
-        const [view, { files }, { receipts }] = await Promise.all([
+        const [view, { files }, { receipts }, disputes] = await Promise.all([
           portalApi.project(),
           portalApi.files(),
           portalApi.receipts(),
+          portalApi.disputes(),
         ]);
-        return { view, files, receipts };
+        return { view, files, receipts, disputes };
       },
     }),
 };

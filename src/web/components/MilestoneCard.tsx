@@ -4,6 +4,7 @@ import { useFreelancerToday } from '../auth';
 import { srOnly, T, useT } from '../i18n';
 import { useFormat } from '../i18n/format';
 import { DeliverButton } from './DeliverButton';
+import { AppDisputeLazy } from '../disputes/DisputePanelLazy';
 import { MilestoneFiles } from './MilestoneFiles';
 import { MilestoneForm } from './MilestoneForm';
 import { ErrorBanner } from './Notice';
@@ -202,6 +203,16 @@ export function MilestoneCard(props: {
           files={props.files}
           readOnly={props.readOnly}
           onChanged={props.onFilesChanged}
+        />
+      ) : null}
+      {milestone.status === 'delivered' || milestone.status === 'paid' ? (
+        <AppDisputeLazy
+          projectId={projectId}
+          milestone={milestone}
+          currency={currency}
+          otherName={props.clientName}
+          readOnly={props.readOnly}
+          onChanged={props.onChanged}
         />
       ) : null}
       <ErrorBanner message={error?.message} />

@@ -12,6 +12,8 @@ export function PortalMilestone({
   files,
   freelancer,
   review,
+  disputed,
+  dispute,
   payBox,
 }: {
   milestone: Milestone;
@@ -21,6 +23,9 @@ export function PortalMilestone({
   freelancer: string;
   /** Approve / request a revision, where the client may decide now. */
   review?: ReactNode;
+  /** An active dispute: said beside the status. */
+  disputed: boolean;
+  dispute: ReactNode;
   payBox: ReactNode;
 }) {
   const t = useT();
@@ -57,6 +62,9 @@ export function PortalMilestone({
           {m.refundedInFull ? (
             <span className="badge badge-danger">{t('portal.milestone.refunded')}</span>
           ) : null}
+          {disputed ? (
+            <span className="badge badge-danger">{t('portal.milestone.disputed')}</span>
+          ) : null}
         </span>
       </div>
       <dl className="facts">
@@ -90,6 +98,7 @@ export function PortalMilestone({
         <PortalFiles milestone={m} files={files} />
       ) : null}
       {review}
+      {dispute}
       {payBox}
     </li>
   );

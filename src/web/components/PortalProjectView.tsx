@@ -14,6 +14,8 @@ import { PortalInvoicesLazy } from '../invoices/PortalInvoicesLazy';
 import { PortalChangeOrdersLazy } from '../change-orders/PortalChangeOrdersLazy';
 import { PortalContractLazy } from '../contract/PortalContractLazy';
 import { PortalReviewLazy } from '../revisions/PortalReviewLazy';
+import { PortalDisputeLazy } from '../disputes/DisputePanelLazy';
+import type { DisputeList } from '../disputes/dispute-api';
 import { ContractFirst } from '../contract/ContractFirst';
 import { isCurrentAccepted, usePortalContract } from '../contract/usePortalContract';
 
@@ -82,12 +84,14 @@ export function PortalProjectView({
   view,
   files,
   receipts,
+  disputes,
   paymentReturn,
   onChanged,
 }: {
   view: PortalView;
   files: DeliverableFile[];
   receipts: Receipt[];
+  disputes: DisputeList;
   paymentReturn: PaymentReturn | null;
   onChanged: () => Promise<void>;
 }) {
@@ -112,6 +116,15 @@ export function PortalProjectView({
   // Just back from Stripe: these may already be paid, waiting for Stripe's word.
   const confirming = new Set(
     paymentReturn?.kind === 'returned' ? (paymentReturn.awaiting ?? []) : [],
+  );
+  // An active dispute on a delivery: payment waits for its end (the server refuses it too).
+  const disputed = new Set(
+    disputes.disputes
+      .filter((d) => d.status === 'open' || d.status === 'escalated')
+      .map((d) => d.milestoneId),
+  );
+  const blocked = new Set(
+    disputes.disputes.filter((d) => d.blocksPayment).map((d) => d.milestoneId),
   );
   const paidNet = milestones.reduce((a, m) => a + m.receivedMinor - m.refundedMinor, 0);
   const stillToPay = milestones.reduce((a, m) => a + m.outstandingMinor, 0);
@@ -170,6 +183,7 @@ export function PortalProjectView({
         canPayByCard={!cardUnavailable}
         paying={paying !== null}
         contractAccepted={contractAccepted}
+        blocked={blocked}
         onPay={(m) => void payByCard(m)}
       />
       {project.description ? (
@@ -216,8 +230,24 @@ export function PortalProjectView({
               currency={project.currency}
               files={files.filter((file) => file.milestoneId === m.id)}
               freelancer={project.freelancer.name}
+              disputed={disputed.has(m.id)}
+              dispute={
+                m.status === 'delivered' || m.status === 'paid' || disputed.has(m.id) ? (
+                  <PortalDisputeLazy
+                    milestone={m}
+                    currency={project.currency}
+                    otherName={project.freelancer.name}
+                    list={disputes}
+                    readOnly={archived}
+                    onChanged={onChanged}
+                  />
+                ) : null
+              }
               review={
-                m.status === 'delivered' && m.approvedAt === null && !archived ? (
+                m.status === 'delivered' &&
+                m.approvedAt === null &&
+                !archived &&
+                !disputed.has(m.id) ? (
                   <PortalReviewLazy
                     milestone={m}
                     freelancer={project.freelancer.name}
@@ -227,7 +257,11 @@ export function PortalProjectView({
               }
               payBox={
                 payable(m) && m.outstandingMinor > 0 && !archived ? (
-                  contractAccepted === false ? (
+                  blocked.has(m.id) ? (
+                    <p className="banner banner-info" data-testid={`pay-blocked-${m.id}`}>
+                      {t('portal.pay.disputed')}
+                    </p>
+                  ) : contractAccepted === false ? (
                     <ContractFirst milestone={m} currency={project.currency} />
                   ) : (
                     <PortalPayBox

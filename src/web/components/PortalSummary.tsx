@@ -14,6 +14,7 @@ export function PortalSummary({
   canPayByCard,
   paying,
   contractAccepted,
+  blocked,
   onPay,
 }: {
   view: PortalView;
@@ -22,6 +23,8 @@ export function PortalSummary({
   paying: boolean;
   /** false: the current contract is not accepted yet, and reviewing it replaces Pay. */
   contractAccepted?: boolean | undefined;
+  /** Milestones whose payment waits for a dispute's end: no Pay for them here either. */
+  blocked: ReadonlySet<string>;
   onPay: (m: Milestone) => void;
 }) {
   const t = useT();
@@ -53,7 +56,9 @@ export function PortalSummary({
         <p className="muted">
           <bdi>{due.title}</bdi>
         </p>
-        {contractAccepted === false ? (
+        {blocked.has(due.id) ? (
+          <p className="banner banner-info">{t('portal.pay.disputed')}</p>
+        ) : contractAccepted === false ? (
           <div className="actions">
             <a className="button button-brand" href="#contract-heading">
               {t('portal.contract.review')}

@@ -18,11 +18,13 @@ const LOADERS: Record<string, () => Promise<Messages>> = import.meta.glob<Messag
     './messages/invoices.*.json',
     './messages/changes.*.json',
     './messages/revisions.*.json',
+    './messages/disputes.*.json',
+    './messages/amounts.*.json',
   ],
   { import: 'default' },
 );
 
-export type LazyArea = 'notify' | 'invoices' | 'changes' | 'revisions';
+export type LazyArea = 'notify' | 'invoices' | 'changes' | 'revisions' | 'disputes' | 'amounts';
 
 /** Fetched words by "area.locale". */
 const fetched = new Map<string, Messages>();

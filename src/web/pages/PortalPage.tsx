@@ -242,6 +242,7 @@ export function PortalPage() {
           view={loaded.view}
           files={loaded.files}
           receipts={loaded.receipts}
+          disputes={loaded.disputes}
           paymentReturn={paymentReturn}
           onChanged={() => queryClient.invalidateQueries({ queryKey: keys.portal() })}
         />
