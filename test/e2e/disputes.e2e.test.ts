@@ -129,6 +129,9 @@ describe('disputes', () => {
       await visible(panel.getByText(w('disputes.status.open'), { exact: true }));
       await visible(panel.getByText('The poster uses last year’s logo.'));
       await visible(panel.getByText(w('disputes.paymentWaits')));
+      // Recording a payment waits too: the button gives way to the reason.
+      await visible(f.getByTestId(`payment-waits-${milestoneId}`));
+      expect(await f.getByRole('button', { name: w('project.payment.record') }).count()).toBe(0);
       await panel.getByRole('button', { name: w('disputes.propose.button') }).click();
       await panel.getByLabel(w('disputes.propose.kind')).selectOption('revision');
       await panel.getByLabel(w('disputes.propose.date')).fill('2027-02-01');

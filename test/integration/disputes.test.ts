@@ -344,6 +344,22 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
     });
   });
 
+  test('parallel opens by both parties: exactly one dispute, the others refused with DISPUTE_OPEN', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00] });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        openRaw(i % 2 === 0 ? d.client : d.freelancer, d.project.id, {
+          milestoneId: d.first.id,
+          statement: `Statement ${i}`,
+        }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const res of answers.filter((r) => r.status !== 201))
+      expectError(res, { status: 409, code: 'DISPUTE_OPEN' });
+    expect((await list(d.freelancer, d.project.id)).disputes).toHaveLength(1);
+  });
+
   test('proposals: declined, replaced, answered only by the other party; resolutions that cannot apply are refused', async () => {
     const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
     const opened = await open(d.freelancer, d.project.id, d.first.id);

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useFreelancerToday } from '../auth';
@@ -5,6 +6,7 @@ import { srOnly, T, useT } from '../i18n';
 import { useFormat } from '../i18n/format';
 import { DeliverButton } from './DeliverButton';
 import { AppDisputeLazy } from '../disputes/DisputePanelLazy';
+import { appDisputes, disputeKeys } from '../disputes/dispute-api';
 import { MilestoneFiles } from './MilestoneFiles';
 import { MilestoneForm } from './MilestoneForm';
 import { ErrorBanner } from './Notice';
@@ -56,6 +58,16 @@ export function MilestoneCard(props: {
   }, [filesKey]);
   const editable =
     !props.readOnly && (milestone.status === 'locked' || milestone.status === 'open');
+  // A dispute on this delivery: recording a payment waits for its end (the server refuses it).
+  const disputes = useQuery({
+    queryKey: disputeKeys.project(projectId),
+    queryFn: appDisputes(projectId).list,
+    enabled: milestone.status === 'delivered',
+  });
+  const paymentWaits =
+    milestone.status === 'delivered' &&
+    (disputes.data?.disputes.some((d) => d.milestoneId === milestone.id && d.blocksPayment) ??
+      false);
   const netReceived = milestone.receivedMinor - milestone.refundedMinor;
   // Money can be given back even on an archived project.
   const refundable = netReceived > 0;
@@ -211,6 +223,7 @@ export function MilestoneCard(props: {
           milestone={milestone}
           currency={currency}
           otherName={props.clientName}
+          files={props.files ?? []}
           readOnly={props.readOnly}
           onChanged={props.onChanged}
         />
@@ -301,7 +314,12 @@ export function MilestoneCard(props: {
               onDeliver={() => run(() => api.deliverMilestone(projectId, milestone.id))}
             />
           ) : null}
-          {milestone.status === 'delivered' && !props.readOnly ? (
+          {milestone.status === 'delivered' && !props.readOnly && paymentWaits ? (
+            <p className="muted" data-testid={`payment-waits-${milestone.id}`}>
+              {t('project.payment.disputed')}
+            </p>
+          ) : null}
+          {milestone.status === 'delivered' && !props.readOnly && !paymentWaits ? (
             <button type="button" onClick={() => setPanel('pay')}>
               {milestone.receivedMinor > 0
                 ? t('project.payment.recordAnother')

@@ -238,6 +238,7 @@ export function PortalProjectView({
                     currency={project.currency}
                     otherName={project.freelancer.name}
                     list={disputes}
+                    files={files.filter((file) => file.milestoneId === m.id)}
                     readOnly={archived}
                     onChanged={onChanged}
                   />

@@ -44,6 +44,8 @@ interface PanelProps {
   /** The other party's name. */
   otherName: string;
   list: DisputeList;
+  /** The milestone's files, which a statement may cite as evidence. */
+  files: readonly { id: string; name: string }[];
   calls: DisputeCalls;
   readOnly: boolean;
   onChanged: () => Promise<void>;
@@ -140,8 +142,9 @@ function Panel(props: PanelProps) {
           hint={t(m.status === 'delivered' ? 'disputes.open.hintUnpaid' : 'disputes.open.hintPaid')}
           submit={t('disputes.open.submit')}
           busy={busy}
+          files={props.files}
           onCancel={() => setForm('none')}
-          onSubmit={(text) => run(() => props.calls.open(m.id, text))}
+          onSubmit={(text, fileIds) => run(() => props.calls.open(m.id, text, fileIds))}
         />
       ) : (
         <div className="actions">
@@ -175,7 +178,10 @@ function ActiveDispute(
   const proposal = d.proposal;
   return (
     <div className="stack">
-      {d.blocksPayment ? <p className="banner banner-info">{t('disputes.paymentWaits')}</p> : null}
+      {/* The portal says it in place of Pay already. */}
+      {d.blocksPayment && me === 'freelancer' ? (
+        <p className="banner banner-info">{t('disputes.paymentWaits')}</p>
+      ) : null}
       <ol className="dispute-entries stack-tight">
         {d.entries.map((e) => (
           <li key={e.seq}>
@@ -188,6 +194,17 @@ function ActiveDispute(
               <span className="muted">{f.dateTime(e.createdAt)}</span>
             </p>
             {e.resolution ? <p>{resolutionText(t, f, e.resolution, currency)}</p> : null}
+            {e.evidence.fileIds.length + e.evidence.messageIds.length > 0 ? (
+              <p className="muted">
+                {t('disputes.evidence.cited', {
+                  files: e.evidence.fileIds
+                    .map((id) => props.files.find((file) => file.id === id)?.name ?? '…')
+                    .join(', '),
+                  fileCount: e.evidence.fileIds.length,
+                  messages: e.evidence.messageIds.length,
+                })}
+              </p>
+            ) : null}
             {e.text && !(d.chargeback && e.seq === 1) ? (
               <p className="dispute-text">
                 <bdi>{e.text}</bdi>
@@ -246,8 +263,12 @@ function ActiveDispute(
               label={t('disputes.statement.label')}
               submit={t('disputes.statement.submit')}
               busy={busy}
+              files={props.files}
               onCancel={() => setForm('none')}
-              onSubmit={(text) => step({ type: 'statement', text }) ?? Promise.resolve(false)}
+              onSubmit={(text, fileIds) =>
+                step({ type: 'statement', text, evidence: { messageIds: [], fileIds } }) ??
+                Promise.resolve(false)
+              }
             />
           ) : form === 'propose' ? (
             <ProposeForm
@@ -332,11 +353,13 @@ function TextForm(props: {
   hint?: string;
   submit: string;
   busy: boolean;
+  files: readonly { id: string; name: string }[];
   onCancel: () => void;
-  onSubmit: (text: string) => Promise<boolean>;
+  onSubmit: (text: string, fileIds: string[]) => Promise<boolean>;
 }) {
   const t = useT();
   const [text, setText] = useState('');
+  const [cited, setCited] = useState<ReadonlySet<string>>(new Set());
   const [missing, setMissing] = useState<string | undefined>(undefined);
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -346,7 +369,10 @@ function TextForm(props: {
       return;
     }
     setMissing(undefined);
-    void props.onSubmit(text.trim());
+    void props.onSubmit(
+      text.trim(),
+      props.files.filter((file) => cited.has(file.id)).map((file) => file.id),
+    );
   }
   return (
     <form className="stack" noValidate onSubmit={submit}>
@@ -361,6 +387,26 @@ function TextForm(props: {
         onChange={(e) => setText(e.target.value)}
         error={missing}
       />
+      {props.files.length > 0 ? (
+        <fieldset className="stack-tight">
+          <legend>{t('disputes.evidence.files')}</legend>
+          {props.files.map((file) => (
+            <label key={file.id} className="checkbox">
+              <input
+                type="checkbox"
+                checked={cited.has(file.id)}
+                onChange={(e) => {
+                  const next = new Set(cited);
+                  if (e.target.checked) next.add(file.id);
+                  else next.delete(file.id);
+                  setCited(next);
+                }}
+              />{' '}
+              <bdi>{file.name}</bdi>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
       <div className="actions">
         <button type="submit" disabled={props.busy}>
           {props.submit}

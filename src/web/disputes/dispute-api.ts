@@ -13,7 +13,7 @@ export const disputeKeys = {
 
 /** One realm's calls: the freelancer's (on a project) or the client's (their project). */
 export interface DisputeCalls {
-  open: (milestoneId: string, statement: string) => Promise<unknown>;
+  open: (milestoneId: string, statement: string, fileIds: string[]) => Promise<unknown>;
   step: (disputeId: string, body: DisputeStep) => Promise<unknown>;
 }
 
@@ -22,11 +22,11 @@ export const appDisputes = (projectId: string) => ({
     app.send((c) =>
       c.GET('/api/projects/{projectId}/disputes', { params: { path: { projectId } } }),
     ),
-  open: (milestoneId: string, statement: string) =>
+  open: (milestoneId: string, statement: string, fileIds: string[]) =>
     app.send((c) =>
       c.POST('/api/projects/{projectId}/disputes', {
         params: { path: { projectId } },
-        body: { milestoneId, statement },
+        body: { milestoneId, statement, evidence: { messageIds: [], fileIds } },
       }),
     ),
   step: (disputeId: string, body: DisputeStep) =>
@@ -39,8 +39,12 @@ export const appDisputes = (projectId: string) => ({
 });
 
 export const portalDisputes: DisputeCalls = {
-  open: (milestoneId, statement) =>
-    portal.send((c) => c.POST('/api/portal/disputes', { body: { milestoneId, statement } })),
+  open: (milestoneId, statement, fileIds) =>
+    portal.send((c) =>
+      c.POST('/api/portal/disputes', {
+        body: { milestoneId, statement, evidence: { messageIds: [], fileIds } },
+      }),
+    ),
   step: (disputeId, body) =>
     portal.send((c) =>
       c.POST('/api/portal/disputes/{disputeId}/steps', {
