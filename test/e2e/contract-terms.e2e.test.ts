@@ -227,6 +227,10 @@ describe('contract terms', () => {
       };
       expect(made.project).toMatchObject({ reviewWindowDays: 21, mediator: MEDIATOR });
 
+      // Before the client accepts, milestones change directly: no change order is offered.
+      await visible(f.getByText(w('changes.beforeAcceptance')));
+      expect(await f.getByRole('button', { name: w('changes.start') }).count()).toBe(0);
+
       // On the project page: shown, and edited while the client has not accepted.
       const side = f.getByTestId('project-terms');
       await side.getByText(w('terms.project.heading')).click();
@@ -268,6 +272,7 @@ describe('contract terms', () => {
       await f.reload();
       await side.getByText(w('terms.project.heading')).click();
       await visible(side.getByText(w('terms.project.locked')));
+      await visible(f.getByRole('button', { name: w('changes.start') }));
       expect(await sideDays.isDisabled()).toBe(true);
       expect(await sideDays.inputValue()).toBe('30');
       await expect

@@ -15,6 +15,7 @@ import { amountInputText, readPositiveAmount } from '../money-input';
 import { toApiError } from '../hooks';
 import type { Milestone } from '../types';
 import { BeforeAfter, type Row } from './BeforeAfter';
+import { contractApi, contractKeys } from '../contract/contract-api';
 import { changeOrderApi, changeOrderKeys, type Change } from './change-order-api';
 
 interface Draft {
@@ -39,6 +40,13 @@ function Builder({
     queryKey: changeOrderKeys.project(projectId),
     queryFn: () => changeOrderApi.list(projectId),
   });
+  // Before the client accepts the contract, milestones change directly (the server refuses an
+  // order then); undefined while loading.
+  const contract = useQuery({
+    queryKey: contractKeys.project(projectId),
+    queryFn: () => contractApi.project(projectId),
+  });
+  const accepted = contract.data ? contract.data.acceptances.length > 0 : undefined;
   const editable = milestones.filter((m) => m.status === 'locked' || m.status === 'open');
   const initial = () =>
     Object.fromEntries(
@@ -150,7 +158,9 @@ function Builder({
   return (
     <section className="card stack" aria-labelledby="change-orders-heading">
       <h2 id="change-orders-heading">{t('changes.heading')}</h2>
-      <p className="muted">{t('changes.explain')}</p>
+      <p className="muted">
+        {accepted === false ? t('changes.beforeAcceptance') : t('changes.explain')}
+      </p>
       <ErrorBanner message={error ?? orders.error?.message} />
       {orders.data && orders.data.changeOrders.length > 0 ? (
         <ul className="stack co-list">
@@ -178,7 +188,7 @@ function Builder({
           ))}
         </ul>
       ) : null}
-      {!open ? (
+      {accepted !== true ? null : !open ? (
         <div>
           <button
             type="button"
