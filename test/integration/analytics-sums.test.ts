@@ -17,9 +17,16 @@ import { openDatabase } from '../../src/db/database';
 import { computeOwnerCells } from '../../src/db/queries/analytics-sums';
 import { mergeCells, type SumCell } from '../../src/domain/analytics-sums';
 import {
+  chargeRefundedEvent,
+  deliverEvent,
+  sessionEvent,
+  useAppWithFakeStripe,
+} from './fake-stripe';
+import {
   createClient,
   createProject,
   dialects,
+  expectStatus,
   milestonesByAmount,
   signUp,
   storageConfig,
@@ -27,6 +34,7 @@ import {
   type Actor,
   type TestApp,
 } from './harness';
+import { checkout, deliveredProject, expectAck } from './payments-helpers';
 
 const RUNS = Number(process.env.MILEPOST_ANALYTICS_SUMS_RUNS ?? 4);
 const STEPS = Number(process.env.MILEPOST_ANALYTICS_SUMS_STEPS ?? 12);
@@ -261,3 +269,78 @@ describe.each(dialects)('pre-summed analytics on %s', { timeout: 600_000 }, (dia
     );
   });
 });
+
+describe.each(dialects)('pre-summed analytics with Stripe and change orders on %s', (dialect) => {
+  const { app, stripe } = useAppWithFakeStripe(dialect);
+
+  test('a card payment, its partial refund and an accepted re-dated, re-priced plan keep the sums', async () => {
+    const d = await deliveredProject(app(), { amounts: [600_00, 200_00] });
+    const ownerId = d.freelancer.user?.id ?? '';
+    const session = await checkout(d.client, d.first.id);
+    const paid = stripe().markPaid(session.sessionId);
+    expect(
+      expectAck(
+        await deliverEvent(app().url, sessionEvent('checkout.session.completed', paid)),
+        'paid',
+      ),
+    ).toBe('credited');
+    await expectConsistent(app(), ownerId);
+    const partial = chargeRefundedEvent({
+      paymentIntent: paid.payment_intent,
+      amount: 600_00,
+      amountRefunded: 150_00,
+      currency: 'eur',
+    });
+    expect(expectAck(await deliverEvent(app().url, partial), 'partial refund')).toBe('refunded');
+    await expectConsistent(app(), ownerId);
+
+    const second = d.milestones[1];
+    if (!second) throw new Error('two milestones expected');
+    const Order = z.object({ changeOrder: z.object({ id: z.string() }) });
+    const order = expectStatus(
+      await d.freelancer.post(`/api/projects/${d.project.id}/change-orders`, {
+        reason: 'Later and bigger',
+        changes: [
+          { type: 'update', milestoneId: second.id, amountMinor: 260_00, dueDate: '2030-01-15' },
+          {
+            type: 'add',
+            title: 'Extra',
+            deliverables: 'Extra work',
+            dueDate: '2030-02-01',
+            amountMinor: 90_00,
+          },
+        ],
+      }),
+      201,
+      Order,
+    ).changeOrder;
+    const Listed = z.object({
+      changeOrders: z.array(
+        z.object({ id: z.string(), preview: z.object({ sha256: z.string() }).nullable() }),
+      ),
+    });
+    const listed = expectStatus(await d.client.get('/api/portal/change-orders'), 200, Listed);
+    const sha256 = listed.changeOrders.find((o) => o.id === order.id)?.preview?.sha256 ?? '';
+    expectStatus(
+      await d.client.post(`/api/portal/change-orders/${order.id}/accept`, {
+        fullName: 'Bea Kraus',
+        sha256,
+      }),
+      200,
+      z.unknown(),
+    );
+    await expectConsistent(app(), ownerId);
+    const a = await readFigures(app(), ownerId);
+    expect(a.figures.revenue.revenueMinor).toBe(600_00 - 150_00);
+    expect(a.figures.upcoming).toEqual({ amountMinor: 260_00 + 90_00, milestones: 2 });
+  });
+});
+
+async function readFigures(app: TestApp, ownerId: string) {
+  const database = await openDatabase(storageConfig(app));
+  try {
+    return await readAnalytics({ db: database.db, clock: app.clock, ownerId });
+  } finally {
+    await database.close();
+  }
+}

@@ -115,12 +115,30 @@ async function replaceCells(
       .execute();
   }
   await addToSums(db, ownerId, delta);
-  // Sums that fell to zero say nothing: keep the table to what is there.
-  await db
-    .deleteFrom('analytics_sums')
-    .where('owner_id', '=', ownerId)
-    .where('value', '=', 0)
-    .execute();
+  // Sums that fell to zero say nothing: keep the table to what is there (looked up by key, so the
+  // cost does not grow with the owner's sums).
+  for (let i = 0; i < delta.length; i += BATCH / 10) {
+    await db
+      .deleteFrom('analytics_sums')
+      .where('owner_id', '=', ownerId)
+      .where('value', '=', 0)
+      .where((eb) =>
+        eb.or(
+          delta
+            .slice(i, i + BATCH / 10)
+            .map((c) =>
+              eb.and([
+                eb('currency', '=', c.currency),
+                eb('metric', '=', c.metric),
+                eb('month', '=', c.month),
+                eb('key', '=', c.key),
+                eb('sub', '=', c.sub),
+              ]),
+            ),
+        ),
+      )
+      .execute();
+  }
   return before;
 }
 
