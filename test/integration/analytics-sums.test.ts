@@ -270,6 +270,57 @@ describe.each(dialects)('pre-summed analytics on %s', { timeout: 600_000 }, (dia
   });
 });
 
+describe.each(dialects)('pre-summed analytics under parallel changes on %s', (dialect) => {
+  const app = useApp(dialect);
+
+  test('costs, payments and deliveries on eight projects of one owner at once: no deadlock, sums exact', async () => {
+    const freelancer = await signUp(app());
+    const ownerId = freelancer.user?.id ?? '';
+    const client = await createClient(freelancer);
+    const projects = await Promise.all(
+      Array.from({ length: 8 }, async () =>
+        createProject(freelancer, {
+          clientId: client.id,
+          milestones: milestonesByAmount([100_00, 50_00]),
+        }),
+      ),
+    );
+    const today = app().clock.now().toISOString().slice(0, 10);
+    const statuses = await Promise.all(
+      projects.flatMap(({ project, milestones }) => {
+        const base = `/api/projects/${project.id}`;
+        const first = milestones[0];
+        if (!first) throw new Error('two milestones expected');
+        return [
+          freelancer.post(`${base}/costs`, {
+            amountMinor: 1_000,
+            spentOn: today,
+            note: '',
+            category: 'travel',
+          }),
+          freelancer.post(`${base}/milestones/${first.id}/deliver`).then(() =>
+            freelancer.post(`${base}/milestones/${first.id}/payments`, {
+              amountMinor: 100_00,
+              method: 'bank_transfer',
+              reference: 'P',
+              receivedOn: today,
+            }),
+          ),
+          freelancer.patch(base, { projectType: 'web', hoursMinutes: 60 }),
+        ].map(async (r) => (await r).status);
+      }),
+    );
+    expect(statuses.every((s) => s < 300)).toBe(true);
+    await expectConsistent(app(), ownerId);
+    const a = await readFigures(app(), ownerId);
+    expect(a.figures.revenue.revenueMinor).toBe(8 * 100_00);
+    expect(a.figures.costs.costsMinor).toBe(8 * 1_000);
+    expect(a.figures.byType).toMatchObject([
+      { projectType: 'web', projects: 8, hoursMinutes: 480 },
+    ]);
+  });
+});
+
 describe.each(dialects)('pre-summed analytics with Stripe and change orders on %s', (dialect) => {
   const { app, stripe } = useAppWithFakeStripe(dialect);
 
