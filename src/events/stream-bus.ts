@@ -7,7 +7,8 @@
  * never inside it, and not at all if it rolls back:
  * - on this instance, the listeners get the committed entry itself at once, so the sockets here
  *   need no read for it;
- * - on PostgreSQL, `pg_notify` on the committed transaction's connection tells the other
+ * - on PostgreSQL, `pg_notify` on the committed transaction’s connection (in a transaction of its
+ *   own, committed without waiting for a disk flush) tells the other
  *   instances its project and number (the payload carries ids only; they read the rows). Inside
  *   the transaction, NOTIFY would take PostgreSQL's cluster-wide notify lock at commit and hold it
  *   through the commit's WAL flush, so every message commit waited for the one before it. A
@@ -211,10 +212,16 @@ export function announcerOnly(config: Config, log: Log = console): StreamAnnounc
 }
 
 /**
- * NOTIFY on the connection whose transaction has just committed: a transaction of its own that
- * writes nothing else, so its commit waits for no WAL flush and holds the notify lock only briefly.
+ * NOTIFY on the connection whose transaction has just committed, in a transaction of its own that
+ * commits asynchronously. NOTIFY gives its transaction an id, so a plain commit would wait for a
+ * WAL flush of its own — a second disk flush on the way from one instance to another, after the
+ * entry's (durable) commit. The notification is delivered at commit either way; all an
+ * asynchronous commit risks is losing this hint if PostgreSQL itself crashes in the next moments,
+ * and lost hints are caught up by the hubs' periodic checks. One round trip (the simple query
+ * protocol runs the four statements together); if any fails, the transaction is rolled back so
+ * the connection goes back to the pool clean.
  */
-async function notify(
+export async function notify(
   connection: CommittedConnection,
   channel: string,
   payload: string,
@@ -222,14 +229,23 @@ async function notify(
 ): Promise<void> {
   try {
     await connection.executeQuery(
-      CompiledQuery.raw('select pg_notify($1, $2)', [channel, payload]),
+      CompiledQuery.raw(
+        `begin; set local synchronous_commit to off; select pg_notify(${literal(channel)}, ${literal(payload)}); commit`,
+        [],
+      ),
     );
   } catch (error) {
+    await connection.executeQuery(CompiledQuery.raw('rollback', [])).catch(() => undefined);
     log.warn(
       { err: error, channel, payload },
       'NOTIFY after commit failed; the periodic checks catch up',
     );
   }
+}
+
+/** A PostgreSQL string literal (standard_conforming_strings, on since 9.1: only ' is special). */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function notifyEntry(

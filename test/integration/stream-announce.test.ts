@@ -6,12 +6,13 @@
  * hub's periodic comparison of the streams' heads with its sockets' cursors.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { appendMessage } from '../../src/actions/chat-stream';
 import { afterCommit } from '../../src/db/after-commit';
 import { openDatabase } from '../../src/db/database';
-import type { StreamAnnouncer } from '../../src/events/stream-bus';
+import { notify, type StreamAnnouncer } from '../../src/events/stream-bus';
 import {
   SUITE_TIMEOUT,
   dialects,
@@ -130,3 +131,49 @@ describe.each(dialects)('announcing stream entries on %s', SUITE_TIMEOUT, (diale
     socket.close();
   });
 });
+
+describe.skipIf(!dialects.includes('postgres'))(
+  'the NOTIFY after a commit on postgres',
+  SUITE_TIMEOUT,
+  () => {
+    const app = useApp('postgres');
+
+    test('is heard, quoted safely, and leaves the pooled connection clean even when it fails', async () => {
+      const { db, close } = await openDatabase(storageConfig(app()));
+      const listener = new pg.Client({ connectionString: app().dbUrl });
+      await listener.connect();
+      const warnings: string[] = [];
+      const log = { warn: (_: object, message: string) => warnings.push(message), info: () => {} };
+      try {
+        const heard: string[] = [];
+        listener.on('notification', (n) => heard.push(n.payload ?? ''));
+        await listener.query('LISTEN milepost_probe');
+        const show = (connection: { executeQuery: typeof db.executeQuery }) =>
+          connection
+            .executeQuery<{ synchronous_commit: string }>(
+              CompiledQuery.raw('show synchronous_commit', []),
+            )
+            .then((r) => r.rows[0]?.synchronous_commit);
+        const after: (string | undefined)[] = [];
+        await db.transaction().execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          await afterCommit(trx, async (connection) => {
+            await notify(connection, 'milepost_probe', "it's here; select 1", log);
+            after.push(await show(connection));
+            // pg_notify refuses payloads over 8000 bytes: the failed transaction must be gone.
+            await notify(connection, 'milepost_probe', 'x'.repeat(9000), log);
+            after.push(await show(connection));
+          });
+        });
+        await expect.poll(() => heard, { timeout: 5000 }).toEqual(["it's here; select 1"]);
+        expect(warnings).toEqual(['NOTIFY after commit failed; the periodic checks catch up']);
+        // The asynchronous commit was the notifying transaction's own (SET LOCAL): the pooled
+        // connection's later transactions (message commits) stay durable.
+        expect(after).toEqual(['on', 'on']);
+      } finally {
+        await listener.end();
+        await close();
+      }
+    });
+  },
+);
