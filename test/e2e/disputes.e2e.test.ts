@@ -2,7 +2,8 @@
  * Disputes in Chromium (issue #11), in both modes (English at 1280 px light; German on a 390 px
  * phone, dark): on a delivered, unpaid milestone the client opens a dispute with a statement, and
  * the Pay button gives way to a message that payment waits; the freelancer reads it on the project
- * page and proposes a revision with a new due date; the client accepts it, and Pay is back —
+ * page (its Next card pointing at the dispute, not at recording a payment) and proposes a revision
+ * with a new due date; the client accepts it, and Pay is back —
  * every step a click on the screen, axe-core clean, screenshots named by mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,19 @@ describe('disputes', () => {
       // Recording a payment waits too: the button gives way to the reason.
       await visible(f.getByTestId(`payment-waits-${milestoneId}`));
       expect(await f.getByRole('button', { name: w('project.payment.record') }).count()).toBe(0);
+      // The Next card points at the dispute, not at recording a payment.
+      const next = f.locator('section.next-card');
+      await visible(
+        next.getByText(w('workspace.next.dispute.title', { position: 1, title: 'Poster' })),
+      );
+      await visible(
+        next.getByRole('link', { name: w('workspace.next.dispute.link', { position: 1 }) }),
+      );
+      expect(
+        await next
+          .getByRole('link', { name: w('workspace.next.payment.link', { position: 1 }) })
+          .count(),
+      ).toBe(0);
       await panel.getByRole('button', { name: w('disputes.propose.button') }).click();
       await panel.getByLabel(w('disputes.propose.kind')).selectOption('revision');
       await panel.getByLabel(w('disputes.propose.date')).fill('2027-02-01');

@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { appDisputes, disputeKeys } from '../disputes/dispute-api';
 import { useFormat } from '../i18n/format';
 import { toApiError } from '../hooks';
 import { useT } from '../i18n';
@@ -7,26 +9,41 @@ import { daysBetween } from './AttentionList';
 import { DeliverButton } from './DeliverButton';
 import { ErrorBanner } from './Notice';
 
-type Step = 'share' | 'upload' | 'deliver' | 'payment' | 'done';
-const STEPS: Exclude<Step, 'done'>[] = ['share', 'upload', 'deliver', 'payment'];
+type Step = 'share' | 'upload' | 'deliver' | 'payment' | 'dispute' | 'done';
+type Stage = 'share' | 'upload' | 'deliver' | 'payment';
+const STEPS: Stage[] = ['share', 'upload', 'deliver', 'payment'];
+/** Where each step sits in the milestone's stages: a dispute stands where payment would. */
+const STAGE_OF: Record<Exclude<Step, 'done'>, Stage> = {
+  share: 'share',
+  upload: 'upload',
+  deliver: 'deliver',
+  payment: 'payment',
+  dispute: 'payment',
+};
 
-/** Where the project stands: the one thing to do next, and for which milestone. */
+/**
+ * Where the project stands: the one thing to do next, and for which milestone. A delivered
+ * milestone whose payment a dispute holds up (`paymentBlocked`, its id) points at the dispute.
+ */
 export function nextStepOf(
   project: Project,
   milestones: readonly Milestone[],
   files: readonly DeliverableFile[] | undefined,
+  paymentBlocked: ReadonlySet<string> = new Set(),
 ): { step: Step; milestone: Milestone | undefined } {
   const current = milestones.find((m) => m.status === 'open' || m.status === 'delivered');
   if (!current) return { step: 'done', milestone: undefined };
   if (!project.access.active) return { step: 'share', milestone: current };
-  if (current.status === 'delivered') return { step: 'payment', milestone: current };
+  if (current.status === 'delivered')
+    return { step: paymentBlocked.has(current.id) ? 'dispute' : 'payment', milestone: current };
   const ready = (files ?? []).some((f) => f.milestoneId === current.id && f.status === 'complete');
   return { step: ready ? 'deliver' : 'upload', milestone: current };
 }
 
 /**
  * The project page's first card: what to do next — share with the client, upload the current
- * milestone's files, mark it delivered, wait for (or record) payment — with the action at hand.
+ * milestone's files, mark it delivered, wait for (or record) payment, or answer the dispute that
+ * holds payment up — with the action at hand.
  */
 export function NextStep(props: {
   project: Project;
@@ -41,7 +58,17 @@ export function NextStep(props: {
   const { project } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { step, milestone } = nextStepOf(project, props.milestones, props.files);
+  // The same listing the milestone cards read (one request, shared by key).
+  const delivered = props.milestones.some((m) => m.status === 'delivered');
+  const disputes = useQuery({
+    queryKey: disputeKeys.project(project.id),
+    queryFn: appDisputes(project.id).list,
+    enabled: delivered,
+  });
+  const blocked = new Set(
+    (disputes.data?.disputes ?? []).filter((d) => d.blocksPayment).map((d) => d.milestoneId),
+  );
+  const { step, milestone } = nextStepOf(project, props.milestones, props.files, blocked);
   const total = props.milestones.length;
   const overdue =
     milestone !== undefined && milestone.status === 'open' && milestone.dueDate < props.today;
@@ -82,6 +109,10 @@ export function NextStep(props: {
     payment: {
       title: t('workspace.next.payment.title', values),
       text: t('workspace.next.payment.text', values),
+    },
+    dispute: {
+      title: t('workspace.next.dispute.title', values),
+      text: t('workspace.next.dispute.text', values),
     },
     done: {
       title: t('workspace.next.done.title', values),
@@ -135,16 +166,21 @@ export function NextStep(props: {
           <a href={anchor}>{t('workspace.next.payment.link', values)}</a>
         </p>
       ) : null}
+      {step === 'dispute' && anchor ? (
+        <p>
+          <a href={anchor}>{t('workspace.next.dispute.link', values)}</a>
+        </p>
+      ) : null}
       {step !== 'done' ? (
         <ol className="next-steps" aria-label={t('workspace.next.stepsLabel')}>
           {STEPS.map((s) => {
             const index = STEPS.indexOf(s);
-            const at = STEPS.indexOf(step as Exclude<Step, 'done'>);
+            const at = STEPS.indexOf(STAGE_OF[step]);
             return (
               <li
                 key={s}
                 className={index < at ? 'done' : undefined}
-                aria-current={s === step ? 'step' : undefined}
+                aria-current={s === STAGE_OF[step] ? 'step' : undefined}
               >
                 {t(`workspace.next.step.${s}`)}
               </li>
