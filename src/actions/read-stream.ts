@@ -3,7 +3,7 @@
  * a sequence number (with their messages as they stand now), and whether open sockets' sessions
  * are still live. Reads only; the socket hub (src/http/stream-hub.ts) decides what to send.
  */
-import { findMessagesByIds, listStreamAfter, streamHeads } from '../db/queries/chat';
+import { listStreamAfter, streamHeads } from '../db/queries/chat';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { liveClientSessionHashes, liveSessionHashes } from '../db/queries/sessions';
 import type { ChatActor } from '../domain/chat-rules';
@@ -45,18 +45,14 @@ export async function readStreamAfter(
     options.afterSeq,
     options.limit,
   );
-  const ids = [...new Set(rows.flatMap((r) => (r.message_id === null ? [] : [r.message_id])))];
-  const messages = new Map(
-    (await findMessagesByIds(options.db, options.projectId, ids)).map((m) => [m.id, m]),
-  );
-  return rows.map((r) => ({
-    projectId: r.project_id,
-    seq: Number(r.seq),
-    type: r.type,
-    thread: r.thread,
-    message: r.message_id === null ? null : (messages.get(r.message_id) ?? null),
-    data: JSON.parse(r.data) as Record<string, unknown>,
-    at: r.created_at,
+  return rows.map(({ event, message }) => ({
+    projectId: event.project_id,
+    seq: Number(event.seq),
+    type: event.type,
+    thread: event.thread,
+    message,
+    data: JSON.parse(event.data) as Record<string, unknown>,
+    at: event.created_at,
   }));
 }
 

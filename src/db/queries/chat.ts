@@ -85,35 +85,88 @@ export async function listThreadMessages(
   return { messages: rows.slice(0, page.limit).reverse(), more };
 }
 
-export function findMessagesByIds(
-  db: Kysely<DB>,
-  projectId: string,
-  ids: readonly string[],
-): Promise<ChatMessageRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('chat_messages')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('id', 'in', [...ids])
-    .execute();
+/** One entry of a project's stream with the message it names, as the message stands now. */
+export interface StreamEntryRow {
+  event: StreamEventRow;
+  message: ChatMessageRow | null;
 }
 
-/** The stream's entries after `afterSeq`, in order, at most `limit`. */
-export function listStreamAfter(
+/**
+ * The stream's entries after `afterSeq`, in order, at most `limit`, each with its message — one
+ * query, since another instance's sockets wait on it for every message it did not write.
+ */
+export async function listStreamAfter(
   db: Kysely<DB>,
   projectId: string,
   afterSeq: number,
   limit: number,
-): Promise<StreamEventRow[]> {
-  return db
-    .selectFrom('stream_events')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
+): Promise<StreamEntryRow[]> {
+  const rows = await db
+    .selectFrom('stream_events as e')
+    .leftJoin('chat_messages as m', (join) =>
+      join.onRef('m.id', '=', 'e.message_id').onRef('m.project_id', '=', 'e.project_id'),
+    )
+    .select([
+      'e.project_id',
+      'e.seq',
+      'e.type',
+      'e.thread',
+      'e.message_id',
+      'e.data',
+      'e.created_at',
+      'm.id as m_id',
+      'm.thread as m_thread',
+      'm.seq as m_seq',
+      'm.author_type as m_author_type',
+      'm.author_id as m_author_id',
+      'm.kind as m_kind',
+      'm.body as m_body',
+      'm.event as m_event',
+      'm.reply_to as m_reply_to',
+      'm.created_at as m_created_at',
+      'm.edited_at as m_edited_at',
+      'm.deleted_at as m_deleted_at',
+    ])
+    .where('e.project_id', '=', projectId)
+    .where('e.seq', '>', afterSeq)
+    .orderBy('e.seq')
     .limit(limit)
     .execute();
+  return rows.map((r) => ({
+    event: {
+      project_id: r.project_id,
+      seq: r.seq,
+      type: r.type,
+      thread: r.thread,
+      message_id: r.message_id,
+      data: r.data,
+      created_at: r.created_at,
+    },
+    message:
+      r.m_id === null ||
+      r.m_thread === null ||
+      r.m_seq === null ||
+      r.m_author_type === null ||
+      r.m_kind === null ||
+      r.m_body === null ||
+      r.m_created_at === null
+        ? null
+        : {
+            id: r.m_id,
+            project_id: r.project_id,
+            thread: r.m_thread,
+            seq: r.m_seq,
+            author_type: r.m_author_type,
+            author_id: r.m_author_id,
+            kind: r.m_kind,
+            body: r.m_body,
+            event: r.m_event,
+            reply_to: r.m_reply_to,
+            created_at: r.m_created_at,
+            edited_at: r.m_edited_at,
+            deleted_at: r.m_deleted_at,
+          },
+  }));
 }
 
 /** The projects' stream heads (the last sequence number each has handed out). */
