@@ -108,7 +108,11 @@ export function mediatorOf(project: ProjectRow, owner: { contract_mediator: stri
   return (project.mediator ?? owner?.contract_mediator ?? '').trim();
 }
 
-const ACTIVITY: Record<DisputeMailEvent, string> = {
+/**
+ * The activity action each step writes. Exported for test/unit/activity-labels.test.ts, whose
+ * scan of `action: '…'` literals cannot see the actions of a table.
+ */
+export const DISPUTE_ACTIVITY: Record<DisputeMailEvent, string> = {
   opened: 'dispute.opened',
   statement: 'dispute.statement',
   propose: 'dispute.proposed',
@@ -159,7 +163,7 @@ export async function recordDisputeStep(
     projectId: project.id,
     actorType: chargeback ? 'system' : party,
     actorId: chargeback || party === 'client' ? null : project.owner_id,
-    action: ACTIVITY[event],
+    action: DISPUTE_ACTIVITY[event],
     details: {
       disputeId: dispute.id,
       entryId: entry.id,
