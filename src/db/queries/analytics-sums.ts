@@ -195,20 +195,16 @@ export async function refreshClientSums(
   const timeZone = await lockOwnerSums(db, ownerId);
   const cells = clientCells(await clientCreatedDays(db, clientId, timeZone));
   const before = await replaceCells(db, ownerId, clientId, cells);
+  const changed = (before[0]?.key ?? null) !== (cells[0]?.key ?? null);
+  // Every project of the client when they became a repeat client; else the new one(s) only.
   const projects = await db
     .selectFrom('projects')
-    .select('id')
-    .where('client_id', '=', clientId)
+    .leftJoin('analytics_cells', 'analytics_cells.source_id', 'projects.id')
+    .select('projects.id')
+    .where('projects.client_id', '=', clientId)
+    .$if(!changed, (q) => q.where('analytics_cells.source_id', 'is', null))
     .execute();
-  const changed = (before[0]?.key ?? null) !== (cells[0]?.key ?? null);
-  for (const p of projects) {
-    const known = await db
-      .selectFrom('analytics_cells')
-      .select('source_id')
-      .where('source_id', '=', p.id)
-      .executeTakeFirst();
-    if (changed || !known) await refreshProjectSums(db, p.id);
-  }
+  for (const p of projects) await refreshProjectSums(db, p.id);
 }
 
 function cellsOfProject(
