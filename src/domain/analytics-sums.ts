@@ -16,11 +16,12 @@
 import {
   collectedMinor,
   daysBetween,
+  emptyTypeSums,
+  figuresOf,
   meanTenthsOfCounts,
   medianOfCounts,
   monthsOf,
   owedMinor,
-  ratioBp,
   type CostFact,
   type Day,
   type Figures,
@@ -30,7 +31,7 @@ import {
   type MovementFact,
   type Period,
   type ProjectFact,
-  type TypeFigures,
+  type TypeSums,
 } from './analytics';
 
 export const SUM_METRICS = [
@@ -259,14 +260,11 @@ export function figuresFromSums(input: {
   const cohorts = new Map(months.map((month) => [month, { month, clients: 0, repeatClients: 0 }]));
   let clients = 0;
   let repeatClients = 0;
-  const types = new Map<
-    string,
-    { projects: number; revenue: number; costs: number; hours: number; hourlyProfit: number }
-  >();
+  const types = new Map<string, TypeSums>();
   const typeOf = (key: string) => {
     let t = types.get(key);
     if (!t) {
-      t = { projects: 0, revenue: 0, costs: 0, hours: 0, hourlyProfit: 0 };
+      t = emptyTypeSums();
       types.set(key, t);
     }
     return t;
@@ -369,61 +367,24 @@ export function figuresFromSums(input: {
         break;
     }
   }
-  const monthRows = [...byMonth.values()];
-  const receivedMinor = monthRows.reduce((a, r) => a + r.receivedMinor, 0);
-  const refundedMinor = monthRows.reduce((a, r) => a + r.refundedMinor, 0);
-  const revenueMinor = receivedMinor - refundedMinor;
-  const paidMilestones = [...payDays.values()].reduce((a, n) => a + n, 0);
-  const byType: TypeFigures[] = [...types.entries()]
-    .filter(([, t]) => t.projects > 0 || t.hours > 0)
-    .map(([projectType, t]) => ({
-      projectType,
-      projects: t.projects,
-      revenueMinor: t.revenue,
-      costsMinor: t.costs,
-      profitMinor: t.revenue - t.costs,
-      marginBp: ratioBp(t.revenue - t.costs, t.revenue),
-      hoursMinutes: t.hours,
-      hourlyRateMinor: t.hours > 0 ? ratioBp(t.hourlyProfit * 60, t.hours * 10_000) : null,
-    }))
-    .sort(
-      (a, b) =>
-        b.profitMinor - a.profitMinor ||
-        (a.projectType < b.projectType ? -1 : a.projectType > b.projectType ? 1 : 0),
-    );
-  return {
-    revenue: { receivedMinor, refundedMinor, revenueMinor, byMonth: monthRows },
+  return figuresOf({
+    byMonth: [...byMonth.values()],
     outstanding,
     upcoming,
-    onTime: {
-      delivered,
-      onTime,
-      rateBp: ratioBp(onTime, delivered),
-      projectsCompleted,
-      projectsOnTime,
-      projectRateBp: ratioBp(projectsOnTime, projectsCompleted),
-    },
-    collection: {
-      deliveredMinor,
-      paidMinor,
-      rateBp: ratioBp(paidMinor, deliveredMinor),
-      paidMilestones,
-      medianDaysToPayment: medianOfCounts(payDays),
-      meanDaysToPayment: meanTenthsOfCounts(payDays),
-    },
-    retention: {
-      clients,
-      repeatClients,
-      repeatClientShareBp: ratioBp(repeatClients, clients),
-      repeatRevenueMinor,
-      repeatRevenueShareBp: ratioBp(repeatRevenueMinor, revenueMinor),
-      cohorts: [...cohorts.values()],
-    },
-    costs: {
-      costsMinor,
-      profitMinor: revenueMinor - costsMinor,
-      marginBp: ratioBp(revenueMinor - costsMinor, revenueMinor),
-    },
-    byType,
-  };
+    delivered,
+    onTime,
+    projectsCompleted,
+    projectsOnTime,
+    deliveredMinor,
+    paidMinor,
+    paidMilestones: [...payDays.values()].reduce((a, n) => a + n, 0),
+    medianDaysToPayment: medianOfCounts(payDays),
+    meanDaysToPayment: meanTenthsOfCounts(payDays),
+    clients,
+    repeatClients,
+    repeatRevenueMinor,
+    cohorts: [...cohorts.values()],
+    costsMinor,
+    types,
+  });
 }

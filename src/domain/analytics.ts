@@ -309,9 +309,6 @@ export function computeFigures(input: FigureInput): Figures {
     );
   }
   const monthRows = [...byMonth.values()];
-  const receivedMinor = monthRows.reduce((a, r) => a + r.receivedMinor, 0);
-  const refundedMinor = monthRows.reduce((a, r) => a + r.refundedMinor, 0);
-  const revenueMinor = receivedMinor - refundedMinor;
 
   // Outstanding and upcoming (today's state, live projects), on time, collection.
   const outstanding = { amountMinor: 0, milestones: 0 };
@@ -403,19 +400,10 @@ export function computeFigures(input: FigureInput): Figures {
       (periodCostsByProject.get(c.projectId) ?? 0) + c.amountMinor,
     );
   }
-  const types = new Map<
-    string,
-    { projects: number; revenue: number; costs: number; hours: number; hourlyProfit: number }
-  >();
+  const types = new Map<string, TypeSums>();
   for (const p of input.projects) {
     if (p.currency !== currency) continue;
-    const t = types.get(p.projectType) ?? {
-      projects: 0,
-      revenue: 0,
-      costs: 0,
-      hours: 0,
-      hourlyProfit: 0,
-    };
+    const t = types.get(p.projectType) ?? emptyTypeSums();
     const revenue = periodRevenueByProject.get(p.id) ?? 0;
     const costs = periodCostsByProject.get(p.id) ?? 0;
     const active = revenue !== 0 || costs !== 0 || periodRevenueByProject.has(p.id);
@@ -429,7 +417,79 @@ export function computeFigures(input: FigureInput): Figures {
     }
     types.set(p.projectType, t);
   }
-  const byType: TypeFigures[] = [...types.entries()]
+  return figuresOf({
+    byMonth: monthRows,
+    outstanding,
+    upcoming,
+    delivered,
+    onTime,
+    projectsCompleted,
+    projectsOnTime,
+    deliveredMinor,
+    paidMinor,
+    paidMilestones: daysToPayment.length,
+    medianDaysToPayment: median(daysToPayment),
+    meanDaysToPayment: meanTenths(daysToPayment),
+    clients: clientFirst.size,
+    repeatClients,
+    repeatRevenueMinor,
+    cohorts: [...cohorts.values()],
+    costsMinor,
+    types,
+  });
+}
+
+/** A project type's integer sums, from which its ranked figures are made. */
+export interface TypeSums {
+  projects: number;
+  revenue: number;
+  costs: number;
+  hours: number;
+  hourlyProfit: number;
+}
+
+export const emptyTypeSums = (): TypeSums => ({
+  projects: 0,
+  revenue: 0,
+  costs: 0,
+  hours: 0,
+  hourlyProfit: 0,
+});
+
+/**
+ * The integer sums every figure is made of, however they were gathered (from the rows by
+ * `computeFigures`, from the kept sums by `figuresFromSums`), and the one place that turns them
+ * into the dashboard's ratios, margins and ranking.
+ */
+export interface FigureSums {
+  byMonth: MonthRevenue[];
+  outstanding: { amountMinor: number; milestones: number };
+  upcoming: { amountMinor: number; milestones: number };
+  delivered: number;
+  onTime: number;
+  projectsCompleted: number;
+  projectsOnTime: number;
+  deliveredMinor: number;
+  paidMinor: number;
+  paidMilestones: number;
+  medianDaysToPayment: number | null;
+  meanDaysToPayment: number | null;
+  clients: number;
+  repeatClients: number;
+  repeatRevenueMinor: number;
+  cohorts: { month: Month; clients: number; repeatClients: number }[];
+  costsMinor: number;
+  types: ReadonlyMap<string, TypeSums>;
+}
+
+export function figuresOf(sums: FigureSums): Figures {
+  const { byMonth, delivered, onTime, projectsCompleted, projectsOnTime } = sums;
+  const { deliveredMinor, paidMinor, clients, repeatClients, repeatRevenueMinor, costsMinor } =
+    sums;
+  const receivedMinor = byMonth.reduce((a, r) => a + r.receivedMinor, 0);
+  const refundedMinor = byMonth.reduce((a, r) => a + r.refundedMinor, 0);
+  const revenueMinor = receivedMinor - refundedMinor;
+  const byType: TypeFigures[] = [...sums.types.entries()]
     .filter(([, t]) => t.projects > 0 || t.hours > 0)
     .map(([projectType, t]) => ({
       projectType,
@@ -446,11 +506,10 @@ export function computeFigures(input: FigureInput): Figures {
         b.profitMinor - a.profitMinor ||
         (a.projectType < b.projectType ? -1 : a.projectType > b.projectType ? 1 : 0),
     );
-
   return {
-    revenue: { receivedMinor, refundedMinor, revenueMinor, byMonth: monthRows },
-    outstanding,
-    upcoming,
+    revenue: { receivedMinor, refundedMinor, revenueMinor, byMonth },
+    outstanding: sums.outstanding,
+    upcoming: sums.upcoming,
     onTime: {
       delivered,
       onTime,
@@ -463,17 +522,17 @@ export function computeFigures(input: FigureInput): Figures {
       deliveredMinor,
       paidMinor,
       rateBp: ratioBp(paidMinor, deliveredMinor),
-      paidMilestones: daysToPayment.length,
-      medianDaysToPayment: median(daysToPayment),
-      meanDaysToPayment: meanTenths(daysToPayment),
+      paidMilestones: sums.paidMilestones,
+      medianDaysToPayment: sums.medianDaysToPayment,
+      meanDaysToPayment: sums.meanDaysToPayment,
     },
     retention: {
-      clients: clientFirst.size,
+      clients,
       repeatClients,
-      repeatClientShareBp: ratioBp(repeatClients, clientFirst.size),
+      repeatClientShareBp: ratioBp(repeatClients, clients),
       repeatRevenueMinor,
       repeatRevenueShareBp: ratioBp(repeatRevenueMinor, revenueMinor),
-      cohorts: [...cohorts.values()],
+      cohorts: sums.cohorts,
     },
     costs: {
       costsMinor,
