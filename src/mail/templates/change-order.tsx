@@ -4,7 +4,7 @@
  */
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
-import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
 
 export interface ChangeOrderMailInput {
   event: 'proposed' | 'withdrawn' | 'accepted' | 'declined';
@@ -44,11 +44,12 @@ export function changeOrderMail(
     <Layout
       t={t}
       preview={subject}
-      footer={
-        toClient
-          ? tr(t, 'mail.footer.forClient', { freelancer: <U>{input.freelancer.name}</U> })
-          : t.t('mail.footer.forFreelancer', { instance: input.publicUrl })
-      }
+      footer={partyFooter(
+        t,
+        toClient ? 'client' : 'freelancer',
+        input.freelancer.name,
+        input.publicUrl,
+      )}
     >
       <Paragraph>
         {tr(t, 'mail.greeting', {

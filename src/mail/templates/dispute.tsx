@@ -6,7 +6,7 @@
 import { Text } from '@react-email/text';
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
-import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
 
 export type DisputeMailEvent =
   'opened' | 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
@@ -69,11 +69,7 @@ export function disputeMail(t: Translator, input: DisputeMailInput & { publicUrl
     <Layout
       t={t}
       preview={subject}
-      footer={
-        toClient
-          ? tr(t, 'mail.footer.forClient', { freelancer: <U>{input.freelancer.name}</U> })
-          : t.t('mail.footer.forFreelancer', { instance: input.publicUrl })
-      }
+      footer={partyFooter(t, input.to, input.freelancer.name, input.publicUrl)}
     >
       <Paragraph>
         {tr(t, 'mail.greeting', {

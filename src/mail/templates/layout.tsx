@@ -144,6 +144,21 @@ export function Action({ t, href, label }: { t: Translator; href: string; label:
   );
 }
 
+/**
+ * The footer of a mail that goes to either party: a client reads whose work it is about, a
+ * freelancer which instance sent it.
+ */
+export function partyFooter(
+  t: Translator,
+  to: 'client' | 'freelancer',
+  freelancerName: string,
+  publicUrl: string,
+): ReactNode {
+  return to === 'client'
+    ? tr(t, 'mail.footer.forClient', { freelancer: <U>{freelancerName}</U> })
+    : t.t('mail.footer.forFreelancer', { instance: publicUrl });
+}
+
 export function Layout(props: {
   t: Translator;
   preview: string;

@@ -4,7 +4,7 @@
  */
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
-import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
 
 export interface MessagesMailInput {
   audience: 'client' | 'freelancer';
@@ -47,11 +47,7 @@ export function messagesMail(t: Translator, input: MessagesMailInput & { publicU
     <Layout
       t={t}
       preview={messagesSubject(t, input)}
-      footer={
-        input.audience === 'client'
-          ? tr(t, 'mail.footer.forClient', { freelancer: <U>{input.freelancer.name}</U> })
-          : t.t('mail.footer.forFreelancer', { instance: input.publicUrl })
-      }
+      footer={partyFooter(t, input.audience, input.freelancer.name, input.publicUrl)}
     >
       <Paragraph>{tr(t, 'mail.greeting', { name: <U>{input.to.name}</U> })}</Paragraph>
       <Paragraph>

@@ -7,7 +7,7 @@ import type { ReceiptSnapshot } from '../../domain/receipt';
 import { receiptLabel } from '../../domain/receipt';
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
-import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
 
 export interface ReceiptMailInput {
   publicUrl: string;
@@ -52,11 +52,7 @@ export function receiptMail(t: Translator, input: ReceiptMailInput) {
     <Layout
       t={t}
       preview={subject}
-      footer={
-        audience === 'client'
-          ? tr(t, 'mail.footer.forClient', { freelancer: <U>{s.freelancer.name}</U> })
-          : t.t('mail.footer.forFreelancer', { instance: input.publicUrl })
-      }
+      footer={partyFooter(t, audience, s.freelancer.name, input.publicUrl)}
     >
       <Paragraph>
         {tr(t, 'mail.greeting', {
