@@ -22,21 +22,24 @@ export async function recordDownload(
 ): Promise<void> {
   const { file } = options;
   const at = nowOf(options).toISOString();
-  await logDownload(options.db, {
-    fileId: file.id,
-    projectId: file.project_id,
-    actorType: options.caller.kind,
-    address: clientAddressKey(options.ip),
-    via: options.via,
-    bytes: options.bytesSent,
-    complete:
-      options.via === 'stream' &&
-      options.span.start === 0 &&
-      file.size > 0 &&
-      options.bytesSent >= file.size,
-    at,
+  // One transaction: whoever sees the download logged also finds its notice scheduled.
+  await options.db.transaction().execute(async (trx) => {
+    await logDownload(trx, {
+      fileId: file.id,
+      projectId: file.project_id,
+      actorType: options.caller.kind,
+      address: clientAddressKey(options.ip),
+      via: options.via,
+      bytes: options.bytesSent,
+      complete:
+        options.via === 'stream' &&
+        options.span.start === 0 &&
+        file.size > 0 &&
+        options.bytesSent >= file.size,
+      at,
+    });
+    if (options.caller.kind === 'client') {
+      await scheduleDownloadNotice(trx, { projectId: file.project_id, now: at });
+    }
   });
-  if (options.caller.kind === 'client') {
-    await scheduleDownloadNotice(options.db, { projectId: file.project_id, now: at });
-  }
 }
