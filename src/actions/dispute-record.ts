@@ -44,6 +44,24 @@ export interface Evidence {
 
 export const NO_EVIDENCE: Evidence = { messageIds: [], fileIds: [] };
 
+/** An entry's stored evidence (dispute_entries.evidence). */
+export function evidenceOf(stored: string): Evidence {
+  const parsed = JSON.parse(stored) as Partial<Evidence>;
+  return { messageIds: parsed.messageIds ?? [], fileIds: parsed.fileIds ?? [] };
+}
+
+/** Every id the entries cite, once each. */
+export function citedIds(entries: readonly { evidence: string }[]): Evidence {
+  const messageIds = new Set<string>();
+  const fileIds = new Set<string>();
+  for (const e of entries) {
+    const evidence = evidenceOf(e.evidence);
+    for (const id of evidence.messageIds) messageIds.add(id);
+    for (const id of evidence.fileIds) fileIds.add(id);
+  }
+  return { messageIds: [...messageIds], fileIds: [...fileIds] };
+}
+
 export type DisputeStepKind = DisputeEntryRow['type'];
 
 /** The project under its lock, for either party (anyone else: 404). */
@@ -58,7 +76,13 @@ export function lockDisputeProject(
     : lockClientProject(trx, projectId, now);
 }
 
-/** Evidence cites only the project's own chat messages and files (else 400 naming the field). */
+/**
+ * Evidence cites only the project's own chat messages and files (else 400 naming the field).
+ * Both parties read every thread of their project, so "the project's own" is also "visible to
+ * the citing party". A deleted message may be cited: the app shows it as deleted, and the
+ * activity chain keeps the text it had (message.deleted), so a mediator can still read it.
+ * System entries of the threads may be cited too; the screens offer only the parties' messages.
+ */
 export async function checkEvidence(
   trx: Kysely<DB>,
   projectId: string,

@@ -12,7 +12,11 @@
  */
 import type { Kysely } from 'kysely';
 import { listChangeOrders } from '../db/queries/change-orders';
-import { listDisputeEntriesOfProject, listDisputesOfProject } from '../db/queries/disputes';
+import {
+  citedMessages,
+  listDisputeEntriesOfProject,
+  listDisputesOfProject,
+} from '../db/queries/disputes';
 import { findOwnedClient } from '../db/queries/clients';
 import { listContractAcceptances, listContractVersions } from '../db/queries/contracts';
 import {
@@ -47,6 +51,7 @@ import {
   ACTIVITY_PATH,
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
+  CHAT_PATH,
   MANIFEST_PATH,
   manifestBytes,
   PUBLIC_KEY_PATH,
@@ -57,6 +62,7 @@ import {
 import { isLocale, type Locale } from '../i18n';
 import { renderInvoicePdf } from '../invoices/invoice-pdf';
 import { invoiceSnapshotOf } from './invoice-documents';
+import { citedIds, evidenceOf } from './dispute-record';
 import type { InstanceSigner } from './instance-key';
 import { receiptPdf } from './send-receipt';
 
@@ -87,6 +93,8 @@ async function readRows(db: Kysely<DB>, caller: EvidenceCaller, projectId: strin
     listDisputesOfProject(db, project.id),
     listDisputeEntriesOfProject(db, project.id),
   ]);
+  // The messages they cite (written before the citing step, so within the chat exported below).
+  const cited = await citedMessages(db, project.id, citedIds(disputeEntries).messageIds);
   // The head first: everything after it is left for the next bundle.
   const head = (await activityHead(db, project.id)) ?? { seq: 0, hash: GENESIS_HASH };
   const chatUpTo = await streamPosition(db, project.id);
@@ -131,6 +139,7 @@ async function readRows(db: Kysely<DB>, caller: EvidenceCaller, projectId: strin
     downloads,
     disputes,
     disputeEntries,
+    citedMessages: new Map(cited.map((m) => [m.id, { id: m.id, seq: m.seq, thread: m.thread }])),
   };
 }
 
@@ -331,7 +340,7 @@ async function writeBundle(options: {
     }),
   );
 
-  await zip.add('chat.json', chatJson(db, rows));
+  await zip.add(CHAT_PATH, chatJson(db, rows));
   await zip.add(
     'download-log.json',
     json({
@@ -491,8 +500,27 @@ function disputeJson(rows: Rows, d: DisputeRow, entries: readonly DisputeEntryRo
       party: e.party,
       text: e.text,
       resolution: parsed(e.resolution),
-      evidence: parsed(e.evidence),
+      evidence: evidenceJson(rows, e.evidence),
       createdAt: e.created_at,
+    })),
+  };
+}
+
+/**
+ * An entry's evidence: the ids as recorded (and in the chain), each cited message with its
+ * number and thread in chat.json — the verifier checks it is there — and each cited file with its
+ * name in files.json (null when removed since).
+ */
+function evidenceJson(rows: Rows, stored: string) {
+  const evidence = evidenceOf(stored);
+  return {
+    ...evidence,
+    messages: evidence.messageIds.map(
+      (id) => rows.citedMessages.get(id) ?? { id, seq: null, thread: null },
+    ),
+    files: evidence.fileIds.map((id) => ({
+      id,
+      name: rows.files.find((f) => f.id === id)?.name ?? null,
     })),
   };
 }

@@ -1,4 +1,9 @@
-import { listDisputeEntriesOfProject, listDisputesOfProject } from '../db/queries/disputes';
+import {
+  citedFiles,
+  citedMessages,
+  listDisputeEntriesOfProject,
+  listDisputesOfProject,
+} from '../db/queries/disputes';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { findUserById } from '../db/queries/users';
 import type { DisputeEntryRow, DisputeRow } from '../db/schema';
@@ -6,7 +11,31 @@ import { isActive } from '../domain/dispute';
 import { notFound } from '../domain/errors';
 import { listMilestones } from '../db/queries/milestones';
 import type { ActionContext } from './context';
-import { mediatorOf } from './dispute-record';
+import { citedIds, mediatorOf } from './dispute-record';
+
+/** Characters of a cited message shown with the dispute (the whole text is in the chat). */
+export const EXCERPT_CHARS = 160;
+
+/** A cited message as the dispute's history shows it: who wrote it, when, and how it begins. */
+export interface CitedMessage {
+  id: string;
+  seq: number;
+  thread: string;
+  author: 'freelancer' | 'client' | 'system';
+  kind: 'text' | 'system';
+  createdAt: string;
+  /** The first characters of its text as it stands; null once deleted (or a system entry). */
+  excerpt: string | null;
+  edited: boolean;
+  deleted: boolean;
+}
+
+export interface CitedFile {
+  id: string;
+  name: string;
+  milestoneId: string;
+  superseded: boolean;
+}
 
 export interface DisputeRecord {
   row: DisputeRow;
@@ -21,7 +50,12 @@ export interface DisputeRecord {
  */
 export async function readDisputes(
   options: Pick<ActionContext, 'db'> & { projectId: string; ownerId?: string },
-): Promise<{ disputes: DisputeRecord[]; mediator: string }> {
+): Promise<{
+  disputes: DisputeRecord[];
+  mediator: string;
+  /** What the entries cite, by id (an id not found here was a file removed since). */
+  cited: { messages: Map<string, CitedMessage>; files: Map<string, CitedFile> };
+}> {
   const { db } = options;
   const project =
     options.ownerId === undefined
@@ -34,6 +68,11 @@ export async function readDisputes(
     findUserById(db, project.owner_id),
     listMilestones(db, project.id),
   ]);
+  const ids = citedIds(entries);
+  const [messages, files] = await Promise.all([
+    citedMessages(db, project.id, ids.messageIds),
+    citedFiles(db, project.id, ids.fileIds),
+  ]);
   const delivered = new Set(milestones.filter((m) => m.status === 'delivered').map((m) => m.id));
   return {
     disputes: rows.map((row) => ({
@@ -42,5 +81,41 @@ export async function readDisputes(
       blocksPayment: isActive(row.status) && delivered.has(row.milestone_id),
     })),
     mediator: mediatorOf(project, owner),
+    cited: {
+      messages: new Map(
+        messages.map((m) => [
+          m.id,
+          {
+            id: m.id,
+            seq: m.seq,
+            thread: m.thread,
+            author: m.author_type,
+            kind: m.kind,
+            createdAt: m.created_at,
+            excerpt:
+              m.deleted_at !== null || m.kind !== 'text' ? null : excerptOf(m.body, EXCERPT_CHARS),
+            edited: m.edited_at !== null,
+            deleted: m.deleted_at !== null,
+          },
+        ]),
+      ),
+      files: new Map(
+        files.map((f) => [
+          f.id,
+          {
+            id: f.id,
+            name: f.name,
+            milestoneId: f.milestone_id,
+            superseded: f.superseded_at !== null,
+          },
+        ]),
+      ),
+    },
   };
+}
+
+/** The text's first `max` characters (whole code points), with an ellipsis when cut. */
+export function excerptOf(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max).join('').trimEnd()}…`;
 }

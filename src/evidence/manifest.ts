@@ -13,6 +13,8 @@ export const MANIFEST_PATH = 'manifest.json';
 export const SIGNATURE_PATH = 'manifest.sig';
 export const PUBLIC_KEY_PATH = 'instance-key.pem';
 export const ACTIVITY_PATH = 'activity.json';
+/** The chat, whose messages the disputes' evidence cites by id and number. */
+export const CHAT_PATH = 'chat.json';
 /** Entries that carry the signature, never listed in the manifest. */
 export const SIGNING_PATHS: readonly string[] = [MANIFEST_PATH, SIGNATURE_PATH, PUBLIC_KEY_PATH];
 

@@ -5,7 +5,8 @@
  * listed, the activity chain (every entry's hash over its content, every link to the one before,
  * numbering from 1 without gaps, and its head against the manifest's), and that the given head is
  * in the chain. Each dispute the manifest names is checked against its file under disputes/,
- * and every one of its steps must be in the activity chain with the same party, kind and text.
+ * and every one of its steps must be in the activity chain with the same party, kind, text and
+ * evidence; every chat message a step cites must be in chat.json with the number it names.
  * Every finding names the entry and what is wrong with it.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import yauzl from 'yauzl';
 import { z } from 'zod';
 import { entryHash, GENESIS_HASH, type ChainedEntryContent } from '../domain/activity-chain';
 import {
+  CHAT_PATH,
   manifestSchema,
   MANIFEST_PATH,
   PUBLIC_KEY_PATH,
@@ -352,9 +354,40 @@ const disputeFile = z.object({
       type: z.string(),
       party: z.string(),
       text: z.string(),
+      evidence: z
+        .object({
+          messageIds: z.array(z.string()),
+          fileIds: z.array(z.string()),
+          messages: z
+            .array(z.object({ id: z.string(), seq: z.number().int().nullable() }))
+            .optional(),
+        })
+        .optional(),
     }),
   ),
 });
+const chatFile = z.object({
+  messages: z.array(z.object({ id: z.string(), seq: z.number().int() })),
+});
+const evidenceDetails = z.object({
+  messageIds: z.array(z.string()),
+  fileIds: z.array(z.string()),
+});
+
+const sameIds = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
+/** The chat's message numbers by id; undefined when chat.json cannot be read. */
+function chatSeqs(entries: ReadonlyMap<string, ReadEntry>): Map<string, number> | undefined {
+  const bytes = entries.get(CHAT_PATH)?.bytes;
+  if (!bytes) return undefined;
+  try {
+    const parsed = chatFile.safeParse(JSON.parse(bytes.toString('utf8')));
+    return parsed.success ? new Map(parsed.data.messages.map((m) => [m.id, m.seq])) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The activity actions a dispute entry of each kind is recorded under. */
 const STEP_ACTIONS: Record<string, readonly string[]> = {
@@ -386,6 +419,8 @@ export function checkDisputes(
     if (e.action.startsWith('dispute.') && typeof entryId === 'string') steps.set(entryId, e);
   }
   let checkedSteps = 0;
+  let checkedCitations = 0;
+  let chat: Map<string, number> | undefined | null = null; // null: not read yet
   for (const d of manifest.disputes) {
     if (!listed.has(d.path)) {
       problems.push(`${d.path}: named as a dispute but not listed with its SHA-256`);
@@ -416,6 +451,28 @@ export function checkDisputes(
     for (const [i, step] of file.entries.entries()) {
       const label = `${d.path}: entry ${step.seq} (${step.type})`;
       if (step.seq !== i + 1) problems.push(`${label}: found where entry ${i + 1} belongs`);
+      const cited = step.evidence?.messageIds ?? [];
+      if (cited.length > 0) {
+        if (chat === null) {
+          chat = chatSeqs(entries);
+          if (chat === undefined && !problems.some((p) => p.startsWith(`${CHAT_PATH}:`)))
+            problems.push(
+              `${CHAT_PATH}: not a readable chat, so the cited messages cannot be found`,
+            );
+        }
+        for (const id of cited) {
+          if (chat === undefined) break;
+          checkedCitations += 1;
+          const seq = chat.get(id);
+          const named = step.evidence?.messages?.find((m) => m.id === id)?.seq;
+          if (seq === undefined)
+            problems.push(`${label}: cites message ${id}, not in ${CHAT_PATH}`);
+          else if (named !== undefined && named !== seq)
+            problems.push(
+              `${label}: cites message ${id} as number ${String(named)}, ${CHAT_PATH} has it as ${seq}`,
+            );
+        }
+      }
       if (chain === undefined) continue;
       const anchored = steps.get(step.id);
       checkedSteps += 1;
@@ -433,11 +490,23 @@ export function checkDisputes(
         problems.push(
           `${label}: differs from activity entry ${anchored.seq} that recorded it (party, kind or text)`,
         );
+      // The chain records the evidence only when there is some.
+      const recorded = evidenceDetails.safeParse(details['evidence']);
+      const chained = recorded.success ? recorded.data : { messageIds: [], fileIds: [] };
+      if (
+        step.evidence !== undefined &&
+        (!sameIds(step.evidence.messageIds, chained.messageIds) ||
+          !sameIds(step.evidence.fileIds, chained.fileIds))
+      )
+        problems.push(
+          `${label}: cites other evidence than activity entry ${anchored.seq} that recorded it`,
+        );
     }
   }
   if (manifest.disputes.length > 0)
     notes.push(
-      `Disputes: ${manifest.disputes.length}, ${checkedSteps} steps checked against the chain.`,
+      `Disputes: ${manifest.disputes.length}, ${checkedSteps} steps checked against the chain, ` +
+        `${checkedCitations} cited messages found in the chat.`,
     );
   return problems;
 }

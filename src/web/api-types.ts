@@ -6446,6 +6446,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];
@@ -6594,6 +6613,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];
@@ -6807,6 +6845,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];
@@ -6944,6 +7001,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];
@@ -7090,6 +7166,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];
@@ -7302,6 +7397,25 @@ export interface paths {
                   evidence: {
                     messageIds: string[];
                     fileIds: string[];
+                    messages: {
+                      id: string;
+                      seq: number;
+                      thread: string;
+                      /** @enum {string} */
+                      author: 'freelancer' | 'client' | 'system';
+                      /** @enum {string} */
+                      kind: 'text' | 'system';
+                      createdAt: string;
+                      excerpt: string | null;
+                      edited: boolean;
+                      deleted: boolean;
+                    }[];
+                    files: {
+                      id: string;
+                      name: string;
+                      milestoneId: string;
+                      superseded: boolean;
+                    }[];
                   };
                   createdAt: string;
                 }[];

@@ -62,7 +62,31 @@ const Dispute = z.object({
       party: Party,
       text: z.string(),
       resolution: Resolution.nullable(),
-      evidence: z.object({ messageIds: z.array(z.string()), fileIds: z.array(z.string()) }),
+      evidence: z.object({
+        messageIds: z.array(z.string()),
+        fileIds: z.array(z.string()),
+        messages: z.array(
+          z.object({
+            id: z.string(),
+            seq: z.number().int(),
+            thread: z.string(),
+            author: z.enum(['freelancer', 'client', 'system']),
+            kind: z.enum(['text', 'system']),
+            createdAt: z.string(),
+            excerpt: z.string().nullable(),
+            edited: z.boolean(),
+            deleted: z.boolean(),
+          }),
+        ),
+        files: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            milestoneId: z.string(),
+            superseded: z.boolean(),
+          }),
+        ),
+      }),
     }),
   ),
 });
@@ -153,7 +177,31 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
         seq: 1,
         type: 'statement',
         party: 'client',
-        evidence: { messageIds: [message.id], fileIds: [at(d.files, 0).id] },
+        evidence: {
+          messageIds: [message.id],
+          fileIds: [at(d.files, 0).id],
+          messages: [
+            {
+              id: message.id,
+              seq: message.seq,
+              thread: d.first.id,
+              author: 'client',
+              kind: 'text',
+              createdAt: message.createdAt,
+              excerpt: 'See the brief, page 2',
+              edited: false,
+              deleted: false,
+            },
+          ],
+          files: [
+            {
+              id: at(d.files, 0).id,
+              name: 'design.bin',
+              milestoneId: d.first.id,
+              superseded: false,
+            },
+          ],
+        },
       }),
     ]);
     // The freelancer sees the same dispute.
@@ -341,6 +389,131 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
     expect((await list(other.client, other.project.id)).disputes).toEqual([]);
     expectError(await new Actor(app().url, 'nobody').get('/api/portal/disputes'), {
       status: 401,
+    });
+  });
+
+  test('cited messages: the history quotes each with its author, time and first characters; an edited one as it stands, a deleted one marked; only the project’s own', async () => {
+    const d = await deliveredProject(app());
+    const mine = await send(d.client, d.project.id, 'Please use the blue logo, not the red one', {
+      thread: d.first.id,
+    });
+    const long = await send(
+      d.freelancer,
+      d.project.id,
+      `${'ä'.repeat(150)} שלום ${'x'.repeat(50)}`,
+    );
+    const gone = await send(d.freelancer, d.project.id, 'Red it is, final answer');
+    const edited = await send(d.freelancer, d.project.id, 'Blue is fine', { thread: d.first.id });
+    expectStatus(
+      await d.freelancer.patch(`/api/projects/${d.project.id}/messages/${edited.id}`, {
+        text: 'Blue is fine, as agreed',
+      }),
+      200,
+      z.unknown(),
+    );
+    expectStatus(
+      await d.freelancer.delete(`/api/projects/${d.project.id}/messages/${gone.id}`),
+      200,
+      z.unknown(),
+    );
+    // Another project's message, and a made-up id: refused, naming the field, as JSON.
+    const other = await deliveredProject(app());
+    const foreign = await send(other.client, other.project.id, 'elsewhere', {
+      thread: other.first.id,
+    });
+    for (const messageIds of [[mine.id, foreign.id], [randomUUID()]]) {
+      const res = await openRaw(d.client, d.project.id, {
+        milestoneId: d.first.id,
+        statement: 'See these',
+        evidence: { messageIds },
+      });
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expectError(res, {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: `evidence.messageIds.${messageIds.length - 1}`,
+      });
+    }
+    // The other project's client cannot open one here, citing this project's message or not.
+    expectError(
+      await other.client.post('/api/portal/disputes', {
+        milestoneId: d.first.id,
+        statement: 'x',
+        evidence: { messageIds: [mine.id] },
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    // The other project's client cites this project's message in their own project: refused.
+    expectError(
+      await other.client.post('/api/portal/disputes', {
+        milestoneId: other.first.id,
+        statement: 'x',
+        evidence: { messageIds: [mine.id] },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'evidence.messageIds.0' },
+    );
+
+    const opened = await open(d.client, d.project.id, d.first.id, 'Not the agreed logo', {
+      messageIds: [mine.id, long.id, mine.id, gone.id],
+    });
+    const first = at(opened.entries, 0);
+    // Cited once each, in the order cited; the deleted one is kept with no text.
+    expect(first.evidence.messageIds).toEqual([mine.id, long.id, gone.id]);
+    expect(first.evidence.messages).toEqual([
+      {
+        id: mine.id,
+        seq: mine.seq,
+        thread: d.first.id,
+        author: 'client',
+        kind: 'text',
+        createdAt: mine.createdAt,
+        excerpt: 'Please use the blue logo, not the red one',
+        edited: false,
+        deleted: false,
+      },
+      expect.objectContaining({
+        id: long.id,
+        thread: 'general',
+        author: 'freelancer',
+        excerpt: `${'ä'.repeat(150)} שלום xxxx…`,
+      }),
+      expect.objectContaining({ id: gone.id, excerpt: null, deleted: true }),
+    ]);
+    // The freelancer answers citing the edited message: quoted as it stands now.
+    const answered = await step(d.freelancer, d.project.id, opened.id, {
+      type: 'statement',
+      text: 'We agreed on blue in the thread',
+      evidence: { messageIds: [edited.id] },
+    });
+    expect(at(answered.entries, 1).evidence.messages).toEqual([
+      expect.objectContaining({
+        id: edited.id,
+        author: 'freelancer',
+        excerpt: 'Blue is fine, as agreed',
+        edited: true,
+        deleted: false,
+      }),
+    ]);
+    // Both parties read the same quotes.
+    const seen = await list(d.client, d.project.id);
+    expect(seen.disputes[0]?.entries.map((e) => e.evidence.messages.map((m) => m.id))).toEqual([
+      [mine.id, long.id, gone.id],
+      [edited.id],
+    ]);
+    // A statement citing another project's message is refused too.
+    expectError(
+      await stepRaw(d.client, d.project.id, opened.id, {
+        type: 'statement',
+        text: 'And this',
+        evidence: { messageIds: [foreign.id] },
+      }),
+      { status: 400, code: 'VALIDATION_FAILED', field: 'evidence.messageIds.0' },
+    );
+    // The activity records the ids cited, so the chain anchors them.
+    const activity = (await getActivity(d.freelancer, d.project.id)).entries;
+    expect(activity.find((e) => e.action === 'dispute.statement')?.details['evidence']).toEqual({
+      messageIds: [edited.id],
+      fileIds: [],
     });
   });
 

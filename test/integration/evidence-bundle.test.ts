@@ -20,7 +20,7 @@ import { generateSigningKey, signBytes } from '../../src/evidence/signing';
 import { manifestSchema } from '../../src/evidence/manifest';
 import { UnreadableBundle, verifyBundle } from '../../src/evidence/verify-bundle';
 import { acceptCurrentContract } from './change-order-support';
-import { send } from './chat-support';
+import { at, send } from './chat-support';
 import {
   SUITE_TIMEOUT,
   createClient,
@@ -79,6 +79,36 @@ interface ChainFile {
 const chainOf = (items: readonly ZipItem[]) =>
   JSON.parse(item(items, 'activity.json').bytes.toString('utf8')) as ChainFile;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The bundle with `changes` made, listed in a manifest re-signed with a forger's key (and that
+ * key put in the bundle), as someone rewriting the whole bundle would.
+ */
+async function resigned(items: readonly Named[], changes: Record<string, Buffer>) {
+  const { publicKeyPem } = await import('../../src/evidence/signing');
+  const signed = items.find((i) => i.name === 'manifest.json');
+  if (!signed) throw new Error('no manifest');
+  const manifest = JSON.parse(signed.bytes.toString()) as {
+    entries: { path: string; size: number; sha256: string }[];
+    instance: { signing: { publicKey: string } };
+  };
+  manifest.entries = manifest.entries.map((e) => {
+    const bytes = changes[e.path];
+    return bytes ? { ...e, size: bytes.length, sha256: sha(bytes) } : e;
+  });
+  const forger = generateSigningKey();
+  manifest.instance.signing.publicKey = forger.publicKey;
+  const forged = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  let out: Named[] = [...items];
+  for (const [name, bytes] of Object.entries({
+    ...changes,
+    'manifest.json': forged,
+    'manifest.sig': signBytes(forger.privateKeyDer, forged),
+    'instance-key.pem': Buffer.from(publicKeyPem(forger.publicKey)),
+  }))
+    out = replaced(out, name, bytes);
+  return file(await writeZip(out));
+}
 
 /** Re-hashes the chain from its first entry, as a forger with database access would. */
 function rehash(entries: ChainedEntry[]): ChainedEntry[] {
@@ -257,7 +287,17 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
     ]);
     const dispute = JSON.parse(item(items, 'disputes/dispute-1.json').bytes.toString()) as {
       statement: string;
-      entries: { type: string; party: string; text: string; evidence: { fileIds: string[] } }[];
+      entries: {
+        type: string;
+        party: string;
+        text: string;
+        evidence: {
+          messageIds: string[];
+          fileIds: string[];
+          messages: { id: string; seq: number | null; thread: string | null }[];
+          files: { id: string; name: string | null }[];
+        };
+      }[];
     };
     expect(dispute.statement).toBe('The logo’s colours differ from the brief');
     expect(dispute.entries.map((e) => `${e.party}:${e.type}`)).toEqual([
@@ -266,6 +306,25 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
       'client:decline',
     ]);
     expect(dispute.entries[0]?.evidence.fileIds).toHaveLength(1);
+    // The cited message by id, number and thread, as chat.json has it; the file by its name.
+    const chatMessages = (
+      JSON.parse(item(items, 'chat.json').bytes.toString()) as {
+        messages: { id: string; seq: number; thread: string; text: string | null }[];
+      }
+    ).messages;
+    const thanks = chatMessages.find((m) => m.text === 'Danke! Paid by transfer.');
+    expect(dispute.entries[0]?.evidence).toEqual({
+      messageIds: [thanks?.id],
+      fileIds: [expect.any(String)],
+      messages: [{ id: thanks?.id, seq: thanks?.seq, thread: 'general' }],
+      files: [{ id: dispute.entries[0]?.evidence.fileIds[0], name: 'logo.svg' }],
+    });
+    expect(dispute.entries[1]?.evidence).toEqual({
+      messageIds: [],
+      fileIds: [],
+      messages: [],
+      files: [],
+    });
     expect(manifest.instance.signing.publicKey).toBe(key.publicKey);
     expect(manifest.generatedFor).toBe('freelancer');
     // Every other entry listed exactly, with its real size and hash.
@@ -554,6 +613,54 @@ describe.each(dialects)('evidence bundle on %s', SUITE_TIMEOUT, (dialect) => {
     );
     expect((await verifyBundle(second)).problems).toEqual([
       'disputes/dispute-1.json: entry 2 (propose): not in the activity chain',
+    ]);
+  });
+
+  test('a cited message taken out of the chat, or a citation rewritten, manifest re-signed: named', async () => {
+    const { items } = await ready();
+    const dispute = JSON.parse(item(items, 'disputes/dispute-1.json').bytes.toString()) as {
+      entries: { evidence: { messageIds: string[]; messages: { id: string; seq: number }[] } }[];
+    };
+    const cited = at(dispute.entries, 0).evidence.messages[0];
+    if (!cited) throw new Error('the fixture cites no message');
+    const chat = JSON.parse(item(items, 'chat.json').bytes.toString()) as {
+      messages: { id: string; seq: number }[];
+    };
+    // The cited message removed from chat.json.
+    const without = Buffer.from(
+      JSON.stringify({ ...chat, messages: chat.messages.filter((m) => m.id !== cited.id) }),
+    );
+    expect((await verifyBundle(await resigned(items, { 'chat.json': without }))).problems).toEqual([
+      `disputes/dispute-1.json: entry 1 (statement): cites message ${cited.id}, not in chat.json`,
+    ]);
+    // Its number changed in chat.json.
+    const renumbered = Buffer.from(
+      JSON.stringify({
+        ...chat,
+        messages: chat.messages.map((m) => (m.id === cited.id ? { ...m, seq: m.seq + 1000 } : m)),
+      }),
+    );
+    expect(
+      (await verifyBundle(await resigned(items, { 'chat.json': renumbered }))).problems,
+    ).toEqual([
+      `disputes/dispute-1.json: entry 1 (statement): cites message ${cited.id} as number ${cited.seq}, chat.json has it as ${cited.seq + 1000}`,
+    ]);
+    // The dispute made to cite another message of the chat than the chain recorded.
+    const another = chat.messages.find((m) => m.id !== cited.id);
+    if (!another) throw new Error('the fixture has one message');
+    const rewritten = JSON.parse(item(items, 'disputes/dispute-1.json').bytes.toString()) as {
+      entries: { evidence: { messageIds: string[]; messages: { id: string; seq: number }[] } }[];
+    };
+    const evidence = at(rewritten.entries, 0).evidence;
+    evidence.messageIds = [another.id];
+    evidence.messages = [{ ...cited, id: another.id, seq: another.seq }];
+    const recited = Buffer.from(`${JSON.stringify(rewritten, null, 2)}\n`);
+    expect(
+      (await verifyBundle(await resigned(items, { 'disputes/dispute-1.json': recited }))).problems,
+    ).toEqual([
+      expect.stringMatching(
+        /^disputes\/dispute-1\.json: entry 1 \(statement\): cites other evidence than activity entry \d+ that recorded it$/,
+      ),
     ]);
   });
 

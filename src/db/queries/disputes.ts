@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../domain/errors';
 import { isUniqueViolation } from '../errors';
-import type { DB, DisputeEntryRow, DisputeRow, DisputesTable } from '../schema';
+import type { ChatMessageRow, DB, DisputeEntryRow, DisputeRow, DisputesTable } from '../schema';
 
 const ACTIVE = ['open', 'escalated'] as const;
 
@@ -141,4 +141,57 @@ export async function projectFileIds(
     .where('id', 'in', [...ids])
     .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/** The cited messages as they stand now (a deleted one included), for the screens and bundle. */
+export function citedMessages(
+  db: Kysely<DB>,
+  projectId: string,
+  ids: readonly string[],
+): Promise<
+  Pick<
+    ChatMessageRow,
+    | 'id'
+    | 'seq'
+    | 'thread'
+    | 'author_type'
+    | 'kind'
+    | 'body'
+    | 'created_at'
+    | 'edited_at'
+    | 'deleted_at'
+  >[]
+> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('chat_messages')
+    .select([
+      'id',
+      'seq',
+      'thread',
+      'author_type',
+      'kind',
+      'body',
+      'created_at',
+      'edited_at',
+      'deleted_at',
+    ])
+    .where('project_id', '=', projectId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The cited files' names (a file removed since is simply not found). */
+export function citedFiles(
+  db: Kysely<DB>,
+  projectId: string,
+  ids: readonly string[],
+): Promise<{ id: string; name: string; milestone_id: string; superseded_at: string | null }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('files')
+    .select(['id', 'name', 'milestone_id', 'superseded_at'])
+    .where('project_id', '=', projectId)
+    .where('id', 'in', [...ids])
+    .execute();
 }

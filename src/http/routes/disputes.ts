@@ -9,7 +9,7 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addDisputeStep, stateOf, type DisputeStepInput } from '../../actions/add-dispute-step';
-import type { DisputeCaller } from '../../actions/dispute-record';
+import { evidenceOf, type DisputeCaller, type Evidence } from '../../actions/dispute-record';
 import { openDispute } from '../../actions/open-dispute';
 import { readDisputes, type DisputeRecord } from '../../actions/read-disputes';
 import { DISPUTE_STATUSES, type Resolution } from '../../domain/dispute';
@@ -22,6 +22,8 @@ import {
 import { amountMinor, id, isoDate, multilineText } from '../schemas';
 import type { RouteDeps } from './deps';
 import { projectParams } from './projects';
+
+type DisputeReading = Awaited<ReturnType<typeof readDisputes>>;
 
 const MAX_TEXT = 5000;
 const MAX_CITED = 20;
@@ -63,6 +65,25 @@ const resolutionView = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('split'), clientPaysMinor: z.number().int() }),
   z.object({ kind: z.literal('withdraw') }),
 ]);
+const citedMessageView = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  /** "general", or the milestone's id. */
+  thread: z.string(),
+  author: z.enum(['freelancer', 'client', 'system']),
+  kind: z.enum(['text', 'system']),
+  createdAt: z.string(),
+  /** Its first characters as it stands now; null once deleted (its text stays in the activity). */
+  excerpt: z.string().nullable(),
+  edited: z.boolean(),
+  deleted: z.boolean(),
+});
+const citedFileView = z.object({
+  id: z.string(),
+  name: z.string(),
+  milestoneId: z.string(),
+  superseded: z.boolean(),
+});
 export const disputeView = z.object({
   id: z.string(),
   milestoneId: z.string(),
@@ -90,7 +111,14 @@ export const disputeView = z.object({
       party,
       text: z.string(),
       resolution: resolutionView.nullable(),
-      evidence: z.object({ messageIds: z.array(z.string()), fileIds: z.array(z.string()) }),
+      evidence: z.object({
+        messageIds: z.array(z.string()),
+        fileIds: z.array(z.string()),
+        /** The cited messages found, in the order cited: author, time and how each begins. */
+        messages: z.array(citedMessageView),
+        /** The cited files found, in the order cited (a file removed since is left out). */
+        files: z.array(citedFileView),
+      }),
       createdAt: z.string(),
     }),
   ),
@@ -104,7 +132,7 @@ const oneView = z.object({ dispute: disputeView });
 const disputeParams = z.object({ projectId: id, disputeId: id });
 const portalDisputeParams = z.object({ disputeId: id });
 
-function present(r: DisputeRecord): z.infer<typeof disputeView> {
+function present(r: DisputeRecord, cited: DisputeReading['cited']): z.infer<typeof disputeView> {
   const state = stateOf(r.row);
   return {
     id: r.row.id,
@@ -131,9 +159,17 @@ function present(r: DisputeRecord): z.infer<typeof disputeView> {
       party: e.party,
       text: e.text,
       resolution: e.resolution === null ? null : (JSON.parse(e.resolution) as Resolution),
-      evidence: JSON.parse(e.evidence) as { messageIds: string[]; fileIds: string[] },
+      evidence: citedView(evidenceOf(e.evidence), cited),
       createdAt: e.created_at,
     })),
+  };
+}
+
+function citedView(evidence: Evidence, cited: DisputeReading['cited']) {
+  return {
+    ...evidence,
+    messages: evidence.messageIds.flatMap((id) => cited.messages.get(id) ?? []),
+    files: evidence.fileIds.flatMap((id) => cited.files.get(id) ?? []),
   };
 }
 
@@ -146,7 +182,10 @@ export const disputeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
 
   async function list(projectId: string, ownerId?: string) {
     const read = await readDisputes({ db, projectId, ...(ownerId !== undefined && { ownerId }) });
-    return { disputes: read.disputes.map(present), mediator: read.mediator };
+    return {
+      disputes: read.disputes.map((r) => present(r, read.cited)),
+      mediator: read.mediator,
+    };
   }
   async function one(projectId: string, disputeId: string) {
     const found = (await list(projectId)).disputes.find((d) => d.id === disputeId);
