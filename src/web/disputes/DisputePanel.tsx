@@ -6,16 +6,18 @@
  * opener — withdraw it. Loaded lazily with its own words (the portal's JS budget is tight).
  */
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { chatApi, type ChatApi } from '../chat/chat-api';
 import { AmountField } from '../components/AmountField';
 import { SelectField, TextArea, TextField } from '../components/Field';
 import { ErrorBanner } from '../components/Notice';
 import { toApiError } from '../hooks';
-import { useT, type Translate } from '../i18n';
+import { T, useT, type Translate } from '../i18n';
 import { useFormat, type Format } from '../i18n/format';
 import { LazyMessages } from '../i18n/lazy';
 import { userLocale } from '../locale';
 import { readPositiveAmount } from '../money-input';
+import { CitedEvidence } from './CitedEvidence';
 import {
   appDisputes,
   disputeKeys,
@@ -24,8 +26,10 @@ import {
   type DisputeCalls,
   type DisputeList,
   type DisputeStep,
+  type Evidence,
   type Resolution,
 } from './dispute-api';
+import { MessagePicker, type PickerThread } from './MessagePicker';
 
 type Party = 'freelancer' | 'client';
 type Kind = Resolution['kind'];
@@ -47,6 +51,9 @@ interface PanelProps {
   /** The milestone's files, which a statement may cite as evidence. */
   files: readonly { id: string; name: string }[];
   calls: DisputeCalls;
+  /** The conversation's calls, for choosing messages to cite, and where their pages are kept. */
+  chat: ChatApi;
+  chatKey: readonly string[];
   readOnly: boolean;
   onChanged: () => Promise<void>;
 }
@@ -143,8 +150,9 @@ function Panel(props: PanelProps) {
           submit={t('disputes.open.submit')}
           busy={busy}
           files={props.files}
+          cite={citeProps(props, who)}
           onCancel={() => setForm('none')}
-          onSubmit={(text, fileIds) => run(() => props.calls.open(m.id, text, fileIds))}
+          onSubmit={(text, evidence) => run(() => props.calls.open(m.id, text, evidence))}
         />
       ) : (
         <div className="actions">
@@ -194,22 +202,12 @@ function ActiveDispute(
               <span className="muted">{f.dateTime(e.createdAt)}</span>
             </p>
             {e.resolution ? <p>{resolutionText(t, f, e.resolution, currency)}</p> : null}
-            {e.evidence.fileIds.length + e.evidence.messageIds.length > 0 ? (
-              <p className="muted">
-                {t('disputes.evidence.cited', {
-                  files: e.evidence.fileIds
-                    .map((id) => props.files.find((file) => file.id === id)?.name ?? '…')
-                    .join(', '),
-                  fileCount: e.evidence.fileIds.length,
-                  messages: e.evidence.messageIds.length,
-                })}
-              </p>
-            ) : null}
             {e.text && !(d.chargeback && e.seq === 1) ? (
               <p className="dispute-text">
                 <bdi>{e.text}</bdi>
               </p>
             ) : null}
+            <CitedEvidence evidence={e.evidence} who={who} />
           </li>
         ))}
       </ol>
@@ -264,10 +262,10 @@ function ActiveDispute(
               submit={t('disputes.statement.submit')}
               busy={busy}
               files={props.files}
+              cite={citeProps(props, who)}
               onCancel={() => setForm('none')}
-              onSubmit={(text, fileIds) =>
-                step({ type: 'statement', text, evidence: { messageIds: [], fileIds } }) ??
-                Promise.resolve(false)
+              onSubmit={(text, evidence) =>
+                step({ type: 'statement', text, evidence }) ?? Promise.resolve(false)
               }
             />
           ) : form === 'propose' ? (
@@ -347,6 +345,31 @@ function ActiveDispute(
   );
 }
 
+type CiteProps = {
+  chat: ChatApi;
+  cacheKey: readonly string[];
+  threads: readonly PickerThread[];
+  who: (author: Party) => string;
+};
+
+/** The picker's threads: the milestone's own, then the general one. */
+function citeProps(props: PanelProps, who: (party: Party) => string): CiteProps {
+  const m = props.milestone;
+  const title: ReactNode = <bdi>{m.title}</bdi>;
+  return {
+    chat: props.chat,
+    cacheKey: props.chatKey,
+    who,
+    threads: [
+      {
+        id: m.id,
+        label: <T id="disputes.cite.milestoneThread" values={{ position: m.position, title }} />,
+      },
+      { id: 'general', label: <T id="disputes.cite.generalThread" /> },
+    ],
+  };
+}
+
 function TextForm(props: {
   id: string;
   label: string;
@@ -354,12 +377,14 @@ function TextForm(props: {
   submit: string;
   busy: boolean;
   files: readonly { id: string; name: string }[];
+  cite: CiteProps;
   onCancel: () => void;
-  onSubmit: (text: string, fileIds: string[]) => Promise<boolean>;
+  onSubmit: (text: string, evidence: Evidence) => Promise<boolean>;
 }) {
   const t = useT();
   const [text, setText] = useState('');
   const [cited, setCited] = useState<ReadonlySet<string>>(new Set());
+  const [messages, setMessages] = useState<ReadonlySet<string>>(new Set());
   const [missing, setMissing] = useState<string | undefined>(undefined);
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -369,10 +394,10 @@ function TextForm(props: {
       return;
     }
     setMissing(undefined);
-    void props.onSubmit(
-      text.trim(),
-      props.files.filter((file) => cited.has(file.id)).map((file) => file.id),
-    );
+    void props.onSubmit(text.trim(), {
+      messageIds: [...messages],
+      fileIds: props.files.filter((file) => cited.has(file.id)).map((file) => file.id),
+    });
   }
   return (
     <form className="stack" noValidate onSubmit={submit}>
@@ -407,6 +432,7 @@ function TextForm(props: {
           ))}
         </fieldset>
       ) : null}
+      <MessagePicker {...props.cite} chosen={messages} onChange={setMessages} />
       <div className="actions">
         <button type="submit" disabled={props.busy}>
           {props.submit}
@@ -530,11 +556,17 @@ function ProposeForm(props: {
 }
 
 /** In the portal: the list comes with the portal's own query. */
-export function PortalDisputePanel(props: Omit<PanelProps, 'calls' | 'me'>) {
+export function PortalDisputePanel(props: Omit<PanelProps, 'calls' | 'me' | 'chat' | 'chatKey'>) {
   return (
     <LazyMessages area="disputes">
       <LazyMessages area="amounts">
-        <Panel {...props} me="client" calls={portalDisputes} />
+        <Panel
+          {...props}
+          me="client"
+          calls={portalDisputes}
+          chat={chatApi('portal', '')}
+          chatKey={['disputes', 'portal']}
+        />
       </LazyMessages>
     </LazyMessages>
   );
@@ -542,7 +574,7 @@ export function PortalDisputePanel(props: Omit<PanelProps, 'calls' | 'me'>) {
 
 /** On the freelancer's project page: the list is read here, under the project's query keys. */
 export function AppDisputePanel(
-  props: Omit<PanelProps, 'calls' | 'me' | 'list'> & { projectId: string },
+  props: Omit<PanelProps, 'calls' | 'me' | 'list' | 'chat' | 'chatKey'> & { projectId: string },
 ) {
   const { projectId, ...rest } = props;
   const calls = appDisputes(projectId);
@@ -554,6 +586,8 @@ export function AppDisputePanel(
         {...rest}
         me="freelancer"
         calls={calls}
+        chat={chatApi('app', projectId)}
+        chatKey={[...disputeKeys.project(projectId)]}
         list={query.data}
         onChanged={async () => {
           await query.refetch();

@@ -6,6 +6,8 @@ export type DisputeList = ResponseOf<'/api/portal/disputes', 'get'>;
 export type Dispute = DisputeList['disputes'][number];
 export type DisputeStep = BodyOf<'/api/portal/disputes/{disputeId}/steps', 'post'>;
 export type Resolution = NonNullable<Dispute['resolution']>;
+/** What a statement cites: ids of the project's chat messages and files. */
+export type Evidence = { messageIds: string[]; fileIds: string[] };
 
 export const disputeKeys = {
   project: (projectId: string) => ['projects', 'one', projectId, 'disputes'] as const,
@@ -13,7 +15,7 @@ export const disputeKeys = {
 
 /** One realm's calls: the freelancer's (on a project) or the client's (their project). */
 export interface DisputeCalls {
-  open: (milestoneId: string, statement: string, fileIds: string[]) => Promise<unknown>;
+  open: (milestoneId: string, statement: string, evidence: Evidence) => Promise<unknown>;
   step: (disputeId: string, body: DisputeStep) => Promise<unknown>;
 }
 
@@ -22,11 +24,11 @@ export const appDisputes = (projectId: string) => ({
     app.send((c) =>
       c.GET('/api/projects/{projectId}/disputes', { params: { path: { projectId } } }),
     ),
-  open: (milestoneId: string, statement: string, fileIds: string[]) =>
+  open: (milestoneId: string, statement: string, evidence: Evidence) =>
     app.send((c) =>
       c.POST('/api/projects/{projectId}/disputes', {
         params: { path: { projectId } },
-        body: { milestoneId, statement, evidence: { messageIds: [], fileIds } },
+        body: { milestoneId, statement, evidence },
       }),
     ),
   step: (disputeId: string, body: DisputeStep) =>
@@ -39,11 +41,9 @@ export const appDisputes = (projectId: string) => ({
 });
 
 export const portalDisputes: DisputeCalls = {
-  open: (milestoneId, statement, fileIds) =>
+  open: (milestoneId, statement, evidence) =>
     portal.send((c) =>
-      c.POST('/api/portal/disputes', {
-        body: { milestoneId, statement, evidence: { messageIds: [], fileIds } },
-      }),
+      c.POST('/api/portal/disputes', { body: { milestoneId, statement, evidence } }),
     ),
   step: (disputeId, body) =>
     portal.send((c) =>
