@@ -22,7 +22,32 @@ import {
   type DisputeCaller,
   type Evidence,
 } from './dispute-record';
+import { recordAcceptedVersion } from './change-orders';
+import { applyResolution, type ClientAgreement } from './dispute-resolution';
 import { findMilestone } from './locked-project';
+
+const NO_AGREEMENT: ClientAgreement = { ip: '', userAgent: '' };
+
+/**
+ * A proposal as stored: a client's carries where they agreed to it (IP, user agent), kept for the
+ * contract acceptance when the freelancer accepts it; the API shows neither.
+ */
+function storedProposal(proposal: Proposal, agreement: ClientAgreement | undefined): string {
+  return JSON.stringify(
+    proposal.by === 'client' && agreement ? { ...proposal, agreement } : proposal,
+  );
+}
+
+function agreementOf(stored: string | null): ClientAgreement {
+  if (stored === null) return NO_AGREEMENT;
+  const { agreement } = JSON.parse(stored) as { agreement?: ClientAgreement };
+  return agreement ?? NO_AGREEMENT;
+}
+
+/** The note a reopened milestone shows: the accepting step's words, else the dispute's statement. */
+function resolutionNote(text: string, dispute: DisputeRow): string {
+  return text.trim() !== '' ? text.trim() : dispute.statement;
+}
 
 /** What a party adds to an active dispute; every step may carry a note. */
 export type DisputeStepInput =
@@ -48,7 +73,8 @@ export function stateOf(row: DisputeRow): DisputeState {
  * the opener's withdrawal — decided by the rules in src/domain/dispute.ts: 409 DISPUTE_CLOSED
  * once resolved or withdrawn, 409 CONFLICT for a step that does not fit (answering one's own
  * proposal), 400 for a resolution that cannot apply. Every step is in the milestone's thread,
- * the activity record and a mail to the other party. No money moves.
+ * the activity record and a mail to the other party. Accepting a resolution applies it in the
+ * same transaction (src/actions/dispute-resolution.ts). No money moves.
  */
 export async function addDisputeStep(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -63,11 +89,16 @@ export async function addDisputeStep(
   const now = at.toISOString();
   const party = options.caller.party;
   const input = options.step;
+  const caller = options.caller;
+  const agreement =
+    caller.party === 'client'
+      ? { ip: caller.ip ?? '', userAgent: caller.userAgent ?? '' }
+      : undefined;
   return options.db.transaction().execute(async (trx) => {
     const locked = await lockDisputeProject(trx, options.caller, options.projectId, now);
     const dispute = await findDispute(trx, locked.project.id, options.disputeId);
     if (!dispute) throw notFound('Dispute');
-    const { milestone } = findMilestone(locked, dispute.milestone_id);
+    const { milestone, index } = findMilestone(locked, dispute.milestone_id);
     const owner = await findUserById(trx, locked.project.owner_id);
     const evidence =
       input.type === 'statement'
@@ -78,17 +109,18 @@ export async function addDisputeStep(
         ? { type: 'propose', by: party, resolution: input.resolution }
         : { type: input.type, by: party };
     const before = stateOf(dispute);
-    const after = applyStep(
-      before,
-      step,
-      await disputedMilestone(trx, milestone),
-      todayIn(owner?.time_zone ?? 'UTC', at),
-    );
+    const disputed = await disputedMilestone(trx, milestone);
+    const after = applyStep(before, step, disputed, todayIn(owner?.time_zone ?? 'UTC', at));
     const closing = after.status === 'resolved' || after.status === 'withdrawn';
     const escalating = after.status === 'escalated' && before.status !== 'escalated';
     const changes = {
       status: after.status,
-      proposal: after.proposal === null ? null : JSON.stringify(after.proposal),
+      proposal:
+        after.proposal === null
+          ? null
+          : input.type === 'propose'
+            ? storedProposal(after.proposal, agreement)
+            : JSON.stringify(after.proposal),
       resolution: after.resolution === null ? null : JSON.stringify(after.resolution),
       updated_at: now,
       ...(closing && { closed_at: now }),
@@ -96,6 +128,22 @@ export async function addDisputeStep(
     };
     await updateDispute(trx, locked.project.id, dispute.id, changes);
     const updated: DisputeRow = { ...dispute, ...changes };
+    // Accepted: the resolution applies now, in this transaction. The client's agreement is this
+    // request (they accept) or their proposal's (the freelancer accepts it).
+    const outcome =
+      after.status === 'resolved' && after.resolution !== null
+        ? await applyResolution(trx, {
+            locked,
+            milestone,
+            index,
+            resolution: after.resolution,
+            paidMinor: disputed.paidMinor,
+            agreement:
+              party === 'client' ? (agreement ?? NO_AGREEMENT) : agreementOf(dispute.proposal),
+            note: resolutionNote(input.text, dispute),
+            now,
+          })
+        : null;
     // The opener proposing their own withdrawal withdraws at once: recorded as what it is.
     const event =
       input.type === 'propose' && after.status === 'withdrawn' ? 'withdraw' : input.type;
@@ -112,9 +160,16 @@ export async function addDisputeStep(
           : input.type === 'accept'
             ? (before.proposal?.resolution ?? null)
             : null,
+      applied: outcome?.applied ?? null,
       evidence,
       now,
     });
+    if (outcome?.accepted)
+      await recordAcceptedVersion(trx, {
+        ...outcome.accepted,
+        about: { dispute: dispute.id, milestoneId: milestone.id },
+        now,
+      });
     return updated;
   });
 }

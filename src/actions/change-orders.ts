@@ -636,6 +636,92 @@ async function writePlan(
 }
 
 /**
+ * Stores a new contract version and the client's acceptance of it, with their activity entries
+ * (in the caller's transaction, under the project's lock): how an agreement the client made —
+ * accepting a change order, or a dispute's resolution (src/actions/dispute-resolution.ts) —
+ * becomes the contract's current, accepted version. Its activity entries are written by
+ * recordAcceptedVersion, after the caller's own entry for the agreement.
+ */
+export async function storeAcceptedVersion(
+  trx: Kysely<DB>,
+  options: {
+    projectId: string;
+    version: number;
+    generated: { locale: Locale; text: string; sha256: string };
+    reason: ContractVersionRow['reason'];
+    acceptance: { fullName: string; ip: string; userAgent: string; sha256: string };
+    now: string;
+  },
+): Promise<{ version: ContractVersionRow; acceptance: ContractAcceptanceRow }> {
+  const { projectId, generated, now } = options;
+  const version: ContractVersionRow = {
+    id: newId(),
+    project_id: projectId,
+    version: options.version,
+    locale: generated.locale,
+    text: generated.text,
+    sha256: generated.sha256,
+    reason: options.reason,
+    created_at: now,
+  };
+  await insertContractVersion(trx, version);
+  const acceptance: ContractAcceptanceRow = {
+    id: newId(),
+    version_id: version.id,
+    project_id: projectId,
+    full_name: options.acceptance.fullName,
+    accepted_at: now,
+    ip: options.acceptance.ip,
+    user_agent: options.acceptance.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+    sha256: options.acceptance.sha256,
+  };
+  await insertContractAcceptance(trx, acceptance);
+  return { version, acceptance };
+}
+
+/** The activity entries of a version stored by storeAcceptedVersion: created, then accepted. */
+export async function recordAcceptedVersion(
+  trx: Kysely<DB>,
+  options: {
+    version: ContractVersionRow;
+    acceptance: ContractAcceptanceRow;
+    about: Record<string, unknown>;
+    now: string;
+  },
+): Promise<void> {
+  const { version, acceptance, now } = options;
+  const projectId = version.project_id;
+  await appendActivity(trx, {
+    projectId,
+    actorType: 'system',
+    actorId: null,
+    action: 'contract.version_created',
+    details: {
+      version: version.version,
+      sha256: version.sha256,
+      reason: version.reason,
+      ...options.about,
+    },
+    at: now,
+  });
+  await appendActivity(trx, {
+    projectId,
+    actorType: 'client',
+    actorId: null,
+    action: 'contract.accepted',
+    details: {
+      version: version.version,
+      sha256: acceptance.sha256,
+      fullName: acceptance.full_name,
+      ip: acceptance.ip,
+      userAgent: acceptance.user_agent,
+      ...options.about,
+    },
+    at: now,
+  });
+}
+
+/**
  * The client accepts a proposed order by typing their full name; `sha256` is the hash of the
  * contract text the order's preview showed them. Every change applies in this one transaction,
  * with the new contract version and its acceptance; if anything differs from what they read —
@@ -699,28 +785,19 @@ export async function acceptChangeOrder(
         { field: 'sha256' },
       );
     }
-    const version: ContractVersionRow = {
-      id: newId(),
-      project_id: project.id,
+    const { version, acceptance } = await storeAcceptedVersion(trx, {
+      projectId: project.id,
       version: current.version + 1,
-      locale: generated.locale,
-      text: generated.text,
-      sha256: generated.sha256,
+      generated,
       reason: 'change_order',
-      created_at: now,
-    };
-    await insertContractVersion(trx, version);
-    const acceptance: ContractAcceptanceRow = {
-      id: newId(),
-      version_id: version.id,
-      project_id: project.id,
-      full_name: fullName,
-      accepted_at: now,
-      ip: options.ip,
-      user_agent: options.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
-      sha256: options.sha256,
-    };
-    await insertContractAcceptance(trx, acceptance);
+      acceptance: {
+        fullName,
+        ip: options.ip,
+        userAgent: options.userAgent,
+        sha256: options.sha256,
+      },
+      now,
+    });
     const decided: ChangeOrderRow = {
       ...row,
       status: 'accepted',
@@ -752,33 +829,11 @@ export async function acceptChangeOrder(
       },
       at: now,
     });
-    await appendActivity(trx, {
-      projectId: project.id,
-      actorType: 'system',
-      actorId: null,
-      action: 'contract.version_created',
-      details: {
-        version: version.version,
-        sha256: version.sha256,
-        reason: version.reason,
-        changeOrder: row.number,
-      },
-      at: now,
-    });
-    await appendActivity(trx, {
-      projectId: project.id,
-      actorType: 'client',
-      actorId: null,
-      action: 'contract.accepted',
-      details: {
-        version: version.version,
-        sha256: acceptance.sha256,
-        fullName: acceptance.full_name,
-        ip: acceptance.ip,
-        userAgent: acceptance.user_agent,
-        changeOrder: row.number,
-      },
-      at: now,
+    await recordAcceptedVersion(trx, {
+      version,
+      acceptance,
+      about: { changeOrder: row.number },
+      now,
     });
     await notify(trx, options.events, {
       project,

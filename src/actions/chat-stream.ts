@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../db/ids';
 import { insertMessage, insertStreamEvent, takeStreamSeq } from '../db/queries/chat';
 import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
-import type { DisputeParty, Resolution } from '../domain/dispute';
+import type { AppliedResolution, DisputeParty, Resolution } from '../domain/dispute';
 import type { StreamAnnouncer } from '../events/stream-bus';
 
 export async function appendStreamEntry(
@@ -115,6 +115,8 @@ export type SystemEvent =
       /** Opened by a card chargeback Stripe reported. */
       chargeback: boolean;
       resolution: Resolution | null;
+      /** What accepting the resolution changed (src/actions/dispute-resolution.ts). */
+      applied: AppliedResolution | null;
       currency: string;
     }
   | {

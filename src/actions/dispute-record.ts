@@ -20,6 +20,7 @@ import { findUserById } from '../db/queries/users';
 import type { DB, DisputeEntryRow, DisputeRow, MilestoneRow, ProjectRow } from '../db/schema';
 import {
   other,
+  type AppliedResolution,
   type DisputedMilestone,
   type DisputeParty,
   type Resolution,
@@ -34,8 +35,13 @@ import { movementsOf } from './credit-payment';
 import { lockProjectForChange, type LockedProject } from './locked-project';
 import { queueTemplateMail } from './queue-mail';
 
-/** Who acts: the freelancer (by their account) or the project's client (by their session). */
-export type DisputeCaller = { party: 'freelancer'; ownerId: string } | { party: 'client' };
+/**
+ * Who acts: the freelancer (by their account) or the project's client (by their session, with
+ * the IP and user agent of the request: a resolution the client agrees to is a contract
+ * acceptance, src/actions/dispute-resolution.ts).
+ */
+export type DisputeCaller =
+  { party: 'freelancer'; ownerId: string } | { party: 'client'; ip?: string; userAgent?: string };
 
 export interface Evidence {
   messageIds: string[];
@@ -161,6 +167,8 @@ export async function recordDisputeStep(
     party: DisputeParty;
     text: string;
     resolution: Resolution | null;
+    /** What accepting the resolution changed; null for every other step. */
+    applied?: AppliedResolution | null;
     evidence: Evidence;
     /** A chargeback reported by Stripe: the system acts on the client's side. */
     chargeback?: { stripeDisputeId: string; reason: string | null; amountMinor: number };
@@ -196,6 +204,7 @@ export async function recordDisputeStep(
       party,
       text: options.text,
       ...(options.resolution !== null && { resolution: options.resolution }),
+      ...(options.applied && { applied: options.applied }),
       ...(options.evidence.messageIds.length + options.evidence.fileIds.length > 0 && {
         evidence: options.evidence,
       }),
@@ -216,6 +225,7 @@ export async function recordDisputeStep(
       party,
       chargeback,
       resolution: options.resolution,
+      applied: options.applied ?? null,
       currency: project.currency,
     },
     at: now,
@@ -247,6 +257,7 @@ export async function recordDisputeStep(
         milestone: { id: milestone.id, position: milestone.position, title: milestone.title },
         text: options.text,
         resolution: options.resolution,
+        applied: options.applied ?? null,
         currency: project.currency,
         mediator: event === 'escalate' ? (dispute.mediator ?? '') : '',
       },

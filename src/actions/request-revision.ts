@@ -3,15 +3,16 @@ import { appendActivity } from '../db/queries/activity';
 import { updateMilestone } from '../db/queries/milestones';
 import { insertRevision } from '../db/queries/revisions';
 import { newId } from '../db/ids';
-import type { MilestoneRow } from '../db/schema';
-import { AppError } from '../domain/errors';
+import type { Kysely } from 'kysely';
+import type { DB, MilestoneRow } from '../db/schema';
+import { AppError, notFound } from '../domain/errors';
 import { applyEvent } from '../domain/milestone-sequence';
 import { assertRoundLeft } from '../domain/revisions';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { lockClientProject, mailFreelancer } from './approve-milestone';
 import { postLiveEvent, postSystemEntry } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
-import { findMilestone } from './locked-project';
+import { findMilestone, type LockedProject } from './locked-project';
 
 /**
  * The client asks for a revision of a delivered milestone, with a note: it is open again (not
@@ -37,32 +38,13 @@ export async function requestRevision(
         'CONFLICT',
         `${label} is approved already: further changes need a change order`,
       );
-    // Refuses what is not delivered (open, locked, paid) with the sequence's reason.
-    applyEvent(
-      locked.milestones.map((m) => m.status),
-      { type: 'revise', index },
-    );
-    assertRoundLeft(milestone.revisions_used, milestone.revision_rounds, label);
-    const round = milestone.revisions_used + 1;
-    await insertRevision(trx, {
-      id: newId(),
-      project_id: locked.project.id,
-      milestone_id: milestone.id,
-      round,
+    const { round, changes } = await reopenForRevision(trx, {
+      locked,
+      index,
       note,
-      requested_at: now,
-      redelivered_at: null,
+      now,
+      includedRound: label,
     });
-    const changes = {
-      status: 'open' as const,
-      revisions_used: round,
-      revision_note: note,
-      revision_requested_at: now,
-      // A new version: a checkout opened for the delivery before no longer matches.
-      version: milestone.version + 1,
-      updated_at: now,
-    };
-    await updateMilestone(trx, locked.project.id, milestone.id, changes);
     const details = {
       milestoneId: milestone.id,
       position: milestone.position,
@@ -100,4 +82,57 @@ export async function requestRevision(
     await refreshProjectSums(trx, locked.project.id);
     return { ...milestone, ...changes };
   });
+}
+
+/**
+ * Reopens a delivered milestone for re-delivery (in the caller's transaction, under the project's
+ * lock): a new revision round is recorded with its note, the milestone is open again (not
+ * payable) with the note shown, and its version moves on so a checkout opened for the delivery
+ * before no longer matches. `extra`: further changes written with it (a dispute's settlement
+ * sets the new due date and adds the round it grants, src/actions/dispute-resolution.ts).
+ * Refuses what is not delivered with the sequence's reason.
+ */
+export async function reopenForRevision(
+  trx: Kysely<DB>,
+  options: {
+    locked: LockedProject;
+    index: number;
+    note: string;
+    now: string;
+    /** Set (the milestone's label): the request uses an included round, refused past them. */
+    includedRound?: string;
+    extra?: Partial<Pick<MilestoneRow, 'due_date' | 'revision_rounds' | 'approved_at'>>;
+  },
+): Promise<{ round: number; changes: Partial<MilestoneRow> & { status: 'open' } }> {
+  const { locked, index, note, now } = options;
+  const milestone = locked.milestones[index];
+  if (!milestone) throw notFound('Milestone');
+  applyEvent(
+    locked.milestones.map((m) => m.status),
+    { type: 'revise', index },
+  );
+  if (options.includedRound !== undefined)
+    assertRoundLeft(milestone.revisions_used, milestone.revision_rounds, options.includedRound);
+  const round = milestone.revisions_used + 1;
+  await insertRevision(trx, {
+    id: newId(),
+    project_id: locked.project.id,
+    milestone_id: milestone.id,
+    round,
+    note,
+    requested_at: now,
+    redelivered_at: null,
+  });
+  const changes = {
+    ...options.extra,
+    status: 'open' as const,
+    revisions_used: round,
+    revision_note: note,
+    revision_requested_at: now,
+    // A new version: a checkout opened for the delivery before no longer matches.
+    version: milestone.version + 1,
+    updated_at: now,
+  };
+  await updateMilestone(trx, locked.project.id, milestone.id, changes);
+  return { round, changes };
 }

@@ -474,7 +474,8 @@ export interface ContractVersionsTable {
   text: string;
   /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
   sha256: string;
-  reason: 'initial' | 'changed' | 'change_order';
+  /** 'dispute': made by an accepted dispute resolution (src/actions/dispute-resolution.ts). */
+  reason: 'initial' | 'changed' | 'change_order' | 'dispute';
   created_at: string;
 }
 

@@ -8,9 +8,9 @@
  * party adds statements and proposes a resolution: a revision with a new due date, a partial
  * refund of what was paid, a split (the client pays a stated part of an unpaid milestone), or the
  * dispute's withdrawal. A proposal stands until the other party accepts (the dispute is resolved
- * with it) or declines it, or a new proposal replaces it; the party who opened the dispute may
+ * with it, and the resolution applied: src/actions/dispute-resolution.ts) or declines it, or a new proposal replaces it; the party who opened the dispute may
  * withdraw it at once. Either party may escalate once. Milepost moves no money itself: a refund
- * or a reduced amount agreed here is recorded by the freelancer as usual.
+ * agreed here is made and recorded by the freelancer as usual.
  */
 import { AppError } from './errors';
 
@@ -23,6 +23,17 @@ export type Resolution =
   | { kind: 'partial_refund'; amountMinor: number }
   | { kind: 'split'; clientPaysMinor: number }
   | { kind: 'withdraw' };
+
+/** What accepting a resolution changed (kept in the step's activity entry, chat and mail). */
+export type AppliedResolution =
+  /** Reopened for re-delivery by the agreed date. */
+  | { kind: 'reopened'; dueDate: string; dueBefore: string; round: number; version: number | null }
+  /** The unpaid milestone's amount lowered to what the client pays. */
+  | { kind: 'repriced'; amountMinor: number; amountBeforeMinor: number; version: number | null }
+  /** Money was paid: the freelancer refunds this much (no automatic money movement). */
+  | { kind: 'refund_due'; amountMinor: number }
+  /** Nothing changes (a withdrawal; a revision of a paid milestone, delivered as recorded). */
+  | { kind: 'none' };
 
 export interface Proposal {
   by: DisputeParty;
@@ -121,6 +132,9 @@ export function checkResolution(
         resolution.clientPaysMinor >= milestone.amountMinor
       )
         throw refuse('In a split the client pays more than nothing and less than the amount');
+      // Accepted, the amount becomes this: it must leave something to pay.
+      if (resolution.clientPaysMinor <= milestone.paidMinor)
+        throw refuse('In a split the client pays more than was paid already');
       return;
     case 'withdraw':
       return;

@@ -5445,7 +5445,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed' | 'change_order';
+                reason: 'initial' | 'changed' | 'change_order' | 'dispute';
                 createdAt: string;
                 acceptedAt: string | null;
               };
@@ -5456,7 +5456,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed' | 'change_order';
+                reason: 'initial' | 'changed' | 'change_order' | 'dispute';
                 createdAt: string;
                 acceptedAt: string | null;
               }[];
@@ -5550,7 +5550,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed' | 'change_order';
+                reason: 'initial' | 'changed' | 'change_order' | 'dispute';
                 createdAt: string;
                 acceptedAt: string | null;
               };
@@ -5561,7 +5561,7 @@ export interface paths {
                 text: string;
                 sha256: string;
                 /** @enum {string} */
-                reason: 'initial' | 'changed' | 'change_order';
+                reason: 'initial' | 'changed' | 'change_order' | 'dispute';
                 createdAt: string;
                 acceptedAt: string | null;
               }[];

@@ -29,9 +29,14 @@ import {
   setupProject,
   share,
   signUp,
+  storageConfig,
   Actor,
+  type TestApp,
 } from './harness';
 import { checkout, clickPay, deliveredProject, offlinePayment } from './payments-helpers';
+import { openDatabase } from '../../src/db/database';
+import { computeOwnerCells } from '../../src/db/queries/analytics-sums';
+import { mergeCells, type SumCell } from '../../src/domain/analytics-sums';
 import { decodeWords, mailHeader } from './mail-text';
 import { mailTo, useAppWithSmtp, waitFor } from './smtp-helpers';
 
@@ -146,10 +151,98 @@ async function disputeSteps(actor: Actor, projectId: string, milestoneId: string
     .map((m) => `${String(m.event?.['party'])}:${String(m.event?.['step'])}`);
 }
 
+const Contract = z.object({
+  current: z.object({
+    version: z.number().int(),
+    reason: z.string(),
+    sha256: z.string(),
+    text: z.string(),
+    acceptedAt: z.string().nullable(),
+  }),
+  acceptances: z.array(
+    z.object({
+      version: z.number().int(),
+      sha256: z.string(),
+      fullName: z.string(),
+      ip: z.string(),
+    }),
+  ),
+});
+
+async function contractOf(client: Actor) {
+  return expectStatus(await client.get('/api/portal/contract'), 200, Contract);
+}
+
+async function milestoneOf(freelancer: Actor, projectId: string, milestoneId: string) {
+  const detail = expectStatus(
+    await freelancer.get(`/api/projects/${projectId}`),
+    200,
+    C.ProjectDetail,
+  );
+  const found = detail.milestones.find((m) => m.id === milestoneId);
+  if (!found) throw new Error('milestone vanished');
+  return found;
+}
+
+async function clientName(d: { freelancer: Actor; project: { clientId: string } }) {
+  const clients = expectStatus(await d.freelancer.get('/api/clients'), 200, C.ClientList);
+  return clients.clients.find((c) => c.id === d.project.clientId)?.name ?? '';
+}
+
+const sortCells = (cells: readonly SumCell[]) =>
+  cells.map((c) => JSON.stringify([c.currency, c.metric, c.month, c.key, c.sub, c.value])).sort();
+
+/** The maintained analytics cells and sums equal those computed from the rows. */
+async function expectSumsRebuilt(app: TestApp, freelancer: Actor) {
+  const ownerId = freelancer.user?.id ?? '';
+  const database = await openDatabase(storageConfig(app));
+  try {
+    const { db } = database;
+    const computed = await computeOwnerCells(db, ownerId);
+    const kept = await db
+      .selectFrom('analytics_cells')
+      .select(['source_id', 'cells'])
+      .where('owner_id', '=', ownerId)
+      .execute();
+    const keptCells = new Map(
+      kept.map((r) => [
+        r.source_id,
+        sortCells(
+          mergeCells(
+            (
+              JSON.parse(r.cells) as [string, SumCell['metric'], string, string, string, number][]
+            ).map(([currency, metric, month, key, sub, value]) => ({
+              currency,
+              metric,
+              month,
+              key,
+              sub,
+              value,
+            })),
+          ),
+        ),
+      ]),
+    );
+    expect(computed.size).toBeGreaterThan(0);
+    for (const [source, cells] of computed)
+      expect(keptCells.get(source) ?? [], `cells of ${source}`).toEqual(sortCells(cells));
+    const sums = await db
+      .selectFrom('analytics_sums')
+      .select(['currency', 'metric', 'month', 'key', 'sub', 'value'])
+      .where('owner_id', '=', ownerId)
+      .execute();
+    expect(sortCells(sums as SumCell[])).toEqual(
+      sortCells(mergeCells([...computed.values()].flat())),
+    );
+  } finally {
+    await database.close();
+  }
+}
+
 describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
   const { app, stripe } = useAppWithFakeStripe(dialect);
 
-  test('client opens on a delivered, unpaid milestone: payment waits; freelancer proposes a revision, client accepts: payment possible again', async () => {
+  test('client opens on a delivered, unpaid milestone: payment waits; freelancer proposes a revision, client accepts: reopened with the new due date in an accepted contract version, payable once re-delivered', async () => {
     const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
     const message = await send(d.client, d.project.id, 'See the brief, page 2', {
       thread: d.first.id,
@@ -238,6 +331,7 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
       status: 409,
       code: 'CONFLICT',
     });
+    const contractBefore = (await contractOf(d.client)).current.version;
     const resolved = await step(d.client, d.project.id, opened.id, { type: 'accept' });
     expect(resolved).toMatchObject({
       status: 'resolved',
@@ -265,7 +359,27 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
       });
     }
 
-    // Payment is possible again.
+    // Applied: the milestone is open again for re-delivery by the agreed date, in a new contract
+    // version the client's acceptance accepted; it is not payable until delivered again.
+    const reopened = await milestoneOf(d.freelancer, d.project.id, d.first.id);
+    expect(reopened).toMatchObject({ status: 'open', dueDate: due, amountMinor: 300_00 });
+    const contract = await contractOf(d.client);
+    expect(contract.current).toMatchObject({ reason: 'dispute', version: contractBefore + 1 });
+    expect(contract.current.acceptedAt).not.toBeNull();
+    expect(contract.acceptances.at(-1)).toMatchObject({
+      version: contractBefore + 1,
+      sha256: contract.current.sha256,
+      fullName: await clientName(d),
+    });
+    expect(contract.acceptances.at(-1)?.ip).not.toBe('');
+    expectError(await clickPay(d.client, d.first.id), {
+      status: 409,
+      code: 'MILESTONE_NOT_DELIVERED',
+    });
+    expect((await offlinePayment(d.freelancer, d.project.id, d.first.id, 300_00)).status).toBe(409);
+    await expectSumsRebuilt(app(), d.freelancer);
+    // Re-delivered, it is paid without a fresh contract acceptance.
+    await deliver(d.freelancer, d.project.id, d.first.id);
     expectStatus(await clickPay(d.client, d.first.id), 200, C.CheckoutStarted);
 
     // Every step is in the milestone's thread and in the activity record.
@@ -668,6 +782,88 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
       resolution: { kind: 'partial_refund', amountMinor: 50_00 },
     });
     expect(refund.proposal?.resolution).toEqual({ kind: 'partial_refund', amountMinor: 50_00 });
+    // Accepted on a paid milestone, it changes no milestone and no contract: the freelancer
+    // refunds the agreed amount themselves, and every record says so.
+    const versionsBefore = (await contractOf(d.client)).acceptances.length;
+    const settled = await step(d.freelancer, d.project.id, paidDispute.id, { type: 'accept' });
+    expect(settled).toMatchObject({ status: 'resolved', resolution: { kind: 'partial_refund' } });
+    expect(await milestoneOf(d.freelancer, d.project.id, d.first.id)).toMatchObject({
+      status: 'paid',
+      amountMinor: 300_00,
+    });
+    expect((await contractOf(d.client)).acceptances).toHaveLength(versionsBefore);
+    const acceptedEntry = (await getActivity(d.freelancer, d.project.id)).entries.findLast(
+      (e) => e.action === 'dispute.accepted',
+    );
+    expect(acceptedEntry?.details).toMatchObject({
+      applied: { kind: 'refund_due', amountMinor: 50_00 },
+    });
+    const lastLine = (await threadMessages(d.client, d.project.id, d.first.id)).messages.findLast(
+      (m) => m.event?.['type'] === 'dispute.step',
+    );
+    expect(lastLine?.event).toMatchObject({
+      step: 'accept',
+      applied: { kind: 'refund_due', amountMinor: 50_00 },
+    });
+  });
+
+  test('a split the client proposes and the freelancer accepts lowers the amount in an accepted contract version; the client pays exactly that', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
+    const opened = await open(d.client, d.project.id, d.first.id);
+    const versionBefore = (await contractOf(d.client)).current.version;
+    await step(d.client, d.project.id, opened.id, {
+      type: 'propose',
+      resolution: { kind: 'split', clientPaysMinor: 180_00 },
+      text: 'We pay for what works',
+    });
+    // Before acceptance nothing changed.
+    expect((await milestoneOf(d.freelancer, d.project.id, d.first.id)).amountMinor).toBe(300_00);
+    const resolved = await step(d.freelancer, d.project.id, opened.id, { type: 'accept' });
+    expect(resolved).toMatchObject({ status: 'resolved', blocksPayment: false });
+    expect(await milestoneOf(d.freelancer, d.project.id, d.first.id)).toMatchObject({
+      status: 'delivered',
+      amountMinor: 180_00,
+    });
+    // The client's agreement (their proposal) accepted the new version.
+    const contract = await contractOf(d.client);
+    expect(contract.current).toMatchObject({ reason: 'dispute', version: versionBefore + 1 });
+    expect(contract.current.acceptedAt).not.toBeNull();
+    expect(contract.acceptances.at(-1)).toMatchObject({
+      version: versionBefore + 1,
+      sha256: contract.current.sha256,
+      fullName: await clientName(d),
+    });
+    expect(contract.acceptances.at(-1)?.ip).not.toBe('');
+    const entries = (await getActivity(d.freelancer, d.project.id)).entries;
+    const actions = entries.map((e) => e.action);
+    const at_ = actions.indexOf('dispute.accepted');
+    expect(actions.slice(at_, at_ + 3)).toEqual([
+      'dispute.accepted',
+      'contract.version_created',
+      'contract.accepted',
+    ]);
+    expect(entries[at_]?.details).toMatchObject({
+      applied: {
+        kind: 'repriced',
+        amountMinor: 180_00,
+        amountBeforeMinor: 300_00,
+        version: versionBefore + 1,
+      },
+    });
+    await expectSumsRebuilt(app(), d.freelancer);
+    // Stripe is asked for exactly the agreed amount; the freelancer's recording of it pays it.
+    const started = await checkout(d.client, d.first.id);
+    expect(stripe().session(started.sessionId).amount_total).toBe(180_00);
+    expectStatus(
+      await offlinePayment(d.freelancer, d.project.id, d.first.id, 180_00),
+      201,
+      C.OfflinePaymentResult,
+    );
+    expect(await milestoneOf(d.freelancer, d.project.id, d.first.id)).toMatchObject({
+      status: 'paid',
+      amountMinor: 180_00,
+    });
+    await expectSumsRebuilt(app(), d.freelancer);
   });
 
   test('a card chargeback opens a dispute on the paid milestone, on the client’s side, once per event', async () => {
@@ -776,5 +972,13 @@ describe.each(dialects)('dispute mail on %s', SUITE_TIMEOUT, (dialect) => {
       decodeWords(mailHeader(m.raw, 'subject') ?? '').includes('resolution is proposed'),
     );
     expect(toClient?.raw ?? '').toMatch(/Record: [0-9a-f]{16}/);
+
+    // Accepted, the mail says what was applied.
+    await step(d.client, d.project.id, opened.id, { type: 'accept' });
+    await waitFor('the resolved mail', () => about(freelancerEmail, 'is resolved').length > 0);
+    const resolvedMail = mailTo(mail, freelancerEmail).find((m) =>
+      decodeWords(mailHeader(m.raw, 'subject') ?? '').includes('is resolved'),
+    );
+    expect((resolvedMail?.raw ?? '').replace(/=\r?\n/g, '')).toMatch(/now costs/);
   });
 });

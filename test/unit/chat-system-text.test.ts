@@ -120,6 +120,42 @@ describe('chat system entries', () => {
     expect(systemText(en, dispute({ step: 'accept', party: 'client', resolution: null }))).toBe(
       'Dispute on milestone 2, Logo: the client accepted the proposal: resolved.',
     );
+    // An accepted resolution says what it changed.
+    expect(
+      systemText(
+        en,
+        dispute({
+          step: 'accept',
+          party: 'client',
+          resolution: { kind: 'revision', dueDate: '2026-12-20' },
+          applied: { kind: 'reopened', dueDate: '2026-12-20' },
+        }),
+      ),
+    ).toBe(
+      'Dispute on milestone 2, Logo: the client accepted the proposal: resolved; the milestone is open again for the revision, due 2026-12-20.',
+    );
+    expect(
+      systemText(
+        de,
+        dispute({
+          step: 'accept',
+          party: 'freelancer',
+          resolution: { kind: 'split', clientPaysMinor: 150_00 },
+          applied: { kind: 'repriced', amountMinor: 150_00 },
+        }),
+      ),
+    ).toMatch(/beigelegt; der Meilenstein kostet jetzt \S*150[.,]00\S*\.$/);
+    expect(
+      systemText(
+        en,
+        dispute({
+          step: 'accept',
+          party: 'client',
+          resolution: { kind: 'partial_refund', amountMinor: 50_00 },
+          applied: { kind: 'refund_due', amountMinor: 50_00 },
+        }),
+      ),
+    ).toMatch(/resolved; the freelancer refunds \S*50\.00\S*\.$/);
     expect(systemText(en, dispute({ step: 'opened', party: 'client', chargeback: true }))).toBe(
       'Card chargeback reported for milestone 2, Logo: recorded as a dispute on the client’s side.',
     );

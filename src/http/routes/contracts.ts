@@ -38,7 +38,7 @@ export const contractVersionView = z.object({
   locale: z.string(),
   text: z.string(),
   sha256: z.string(),
-  reason: z.enum(['initial', 'changed', 'change_order']),
+  reason: z.enum(['initial', 'changed', 'change_order', 'dispute']),
   createdAt: z.string(),
   /** When the client accepted this version; null: not accepted. */
   acceptedAt: z.string().nullable(),

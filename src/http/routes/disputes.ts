@@ -292,7 +292,8 @@ export const disputeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           db,
           clock,
           events,
-          caller: client,
+          // Where the client agrees: a resolution accepted becomes a contract acceptance.
+          caller: { ...client, ip: request.ip, userAgent: request.headers['user-agent'] ?? '' },
           projectId,
           disputeId: request.params.disputeId,
           step: stepOf(request.body),

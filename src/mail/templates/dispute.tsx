@@ -1,9 +1,11 @@
 /**
  * A dispute's news, to the other party: opened (by them or by a card chargeback), a statement, a
  * proposed resolution, accepted, declined, escalated to the mediator, or withdrawn. The text of
- * the step is quoted; the resolution is spelled out; no money moves through Milepost.
+ * the step is quoted; the resolution is spelled out, and once accepted what it changed; no money
+ * moves through Milepost.
  */
 import { Text } from '@react-email/text';
+import type { AppliedResolution } from '../../domain/dispute';
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
@@ -28,6 +30,8 @@ export interface DisputeMailInput {
     | { kind: 'split'; clientPaysMinor: number }
     | { kind: 'withdraw' }
     | null;
+  /** What accepting the resolution changed; null for every other step. */
+  applied?: AppliedResolution | null;
   currency: string;
   /** The mediator named in the contract, for an escalation; '' when none was named. */
   mediator: string;
@@ -58,6 +62,37 @@ export function resolutionWords(
       });
     case 'withdraw':
       return t.t('mail.dispute.resolution.withdraw');
+  }
+}
+
+/** What an accepted resolution changed, in words; '' when it changed nothing. */
+export function appliedWords(
+  t: Translator,
+  applied: AppliedResolution | null | undefined,
+  position: number,
+  currency: string,
+): string {
+  if (!applied) return '';
+  switch (applied.kind) {
+    case 'reopened':
+      return t.t('mail.dispute.applied.reopened', {
+        position,
+        date: t.date(applied.dueDate),
+        version: applied.version ?? 0,
+      });
+    case 'repriced':
+      return t.t('mail.dispute.applied.repriced', {
+        position,
+        before: t.money(applied.amountBeforeMinor, currency),
+        amount: t.money(applied.amountMinor, currency),
+        version: applied.version ?? 0,
+      });
+    case 'refund_due':
+      return t.t('mail.dispute.applied.refundDue', {
+        amount: t.money(applied.amountMinor, currency),
+      });
+    case 'none':
+      return '';
   }
 }
 
@@ -95,6 +130,11 @@ export function disputeMail(t: Translator, input: DisputeMailInput & { publicUrl
       )}
       {input.resolution !== null && (
         <Paragraph>{resolutionWords(t, input.resolution, input.currency)}</Paragraph>
+      )}
+      {appliedWords(t, input.applied, input.milestone.position, input.currency) !== '' && (
+        <Paragraph>
+          {appliedWords(t, input.applied, input.milestone.position, input.currency)}
+        </Paragraph>
       )}
       {input.event === 'escalate' && (
         <Paragraph>

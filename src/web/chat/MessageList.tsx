@@ -98,11 +98,13 @@ export function systemText(t: Translate, message: ChatMessage): string {
       const where = { position: num(e.position), title: str(e.title) };
       if (e.chargeback === true && e.step === 'opened') return t('chat.sys.chargeback', where);
       const r = (e.resolution ?? {}) as Record<string, unknown>;
+      const applied = (e.applied ?? {}) as Record<string, unknown>;
       return t('chat.sys.dispute', {
         ...where,
         step: str(e.step),
         party: str(e.party),
         kind: str(r.kind),
+        applied: str(applied.kind),
         date: str(r.dueDate),
         amount: formatMoney(num(r.amountMinor ?? r.clientPaysMinor), str(e.currency) || 'EUR'),
       });
