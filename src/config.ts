@@ -75,6 +75,7 @@ const envSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default('Milepost <milepost@localhost>'),
     MAIL_POLL_SECONDS: positiveInt(15),
+    ANALYTICS_REBUILD_BATCH: positiveInt(500),
     MAIL_RETRY_FIRST_SECONDS: positiveInt(60),
     MAIL_RETRY_MAX_SECONDS: positiveInt(3600),
     MAIL_FAILING_AFTER_ATTEMPTS: positiveInt(3),
@@ -138,6 +139,8 @@ export type Config = Readonly<{
     maxMilestones: number;
     maxFilesPerMilestone: number;
     maxFileBytes: number;
+    /** Projects summed anew per step (transaction) of an analytics rebuild after a time zone change. */
+    analyticsRebuildBatch: number;
   }>;
   uploadExpiryHours: number;
   /**
@@ -226,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMilestones: e.MAX_MILESTONES,
       maxFilesPerMilestone: e.MAX_FILES_PER_MILESTONE,
       maxFileBytes: e.MAX_FILE_BYTES,
+      analyticsRebuildBatch: e.ANALYTICS_REBUILD_BATCH,
     }),
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
     retention: Object.freeze({

@@ -14,7 +14,7 @@ import {
   toProjectFact,
   type AnalyticsProjectRow,
 } from '../db/queries/analytics';
-import { readOwnerSums } from '../db/queries/analytics-sums';
+import { ownerSumsStale, readOwnerSums } from '../db/queries/analytics-sums';
 import { findUserById } from '../db/queries/users';
 import { currenciesFromSums, figuresFromSums } from '../domain/analytics-sums';
 import {
@@ -81,9 +81,11 @@ export interface Analytics {
 
 /**
  * The dashboard's figures, from the owner's pre-summed analytics (src/domain/analytics-sums.ts):
- * a few hundred rows whatever the number of projects, milestones and payments.
+ * a few hundred rows whatever the number of projects, milestones and payments. While the sums are
+ * being rebuilt (after a change of time zone) from the rows instead: slower, but right.
  */
 export async function readAnalytics(options: Options): Promise<Analytics> {
+  if (await ownerSumsStale(options.db, options.ownerId)) return readAnalyticsFromRows(options);
   const user = await findUserById(options.db, options.ownerId);
   if (!user) throw notFound('User');
   const timeZone = user.time_zone || DEFAULT_TIME_ZONE;

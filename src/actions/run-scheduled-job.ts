@@ -5,6 +5,7 @@
  * another instance took it over the whole transaction is rolled back and nothing happens twice.
  */
 import type { Kysely } from 'kysely';
+import { rebuildOwnerSumsStep } from '../db/queries/analytics-sums';
 import { findOwnedClient } from '../db/queries/clients';
 import { listFilesOfMilestone } from '../db/queries/files';
 import { isSubscribed } from '../db/queries/notification-prefs';
@@ -85,6 +86,17 @@ function handle(
       return reminder(trx, events, project, job, now);
     case 'review':
       return runReviewReminder(trx, events, project, job, now);
+    case 'analytics': {
+      const payload = payloadOf(job);
+      return rebuildOwnerSumsStep(trx, {
+        ownerId: project.owner_id,
+        projectId: project.id,
+        generation: Number(payload.generation),
+        step: Number(payload.step),
+        batch: typeof payload.batch === 'number' && payload.batch > 0 ? payload.batch : undefined,
+        now,
+      });
+    }
   }
 }
 

@@ -16,6 +16,8 @@ import { runScheduledJob } from './run-scheduled-job';
 import { startPoller, type Poller } from './poller';
 
 const BATCH = 50;
+/** Rounds of one pass at most (a pass ends; the next poll goes on). */
+const MAX_ROUNDS = 100;
 const RETRY_MS = 60_000;
 
 export interface SchedulerPass {
@@ -23,7 +25,11 @@ export interface SchedulerPass {
   failed: number;
 }
 
-/** Runs every job due now once; what this instance did. */
+/**
+ * Runs every job due now once; what this instance did. Jobs that a job schedules due now (the
+ * next step of an analytics rebuild) run in the same pass: it looks again after each round that
+ * ran something.
+ */
 export async function runDueJobs(options: {
   db: Kysely<DB>;
   events: StreamAnnouncer;
@@ -31,6 +37,18 @@ export async function runDueJobs(options: {
   onError?: (jobId: string, error: unknown) => void;
 }): Promise<SchedulerPass> {
   const result: SchedulerPass = { ran: 0, failed: 0 };
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = result.ran;
+    await runRound(options, result);
+    if (result.ran === before) break;
+  }
+  return result;
+}
+
+async function runRound(
+  options: Parameters<typeof runDueJobs>[0],
+  result: SchedulerPass,
+): Promise<void> {
   const started = options.clock.now().toISOString();
   for (const id of await listDueJobs(options.db, started, BATCH)) {
     const now = options.clock.now();
@@ -62,7 +80,6 @@ export async function runDueJobs(options: {
       });
     }
   }
-  return result;
 }
 
 /** wake: run due jobs now; drain: until a pass finds nothing due (tests move the clock). */

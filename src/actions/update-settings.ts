@@ -1,12 +1,14 @@
-import { rebuildOwnerSums } from '../db/queries/analytics-sums';
+import { markOwnerSumsStale } from '../db/queries/analytics-sums';
 import { findUserById, updateUser } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
 import type { Locale } from '../i18n/locales';
-import type { ActionContext } from './context';
+import { nowOf, type ActionContext } from './context';
 
 export function updateSettings(
-  options: Pick<ActionContext, 'db'> & {
+  options: Pick<ActionContext, 'db' | 'clock'> & {
     userId: string;
+    /** Projects per step of the analytics rebuild a change of time zone starts. */
+    rebuildBatch?: number | undefined;
     settings: {
       name: string;
       businessName: string;
@@ -23,6 +25,7 @@ export function updateSettings(
   },
 ): Promise<UserRow> {
   const { settings } = options;
+  const now = nowOf(options).toISOString();
   return options.db.transaction().execute(async (trx) => {
     const before = await findUserById(trx, options.userId);
     const user = await updateUser(
@@ -37,10 +40,13 @@ export function updateSettings(
         ...(settings.brandName !== undefined && { brand_name: settings.brandName.trim() }),
         ...(settings.accentColor !== undefined && { brand_accent: settings.accentColor }),
       },
-      new Date().toISOString(),
+      now,
     );
-    // Analytics months are the freelancer's: another time zone moves instants to other days.
-    if (before && before.time_zone !== user.time_zone) await rebuildOwnerSums(trx, options.userId);
+    // Analytics months are the freelancer's: another time zone moves instants to other days. The
+    // sums are rebuilt after this commits, step by step (the dashboard reads the rows meanwhile).
+    if (before && before.time_zone !== user.time_zone) {
+      await markOwnerSumsStale(trx, options.userId, { now, batch: options.rebuildBatch });
+    }
     return user;
   });
 }

@@ -443,7 +443,15 @@ export interface NotificationPrefsTable {
   updated_at: string;
 }
 
-export type JobKind = 'uploads' | 'messages' | 'downloads' | 'reminder' | 'overdue' | 'review';
+export type JobKind =
+  | 'uploads'
+  | 'messages'
+  | 'downloads'
+  | 'reminder'
+  | 'overdue'
+  | 'review'
+  /** A step of an owner's analytics rebuild (migration 0039); its project: any of the owner's. */
+  | 'analytics';
 
 /** Work due later (migration 0017), each under a unique key so it runs once. */
 export interface ScheduledJobsTable {
@@ -603,8 +611,22 @@ export interface AnalyticsSumsTable {
   value: number;
 }
 
+/**
+ * An owner whose analytics sums are stale (migration 0039): being rebuilt after a change of time
+ * zone, step by step; the dashboard reads the rows meanwhile.
+ */
+export interface AnalyticsRebuildsTable {
+  owner_id: string;
+  /** Grows with each new mark; a step scheduled for an older one stops. */
+  generation: number;
+  /** The last project id summed anew in this generation ('' before the first step). */
+  after_id: string;
+  started_at: string;
+}
+
 export interface DB {
   analytics_cells: AnalyticsCellsTable;
+  analytics_rebuilds: AnalyticsRebuildsTable;
   analytics_sums: AnalyticsSumsTable;
   instance_keys: InstanceKeysTable;
   change_orders: ChangeOrdersTable;

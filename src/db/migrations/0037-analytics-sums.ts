@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import { rebuildAllAnalyticsSums } from '../queries/analytics-sums';
-import type { DB } from '../schema';
 
 // Analytics at scale (issue #12): the dashboard reads pre-summed figures instead of every
 // milestone and payment of the freelancer (src/domain/analytics-sums.ts). analytics_cells holds
 // what each project and each client contributes (source_id: a project's or a client's id; the
 // cells as one JSON array, read and written whole);
 // analytics_sums holds, per owner, the sum of those cells, kept by every action that changes the
-// facts, in its own transaction. Existing data are summed here once.
+// facts, in its own transaction. Existing data are summed by the scheduler after migration 0039
+// marks every owner's sums stale (this migration once called the query code of its day to sum
+// them: fragile once that code changes).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('analytics_cells')
@@ -45,7 +45,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('projects')
     .columns(['client_id', 'created_at'])
     .execute();
-  await rebuildAllAnalyticsSums(db as Kysely<DB>);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

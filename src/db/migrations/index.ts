@@ -26,6 +26,7 @@ import * as analyticsIndexes from './0033-analytics-indexes';
 import * as instanceSigningKey from './0034-instance-signing-key';
 import * as disputes from './0035-disputes';
 import * as analyticsSums from './0037-analytics-sums';
+import * as analyticsRebuilds from './0039-analytics-rebuilds';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0034-instance-signing-key': instanceSigningKey,
   '0035-disputes': disputes,
   '0037-analytics-sums': analyticsSums,
+  '0039-analytics-rebuilds': analyticsRebuilds,
 };

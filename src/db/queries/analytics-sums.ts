@@ -1,9 +1,10 @@
 /**
  * The pre-summed analytics (src/domain/analytics-sums.ts): each project's and each client's cells
  * in analytics_cells, and per owner their sum in analytics_sums. A change replaces one source's
- * cells and adds the difference to the sums, in the caller's transaction; a rebuild computes every
- * cell of an owner from the rows, as the migration does for existing data and a change of time
- * zone does for the owner.
+ * cells and adds the difference to the sums, in the caller's transaction. A change of time zone
+ * marks the owner's sums stale (analytics_rebuilds, migration 0039) and the scheduler sums their
+ * projects anew in steps of a few hundred, each its own short transaction under the owner's lock
+ * (rebuildOwnerSumsStep); the dashboard reads the rows until the last step clears the mark.
  */
 import { sql, type Kysely } from 'kysely';
 import {
@@ -19,6 +20,7 @@ import {
 import { localDay } from '../../domain/analytics';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar';
 import type { DB } from '../schema';
+import { scheduleOnce } from './scheduled-jobs';
 import {
   listScopedCosts,
   listScopedMilestones,
@@ -114,6 +116,12 @@ async function replaceCells(
       .values({ source_id: sourceId, owner_id: ownerId, cells: pack(cells) })
       .execute();
   }
+  await applyDelta(db, ownerId, delta);
+  return before;
+}
+
+/** Adds the delta to the owner's sums and drops the sums it brought to zero. */
+async function applyDelta(db: Kysely<DB>, ownerId: string, delta: readonly SumCell[]) {
   await addToSums(db, ownerId, delta);
   // Sums that fell to zero say nothing: keep the table to what is there (looked up by key, so the
   // cost does not grow with the owner's sums).
@@ -139,7 +147,6 @@ async function replaceCells(
       )
       .execute();
   }
-  return before;
 }
 
 async function clientCreatedDays(
@@ -269,9 +276,14 @@ export async function computeOwnerCells(
   return out;
 }
 
-/** Sums one owner from scratch (after a change of time zone; for data written around actions). */
+/**
+ * Sums one owner from scratch in the caller's transaction, reading every row of the owner: for
+ * data written around the actions (demo data, benchmarks, test fixtures). A change of time zone
+ * takes the stepwise way instead (markOwnerSumsStale).
+ */
 export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise<void> {
   const cells = await computeOwnerCells(db, ownerId);
+  await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
   await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
   await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
   const rows = [...cells.entries()].map(([sourceId, c]) => ({
@@ -288,10 +300,221 @@ export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise
   await addToSums(db, ownerId, mergeCells([...cells.values()].flat()));
 }
 
-/** Sums every owner from scratch (migration 0037). */
-export async function rebuildAllAnalyticsSums(db: Kysely<DB>): Promise<void> {
-  const owners = await db.selectFrom('users').select('id').execute();
-  for (const owner of owners) await rebuildOwnerSums(db, owner.id);
+/** Projects summed anew by one step of a rebuild, unless ANALYTICS_REBUILD_BATCH says otherwise. */
+export const REBUILD_BATCH = 500;
+
+/** The scheduled job of one step (migration 0039 schedules the first one the same way). */
+function rebuildJob(step: {
+  ownerId: string;
+  projectId: string;
+  generation: number;
+  step: number;
+  batch: number | undefined;
+  now: string;
+}) {
+  return {
+    key: `analytics:${step.ownerId}:${step.generation}:${step.step}`,
+    topic: `analytics:${step.ownerId}`,
+    kind: 'analytics' as const,
+    projectId: step.projectId,
+    dueAt: step.now,
+    payload: {
+      generation: step.generation,
+      step: step.step,
+      ...(step.batch !== undefined && { batch: step.batch }),
+    },
+    now: step.now,
+  };
+}
+
+/**
+ * The owner's sums no longer fit their time zone: marks them stale (the dashboard reads the rows
+ * meanwhile) and schedules the first step of their rebuild, in the caller's transaction — a few
+ * rows, whatever the owner's size. A mark already there starts over (a new generation).
+ */
+export async function markOwnerSumsStale(
+  db: Kysely<DB>,
+  ownerId: string,
+  options: { now: string; batch?: number | undefined },
+): Promise<void> {
+  await lockOwnerSums(db, ownerId);
+  // The job hangs on one of the owner's projects (scheduled_jobs.project_id); with none, nothing
+  // is summed and empty sums are right in any time zone.
+  const anchor = await db
+    .selectFrom('projects')
+    .select('id')
+    .where('owner_id', '=', ownerId)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!anchor) {
+    await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
+    await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
+    await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
+    return;
+  }
+  const mark = await db
+    .insertInto('analytics_rebuilds')
+    .values({ owner_id: ownerId, generation: 1, after_id: '', started_at: options.now })
+    .onConflict((oc) =>
+      oc.column('owner_id').doUpdateSet({
+        generation: sql<number>`analytics_rebuilds.generation + 1`,
+        after_id: '',
+        started_at: options.now,
+      }),
+    )
+    .returning('generation')
+    .executeTakeFirstOrThrow();
+  await scheduleOnce(
+    db,
+    rebuildJob({
+      ownerId,
+      projectId: anchor.id,
+      generation: Number(mark.generation),
+      step: 0,
+      batch: options.batch,
+      now: options.now,
+    }),
+  );
+}
+
+/** Whether the owner's sums are being rebuilt (then the dashboard reads the rows). */
+export async function ownerSumsStale(db: Kysely<DB>, ownerId: string): Promise<boolean> {
+  const mark = await db
+    .selectFrom('analytics_rebuilds')
+    .select('owner_id')
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return mark !== undefined;
+}
+
+/**
+ * One step of the owner's rebuild, in the caller's (the job's) transaction: under the owner's
+ * lock, the next `batch` projects by id and their clients are summed anew from the rows in the
+ * owner's time zone; the first step of a generation empties the owner's cells and sums first.
+ * The actions keep summing what they change meanwhile (in the new time zone, as they read it under
+ * the same lock), so sums = the cells' sum holds after every step, and when every project has
+ * been summed anew the sums are those of a rebuild from scratch: the step that sums the last
+ * projects clears the mark in its transaction; any other schedules the next step. What became of
+ * the step, for the job's outcome.
+ */
+export async function rebuildOwnerSumsStep(
+  db: Kysely<DB>,
+  step: {
+    ownerId: string;
+    /** The job's project (the next step's job hangs on it too). */
+    projectId: string;
+    generation: number;
+    step: number;
+    batch?: number | undefined;
+    now: string;
+  },
+): Promise<string> {
+  const { ownerId } = step;
+  const timeZone = await lockOwnerSums(db, ownerId);
+  const mark = await db
+    .selectFrom('analytics_rebuilds')
+    .select(['generation', 'after_id'])
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  if (!mark) return 'not stale';
+  if (Number(mark.generation) !== step.generation) return 'superseded';
+  if (mark.after_id === '') {
+    await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
+    await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
+  }
+  const batch = step.batch ?? REBUILD_BATCH;
+  const next = await db
+    .selectFrom('projects')
+    .select('id')
+    .where('owner_id', '=', ownerId)
+    .where('id', '>', mark.after_id)
+    .orderBy('id')
+    .limit(batch + 1)
+    .execute();
+  const ids = next.slice(0, batch).map((p) => p.id);
+  await sumProjectsAnew(db, ownerId, ids, timeZone);
+  const last = ids[ids.length - 1];
+  if (next.length <= batch || last === undefined) {
+    await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
+    return `rebuilt in ${step.step + 1} steps`;
+  }
+  await db
+    .updateTable('analytics_rebuilds')
+    .set({ after_id: last })
+    .where('owner_id', '=', ownerId)
+    .execute();
+  await scheduleOnce(db, rebuildJob({ ...step, batch: step.batch, step: step.step + 1 }));
+  return `step ${step.step + 1}`;
+}
+
+/** Some projects of the owner and their clients, summed anew from the rows (one step). */
+async function sumProjectsAnew(
+  db: Kysely<DB>,
+  ownerId: string,
+  projectIds: readonly string[],
+  timeZone: string,
+): Promise<void> {
+  if (projectIds.length === 0) return;
+  const scope = { ownerId, projectIds };
+  const projects = await listScopedProjects(db, scope);
+  const milestones = groupBy(await listScopedMilestones(db, scope), (m) => m.project_id);
+  const movements = groupBy(await listScopedMovements(db, scope), (m) => m.project_id);
+  const costs = groupBy(await listScopedCosts(db, scope), (c) => c.project_id);
+  const cells = new Map<string, SumCell[]>();
+  const repeat = new Map<string, string>();
+  for (const clientId of new Set(projects.map((p) => p.client_id))) {
+    const days = await clientCreatedDays(db, clientId, timeZone);
+    cells.set(clientId, clientCells(days));
+    repeat.set(clientId, repeatMonth(days));
+  }
+  for (const p of projects) {
+    cells.set(
+      p.id,
+      cellsOfProject(
+        p,
+        repeat.get(p.client_id) ?? '',
+        milestones.get(p.id) ?? [],
+        movements.get(p.id) ?? [],
+        costs.get(p.id) ?? [],
+        timeZone,
+      ),
+    );
+  }
+  const sources = [...cells.keys()];
+  const before: SumCell[] = [];
+  for (let i = 0; i < sources.length; i += BATCH) {
+    const chunk = sources.slice(i, i + BATCH);
+    const rows = await db
+      .selectFrom('analytics_cells')
+      .select('cells')
+      .where('owner_id', '=', ownerId)
+      .where('source_id', 'in', chunk)
+      .execute();
+    for (const row of rows) before.push(...unpack(row.cells));
+    await db
+      .deleteFrom('analytics_cells')
+      .where('owner_id', '=', ownerId)
+      .where('source_id', 'in', chunk)
+      .execute();
+  }
+  const rows = [...cells.entries()].map(([sourceId, c]) => ({
+    source_id: sourceId,
+    owner_id: ownerId,
+    cells: pack(c),
+  }));
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await db
+      .insertInto('analytics_cells')
+      .values(rows.slice(i, i + BATCH))
+      .execute();
+  }
+  await addToSums(db, ownerId, cellDelta(before, [...cells.values()].flat()));
+  await db
+    .deleteFrom('analytics_sums')
+    .where('owner_id', '=', ownerId)
+    .where('value', '=', 0)
+    .execute();
 }
 
 /**

@@ -4,7 +4,7 @@
  * summed here (not even a milestone's payments: the one read of the payments serves both), so
  * both dialects hand the same integers to the one place that does the sums.
  */
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   localDay,
   type CostFact,
@@ -58,12 +58,20 @@ export interface AnalyticsCostRow {
  * src/db/queries/analytics-sums.ts).
  */
 export type AnalyticsScope =
-  { ownerId: string; currency?: string | undefined } | { projectId: string };
+  | { ownerId: string; currency?: string | undefined }
+  | { projectId: string }
+  /** Some projects of the owner (a step of a rebuild; at most a few hundred ids). */
+  | { ownerId: string; projectIds: readonly string[] };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function scoped<Q extends SelectQueryBuilder<any, any, any>>(query: Q, scope: AnalyticsScope): Q {
   if ('projectId' in scope) return query.where('projects.id', '=', scope.projectId) as Q;
   const owned = query.where('projects.owner_id', '=', scope.ownerId) as Q;
+  if ('projectIds' in scope) {
+    return scope.projectIds.length === 0
+      ? (owned.where(sql<boolean>`1 = 0`) as Q)
+      : (owned.where('projects.id', 'in', scope.projectIds) as Q);
+  }
   return scope.currency === undefined
     ? owned
     : (owned.where('projects.currency', '=', scope.currency) as Q);
@@ -183,7 +191,10 @@ export function listAnalyticsCosts(
 /** Costs of every currency, with their currency (a project's costs keep the one they had). */
 export function listScopedCosts(
   db: Kysely<DB>,
-  scope: { ownerId: string } | { projectId: string },
+  scope:
+    | { ownerId: string }
+    | { projectId: string }
+    | { ownerId: string; projectIds: readonly string[] },
 ): Promise<(AnalyticsCostRow & { currency: string })[]> {
   const query = db
     .selectFrom('project_costs')

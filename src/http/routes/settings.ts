@@ -80,7 +80,10 @@ export function sendLogo(
     .send(logo.bytes);
 }
 
-export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, clock }) => {
+export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, clock, config },
+) => {
   const current = async (user: UserRow) => present(user, await findLogoMeta(db, user.id));
 
   app.get(
@@ -95,6 +98,8 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
     async (request) => {
       const user = await updateSettings({
         db,
+        clock,
+        rebuildBatch: config.limits.analyticsRebuildBatch,
         userId: freelancerOf(request).user.id,
         settings: request.body,
       });
