@@ -3,7 +3,8 @@
  * phone, dark): on a delivered, unpaid milestone the client opens a dispute with a statement, and
  * the Pay button gives way to a message that payment waits; the freelancer reads it on the project
  * page (its Next card pointing at the dispute, not at recording a payment) and proposes a revision
- * with a new due date; the client accepts it, and Pay is back —
+ * with a new due date; the client accepts it, and the milestone is open again for the revision
+ * (no Pay); the freelancer delivers again, and Pay is back with no fresh contract acceptance —
  * every step a click on the screen, axe-core clean, screenshots named by mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +64,7 @@ describe('disputes', () => {
       await c?.context().close();
     });
 
-    it('the client disputes a delivery: Pay waits; a revision is proposed and accepted; Pay is back', async () => {
+    it('the client disputes a delivery: Pay waits; a revision is proposed and accepted: reopened; re-delivered, Pay is back', async () => {
       await signUpWithClientIn(
         f,
         w,
@@ -166,11 +167,21 @@ describe('disputes', () => {
         ),
       );
       await answer.getByRole('button', { name: w('disputes.accept'), exact: true }).click();
+      // Applied at once: the milestone is open again for the agreed revision; Pay waits for the
+      // re-delivery (no longer for the dispute).
+      await visible(item(c).getByText(w('portal.revision.requested', { name: 'Maya Freelance' })));
+      expect(await pay.count()).toBe(0);
+      expect(await c.getByTestId(`pay-blocked-${milestoneId}`).count()).toBe(0);
+      await capture(mode, c, '92-portal-dispute-resolved');
+
+      // The freelancer delivers again: Pay is back, without a fresh contract acceptance.
+      await deliverThroughApi(f, projectId, milestoneId);
+      await c.reload();
       await visible(pay);
       await visible(summaryPay);
       await visible(item(c).getByText(w('disputes.closed.resolved', { resolution: proposed })));
       expect(await c.getByTestId(`pay-blocked-${milestoneId}`).count()).toBe(0);
-      await capture(mode, c, '92-portal-dispute-resolved');
+      await capture(mode, c, '93-portal-redelivered-after-dispute');
 
       // The server agrees: the checkout opens.
       const started = await c.request.post(`/api/portal/milestones/${milestoneId}/checkout`, {

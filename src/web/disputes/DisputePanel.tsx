@@ -128,6 +128,9 @@ function Panel(props: PanelProps) {
                 resolution: resolutionText(t, f, d.resolution, currency),
               })
             : t('disputes.closed.withdrawn')}
+          {d.status === 'resolved' && d.resolution?.kind === 'partial_refund'
+            ? ` ${t('disputes.closed.refundDue', { amount: f.money(d.resolution.amountMinor, currency) })}`
+            : null}
         </p>
       ))}
       <ErrorBanner message={error} />
