@@ -612,15 +612,16 @@ export interface AnalyticsSumsTable {
 }
 
 /**
- * An owner whose analytics sums are stale (migration 0039): being rebuilt after a change of time
- * zone, step by step; the dashboard reads the rows meanwhile.
+ * An owner whose analytics sums were ever marked stale (migration 0039): while after_id is not
+ * null they are being rebuilt after a change of time zone, step by step, and the dashboard reads
+ * the rows.
  */
 export interface AnalyticsRebuildsTable {
   owner_id: string;
   /** Grows with each new mark; a step scheduled for an older one stops. */
   generation: number;
-  /** The last project id summed anew in this generation ('' before the first step). */
-  after_id: string;
+  /** The last project id summed anew in this generation ('' before the first step); null: whole. */
+  after_id: string | null;
   started_at: string;
 }
 

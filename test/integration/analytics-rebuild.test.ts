@@ -133,6 +133,15 @@ describe.each(dialects)('analytics after a change of time zone on %s', (dialect)
     expect(outcomes).toEqual(['step 1', 'step 2', 'step 3', 'rebuilt in 4 steps']);
     await withDb(app(), (db) => expectSumsFromScratch(db, ownerId));
     await expectDashboardFromRows(app(), freelancer, ownerId);
+
+    // And the next change of time zone is rebuilt as well (its steps are new jobs).
+    await setZone(freelancer, 'UTC');
+    expect(await stale(app(), ownerId)).toBe(true);
+    await app().runJobs?.();
+    expect(await stale(app(), ownerId)).toBe(false);
+    expect(await withDb(app(), (db) => analyticsStepOutcomes(db, ownerId))).toHaveLength(8);
+    await withDb(app(), (db) => expectSumsFromScratch(db, ownerId));
+    await expectDashboardFromRows(app(), freelancer, ownerId);
   });
 
   test('changes between the steps, and a second change of time zone half-way, end in the sums of a rebuild from scratch', async () => {

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 // A change of time zone no longer rebuilds the owner's analytics sums inside the settings request
 // (issue #12): it marks them stale here, and the scheduler rebuilds them in short steps of a few
 // hundred projects, each its own transaction (job kind 'analytics'); the dashboard computes its
-// figures from the rows while the mark is there. analytics_rebuilds holds one row per owner whose
-// sums are stale: `generation` grows with each new mark (a step of an older one stops), `after_id`
-// is the last project id summed anew in this generation ('' before the first step).
+// figures from the rows while the mark is there. analytics_rebuilds holds a row per owner ever
+// marked: `generation` grows with each mark (a step of an older one stops, and the steps' job keys
+// never repeat), `after_id` is the last project id summed anew in this generation ('' before the
+// first step), null once the sums are whole: stale = a row with after_id not null.
 //
 // The sums of existing data are made the same way: every owner with projects is marked here and
 // their first step scheduled, instead of a migration calling the query code of its day.
@@ -35,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('analytics_rebuilds')
     .addColumn('owner_id', 'text', (c) => c.primaryKey())
     .addColumn('generation', 'integer', (c) => c.notNull())
-    .addColumn('after_id', 'text', (c) => c.notNull())
+    .addColumn('after_id', 'text')
     .addColumn('started_at', 'text', (c) => c.notNull())
     .execute();
   const d = db as Kysely<Tables>;

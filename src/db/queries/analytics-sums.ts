@@ -283,7 +283,7 @@ export async function computeOwnerCells(
  */
 export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise<void> {
   const cells = await computeOwnerCells(db, ownerId);
-  await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
+  await markOwnerSumsWhole(db, ownerId);
   await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
   await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
   const rows = [...cells.entries()].map(([sourceId, c]) => ({
@@ -348,7 +348,7 @@ export async function markOwnerSumsStale(
     .limit(1)
     .executeTakeFirst();
   if (!anchor) {
-    await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
+    await markOwnerSumsWhole(db, ownerId);
     await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
     await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
     return;
@@ -384,8 +384,18 @@ export async function ownerSumsStale(db: Kysely<DB>, ownerId: string): Promise<b
     .selectFrom('analytics_rebuilds')
     .select('owner_id')
     .where('owner_id', '=', ownerId)
+    .where('after_id', 'is not', null)
     .executeTakeFirst();
   return mark !== undefined;
+}
+
+/** Clears the mark (the row stays: its generation goes on growing, so job keys never repeat). */
+async function markOwnerSumsWhole(db: Kysely<DB>, ownerId: string): Promise<void> {
+  await db
+    .updateTable('analytics_rebuilds')
+    .set({ after_id: null })
+    .where('owner_id', '=', ownerId)
+    .execute();
 }
 
 /**
@@ -417,9 +427,10 @@ export async function rebuildOwnerSumsStep(
     .select(['generation', 'after_id'])
     .where('owner_id', '=', ownerId)
     .executeTakeFirst();
-  if (!mark) return 'not stale';
-  if (Number(mark.generation) !== step.generation) return 'superseded';
-  if (mark.after_id === '') {
+  if (!mark || Number(mark.generation) !== step.generation) return 'superseded';
+  const after = mark.after_id;
+  if (after === null) return 'not stale';
+  if (after === '') {
     await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
     await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
   }
@@ -428,7 +439,7 @@ export async function rebuildOwnerSumsStep(
     .selectFrom('projects')
     .select('id')
     .where('owner_id', '=', ownerId)
-    .where('id', '>', mark.after_id)
+    .where('id', '>', after)
     .orderBy('id')
     .limit(batch + 1)
     .execute();
@@ -436,7 +447,7 @@ export async function rebuildOwnerSumsStep(
   await sumProjectsAnew(db, ownerId, ids, timeZone);
   const last = ids[ids.length - 1];
   if (next.length <= batch || last === undefined) {
-    await db.deleteFrom('analytics_rebuilds').where('owner_id', '=', ownerId).execute();
+    await markOwnerSumsWhole(db, ownerId);
     return `rebuilt in ${step.step + 1} steps`;
   }
   await db
