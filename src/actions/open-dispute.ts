@@ -5,6 +5,7 @@ import type { DB, DisputeRow, MilestoneRow } from '../db/schema';
 import { canOpen } from '../domain/dispute';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { nowOf, type ActionContext } from './context';
+import { expireDisputedCheckouts, type StripeDeps } from './dispute-checkouts';
 import {
   checkEvidence,
   lockDisputeProject,
@@ -22,7 +23,8 @@ export const CHARGEBACK_STATEMENT = 'A card chargeback was reported by Stripe';
  * Either party opens a dispute on a delivered or paid milestone, with a statement and evidence
  * (the project's own chat messages and files). At most one dispute per milestone is active
  * (409 DISPUTE_OPEN); a milestone not delivered is refused (409 MILESTONE_NOT_DELIVERED). While
- * it is active on a delivered, unpaid milestone, payment waits (src/actions/dispute-gate.ts).
+ * it is active on a delivered, unpaid milestone, payment waits (src/actions/dispute-gate.ts),
+ * and the milestone's open Checkout sessions are expired (src/actions/dispute-checkouts.ts).
  */
 export async function openDispute(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -32,15 +34,17 @@ export async function openDispute(
     milestoneId: string;
     statement: string;
     evidence: Evidence;
+    /** To expire the milestone's open Checkout sessions once the dispute is open. */
+    stripe?: StripeDeps;
   },
 ): Promise<DisputeRow> {
   const now = nowOf(options).toISOString();
   const statement = options.statement.trim();
-  return options.db.transaction().execute(async (trx) => {
+  const { dispute, unpaid } = await options.db.transaction().execute(async (trx) => {
     const locked = await lockDisputeProject(trx, options.caller, options.projectId, now);
     const { milestone } = findMilestone(locked, options.milestoneId);
     const evidence = await checkEvidence(trx, locked.project.id, options.evidence);
-    return startDispute(trx, options.events, {
+    const dispute = await startDispute(trx, options.events, {
       locked,
       milestone,
       party: options.caller.party,
@@ -48,7 +52,12 @@ export async function openDispute(
       evidence,
       now,
     });
+    return { dispute, unpaid: milestone.status === 'delivered' };
   });
+  // Committed: a payment page opened before must not take the payment that now waits.
+  if (unpaid && options.stripe)
+    await expireDisputedCheckouts({ db: options.db, ...options.stripe, dispute });
+  return dispute;
 }
 
 async function startDispute(

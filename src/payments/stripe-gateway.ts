@@ -1,6 +1,7 @@
 /**
  * The calls Milepost makes to Stripe, on the freelancer's own account: create a Checkout
- * Session for one milestone, list recent sessions (to reconcile lost webhooks), and verify a
+ * Session for one milestone, list recent sessions (to reconcile lost webhooks), expire an open
+ * session (a dispute opened on the delivery), and verify a
  * webhook's signature. STRIPE_API_URL points the library at another server (tests run a local
  * one speaking these endpoints).
  */
@@ -37,6 +38,11 @@ export interface StripeGateway {
   readonly livemode: boolean;
   createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSessionInfo>;
   listRecentCheckoutSessions(createdAfterUnix: number): Promise<CheckoutSessionInfo[]>;
+  /**
+   * Expires an open session (Stripe refuses one already complete or expired): its page can no
+   * longer take a payment. Used when payment must wait (a dispute opened on the delivery).
+   */
+  expireCheckoutSession(id: string): Promise<CheckoutSessionInfo>;
 }
 
 /** Stripe's webhook signature tolerance, in seconds. */
@@ -101,6 +107,9 @@ export function createStripeGateway(secretKey: string, apiUrl: string | undefine
           `Stripe refused the payment page: ${(error as Error).message}`,
         );
       }
+    },
+    async expireCheckoutSession(id) {
+      return parseCheckoutSession(await (await stripe()).checkout.sessions.expire(id));
     },
     async listRecentCheckoutSessions(createdAfterUnix) {
       const sessions: CheckoutSessionInfo[] = [];

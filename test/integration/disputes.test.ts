@@ -866,6 +866,41 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
     await expectSumsRebuilt(app(), d.freelancer);
   });
 
+  test('opening a dispute on an unpaid delivery expires the payment page opened before; a payment Stripe took just before is still credited', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
+    const started = await checkout(d.client, d.first.id);
+    expect(stripe().session(started.sessionId).status).toBe('open');
+    await open(d.client, d.project.id, d.first.id);
+    // After the dispute committed, Stripe was asked to expire the open page, once.
+    expect(stripe().session(started.sessionId).status).toBe('expired');
+    expect(
+      stripe().requests.filter(
+        (r) =>
+          r.method === 'POST' && r.path === `/v1/checkout/sessions/${started.sessionId}/expire`,
+      ),
+    ).toHaveLength(1);
+    expectError(await clickPay(d.client, d.first.id), { status: 409, code: 'DISPUTE_OPEN' });
+    // Withdrawn: Pay opens a new page, not the expired one.
+    const disputes = await list(d.client, d.project.id);
+    await step(d.client, d.project.id, at(disputes.disputes, 0).id, { type: 'withdraw' });
+    const again = await checkout(d.client, d.first.id);
+    expect(again.sessionId).not.toBe(started.sessionId);
+    expect(stripe().session(again.sessionId).status).toBe('open');
+
+    // The client paid on Stripe's page a moment before the dispute opened: Stripe will not expire
+    // a complete session, and its webhook, arriving during the dispute, is credited — money that
+    // arrived is recorded.
+    const e = await deliveredProject(app(), { amounts: [300_00] });
+    const page = await checkout(e.client, e.first.id);
+    const paid = stripe().markPaid(page.sessionId);
+    const disputed = await open(e.freelancer, e.project.id, e.first.id);
+    expect(disputed.blocksPayment).toBe(true);
+    expect(stripe().session(page.sessionId).status).toBe('complete');
+    const completed = sessionEvent('checkout.session.completed', paid, { payment_status: 'paid' });
+    expect((await deliverEvent(app().url, completed)).status).toBe(200);
+    expect((await milestoneOf(e.freelancer, e.project.id, e.first.id)).status).toBe('paid');
+  });
+
   test('a card chargeback opens a dispute on the paid milestone, on the client’s side, once per event', async () => {
     const d = await deliveredProject(app(), { amounts: [600_00] });
     const started = await checkout(d.client, d.first.id);

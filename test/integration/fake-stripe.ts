@@ -226,6 +226,22 @@ export class FakeStripe {
     if (url.pathname === '/v1/checkout/sessions' && req.method === 'POST') {
       return this.create(res, recorded, secretKey);
     }
+    const expiring = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(url.pathname);
+    if (expiring && req.method === 'POST') {
+      // As Stripe: only an open session of this account expires.
+      const stored = this.sessions.find(
+        (s) => s.session.id === decodeURIComponent(expiring[1] ?? '') && s.account === secretKey,
+      );
+      if (stored === undefined) return stripeError(res, 404, 'No such checkout.session');
+      if (stored.session.status !== 'open')
+        return stripeError(
+          res,
+          400,
+          'Only Checkout Sessions with a status in ["open"] can be expired.',
+        );
+      stored.session.status = 'expired';
+      return send(res, 200, stored.session);
+    }
     if (url.pathname === '/v1/checkout/sessions' && req.method === 'GET') {
       return this.list(res, recorded, secretKey);
     }

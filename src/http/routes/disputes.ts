@@ -179,6 +179,7 @@ function stepOf(body: z.infer<typeof stepBody>): DisputeStepInput {
 
 export const disputeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db, clock, events, mailWorker } = deps;
+  const stripe = { config: deps.config, secretBox: deps.secretBox };
 
   async function list(projectId: string, ownerId?: string) {
     const read = await readDisputes({ db, projectId, ...(ownerId !== undefined && { ownerId }) });
@@ -217,6 +218,7 @@ export const disputeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           db,
           clock,
           events,
+          stripe,
           caller: callerOf(freelancerOf(request).user.id),
           projectId: request.params.projectId,
           ...request.body,
@@ -268,6 +270,7 @@ export const disputeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           db,
           clock,
           events,
+          stripe,
           caller: client,
           projectId,
           ...request.body,
