@@ -6,12 +6,13 @@
  * of time zone starts over, and a rebuild whose process died half-way is finished by the next
  * scheduler to look.
  */
-import type { Kysely } from 'kysely';
+import { Migrator, type Kysely } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { readAnalytics, readAnalyticsFromRows } from '../../src/actions/read-analytics';
 import { runDueJobs } from '../../src/actions/scheduler';
-import { openDatabase } from '../../src/db/database';
+import { migrateToLatest, openDatabase } from '../../src/db/database';
+import { migrations } from '../../src/db/migrations';
 import { ownerSumsStale } from '../../src/db/queries/analytics-sums';
 import type { DB } from '../../src/db/schema';
 import { JOB_LEASE_MS } from '../../src/domain/notifications';
@@ -237,6 +238,37 @@ describe.each(dialects)('analytics after a change of time zone on %s', (dialect)
       'step 2',
       'step 3',
       'rebuilt in 4 steps',
+    ]);
+    await withDb(app(), (db) => expectSumsFromScratch(db, ownerId));
+    await expectDashboardFromRows(app(), freelancer, ownerId);
+  });
+
+  test('migration 0039 marks the owners it finds stale, and the scheduler sums them with the same steps', async () => {
+    const { freelancer, ownerId } = await withFixture(app());
+    await withDb(app(), async (db) => {
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: () => Promise.resolve(migrations) },
+        allowUnorderedMigrations: true,
+      });
+      for (;;) {
+        const { error, results } = await migrator.migrateDown();
+        if (error) throw error;
+        if (results?.some((r) => r.migrationName === '0039-analytics-rebuilds')) break;
+        if (!results?.length) throw new Error('migration 0039 was not undone');
+      }
+      // What migration 0037 leaves now: the tables, not a cell.
+      await db.deleteFrom('analytics_cells').execute();
+      await db.deleteFrom('analytics_sums').execute();
+      await migrateToLatest(db);
+      expect(await ownerSumsStale(db, ownerId)).toBe(true);
+    });
+    await expectDashboardFromRows(app(), freelancer, ownerId);
+    await app().runJobs?.();
+    expect(await stale(app(), ownerId)).toBe(false);
+    // Scheduled by the migration, the steps have the default size: the eight projects in one.
+    expect(await withDb(app(), (db) => analyticsStepOutcomes(db, ownerId))).toEqual([
+      'rebuilt in 1 step',
     ]);
     await withDb(app(), (db) => expectSumsFromScratch(db, ownerId));
     await expectDashboardFromRows(app(), freelancer, ownerId);

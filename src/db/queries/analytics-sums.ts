@@ -448,7 +448,7 @@ export async function rebuildOwnerSumsStep(
   const last = ids[ids.length - 1];
   if (next.length <= batch || last === undefined) {
     await markOwnerSumsWhole(db, ownerId);
-    return `rebuilt in ${step.step + 1} steps`;
+    return `rebuilt in ${step.step + 1} step${step.step === 0 ? '' : 's'}`;
   }
   await db
     .updateTable('analytics_rebuilds')

@@ -63,14 +63,22 @@ export type AnalyticsScope =
   /** Some projects of the owner (a step of a rebuild; at most a few hundred ids). */
   | { ownerId: string; projectIds: readonly string[] };
 
+/**
+ * `projectColumn`: the queried table's project id, which a list of projects is matched on (so the
+ * planner looks those projects' rows up by it, instead of reading the owner's or the table's all).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function scoped<Q extends SelectQueryBuilder<any, any, any>>(query: Q, scope: AnalyticsScope): Q {
+function scoped<Q extends SelectQueryBuilder<any, any, any>>(
+  query: Q,
+  scope: AnalyticsScope,
+  projectColumn = 'projects.id',
+): Q {
   if ('projectId' in scope) return query.where('projects.id', '=', scope.projectId) as Q;
   const owned = query.where('projects.owner_id', '=', scope.ownerId) as Q;
   if ('projectIds' in scope) {
     return scope.projectIds.length === 0
       ? (owned.where(sql<boolean>`1 = 0`) as Q)
-      : (owned.where('projects.id', 'in', scope.projectIds) as Q);
+      : (owned.where(projectColumn, 'in', scope.projectIds) as Q);
   }
   return scope.currency === undefined
     ? owned
@@ -142,7 +150,7 @@ export function listScopedMilestones(
       'milestones.delivered_at',
       'milestones.paid_at',
     ]);
-  return scoped(query, scope).execute();
+  return scoped(query, scope, 'milestones.project_id').execute();
 }
 
 /** Credited payments and refunds of the owner's projects in the currency. */
@@ -171,7 +179,7 @@ export function listScopedMovements(
       'payments.created_at',
     ])
     .where('payments.status', '=', 'credited');
-  return scoped(query, scope).execute();
+  return scoped(query, scope, 'payments.project_id').execute();
 }
 
 export function listAnalyticsCosts(
@@ -205,7 +213,7 @@ export function listScopedCosts(
       'project_costs.spent_on',
       'project_costs.currency',
     ]);
-  return scoped(query, scope).execute();
+  return scoped(query, scope, 'project_costs.project_id').execute();
 }
 
 // ---------------------------------------------------------------------------------------------
