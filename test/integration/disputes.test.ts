@@ -8,6 +8,9 @@
  * other party's mail.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import * as C from './contract';
@@ -35,6 +38,8 @@ import {
 } from './harness';
 import { checkout, clickPay, deliveredProject, offlinePayment } from './payments-helpers';
 import { openDatabase } from '../../src/db/database';
+import { verifyBundle } from '../../src/evidence/verify-bundle';
+import { downloadBundle, readZipItems, saveTo } from './evidence-support';
 import { computeOwnerCells } from '../../src/db/queries/analytics-sums';
 import { mergeCells, type SumCell } from '../../src/domain/analytics-sums';
 import { decodeWords, mailHeader } from './mail-text';
@@ -864,6 +869,39 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
       amountMinor: 180_00,
     });
     await expectSumsRebuilt(app(), d.freelancer);
+    // The evidence bundle holds the dispute's accepted version and verifies.
+    const bundle = await downloadBundle(
+      app(),
+      d.freelancer,
+      `/api/projects/${d.project.id}/evidence.zip`,
+    );
+    expect(bundle.status).toBe(200);
+    const items = await readZipItems(bundle.bytes);
+    const versions = z
+      .object({
+        versions: z.array(
+          z.object({ version: z.number(), reason: z.string(), acceptance: z.unknown() }),
+        ),
+      })
+      .parse(
+        JSON.parse(
+          items.find((i) => i.name === 'contract/versions.json')?.bytes.toString() ?? '{}',
+        ),
+      );
+    expect(versions.versions.at(-1)).toMatchObject({
+      version: versionBefore + 1,
+      reason: 'dispute',
+    });
+    expect(versions.versions.at(-1)?.acceptance).toBeTruthy();
+    expect(items.some((i) => i.name === `contract/v${versionBefore + 1}.pdf`)).toBe(true);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'milepost-dispute-bundle-'));
+    try {
+      const report = await verifyBundle(await saveTo(path.join(dir, 'bundle.zip'), bundle.bytes));
+      expect(report.problems).toEqual([]);
+      expect(report.intact).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('opening a dispute on an unpaid delivery expires the payment page opened before; a payment Stripe took just before is still credited', async () => {

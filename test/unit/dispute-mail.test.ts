@@ -78,4 +78,50 @@ describe('dispute mail', () => {
     );
     expect(chargeback.text).toContain('card chargeback was reported');
   });
+
+  it('says what an accepted resolution applied, in both languages', async () => {
+    const reopened = await composeTemplate(
+      mail('en', {
+        event: 'accept',
+        resolution: { kind: 'revision', dueDate: '2027-02-01' },
+        applied: {
+          kind: 'reopened',
+          dueDate: '2027-02-01',
+          dueBefore: '2027-01-15',
+          round: 1,
+          version: 3,
+        },
+      }),
+      'https://mp.example',
+    );
+    expect(reopened.text).toMatch(/Applied: milestone 2 is open again for the agreed revision/);
+    expect(reopened.text).toContain('The contract’s version 3 says so');
+    const repriced = await composeTemplate(
+      mail('de', {
+        event: 'accept',
+        to: 'freelancer',
+        resolution: { kind: 'split', clientPaysMinor: 150_000 },
+        applied: {
+          kind: 'repriced',
+          amountMinor: 150_000,
+          amountBeforeMinor: 200_000,
+          version: null,
+        },
+      }),
+      'https://mp.example',
+    );
+    expect(repriced.text).toMatch(
+      /Umgesetzt: Meilenstein 2 kostet jetzt 1\.500,00\s€ statt 2\.000,00\s€/,
+    );
+    expect(repriced.text).not.toContain('Version');
+    const refund = await composeTemplate(
+      mail('en', {
+        event: 'accept',
+        resolution: { kind: 'partial_refund', amountMinor: 5_000 },
+        applied: { kind: 'refund_due', amountMinor: 5_000 },
+      }),
+      'https://mp.example',
+    );
+    expect(refund.text).toContain('the freelancer refunds €50.00 to the client');
+  });
 });

@@ -176,6 +176,19 @@ describe('steps', () => {
       'VALIDATION_FAILED',
     );
     expect(propose({ kind: 'split', clientPaysMinor: 0 }, DELIVERED)).toBe('VALIDATION_FAILED');
+    // Accepted, a split becomes the amount: it must leave something to pay.
+    const partlyPaid: DisputedMilestone = { ...DELIVERED, paidMinor: 500_00 };
+    expect(propose({ kind: 'split', clientPaysMinor: 500_00 }, partlyPaid)).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(
+      applyStep(
+        start,
+        { type: 'propose', by: 'client', resolution: { kind: 'split', clientPaysMinor: 500_01 } },
+        partlyPaid,
+        TODAY,
+      ).proposal?.resolution,
+    ).toEqual({ kind: 'split', clientPaysMinor: 500_01 });
     // Today is allowed; the whole amount refunded is allowed.
     expect(
       applyStep(
