@@ -904,6 +904,27 @@ describe.each(dialects)('disputes on %s', SUITE_TIMEOUT, (dialect) => {
     }
   });
 
+  test('before the client ever accepted the contract, an accepted split changes the amount in a version still to accept', async () => {
+    const d = await deliveredProject(app(), { amounts: [300_00], acceptContract: false });
+    const opened = await open(d.freelancer, d.project.id, d.first.id);
+    await step(d.freelancer, d.project.id, opened.id, {
+      type: 'propose',
+      resolution: { kind: 'split', clientPaysMinor: 250_00 },
+    });
+    await step(d.client, d.project.id, opened.id, { type: 'accept' });
+    expect((await milestoneOf(d.freelancer, d.project.id, d.first.id)).amountMinor).toBe(250_00);
+    const contract = await contractOf(d.client);
+    expect(contract.acceptances).toEqual([]);
+    expect(contract.current.acceptedAt).toBeNull();
+    expect(contract.current.text).toContain('250');
+    // Paying still needs the contract accepted, as always.
+    expectError(await clickPay(d.client, d.first.id), {
+      status: 409,
+      code: 'CONTRACT_NOT_ACCEPTED',
+    });
+    await expectSumsRebuilt(app(), d.freelancer);
+  });
+
   test('opening a dispute on an unpaid delivery expires the payment page opened before; a payment Stripe took just before is still credited', async () => {
     const d = await deliveredProject(app(), { amounts: [300_00, 200_00] });
     const started = await checkout(d.client, d.first.id);
