@@ -459,6 +459,34 @@ export async function rebuildOwnerSumsStep(
   return `step ${step.step + 1}`;
 }
 
+/** clientCreatedDays for the clients of some projects, in one query per 500 clients. */
+async function clientsCreatedDays(
+  db: Kysely<DB>,
+  projects: readonly { client_id: string }[],
+  timeZone: string,
+): Promise<Map<string, string[]>> {
+  const clientIds = [...new Set(projects.map((p) => p.client_id))];
+  const out = new Map<string, string[]>(clientIds.map((id) => [id, []]));
+  for (let i = 0; i < clientIds.length; i += BATCH) {
+    const ranked = db
+      .selectFrom('projects')
+      .select([
+        'client_id',
+        'created_at',
+        sql<number>`row_number() over (partition by client_id order by created_at)`.as('n'),
+      ])
+      .where('client_id', 'in', clientIds.slice(i, i + BATCH))
+      .as('ranked');
+    const rows = await db
+      .selectFrom(ranked)
+      .select(['ranked.client_id', 'ranked.created_at'])
+      .where('ranked.n', '<=', 2)
+      .execute();
+    for (const r of rows) out.get(r.client_id)?.push(localDay(r.created_at, timeZone));
+  }
+  return out;
+}
+
 /** Some projects of the owner and their clients, summed anew from the rows (one step). */
 async function sumProjectsAnew(
   db: Kysely<DB>,
@@ -474,8 +502,7 @@ async function sumProjectsAnew(
   const costs = groupBy(await listScopedCosts(db, scope), (c) => c.project_id);
   const cells = new Map<string, SumCell[]>();
   const repeat = new Map<string, string>();
-  for (const clientId of new Set(projects.map((p) => p.client_id))) {
-    const days = await clientCreatedDays(db, clientId, timeZone);
+  for (const [clientId, days] of await clientsCreatedDays(db, projects, timeZone)) {
     cells.set(clientId, clientCells(days));
     repeat.set(clientId, repeatMonth(days));
   }
