@@ -3,7 +3,6 @@
  * DATABASE_URL) with a demo freelancer and N projects of realistic history, and prints the login.
  */
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { loadConfig } from '../config';
 import { createPasswordHasher } from '../auth/passwords';
 import { openDatabase } from '../db/database';
@@ -64,10 +63,9 @@ if (!/^\d{4}-\d{2}-\d{2}$/.test(values.today) || Number.isNaN(present) || presen
 }
 
 const config = loadConfig();
-const database = await openDatabase(config);
 // Thousands of small transactions: a power cut during a demo load loses only demo data, so this
-// run does not wait for the disk at every commit (the server keeps FULL).
-if (database.dialect === 'sqlite') await sql`pragma synchronous = NORMAL`.execute(database.db);
+// run does not wait for the disk at every commit (the server does).
+const database = await openDatabase(config, { durable: false });
 const started = performance.now();
 try {
   const summary = await seedDemo({

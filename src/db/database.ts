@@ -4,13 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { withAfterCommit } from './after-commit';
 import { migrations } from './migrations';
 import type { DB } from './schema';
+import { sqliteDialect } from './sqlite';
 
 export type Dialect = Config['database']['dialect'];
 
@@ -23,21 +23,25 @@ export interface Database {
 // pg returns int8 (bigint, count(*)) as strings; our amounts stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-export async function openDatabase(config: Config): Promise<Database> {
+/**
+ * `durable: false` is for bulk loads whose loss in a power cut costs nothing (seed:demo, the
+ * benches): SQLite then does not flush each commit before reporting it (src/db/sqlite.ts).
+ */
+export async function openDatabase(
+  config: Config,
+  options: { durable?: boolean } = {},
+): Promise<Database> {
   const settings = config.database;
   let db: Kysely<DB>;
   if (settings.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(settings.file), { recursive: true, mode: 0o700 });
     // Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
     fs.closeSync(fs.openSync(settings.file, 'a', 0o600));
-    const sqlite = new SQLite(settings.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    // FULL: a recorded payment must survive a power cut, not only a crash of the process.
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<DB>({
-      dialect: withAfterCommit(new SqliteDialect({ database: sqlite }), afterCommitFailed),
+      dialect: withAfterCommit(
+        sqliteDialect(settings.file, { durable: options.durable ?? true }),
+        afterCommitFailed,
+      ),
     });
   } else {
     db = new Kysely<DB>({
