@@ -13,22 +13,18 @@
  *     (from the rows) and after (from the sums).
  * Each figure is the median of `--runs` changes of time zone (Europe/Berlin ↔ Pacific/Kiritimati).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { runScheduledJob } from '../src/actions/run-scheduled-job';
 import { updateSettings } from '../src/actions/update-settings';
-import { loadConfig } from '../src/config';
-import { openDatabase, type Database } from '../src/db/database';
 import { ownerSumsStale, rebuildOwnerSums } from '../src/db/queries/analytics-sums';
 import { claimJob } from '../src/db/queries/scheduled-jobs';
 import { updateUser } from '../src/db/queries/users';
 import { JOB_LEASE_MS } from '../src/domain/notifications';
 import { createBenchOwner, dashboard, fillOwner } from './lib/analytics-data';
+import { median, postgresInstance, sqliteInstance, type Instance } from './lib/bench-database';
 
 const ZONES = ['Pacific/Kiritimati', 'Europe/Berlin'];
 
@@ -60,57 +56,6 @@ function options(argv: string[]) {
   };
 }
 type Options = ReturnType<typeof options>;
-
-interface Instance {
-  database: Database;
-  dispose(): Promise<void>;
-}
-
-async function sqliteInstance(): Promise<Instance> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'milepost-bench-tz-'));
-  const database = await openDatabase(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function postgresInstance(adminUrl: string): Promise<Instance> {
-  const name = `milepost_bench_tz_${randomBytes(5).toString('hex')}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'milepost-bench-tz-'));
-  const database = await openDatabase(
-    loadConfig({ DATA_DIR: dir, DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' }),
-  );
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 
@@ -233,8 +178,8 @@ async function main(): Promise<void> {
       await instance.dispose();
     }
   };
-  await run('sqlite', sqliteInstance);
-  if (opts.pg) await run('postgres', () => postgresInstance(opts.pgAdmin));
+  await run('sqlite', () => sqliteInstance('milepost-bench-tz'));
+  if (opts.pg) await run('postgres', () => postgresInstance(opts.pgAdmin, 'milepost-bench-tz'));
 }
 
 main().catch((error: unknown) => {

@@ -17,16 +17,11 @@
  * (the median at 100,000 projects, or at the largest size run when 100,000 is not among them;
  * "skipped" for a dialect not run). Target: ≤ 100 ms at 100,000 projects, growth ≤ 10× per 10×.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../src/config';
-import { openDatabase, type Database } from '../src/db/database';
 import { createBenchOwner, dashboard, fillOwner } from './lib/analytics-data';
+import { median, postgresInstance, sqliteInstance, type Instance } from './lib/bench-database';
 
 const USAGE = `usage: npm run bench:analytics -- [--sizes 1000,10000,100000] [--others 20000] [--runs 7] [--no-pg] [--no-sqlite] [--pg-admin URL]
   --sizes     projects of the measured freelancers, comma-separated (default 1000,10000,100000)
@@ -84,60 +79,6 @@ function options(argv: string[]): Options {
     pgAdmin: values['pg-admin'],
   };
 }
-
-interface Instance {
-  database: Database;
-  dispose(): Promise<void>;
-}
-
-async function sqliteInstance(): Promise<Instance> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'milepost-bench-analytics-'));
-  // Loading only: the server's flush of every commit makes bulk loading wait on the disk for nothing.
-  const database = await openDatabase(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), {
-    durable: false,
-  });
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function postgresInstance(adminUrl: string): Promise<Instance> {
-  const name = `milepost_bench_${randomBytes(5).toString('hex')}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'milepost-bench-analytics-'));
-  const database = await openDatabase(
-    loadConfig({ DATA_DIR: dir, DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' }),
-  );
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** Fills one instance and times each size; returns the median ms per size. */
 async function runDialect(
@@ -240,8 +181,10 @@ async function main(): Promise<void> {
       await instance.dispose();
     }
   };
-  if (opts.sqlite) await run('sqlite', sqliteInstance);
-  if (opts.pg) await run('postgres', () => postgresInstance(opts.pgAdmin));
+  if (opts.sqlite)
+    await run('sqlite', () => sqliteInstance('milepost-bench-analytics', { durable: false }));
+  if (opts.pg)
+    await run('postgres', () => postgresInstance(opts.pgAdmin, 'milepost-bench-analytics'));
   console.log(
     `bench:analytics sqlite_ms_100k=${figures.sqlite} postgres_ms_100k=${figures.postgres}`,
   );

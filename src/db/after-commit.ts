@@ -24,6 +24,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { DB } from './schema';
+import { WrappedConnection, WrappingDriver, withDriver } from './wrapped-driver';
 
 /** Runs queries on the connection whose transaction just committed (outside any transaction). */
 export interface CommittedConnection {
@@ -43,33 +44,26 @@ export async function afterCommit(db: Kysely<DB>, work: AfterCommitWork): Promis
 export type AfterCommitFailure = (error: unknown) => void;
 
 export function withAfterCommit(dialect: Dialect, failed: AfterCommitFailure): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createDriver: () => new AfterCommitDriver(dialect.createDriver(), failed),
-  };
+  return withDriver(dialect, (driver) => new AfterCommitDriver(driver, failed));
 }
 
-class AfterCommitConnection implements DatabaseConnection {
+class AfterCommitConnection extends WrappedConnection {
   /** The work kept while a transaction is open; undefined outside one. */
   pending: AfterCommitWork[] | undefined;
 
   constructor(
-    readonly inner: DatabaseConnection,
+    inner: DatabaseConnection,
     private readonly failed: AfterCommitFailure,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  override async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (query.sql !== MARKER) return this.inner.executeQuery<R>(query);
     const work = query.parameters[0] as AfterCommitWork;
     if (this.pending) this.pending.push(work);
     else await this.run([work]);
     return { rows: [] };
-  }
-
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
   }
 
   async run(works: AfterCommitWork[]): Promise<void> {
@@ -83,29 +77,19 @@ class AfterCommitConnection implements DatabaseConnection {
   }
 }
 
-class AfterCommitDriver implements Driver {
-  private readonly wrapped = new WeakMap<DatabaseConnection, AfterCommitConnection>();
-
+class AfterCommitDriver extends WrappingDriver<AfterCommitConnection> {
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly failed: AfterCommitFailure,
-  ) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
+  ) {
+    super(inner);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection();
-    let wrapper = this.wrapped.get(connection);
-    if (!wrapper) {
-      wrapper = new AfterCommitConnection(connection, this.failed);
-      this.wrapped.set(connection, wrapper);
-    }
-    return wrapper;
+  protected wrap(connection: DatabaseConnection): AfterCommitConnection {
+    return new AfterCommitConnection(connection, this.failed);
   }
 
-  async beginTransaction(
+  override async beginTransaction(
     connection: DatabaseConnection,
     settings: TransactionSettings,
   ): Promise<void> {
@@ -114,7 +98,7 @@ class AfterCommitDriver implements Driver {
     wrapper.pending = [];
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const wrapper = connection as AfterCommitConnection;
     const works = wrapper.pending ?? [];
     try {
@@ -125,17 +109,9 @@ class AfterCommitDriver implements Driver {
     await wrapper.run(works);
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const wrapper = connection as AfterCommitConnection;
     wrapper.pending = undefined;
     await this.inner.rollbackTransaction(wrapper.inner);
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((connection as AfterCommitConnection).inner);
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
   }
 }

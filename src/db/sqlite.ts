@@ -38,6 +38,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { WrappedConnection, WrappingDriver, withDriver } from './wrapped-driver';
 
 /** How often the worker thread checkpoints the log into the database file. */
 export const CHECKPOINT_MS = 1000;
@@ -71,17 +72,14 @@ export function sqliteDialect(file: string, options: SqliteOptions = {}): Dialec
   );
   const checkpointMs = options.checkpointMs ?? CHECKPOINT_MS;
   const checkpointer = checkpointMs > 0 ? startCheckpointer(file, checkpointMs) : null;
-  const inner = new SqliteDialect({ database: cachedStatements(sqlite) });
-  return {
-    createAdapter: () => inner.createAdapter(),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-    createIntrospector: (db) => inner.createIntrospector(db),
-    createDriver: () =>
-      new DurableDriver(inner.createDriver(), flusher, async () => {
+  return withDriver(
+    new SqliteDialect({ database: cachedStatements(sqlite) }),
+    (driver) =>
+      new DurableDriver(driver, flusher, async () => {
         await checkpointer?.stop();
         await flusher.close();
       }),
-  };
+  );
 }
 
 /**
@@ -148,23 +146,21 @@ export class WalFlusher {
   }
 }
 
-class DurableConnection implements DatabaseConnection {
+class DurableConnection extends WrappedConnection {
   inTransaction = false;
 
   constructor(
-    readonly inner: DatabaseConnection,
+    inner: DatabaseConnection,
     private readonly flusher: WalFlusher,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  override async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.inner.executeQuery<R>(query);
     // A write outside a transaction committed as it ran: flushed before it returns.
     if (!this.inTransaction && writes(query.sql)) await this.flusher.sync();
     return result;
-  }
-
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
 
@@ -173,64 +169,47 @@ function writes(sql: string): boolean {
   return !/^\s*select\b/i.test(sql);
 }
 
-class DurableDriver implements Driver {
-  private readonly wrapped = new WeakMap<DatabaseConnection, DurableConnection>();
-
+class DurableDriver extends WrappingDriver<DurableConnection> {
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly flusher: WalFlusher,
     private readonly closeExtras: () => Promise<void>,
-  ) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
+  ) {
+    super(inner);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection();
-    let wrapper = this.wrapped.get(connection);
-    if (!wrapper) {
-      wrapper = new DurableConnection(connection, this.flusher);
-      this.wrapped.set(connection, wrapper);
-    }
-    return wrapper;
+  protected wrap(connection: DatabaseConnection): DurableConnection {
+    return new DurableConnection(connection, this.flusher);
   }
 
-  async beginTransaction(
+  override async beginTransaction(
     connection: DatabaseConnection,
     settings: TransactionSettings,
   ): Promise<void> {
-    const wrapper = connection as DurableConnection;
-    await this.inner.beginTransaction(wrapper.inner, settings);
-    wrapper.inTransaction = true;
+    await super.beginTransaction(connection, settings);
+    (connection as DurableConnection).inTransaction = true;
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const wrapper = connection as DurableConnection;
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     try {
-      await this.inner.commitTransaction(wrapper.inner);
+      await super.commitTransaction(connection);
     } finally {
-      wrapper.inTransaction = false;
+      (connection as DurableConnection).inTransaction = false;
     }
     await this.flusher.sync();
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const wrapper = connection as DurableConnection;
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
-      await this.inner.rollbackTransaction(wrapper.inner);
+      await super.rollbackTransaction(connection);
     } finally {
-      wrapper.inTransaction = false;
+      (connection as DurableConnection).inTransaction = false;
     }
   }
 
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((connection as DurableConnection).inner);
-  }
-
-  async destroy(): Promise<void> {
+  override async destroy(): Promise<void> {
     await this.closeExtras();
-    await this.inner.destroy();
+    await super.destroy();
   }
 }
 
