@@ -276,16 +276,12 @@ export async function computeOwnerCells(
   return out;
 }
 
-/**
- * Sums one owner from scratch in the caller's transaction, reading every row of the owner: for
- * data written around the actions (demo data, benchmarks, test fixtures). A change of time zone
- * takes the stepwise way instead (markOwnerSumsStale).
- */
-export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise<void> {
-  const cells = await computeOwnerCells(db, ownerId);
-  await markOwnerSumsWhole(db, ownerId);
-  await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
-  await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
+/** Stores each source's cells (packed), in batches of BATCH rows. */
+async function insertCells(
+  db: Kysely<DB>,
+  ownerId: string,
+  cells: Map<string, SumCell[]>,
+): Promise<void> {
   const rows = [...cells.entries()].map(([sourceId, c]) => ({
     source_id: sourceId,
     owner_id: ownerId,
@@ -297,6 +293,19 @@ export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise
       .values(rows.slice(i, i + BATCH))
       .execute();
   }
+}
+
+/**
+ * Sums one owner from scratch in the caller's transaction, reading every row of the owner: for
+ * data written around the actions (demo data, benchmarks, test fixtures). A change of time zone
+ * takes the stepwise way instead (markOwnerSumsStale).
+ */
+export async function rebuildOwnerSums(db: Kysely<DB>, ownerId: string): Promise<void> {
+  const cells = await computeOwnerCells(db, ownerId);
+  await markOwnerSumsWhole(db, ownerId);
+  await db.deleteFrom('analytics_cells').where('owner_id', '=', ownerId).execute();
+  await db.deleteFrom('analytics_sums').where('owner_id', '=', ownerId).execute();
+  await insertCells(db, ownerId, cells);
   await addToSums(db, ownerId, mergeCells([...cells.values()].flat()));
 }
 
@@ -536,17 +545,7 @@ async function sumProjectsAnew(
       .where('source_id', 'in', chunk)
       .execute();
   }
-  const rows = [...cells.entries()].map(([sourceId, c]) => ({
-    source_id: sourceId,
-    owner_id: ownerId,
-    cells: pack(c),
-  }));
-  for (let i = 0; i < rows.length; i += BATCH) {
-    await db
-      .insertInto('analytics_cells')
-      .values(rows.slice(i, i + BATCH))
-      .execute();
-  }
+  await insertCells(db, ownerId, cells);
   await addToSums(db, ownerId, cellDelta(before, [...cells.values()].flat()));
   await db
     .deleteFrom('analytics_sums')
