@@ -3,7 +3,8 @@
  * client (whoever holds the project's access). Changes lock the project; reads do not.
  */
 import type { Kysely } from 'kysely';
-import { listMilestones } from '../db/queries/milestones';
+import { lockProjectTakingSeq } from '../db/queries/chat';
+import { hasMilestone, listMilestones } from '../db/queries/milestones';
 import {
   findOwnedProject,
   findProjectById,
@@ -15,13 +16,26 @@ import { assertArchiveAllows } from '../domain/archive-rule';
 import { GENERAL_THREAD, type ChatActor } from '../domain/chat-rules';
 import { AppError, notFound } from '../domain/errors';
 
-export interface Conversation {
+/** A project's conversation as one party takes part in it. */
+export interface Participation {
   project: ProjectRow;
   party: ChatParty;
   /** What the caller's messages are signed with: the user id, or the project's client id. */
   authorId: string;
+}
+
+export interface Conversation extends Participation {
   /** 'general' and the milestones' ids, in order, with their titles. */
   threads: { id: string; milestoneId: string | null; position: number | null; title: string }[];
+}
+
+function participationOf(project: ProjectRow | undefined, actor: ChatActor): Participation {
+  if (!project) throw notFound('Project');
+  return {
+    project,
+    party: actor.type,
+    authorId: actor.type === 'freelancer' ? actor.userId : project.client_id,
+  };
 }
 
 async function conversationOf(
@@ -29,12 +43,10 @@ async function conversationOf(
   project: ProjectRow | undefined,
   actor: ChatActor,
 ): Promise<Conversation> {
-  if (!project) throw notFound('Project');
-  const milestones = await listMilestones(db, project.id);
+  const participation = participationOf(project, actor);
+  const milestones = await listMilestones(db, participation.project.id);
   return {
-    project,
-    party: actor.type,
-    authorId: actor.type === 'freelancer' ? actor.userId : project.client_id,
+    ...participation,
     threads: [
       { id: GENERAL_THREAD, milestoneId: null, position: null, title: '' },
       ...milestones.map((m) => ({
@@ -49,7 +61,8 @@ async function conversationOf(
 
 /**
  * For a change: takes the project's row lock and applies the archive rule (an archived project's
- * conversation is read-only, though reading it still moves the read marker).
+ * conversation is read-only, though reading it still moves the read marker). With `takeSeq`, the
+ * same statement takes the stream's next number (`project.stream_seq`) for one new entry.
  */
 export async function lockConversation(
   trx: Kysely<DB>,
@@ -57,21 +70,25 @@ export async function lockConversation(
   projectId: string,
   now: string,
   purpose: 'write' | 'read-marker' = 'write',
-): Promise<Conversation> {
+  { takeSeq = false }: { takeSeq?: boolean } = {},
+): Promise<Participation> {
+  const ownerId = actor.type === 'freelancer' ? actor.userId : null;
   const project =
-    actor.type === 'freelancer'
-      ? await lockOwnedProject(trx, actor.userId, projectId, now)
-      : actor.projectId === projectId
-        ? await lockProjectById(trx, projectId, now)
-        : undefined;
-  const conversation = await conversationOf(trx, project, actor);
+    actor.type === 'client' && actor.projectId !== projectId
+      ? undefined
+      : takeSeq
+        ? await lockProjectTakingSeq(trx, projectId, now, ownerId)
+        : ownerId !== null
+          ? await lockOwnedProject(trx, ownerId, projectId, now)
+          : await lockProjectById(trx, projectId, now);
+  const participation = participationOf(project, actor);
   if (purpose === 'write') {
     assertArchiveAllows(
-      conversation.project,
+      participation.project,
       actor.type === 'freelancer' ? 'change' : 'client-change',
     );
   }
-  return conversation;
+  return participation;
 }
 
 /** For reading: no lock. */
@@ -89,12 +106,23 @@ export async function readConversation(
   return conversationOf(db, project, actor);
 }
 
+const badThread = () =>
+  new AppError(
+    'VALIDATION_FAILED',
+    'thread must be "general" or the id of one of the project\'s milestones',
+    { field: 'thread' },
+  );
+
 export function assertThread(conversation: Conversation, thread: string): void {
-  if (!conversation.threads.some((t) => t.id === thread)) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'thread must be "general" or the id of one of the project\'s milestones',
-      { field: 'thread' },
-    );
-  }
+  if (!conversation.threads.some((t) => t.id === thread)) throw badThread();
+}
+
+/** The same check for a change: one look-up, none for the general thread. */
+export async function assertThreadOf(
+  db: Kysely<DB>,
+  participation: Participation,
+  thread: string,
+): Promise<void> {
+  if (thread === GENERAL_THREAD) return;
+  if (!(await hasMilestone(db, participation.project.id, thread))) throw badThread();
 }

@@ -35,13 +35,18 @@ export async function appendStreamEntry(
   return seq;
 }
 
-/** Stores a new message (its number is its creation's) and announces it. */
+/**
+ * Stores a new message (its number is its creation's) and announces it. `seq`: the number the
+ * caller already took for it under the project's lock (src/actions/chat-access.ts), else one is
+ * taken now.
+ */
 export async function appendMessage(
   trx: Kysely<DB>,
   events: StreamAnnouncer,
   message: Omit<ChatMessageRow, 'seq' | 'edited_at' | 'deleted_at'>,
+  taken?: number,
 ): Promise<ChatMessageRow> {
-  const seq = await takeStreamSeq(trx, message.project_id);
+  const seq = taken ?? (await takeStreamSeq(trx, message.project_id));
   const row: ChatMessageRow = { ...message, seq, edited_at: null, deleted_at: null };
   await insertMessage(trx, row);
   const entry = {

@@ -4,7 +4,7 @@ import type { ChatMessageRow } from '../db/schema';
 import { assertMayDelete, assertMayEdit, messageText, type ChatActor } from '../domain/chat-rules';
 import { notFound } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
-import { lockConversation, type Conversation } from './chat-access';
+import { lockConversation, type Participation } from './chat-access';
 import { appendStreamEntry } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 
@@ -25,7 +25,7 @@ function facts(message: ChatMessageRow) {
   };
 }
 
-function authorOf(conversation: Conversation) {
+function authorOf(conversation: Participation) {
   return { party: conversation.party, authorId: conversation.authorId };
 }
 

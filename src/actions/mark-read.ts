@@ -2,7 +2,7 @@ import { raiseReadMarker } from '../db/queries/chat';
 import type { ChatActor } from '../domain/chat-rules';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
-import { assertThread, lockConversation } from './chat-access';
+import { assertThreadOf, lockConversation } from './chat-access';
 import { appendStreamEntry } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 
@@ -28,7 +28,7 @@ export async function markRead(
       now,
       'read-marker',
     );
-    assertThread(conversation, options.thread);
+    await assertThreadOf(trx, conversation, options.thread);
     if (options.upTo > conversation.project.stream_seq) {
       throw new AppError(
         'VALIDATION_FAILED',

@@ -9,9 +9,9 @@ import { findOwnedClient } from '../db/queries/clients';
 import { isSubscribed } from '../db/queries/notification-prefs';
 import {
   cancelJob,
-  findWaitingJob,
   scheduleOnce,
   scheduleOrPostpone,
+  scheduleUnlessWaiting,
 } from '../db/queries/scheduled-jobs';
 import { findUserById } from '../db/queries/users';
 import type { ChatParty, DB, ProjectRow } from '../db/schema';
@@ -63,9 +63,8 @@ export async function scheduleMessageNotice(
   message: { projectId: string; thread: string; to: ChatParty; now: string },
 ): Promise<void> {
   const topic = `messages:${message.projectId}:${message.thread}:${message.to}`;
-  if (await findWaitingJob(trx, topic)) return;
   const dueAt = later(message.now, CHAT_MAIL_MS);
-  await scheduleOnce(trx, {
+  await scheduleUnlessWaiting(trx, {
     key: `${topic}:${dueAt}`,
     topic,
     kind: 'messages',

@@ -4,7 +4,14 @@
  * handed out one at a time and become visible in their order, on SQLite and PostgreSQL alike.
  */
 import type { Kysely } from 'kysely';
-import type { ChatMessageRow, ChatParty, DB, StreamEventRow, StreamEventType } from '../schema';
+import type {
+  ChatMessageRow,
+  ChatParty,
+  DB,
+  ProjectRow,
+  StreamEventRow,
+  StreamEventType,
+} from '../schema';
 
 /**
  * The next number of the project's stream. The UPDATE takes (or keeps) the project's row lock
@@ -18,6 +25,25 @@ export async function takeStreamSeq(trx: Kysely<DB>, projectId: string): Promise
     .returning('stream_seq')
     .executeTakeFirstOrThrow();
   return row.stream_seq;
+}
+
+/**
+ * Locks the project for a change by `actor` (its owner, or — no owner given — whoever holds its
+ * access) and takes its stream's next number, in one statement: the row as updated, with
+ * `stream_seq` the number taken; undefined when there is no such project (for that owner).
+ */
+export function lockProjectTakingSeq(
+  trx: Kysely<DB>,
+  projectId: string,
+  now: string,
+  ownerId: string | null,
+): Promise<ProjectRow | undefined> {
+  let query = trx
+    .updateTable('projects')
+    .set((eb) => ({ updated_at: now, stream_seq: eb('stream_seq', '+', 1) }))
+    .where('id', '=', projectId);
+  if (ownerId !== null) query = query.where('owner_id', '=', ownerId);
+  return query.returningAll().executeTakeFirst();
 }
 
 export async function insertStreamEvent(

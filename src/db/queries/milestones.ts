@@ -23,6 +23,21 @@ export function listMilestones(db: Kysely<DB>, projectId: string): Promise<Miles
     .execute();
 }
 
+/** Whether the project has this milestone. */
+export async function hasMilestone(
+  db: Kysely<DB>,
+  projectId: string,
+  milestoneId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('milestones')
+    .select('id')
+    .where('id', '=', milestoneId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function listMilestonesOfProjects(
   db: Kysely<DB>,
   projectIds: string[],

@@ -44,6 +44,42 @@ export async function scheduleOnce(db: Kysely<DB>, job: NewJob): Promise<void> {
 }
 
 /**
+ * Adds the job unless a job of its topic is still waiting (or its key exists), in one statement:
+ * "one mail per thread and person at a time".
+ */
+export async function scheduleUnlessWaiting(db: Kysely<DB>, job: NewJob): Promise<void> {
+  const row = valuesOf(job);
+  await db
+    .insertInto('scheduled_jobs')
+    .columns(['id', 'key', 'topic', 'kind', 'project_id', 'due_at', 'payload', 'created_at'])
+    .expression(
+      db
+        .selectNoFrom((eb) => [
+          eb.cast<string>(eb.val(row.id), 'text').as('id'),
+          eb.cast<string>(eb.val(row.key), 'text').as('key'),
+          eb.cast<string>(eb.val(row.topic), 'text').as('topic'),
+          eb.cast<string>(eb.val(row.kind), 'text').as('kind'),
+          eb.cast<string>(eb.val(row.project_id), 'text').as('project_id'),
+          eb.cast<string>(eb.val(row.due_at), 'text').as('due_at'),
+          eb.cast<string>(eb.val(row.payload), 'text').as('payload'),
+          eb.cast<string>(eb.val(row.created_at), 'text').as('created_at'),
+        ])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('scheduled_jobs')
+                .select('id')
+                .where('topic', '=', job.topic)
+                .where('done_at', 'is', null),
+            ),
+          ),
+        ),
+    )
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}
+
+/**
  * Adds the job, or — while it has neither run nor been claimed — moves it to the new due time
  * (a debounce: "10 minutes after the last upload").
  */
@@ -59,19 +95,6 @@ export async function scheduleOrPostpone(db: Kysely<DB>, job: NewJob): Promise<v
         .where('scheduled_jobs.claim_token', 'is', null),
     )
     .execute();
-}
-
-/** The job of a topic still waiting to run, if any. */
-export function findWaitingJob(
-  db: Kysely<DB>,
-  topic: string,
-): Promise<Pick<ScheduledJobRow, 'id' | 'due_at'> | undefined> {
-  return db
-    .selectFrom('scheduled_jobs')
-    .select(['id', 'due_at'])
-    .where('topic', '=', topic)
-    .where('done_at', 'is', null)
-    .executeTakeFirst();
 }
 
 /** Closes a job that has not run (its work was done another way), e.g. folded into a delivery. */
