@@ -54,10 +54,15 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 /**
  * Bundles `entry` with esbuild (node_modules/.bin/esbuild, which tsx brings) into the runner's
- * folder; returns the bundle's path. The folder gets a node_modules link so the external
- * dependencies resolve.
+ * folder as `<name>.mjs`, with each of `beside` (output name → entry) next to it; returns the
+ * bundle's path. The folder gets a node_modules link so the external dependencies resolve.
  */
-async function bundle(entry: string, dir: string, name: string): Promise<string> {
+async function bundle(
+  entry: string,
+  dir: string,
+  name: string,
+  beside: Record<string, string> = {},
+): Promise<string> {
   const outfile = path.join(dir, `${name}.mjs`);
   await fs.mkdir(dir, { recursive: true });
   await fs
@@ -68,13 +73,15 @@ async function bundle(entry: string, dir: string, name: string): Promise<string>
   const child = spawn(
     path.join(REPO_DIR, 'node_modules', '.bin', 'esbuild'),
     [
-      entry,
+      `${name}=${entry}`,
+      ...Object.entries(beside).map(([out, file]) => `${out}=${file}`),
       '--bundle',
       '--platform=node',
       '--format=esm',
       '--target=node20',
       '--packages=external',
-      `--outfile=${outfile}`,
+      `--outdir=${dir}`,
+      '--out-extension:.js=.mjs',
       '--log-level=warning',
     ],
     { stdio: ['ignore', 'inherit', 'pipe'] },
@@ -84,6 +91,19 @@ async function bundle(entry: string, dir: string, name: string): Promise<string>
   const code = await exitOf(child);
   if (code !== 0) throw new Error(`esbuild could not bundle ${entry}:\n${errors}`);
   return outfile;
+}
+
+/**
+ * The mail render worker's entry, bundled beside the server as `npm run build:server` does
+ * (src/mail/renderer.ts looks for it there); none for a commit from before it existed.
+ */
+async function renderWorkerEntry(appDir: string): Promise<Record<string, string>> {
+  const file = path.join(appDir, 'src', 'mail', 'render-worker.ts');
+  const exists = await fs.access(file).then(
+    () => true,
+    () => false,
+  );
+  return exists ? { 'mail-render-worker': file } : {};
 }
 
 /** A bare node:http server (bench/baseline-server.ts) in `mode` on `file`. */
@@ -189,7 +209,14 @@ export async function startMilepost(opts: {
   const args =
     runner.kind === 'tsx'
       ? ['--import', 'tsx', 'src/server.ts']
-      : [await bundle(path.join(appDir, 'src', 'server.ts'), runner.dir, 'milepost-server')];
+      : [
+          await bundle(
+            path.join(appDir, 'src', 'server.ts'),
+            runner.dir,
+            'milepost-server',
+            await renderWorkerEntry(appDir),
+          ),
+        ];
   const child = track(
     spawn(process.execPath, [...nodeFlags, ...args], {
       cwd: appDir,

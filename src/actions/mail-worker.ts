@@ -10,6 +10,7 @@ import type { DB } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Subscription } from '../domain/notifications';
 import type { Mailer } from '../mail/mailer';
+import type { MailRenderer } from '../mail/renderer';
 import { startPoller, type Poller } from './poller';
 import { sendQueuedMail } from './send-queued-mail';
 
@@ -19,6 +20,7 @@ export type MailWorker = Poller;
 export function startMailWorker(options: {
   db: Kysely<DB>;
   mailer: Mailer;
+  renderer: MailRenderer;
   config: Config;
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
   clock?: Clock;
@@ -35,6 +37,7 @@ export function startMailWorker(options: {
       sendQueuedMail({
         db: options.db,
         mailer: options.mailer,
+        renderer: options.renderer,
         policy: options.config.mail.retry,
         publicUrl: options.config.publicUrl,
         ...(options.unsubscribeToken && { unsubscribeToken: options.unsubscribeToken }),

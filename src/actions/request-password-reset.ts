@@ -5,6 +5,7 @@ import { generateToken, hashSecret } from '../domain/access-secrets';
 import { clientAddressKey } from '../domain/client-address';
 import { AppError } from '../domain/errors';
 import { composePasswordResetMail } from '../mail/compose';
+import type { MailRenderer } from '../mail/renderer';
 import { nowOf, type ActionContext } from './context';
 import { queueComposedMail } from './queue-mail';
 
@@ -24,7 +25,7 @@ export const PASSWORD_RESET_MINUTES = 60;
  * Returns whether a mail was queued (for the route to wake the worker; never shown).
  */
 export async function requestPasswordReset(
-  options: ActionContext & { email: string; ip: string },
+  options: ActionContext & { renderer: MailRenderer; email: string; ip: string },
 ): Promise<{ queued: boolean }> {
   const { db, config } = options;
   const now = nowOf(options);
@@ -62,7 +63,7 @@ export async function requestPasswordReset(
   // A fragment never reaches servers or their logs; the page posts it with the new password.
   const link = `${config.publicUrl}/reset-password#token=${token}`;
   // Rendered before the transaction (it takes milliseconds), in the freelancer's language.
-  const mail = await composePasswordResetMail({
+  const mail = await composePasswordResetMail(options.renderer, {
     publicUrl: config.publicUrl,
     freelancer: user,
     link,

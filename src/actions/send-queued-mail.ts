@@ -16,10 +16,11 @@ import {
 import type { DB, MailRow } from '../db/schema';
 import { nextAttemptAfterFailure, type MailRetryPolicy } from '../domain/mail-retry';
 import type { Subscription } from '../domain/notifications';
-import { clientRecordOf, renderTemplate, type MailTemplate } from '../mail/compose';
+import { clientRecordOf, type MailTemplate } from '../mail/compose';
 import { recordHeadOf } from '../db/queries/evidence';
 import { mailLinks } from '../mail/links';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
+import type { MailRenderer } from '../mail/renderer';
 import { SUPPORTED_LOCALES } from '../i18n';
 import { receiptAttachment } from './send-receipt';
 
@@ -38,6 +39,8 @@ export interface MailPassResult {
 export async function sendQueuedMail(options: {
   db: Kysely<DB>;
   mailer: Mailer;
+  /** Renders the mail queued as templates (the server's: a worker thread). */
+  renderer: MailRenderer;
   policy: MailRetryPolicy;
   /** PUBLIC_URL: the links of templates rendered here. */
   publicUrl: string;
@@ -65,6 +68,7 @@ export async function sendQueuedMail(options: {
       await options.mailer.send(
         await messageOf(db, row, {
           token,
+          renderer: options.renderer,
           publicUrl: options.publicUrl,
           unsubscribeToken: options.unsubscribeToken,
         }),
@@ -92,6 +96,7 @@ async function messageOf(
   row: MailRow,
   options: {
     token: string;
+    renderer: MailRenderer;
     publicUrl: string;
     unsubscribeToken: ((subscription: Subscription) => string) | undefined;
   },
@@ -108,14 +113,15 @@ async function messageOf(
     // Mail to the client carries the project's chain head as it stands now (after the commit
     // that queued it), anchoring the record outside the server.
     const record = clientRecordOf(template);
-    const rendered = await renderTemplate(
-      template,
-      options.publicUrl,
-      unsubscribeToken && mailLinks.unsubscribePage(options.publicUrl, unsubscribeToken),
-      record ? await recordHeadOf(db, record) : undefined,
-    );
+    const rendered = await options.renderer.render({
+      mail: template,
+      publicUrl: options.publicUrl,
+      unsubscribeUrl:
+        unsubscribeToken && mailLinks.unsubscribePage(options.publicUrl, unsubscribeToken),
+      recordHead: record ? await recordHeadOf(db, record) : undefined,
+    });
     ({ text, html } = rendered);
-    await storeRenderedMail(db, { id: row.id, token: options.token, ...rendered });
+    await storeRenderedMail(db, { id: row.id, token: options.token, text, html });
   }
   const message: MailMessage = {
     to: row.to_address,

@@ -7,9 +7,11 @@ import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase } from '../db/database';
 import { announcerOnly } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
+import { createMailRenderer } from '../mail/renderer';
 
 const config = loadConfig();
 const database = await openDatabase(config);
+const renderer = createMailRenderer();
 try {
   const result = await reconcilePayments({
     db: database.db,
@@ -24,6 +26,7 @@ try {
   const worker = startMailWorker({
     db: database.db,
     mailer: createMailer(config.mail),
+    renderer,
     config,
     log: console,
     poll: false,
@@ -33,5 +36,6 @@ try {
   await worker.drain();
   await worker.stop();
 } finally {
+  await renderer.close();
   await database.close();
 }

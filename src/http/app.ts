@@ -25,6 +25,7 @@ import { createStorage } from '../files/storage';
 import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
 import { createStreamBus } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
+import { createMailRenderer } from '../mail/renderer';
 import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
@@ -123,11 +124,15 @@ export async function buildApp({
   }).withTypeProvider<ZodTypeProvider>();
   const storage = await createStorage(config);
   const mailer = createMailer(config.mail);
+  const renderer = createMailRenderer({
+    onError: (error) => app.log.error({ err: error }, 'mail render worker failed'),
+  });
   const instanceKey = loadInstanceKey(config.secretKey);
   const unsubscribeTokens = createUnsubscribeTokens(instanceKey);
   const mailWorker = startMailWorker({
     db: database.db,
     mailer,
+    renderer,
     config,
     log: app.log,
     clock,
@@ -162,6 +167,7 @@ export async function buildApp({
     config,
     storage,
     mailer,
+    renderer,
     mailWorker,
     secretBox: createSecretBox(instanceKey),
     unsubscribeTokens,
@@ -199,6 +205,7 @@ export async function buildApp({
     sweep.stop();
     await scheduler.stop();
     await mailWorker.stop();
+    await renderer.close();
     hub.stop();
     await events.close();
     await storage.close();

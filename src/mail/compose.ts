@@ -7,49 +7,39 @@
  * Rendering takes milliseconds of CPU, so mail queued inside a transaction stores only its
  * template and data (`MailTemplate`, JSON) with the subject and envelope; the mail worker renders
  * it outside any transaction. Mail queued outside one is rendered before it is queued.
+ *
+ * This module only addresses mail (subjects, envelopes) and asks a `MailRenderer` for bodies:
+ * it loads no template and no React, so the server's event loop never does; the templates are
+ * rendered in a worker thread (renderer.ts, render.ts).
  */
-import { render, toPlainText } from '@react-email/render';
-import { createElement, type ReactElement } from 'react';
 import type { ReceiptSnapshot } from '../domain/receipt';
 import { translator, type Locale, type Translator } from '../i18n';
-import { deliveryMail, deliverySubject, type DeliveryMailInput } from './templates/delivery';
-import { passwordResetMail } from './templates/password-reset';
+import type { MailRenderer, RenderedBody } from './renderer';
 import {
-  invitationMail,
-  invitationSubject,
-  type InvitationMailInput,
-} from './templates/invitation';
-import { receiptMail, receiptSubject } from './templates/receipt';
-import { PlainText, RecordHead, UnsubscribeLink } from './templates/layout';
-import {
-  freelancerNoticeMail,
-  freelancerNoticeSubject,
-  type FreelancerNoticeInput,
-} from './templates/freelancer-notice';
-import { messagesMail, messagesSubject, type MessagesMailInput } from './templates/messages';
-import {
-  paymentReminderMail,
-  paymentReminderSubject,
-  type PaymentReminderInput,
-} from './templates/payment-reminder';
-import { uploadsMail, uploadsSubject, type UploadsMailInput } from './templates/uploads';
-import { testEmail } from './templates/test-email';
-import {
-  changeOrderMail,
   changeOrderSubject,
-  type ChangeOrderMailInput,
-} from './templates/change-order';
-import {
-  milestoneReviewMail,
+  deliverySubject,
+  disputeSubject,
+  freelancerNoticeSubject,
+  invitationSubject,
+  messagesSubject,
   milestoneReviewSubject,
-  type MilestoneReviewInput,
-} from './templates/milestone-review';
-import { disputeMail, disputeSubject, type DisputeMailInput } from './templates/dispute';
-import {
-  reviewReminderMail,
+  paymentReminderSubject,
+  receiptSubject,
   reviewReminderSubject,
-  type ReviewReminderInput,
-} from './templates/review-reminder';
+  uploadsSubject,
+} from './subjects';
+import type { ChangeOrderMailInput } from './templates/change-order';
+import type { DeliveryMailInput } from './templates/delivery';
+import type { DisputeMailInput } from './templates/dispute';
+import type { FreelancerNoticeInput } from './templates/freelancer-notice';
+import type { InvitationMailInput } from './templates/invitation';
+import type { MessagesMailInput } from './templates/messages';
+import type { MilestoneReviewInput } from './templates/milestone-review';
+import type { PaymentReminderInput } from './templates/payment-reminder';
+import type { ReviewReminderInput } from './templates/review-reminder';
+import type { UploadsMailInput } from './templates/uploads';
+
+export type { RenderedBody } from './renderer';
 
 /** A template and its data, everything it shows (PUBLIC_URL is added when rendering). */
 export type MailTemplate =
@@ -74,6 +64,18 @@ export type MailTemplate =
   | { name: 'review-reminder'; locale: Locale; input: ReviewReminderInput }
   | { name: 'dispute'; locale: Locale; input: DisputeMailInput };
 
+/** Mail rendered when it is sent or queued, never stored as a template. */
+export type DirectMail =
+  | { name: 'test-email'; locale: Locale; input: { name: string } }
+  | {
+      name: 'password-reset';
+      locale: Locale;
+      input: { name: string; link: string; validMinutes: number };
+    };
+
+/** Whatever a renderer renders: plain data, so it crosses to the render worker as it is. */
+export type RenderableMail = MailTemplate | DirectMail;
+
 export interface MailEnvelope {
   to: string;
   subject: string;
@@ -82,35 +84,12 @@ export interface MailEnvelope {
   replyTo: string | null;
 }
 
-export interface RenderedBody {
-  html: string;
-  text: string;
-}
-
 export type ComposedMail = MailEnvelope & RenderedBody;
 
 interface Person {
   name: string;
   email: string;
   locale: Locale;
-}
-
-/** The HTML, and the text alternative from the same template (links spelled out, unwrapped). */
-async function renderElement(
-  element: ReactElement,
-  unsubscribeUrl?: string,
-  recordHead?: string,
-): Promise<RenderedBody> {
-  const framed = createElement(
-    RecordHead.Provider,
-    { value: recordHead },
-    createElement(UnsubscribeLink.Provider, { value: unsubscribeUrl }, element),
-  );
-  const [html, textHtml] = await Promise.all([
-    render(createElement(PlainText.Provider, { value: false }, framed)),
-    render(createElement(PlainText.Provider, { value: true }, framed)),
-  ]);
-  return { html, text: toPlainText(textHtml, { wordwrap: false }).trim() + '\n' };
 }
 
 /** From the freelancer (through Milepost) to their client. */
@@ -249,92 +228,59 @@ export function clientRecordOf(
   }
 }
 
-/**
- * The template's HTML and text, with links under `publicUrl`; a notification mail also links to
- * its one-click unsubscribe page, and a mail to the client carries `recordHead`, the project's
- * activity chain head when it is rendered.
- */
-export function renderTemplate(
-  template: MailTemplate,
-  publicUrl: string,
-  unsubscribeUrl?: string,
-  recordHead?: string,
-): Promise<RenderedBody> {
-  const t = translator(template.locale);
-  const out = (element: ReactElement) => renderElement(element, unsubscribeUrl, recordHead);
-  switch (template.name) {
-    case 'delivery':
-      return out(deliveryMail(t, { ...template.input, publicUrl }));
-    case 'receipt':
-      return out(receiptMail(t, { ...template.input, publicUrl }));
-    case 'uploads':
-      return out(uploadsMail(t, { ...template.input, publicUrl }));
-    case 'messages':
-      return out(messagesMail(t, { ...template.input, publicUrl }));
-    case 'freelancer-notice':
-      return out(freelancerNoticeMail(t, { ...template.input, publicUrl }));
-    case 'payment-reminder':
-      return out(paymentReminderMail(t, { ...template.input, publicUrl }));
-    case 'invitation':
-      return out(invitationMail(t, { ...template.input, publicUrl }));
-    case 'change-order':
-      return out(changeOrderMail(t, { ...template.input, publicUrl }));
-    case 'milestone-review':
-      return out(milestoneReviewMail(t, { ...template.input, publicUrl }));
-    case 'review-reminder':
-      return out(reviewReminderMail(t, { ...template.input, publicUrl }));
-    case 'dispute':
-      return out(disputeMail(t, { ...template.input, publicUrl }));
-  }
-}
-
 /** A template's whole message, rendered now (tests, previews). */
 export async function composeTemplate(
+  renderer: MailRenderer,
   template: MailTemplate,
   publicUrl: string,
   unsubscribeUrl?: string,
 ): Promise<ComposedMail> {
   return {
     ...envelopeOf(template),
-    ...(await renderTemplate(template, publicUrl, unsubscribeUrl)),
+    ...(await renderer.render({
+      mail: template,
+      publicUrl,
+      ...(unsubscribeUrl !== undefined && { unsubscribeUrl }),
+    })),
   };
 }
 
-export async function composeTestEmail(input: {
-  publicUrl: string;
-  freelancer: Person;
-}): Promise<ComposedMail> {
-  const t = translator(input.freelancer.locale);
+export async function composeTestEmail(
+  renderer: MailRenderer,
+  input: { publicUrl: string; freelancer: Person },
+): Promise<ComposedMail> {
+  const { freelancer } = input;
+  const t = translator(freelancer.locale);
   return {
-    to: input.freelancer.email,
+    to: freelancer.email,
     subject: t.t('mail.test.subject'),
     fromName: null,
     replyTo: null,
-    ...(await renderElement(
-      testEmail(t, { publicUrl: input.publicUrl, name: input.freelancer.name }),
-    )),
+    ...(await renderer.render({
+      mail: { name: 'test-email', locale: freelancer.locale, input: { name: freelancer.name } },
+      publicUrl: input.publicUrl,
+    })),
   };
 }
 
-export async function composePasswordResetMail(input: {
-  publicUrl: string;
-  freelancer: Person;
-  link: string;
-  validMinutes: number;
-}): Promise<ComposedMail> {
-  const t = translator(input.freelancer.locale);
+export async function composePasswordResetMail(
+  renderer: MailRenderer,
+  input: { publicUrl: string; freelancer: Person; link: string; validMinutes: number },
+): Promise<ComposedMail> {
+  const { freelancer } = input;
+  const t = translator(freelancer.locale);
   return {
-    to: input.freelancer.email,
+    to: freelancer.email,
     subject: t.t('mail.passwordReset.subject'),
     fromName: null,
     replyTo: null,
-    ...(await renderElement(
-      passwordResetMail(t, {
-        publicUrl: input.publicUrl,
-        name: input.freelancer.name,
-        link: input.link,
-        validMinutes: input.validMinutes,
-      }),
-    )),
+    ...(await renderer.render({
+      mail: {
+        name: 'password-reset',
+        locale: freelancer.locale,
+        input: { name: freelancer.name, link: input.link, validMinutes: input.validMinutes },
+      },
+      publicUrl: input.publicUrl,
+    })),
   };
 }

@@ -28,7 +28,11 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export async function buildServer(): Promise<{ entry: string; remove(): Promise<void> }> {
   const outdir = path.join(REPO_ROOT, 'dist', `crash-test-${randomBytes(4).toString('hex')}`);
   await build({
-    entryPoints: [path.join(REPO_ROOT, 'src/server.ts')],
+    entryPoints: {
+      server: path.join(REPO_ROOT, 'src/server.ts'),
+      // The mail render worker, beside the server as src/mail/renderer.ts looks for it.
+      'mail-render-worker': path.join(REPO_ROOT, 'src/mail/render-worker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',

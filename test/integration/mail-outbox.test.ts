@@ -13,6 +13,7 @@ import { sendQueuedMail } from '../../src/actions/send-queued-mail';
 import { openDatabase, type Database } from '../../src/db/database';
 import { enqueueMail } from '../../src/db/queries/mail-outbox';
 import { createMailer } from '../../src/mail/mailer';
+import { inProcessRenderer } from '../../src/mail/render';
 import * as C from './contract';
 import {
   HOOK_TIMEOUT,
@@ -282,6 +283,8 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
         sendQueuedMail({
           db: database.db,
           mailer: createMailer(config.mail),
+          // Messages queued rendered: nothing to render.
+          renderer: inProcessRenderer,
           policy: config.mail.retry,
           publicUrl: config.publicUrl,
         });

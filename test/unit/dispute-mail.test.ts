@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { composeTemplate, type MailTemplate } from '../../src/mail/compose';
+import { inProcessRenderer } from '../../src/mail/render';
 import type { DisputeMailInput } from '../../src/mail/templates/dispute';
 
 const EVENTS: DisputeMailInput['event'][] = [
@@ -46,7 +47,11 @@ describe('dispute mail', () => {
     it(`every step has its own subject and body (${locale})`, async () => {
       const subjects = new Set<string>();
       for (const event of EVENTS) {
-        const composed = await composeTemplate(mail(locale, { event }), 'https://mp.example');
+        const composed = await composeTemplate(
+          inProcessRenderer,
+          mail(locale, { event }),
+          'https://mp.example',
+        );
         expect(composed.subject).toContain('Logo drafts');
         expect(composed.subject).not.toMatch(/mail\.dispute/);
         expect(composed.text).not.toMatch(/mail\.dispute/);
@@ -60,12 +65,14 @@ describe('dispute mail', () => {
 
   it('spells out the resolution, names the mediator, and goes to the freelancer from Milepost', async () => {
     const proposed = await composeTemplate(
+      inProcessRenderer,
       mail('en', { event: 'propose', resolution: { kind: 'split', clientPaysMinor: 150_000 } }),
       'https://mp.example',
     );
     expect(proposed.text).toContain('Resolution: a split – the client pays €1,500.00.');
     expect(proposed.fromName).toBe('Ann Lee via Milepost');
     const escalated = await composeTemplate(
+      inProcessRenderer,
       mail('de', { event: 'escalate', to: 'freelancer', mediator: 'IHK Schlichtung' }),
       'https://mp.example',
     );
@@ -73,6 +80,7 @@ describe('dispute mail', () => {
     expect(escalated.fromName).toBeNull();
     expect(escalated.text).toContain('Schlichtung: IHK Schlichtung');
     const chargeback = await composeTemplate(
+      inProcessRenderer,
       mail('en', { event: 'opened', to: 'freelancer', chargeback: true }),
       'https://mp.example',
     );
@@ -81,6 +89,7 @@ describe('dispute mail', () => {
 
   it('says what an accepted resolution applied, in both languages', async () => {
     const reopened = await composeTemplate(
+      inProcessRenderer,
       mail('en', {
         event: 'accept',
         resolution: { kind: 'revision', dueDate: '2027-02-01' },
@@ -97,6 +106,7 @@ describe('dispute mail', () => {
     expect(reopened.text).toMatch(/Applied: milestone 2 is open again for the agreed revision/);
     expect(reopened.text).toContain('The contract’s version 3 says so');
     const repriced = await composeTemplate(
+      inProcessRenderer,
       mail('de', {
         event: 'accept',
         to: 'freelancer',
@@ -115,6 +125,7 @@ describe('dispute mail', () => {
     );
     expect(repriced.text).not.toContain('Version');
     const refund = await composeTemplate(
+      inProcessRenderer,
       mail('en', {
         event: 'accept',
         resolution: { kind: 'partial_refund', amountMinor: 5_000 },

@@ -12,6 +12,7 @@ import {
   type ComposedMail,
   type MailTemplate,
 } from '../../src/mail/compose';
+import { inProcessRenderer } from '../../src/mail/render';
 import { senderOf } from '../../src/mail/mailer';
 
 const PUBLIC_URL = 'https://milepost.example.org';
@@ -95,7 +96,7 @@ function expectWellFormed(mail: ComposedMail, expectedLink: string) {
 
 describe('delivery mail', () => {
   it('tells the client in English what arrived and links to paying for that milestone', async () => {
-    const mail = await composeTemplate(delivery('en'), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, delivery('en'), PUBLIC_URL);
     expect(mail.to).toBe('dan@example.org');
     expect(mail.subject).toBe('Ann Lee delivered “Logo drafts” – Brand refresh');
     expect(mail.fromName).toBe('Ann Lee via Milepost');
@@ -114,7 +115,7 @@ describe('delivery mail', () => {
   });
 
   it('speaks German to a German client, with German amounts and sizes', async () => {
-    const mail = await composeTemplate(delivery('de'), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, delivery('de'), PUBLIC_URL);
     expect(mail.subject).toBe('Ann Lee hat „Logo drafts“ geliefert – Brand refresh');
     expect(mail.fromName).toBe('Ann Lee über Milepost');
     expectWellFormed(mail, `${PUBLIC_URL}/portal/milestones/ms-42`);
@@ -127,7 +128,11 @@ describe('delivery mail', () => {
   });
 
   it('when nothing is left to pay, links to downloading instead', async () => {
-    const mail = await composeTemplate(delivery('en', { outstandingMinor: 0 }), PUBLIC_URL);
+    const mail = await composeTemplate(
+      inProcessRenderer,
+      delivery('en', { outstandingMinor: 0 }),
+      PUBLIC_URL,
+    );
     expect(mail.text).toContain('already paid');
     expect(mail.text).toContain('Download the files:');
     expect(mail.text).not.toContain('Pay ');
@@ -135,6 +140,7 @@ describe('delivery mail', () => {
 
   it('renders people’s text inert in the HTML, and in <bdi>', async () => {
     const mail = await composeTemplate(
+      inProcessRenderer,
       delivery('en', {
         client: { name: EVIL, email: 'dan@example.org' },
         milestone: { id: 'ms-42', position: 2, title: '<img src=x onerror=alert(1)>' },
@@ -152,14 +158,14 @@ describe('delivery mail', () => {
   });
 
   it('uses PUBLIC_URL as configured, with or without a trailing slash', async () => {
-    const mail = await composeTemplate(delivery('en'), 'https://x.example/');
+    const mail = await composeTemplate(inProcessRenderer, delivery('en'), 'https://x.example/');
     expect(hrefsOf(mail.html)).toContain('https://x.example/portal/milestones/ms-42');
   });
 });
 
 describe('receipt mail', () => {
   it('to the client: from the freelancer, links to the milestone’s files, no checksums', async () => {
-    const mail = await composeTemplate(receipt('en', 'client'), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, receipt('en', 'client'), PUBLIC_URL);
     expect(mail.to).toBe('dan@example.org');
     expect(mail.subject).toBe('Receipt R-000007: €2,000.00 for Brand refresh');
     expect(mail.fromName).toBe('Ann Lee via Milepost');
@@ -174,7 +180,7 @@ describe('receipt mail', () => {
   });
 
   it('to the freelancer: from Milepost, links to the project', async () => {
-    const mail = await composeTemplate(receipt('en', 'freelancer'), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, receipt('en', 'freelancer'), PUBLIC_URL);
     expect(mail.to).toBe('ann@example.org');
     expect(mail.fromName).toBeNull();
     expect(mail.replyTo).toBeNull();
@@ -189,7 +195,11 @@ describe('receipt mail', () => {
       payment: { ...snapshot.payment, amountMinor: 50_000, method: 'cash' },
       balance: { receivedMinor: 50_000, outstandingMinor: 150_000, overpaidMinor: 0 },
     };
-    const mail = await composeTemplate(receipt('de', 'client', partial), PUBLIC_URL);
+    const mail = await composeTemplate(
+      inProcessRenderer,
+      receipt('de', 'client', partial),
+      PUBLIC_URL,
+    );
     expect(mail.subject).toBe('Quittung R-000007: 500,00\u00a0€ für Brand refresh');
     expect(mail.fromName).toBe('Ann Lee über Milepost');
     expectWellFormed(mail, `${PUBLIC_URL}/portal/milestones/ms-42`);
@@ -206,7 +216,7 @@ describe('mail to the freelancer', () => {
       ['en', 'Milepost test email'],
       ['de', 'Milepost-Test-E-Mail'],
     ] as const) {
-      const mail = await composeTestEmail({
+      const mail = await composeTestEmail(inProcessRenderer, {
         publicUrl: PUBLIC_URL,
         freelancer: { ...freelancer, locale },
       });
@@ -218,7 +228,7 @@ describe('mail to the freelancer', () => {
 
   it('the password reset mail carries its link and how long it works', async () => {
     const link = `${PUBLIC_URL}/reset-password#token=abc`;
-    const en = await composePasswordResetMail({
+    const en = await composePasswordResetMail(inProcessRenderer, {
       publicUrl: PUBLIC_URL,
       freelancer: { ...freelancer, locale: 'en' },
       link,
@@ -226,7 +236,7 @@ describe('mail to the freelancer', () => {
     });
     expectWellFormed(en, link);
     expect(en.text).toContain('within 60 minutes');
-    const de = await composePasswordResetMail({
+    const de = await composePasswordResetMail(inProcessRenderer, {
       publicUrl: PUBLIC_URL,
       freelancer: { ...freelancer, locale: 'de' },
       link,
@@ -268,7 +278,7 @@ describe('the invitation ("Share with client")', () => {
   });
 
   it('carries the link and the code, from the freelancer via Milepost, in English', async () => {
-    const mail = await composeTemplate(invitation('en'), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, invitation('en'), PUBLIC_URL);
     expect(mail.to).toBe('dan@example.org');
     expect(mail.subject).toBe('Ann Lee invites you to "Brand refresh"');
     expect(mail.fromName).toBe('Ann Lee via Milepost');
@@ -288,7 +298,7 @@ describe('the invitation ("Share with client")', () => {
   });
 
   it('speaks the client’s language', async () => {
-    const mail = await composeTemplate(invitation('de', ''), PUBLIC_URL);
+    const mail = await composeTemplate(inProcessRenderer, invitation('de', ''), PUBLIC_URL);
     expect(mail.subject).toBe('Ann Lee lädt Sie zu „Brand refresh“ ein');
     expect(mail.fromName).toBe('Ann Lee über Milepost');
     expect(mail.html).toContain('lang="de"');

@@ -1,6 +1,7 @@
 /** The notification templates in both languages: people's text stays text, links are exact. */
 import { describe, expect, it } from 'vitest';
 import { composeTemplate, type MailTemplate } from '../../src/mail/compose';
+import { inProcessRenderer } from '../../src/mail/render';
 
 const URL = 'https://milepost.example';
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -66,7 +67,12 @@ describe('notification mail', () => {
   for (const locale of ['en', 'de'] as const) {
     for (const template of templates(locale)) {
       it(`${template.name} in ${locale}: text stays text, with the unsubscribe link`, async () => {
-        const mail = await composeTemplate(template, URL, `${URL}/unsubscribe/tok`);
+        const mail = await composeTemplate(
+          inProcessRenderer,
+          template,
+          URL,
+          `${URL}/unsubscribe/tok`,
+        );
         expect(mail.html).not.toContain('<img');
         expect(mail.html).toContain(`${URL}/unsubscribe/tok`);
         expect(mail.text).toContain(`${URL}/unsubscribe/tok`);
@@ -79,10 +85,10 @@ describe('notification mail', () => {
   it('speaks German to a German reader', async () => {
     const [, messages, , reminder] = templates('de');
     if (!messages || !reminder) throw new Error('missing');
-    expect((await composeTemplate(messages, URL)).subject).toBe(
+    expect((await composeTemplate(inProcessRenderer, messages, URL)).subject).toBe(
       '3 neue Nachrichten von Ann Lee – Brand',
     );
-    const overdue = await composeTemplate(reminder, URL);
+    const overdue = await composeTemplate(inProcessRenderer, reminder, URL);
     expect(overdue.subject).toBe('Überfällig: 250,00\u00a0€ für „Logo“ – Brand');
     expect(overdue.text).toContain('15. März 2026');
     expect(overdue.text).toContain(`${URL}/portal/milestones/m-1`);
@@ -92,6 +98,8 @@ describe('notification mail', () => {
   it('has no unsubscribe line without a link (records, replies)', async () => {
     const [uploads] = templates('en');
     if (!uploads) throw new Error('missing');
-    expect((await composeTemplate(uploads, URL)).text).not.toContain('Unsubscribe');
+    expect((await composeTemplate(inProcessRenderer, uploads, URL)).text).not.toContain(
+      'Unsubscribe',
+    );
   });
 });

@@ -38,7 +38,7 @@ const sessionResponse = z.object({ user: userView, csrfToken: z.string(), limits
 /** Sign-up, log-in and who-am-I: reachable without a session. */
 export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
   app,
-  { db, config, clock, passwords, mailWorker, events },
+  { db, config, clock, passwords, mailWorker, renderer, events },
 ) => {
   // The operator's limits, so the web app can state them before the server refuses.
   const limits = {
@@ -122,6 +122,7 @@ export const publicAuthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
         db,
         config,
         clock,
+        renderer,
         email: request.body.email,
         ip: request.ip,
       });

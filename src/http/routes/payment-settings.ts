@@ -32,7 +32,7 @@ const secretKey = z
   .max(300);
 
 export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const { db, config, mailer } = deps;
+  const { db, config, mailer, renderer } = deps;
 
   async function view(userId: string): Promise<z.infer<typeof paymentSettingsView>> {
     const user = await findUserById(db, userId);
@@ -128,7 +128,10 @@ export const paymentSettingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
     },
     async (request) => {
       const { user } = freelancerOf(request);
-      const message = await composeTestEmail({ publicUrl: config.publicUrl, freelancer: user });
+      const message = await composeTestEmail(renderer, {
+        publicUrl: config.publicUrl,
+        freelancer: user,
+      });
       try {
         await mailer.send(message);
       } catch (error) {

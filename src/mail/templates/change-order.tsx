@@ -5,6 +5,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
+import { changeOrderSubject } from '../subjects';
 
 export interface ChangeOrderMailInput {
   event: 'proposed' | 'withdrawn' | 'accepted' | 'declined';
@@ -17,15 +18,6 @@ export interface ChangeOrderMailInput {
   totalBeforeMinor: number;
   totalAfterMinor: number;
   currency: string;
-}
-
-export function changeOrderSubject(t: Translator, input: ChangeOrderMailInput): string {
-  return t.t(`mail.changeOrder.${input.event}.subject`, {
-    freelancer: input.freelancer.name,
-    client: input.client.name,
-    project: input.project.title,
-    number: input.order.number,
-  });
 }
 
 export function changeOrderMail(

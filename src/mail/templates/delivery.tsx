@@ -2,6 +2,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { deliverySubject } from '../subjects';
 
 export interface DeliveryMailInput {
   freelancer: { name: string; email: string };
@@ -12,14 +13,6 @@ export interface DeliveryMailInput {
   /** Still to pay for the milestone (0: already paid). */
   outstandingMinor: number;
   currency: string;
-}
-
-export function deliverySubject(t: Translator, input: DeliveryMailInput): string {
-  return t.t('mail.delivery.subject', {
-    freelancer: input.freelancer.name,
-    milestone: input.milestone.title,
-    project: input.project.title,
-  });
 }
 
 export function deliveryMail(t: Translator, input: DeliveryMailInput & { publicUrl: string }) {

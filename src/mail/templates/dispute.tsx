@@ -9,6 +9,7 @@ import type { AppliedResolution } from '../../domain/dispute';
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
+import { disputeSubject } from '../subjects';
 
 export type DisputeMailEvent =
   'opened' | 'statement' | 'propose' | 'accept' | 'decline' | 'escalate' | 'withdraw';
@@ -35,13 +36,6 @@ export interface DisputeMailInput {
   currency: string;
   /** The mediator named in the contract, for an escalation; '' when none was named. */
   mediator: string;
-}
-
-export function disputeSubject(t: Translator, input: DisputeMailInput): string {
-  return t.t(`mail.dispute.${input.event}.subject`, {
-    milestone: input.milestone.title,
-    project: input.project.title,
-  });
 }
 
 export function resolutionWords(

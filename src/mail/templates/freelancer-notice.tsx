@@ -2,6 +2,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { freelancerNoticeSubject } from '../subjects';
 
 export type FreelancerNoticeInput = {
   freelancer: { name: string; email: string };
@@ -11,18 +12,6 @@ export type FreelancerNoticeInput = {
   | { notice: 'client_visit' | 'terms_accepted' }
   | { notice: 'downloads'; files: readonly { name: string; downloads: number }[] }
 );
-
-export function freelancerNoticeSubject(t: Translator, input: FreelancerNoticeInput): string {
-  const values = { client: input.client.name, project: input.project.title };
-  switch (input.notice) {
-    case 'client_visit':
-      return t.t('mail.notice.visit.subject', values);
-    case 'terms_accepted':
-      return t.t('mail.notice.terms.subject', values);
-    case 'downloads':
-      return t.t('mail.notice.downloads.subject', values);
-  }
-}
 
 export function freelancerNoticeMail(
   t: Translator,

@@ -6,6 +6,7 @@
 import { Text } from '@react-email/text';
 import type { Translator } from '../../i18n';
 import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { invitationSubject } from '../subjects';
 
 export interface InvitationMailInput {
   freelancer: { name: string; email: string; businessName: string };
@@ -15,13 +16,6 @@ export interface InvitationMailInput {
   /** The portal link with the access token, and the code to type at the portal. */
   link: string;
   code: string;
-}
-
-export function invitationSubject(t: Translator, input: InvitationMailInput): string {
-  return t.t('mail.invitation.subject', {
-    freelancer: input.freelancer.name,
-    project: input.project.title,
-  });
 }
 
 export function invitationMail(t: Translator, input: InvitationMailInput & { publicUrl: string }) {

@@ -5,6 +5,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
+import { messagesSubject } from '../subjects';
 
 export interface MessagesMailInput {
   audience: 'client' | 'freelancer';
@@ -19,14 +20,6 @@ export interface MessagesMailInput {
   messages: readonly { text: string; at: string }[];
   /** How many are unread in all. */
   unread: number;
-}
-
-export function messagesSubject(t: Translator, input: MessagesMailInput): string {
-  return t.t('mail.messages.subject', {
-    count: input.unread,
-    sender: input.sender,
-    project: input.project.title,
-  });
 }
 
 export function messagesMail(t: Translator, input: MessagesMailInput & { publicUrl: string }) {

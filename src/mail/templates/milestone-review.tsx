@@ -3,6 +3,7 @@ import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, styles, tr, U } from './layout';
 import { Text } from '@react-email/text';
+import { milestoneReviewSubject } from '../subjects';
 
 export type MilestoneReviewInput = {
   freelancer: { name: string; email: string };
@@ -13,17 +14,6 @@ export type MilestoneReviewInput = {
   | { outcome: 'approved' }
   | { outcome: 'revision_requested'; note: string; round: number; rounds: number }
 );
-
-export function milestoneReviewSubject(t: Translator, input: MilestoneReviewInput): string {
-  const values = {
-    client: input.client.name,
-    milestone: input.milestone.title,
-    project: input.project.title,
-  };
-  return input.outcome === 'approved'
-    ? t.t('mail.review.approved.subject', values)
-    : t.t('mail.review.revision.subject', values);
-}
 
 export function milestoneReviewMail(
   t: Translator,

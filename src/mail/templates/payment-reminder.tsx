@@ -2,6 +2,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, tr, U } from './layout';
+import { paymentReminderSubject } from '../subjects';
 
 export interface PaymentReminderInput {
   type: 'reminder' | 'overdue';
@@ -14,14 +15,6 @@ export interface PaymentReminderInput {
   deliveredAt: string;
   /** The invoice's due date: delivery plus the freelancer's payment terms. */
   dueAt: string;
-}
-
-export function paymentReminderSubject(t: Translator, input: PaymentReminderInput): string {
-  return t.t(input.type === 'reminder' ? 'mail.reminder.subject' : 'mail.overdue.subject', {
-    milestone: input.milestone.title,
-    amount: t.money(input.outstandingMinor, input.currency),
-    project: input.project.title,
-  });
 }
 
 export function paymentReminderMail(

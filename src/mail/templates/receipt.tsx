@@ -8,6 +8,7 @@ import { receiptLabel } from '../../domain/receipt';
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, partyFooter, styles, tr, U } from './layout';
+import { receiptSubject } from '../subjects';
 
 export interface ReceiptMailInput {
   publicUrl: string;
@@ -15,14 +16,6 @@ export interface ReceiptMailInput {
   snapshot: ReceiptSnapshot;
   projectId: string;
   milestoneId: string;
-}
-
-export function receiptSubject(t: Translator, s: ReceiptSnapshot): string {
-  return t.t('mail.receipt.subject', {
-    label: receiptLabel(s.number),
-    amount: t.money(s.payment.amountMinor, s.payment.currency),
-    project: s.project.title,
-  });
 }
 
 export function receiptMail(t: Translator, input: ReceiptMailInput) {

@@ -2,6 +2,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, tr, U } from './layout';
+import { reviewReminderSubject } from '../subjects';
 
 export interface ReviewReminderInput {
   freelancer: { name: string; email: string };
@@ -11,13 +12,6 @@ export interface ReviewReminderInput {
   deliveredAt: string;
   /** The review window in days, as the contract states it. */
   days: number;
-}
-
-export function reviewReminderSubject(t: Translator, input: ReviewReminderInput): string {
-  return t.t('mail.reviewReminder.subject', {
-    milestone: input.milestone.title,
-    project: input.project.title,
-  });
 }
 
 export function reviewReminderMail(

@@ -2,6 +2,7 @@
 import type { Translator } from '../../i18n';
 import { mailLinks } from '../links';
 import { Action, Layout, Paragraph, styles, tr, U } from './layout';
+import { uploadsSubject } from '../subjects';
 
 export interface UploadsMailInput {
   freelancer: { name: string; email: string };
@@ -9,15 +10,6 @@ export interface UploadsMailInput {
   project: { title: string };
   milestone: { id: string; position: number; title: string };
   files: readonly { name: string; size: number }[];
-}
-
-export function uploadsSubject(t: Translator, input: UploadsMailInput): string {
-  return t.t('mail.uploads.subject', {
-    freelancer: input.freelancer.name,
-    count: input.files.length,
-    milestone: input.milestone.title,
-    project: input.project.title,
-  });
 }
 
 export function uploadsMail(t: Translator, input: UploadsMailInput & { publicUrl: string }) {

@@ -1,0 +1,123 @@
+/**
+ * The mail render worker (src/mail/renderer.ts): every mail renders in a thread of its own to
+ * exactly what rendering in the calling thread gives, and the worker's life — a crash fails the
+ * renders it had and the next render starts a new thread; close ends it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inProcessRenderer } from '../../src/mail/render';
+import { WorkerMailRenderer, renderWorkerEnv, renderWorkerFile } from '../../src/mail/renderer';
+import { sampleRequests } from './mail-samples';
+
+describe('mail render worker', () => {
+  const renderer = new WorkerMailRenderer();
+  afterAll(() => renderer.close());
+
+  it('renders every mail off this thread, byte for byte as rendered here', async () => {
+    const samples = sampleRequests();
+    expect(new Set(samples.map((s) => s.request.mail.name)).size).toBe(13);
+    const threads = new Set<number>();
+    for (const { label, request } of samples) {
+      const { threadId: renderedOn, ...body } = await renderer.renderOnThread(request);
+      threads.add(renderedOn);
+      expect(body, label).toEqual(await inProcessRenderer.render(request));
+      expect(body.html, label).toMatch(/^<!DOCTYPE html/);
+    }
+    expect(threads.size).toBe(1);
+    expect(threads.has(threadId)).toBe(false);
+  });
+
+  it('answers with the body alone', async () => {
+    const [sample] = sampleRequests();
+    if (!sample) throw new Error('no sample');
+    expect(Object.keys(await renderer.render(sample.request)).sort()).toEqual(['html', 'text']);
+  });
+});
+
+describe('the worker file', () => {
+  it('is the tsx loader beside the source, or mail-render-worker beside a bundle', () => {
+    const here = fileURLToPath(new URL('../../src/mail/', import.meta.url));
+    expect(renderWorkerFile()).toBe(`${here}render-worker-from-source.mjs`);
+    expect(renderWorkerFile('file:///srv/milepost/dist/server/server.js')).toBe(
+      '/srv/milepost/dist/server/mail-render-worker.js',
+    );
+    expect(renderWorkerFile('file:///tmp/bench/milepost-server.mjs')).toBe(
+      '/tmp/bench/mail-render-worker.mjs',
+    );
+  });
+
+  it('is built beside every bundle `npm run build:server` makes', () => {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      scripts: Record<string, string>;
+    };
+    const entries = (pkg.scripts['build:server'] ?? '')
+      .split(/\s+/)
+      .filter((word) => word.startsWith('src/') || /^[\w/-]+=src\//.test(word));
+    const bundles = entries.filter((e) => !e.includes('='));
+    expect(bundles).toContain('src/server.ts');
+    for (const entry of bundles) {
+      const folder = path.posix.dirname(path.posix.relative('src', entry));
+      const worker = path.posix.join(folder, 'mail-render-worker');
+      expect(entries, entry).toContain(`${worker}=src/mail/render-worker.ts`);
+    }
+  });
+});
+
+describe('the worker’s environment', () => {
+  it('is the process’s, with React’s production build unless NODE_ENV is set', () => {
+    expect(renderWorkerEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', NODE_ENV: 'production' });
+    expect(renderWorkerEnv({ NODE_ENV: 'test' })).toEqual({ NODE_ENV: 'test' });
+    expect(renderWorkerEnv({ NODE_ENV: 'development' })).toEqual({ NODE_ENV: 'development' });
+  });
+});
+
+describe('the worker’s life', () => {
+  const file = fileURLToPath(new URL('./support/crashing-render-worker.mjs', import.meta.url));
+  const request = (publicUrl: string) => ({
+    mail: { name: 'test-email' as const, locale: 'en' as const, input: { name: 'A' } },
+    publicUrl,
+  });
+
+  it('a crash fails its render and those queued behind it; the next starts a new thread', async () => {
+    const errors: Error[] = [];
+    const renderer = new WorkerMailRenderer({ file, onError: (e) => errors.push(e) });
+    try {
+      const first = await renderer.renderOnThread(request('https://a.example'));
+      // The crash, and one render queued behind it.
+      const results = await Promise.allSettled([
+        renderer.renderOnThread(request('crash')),
+        renderer.renderOnThread(request('https://a.example')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      const next = await renderer.renderOnThread(request('https://a.example'));
+      expect(next.threadId).not.toBe(first.threadId);
+      expect(next.threadId).not.toBe(threadId);
+      expect(errors).toEqual([]);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('a worker that cannot load fails each render instead of leaving it waiting', async () => {
+    const renderer = new WorkerMailRenderer({ file: `${file}.missing.mjs` });
+    try {
+      for (let i = 0; i < 2; i++) {
+        await expect(renderer.render(request('https://a.example'))).rejects.toThrow(/missing/);
+      }
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('after close, renders fail and start no thread', async () => {
+    const renderer = new WorkerMailRenderer({ file });
+    await renderer.renderOnThread(request('https://a.example'));
+    await renderer.close();
+    await expect(renderer.render(request('https://a.example'))).rejects.toThrow(/closed/);
+  });
+});
