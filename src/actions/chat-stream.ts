@@ -35,31 +35,38 @@ export async function appendStreamEntry(
   return seq;
 }
 
-/**
- * Stores a new message (its number is its creation's) and announces it. `seq`: the number the
- * caller already took for it under the project's lock (src/actions/chat-access.ts), else one is
- * taken now.
- */
+/** Stores a new message (its number is its creation's) and announces it. */
 export async function appendMessage(
   trx: Kysely<DB>,
   events: StreamAnnouncer,
   message: Omit<ChatMessageRow, 'seq' | 'edited_at' | 'deleted_at'>,
-  taken?: number,
 ): Promise<ChatMessageRow> {
-  const seq = taken ?? (await takeStreamSeq(trx, message.project_id));
+  const seq = await takeStreamSeq(trx, message.project_id);
   const row: ChatMessageRow = { ...message, seq, edited_at: null, deleted_at: null };
   await insertMessage(trx, row);
-  const entry = {
-    projectId: message.project_id,
-    seq,
-    type: 'message.created',
-    thread: message.thread,
-    data: {},
-    at: message.created_at,
-  } as const;
-  await insertStreamEvent(trx, { ...entry, messageId: message.id });
-  await events.announce(trx, { ...entry, message: row });
+  await recordNewMessage(trx, events, row);
   return row;
+}
+
+/**
+ * A message just stored under its number (`row.seq`, taken under the project's lock): its entry
+ * in the project's stream, announced once the transaction commits.
+ */
+export async function recordNewMessage(
+  trx: Kysely<DB>,
+  events: StreamAnnouncer,
+  row: ChatMessageRow,
+): Promise<void> {
+  const entry = {
+    projectId: row.project_id,
+    seq: row.seq,
+    type: 'message.created',
+    thread: row.thread,
+    data: {},
+    at: row.created_at,
+  } as const;
+  await insertStreamEvent(trx, { ...entry, messageId: row.id });
+  await events.announce(trx, { ...entry, message: row });
 }
 
 export type SystemEvent =

@@ -1,11 +1,11 @@
 import { appendActivity } from '../db/queries/activity';
-import { findMessage } from '../db/queries/chat';
+import { findMessage, insertMessageIfNew } from '../db/queries/chat';
 import type { ChatMessageRow } from '../db/schema';
 import { messageText, type ChatActor } from '../domain/chat-rules';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import { assertThreadOf, lockConversation, type Participation } from './chat-access';
-import { appendMessage } from './chat-stream';
+import { recordNewMessage } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
 import { scheduleMessageNotice } from './schedule-notifications';
 
@@ -22,8 +22,9 @@ class AlreadyStored {
  * the same id again (a retry after a lost answer) returns the stored message and adds nothing.
  * A reply names a message of the same thread and is recorded in the activity chain.
  *
- * The common case is a handful of statements: the project's lock and the message's number are
- * one UPDATE; a retry finds its message after that and rolls the number back.
+ * The common case is four statements: the project's lock and the message's number are one
+ * UPDATE, the message is inserted unless its id exists, its stream entry, the unread-mail notice.
+ * A retry finds its message stored and rolls the number back.
  */
 export async function sendMessage(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -46,9 +47,6 @@ export async function sendMessage(
         'write',
         { takeSeq: true },
       );
-      // Under the project's lock: a retry racing its original sees it stored.
-      const existing = await findMessage(trx, id);
-      if (existing) throw new AlreadyStored(existing, conversation);
       await assertThreadOf(trx, conversation, thread);
       if (replyTo !== undefined) {
         const original = await findMessage(trx, replyTo);
@@ -62,23 +60,28 @@ export async function sendMessage(
           });
         }
       }
-      const message = await appendMessage(
-        trx,
-        options.events,
-        {
-          id,
-          project_id: conversation.project.id,
-          thread,
-          author_type: conversation.party,
-          author_id: conversation.authorId,
-          kind: 'text',
-          body: text,
-          event: null,
-          reply_to: replyTo ?? null,
-          created_at: now,
-        },
-        conversation.project.stream_seq,
-      );
+      const message: ChatMessageRow = {
+        id,
+        project_id: conversation.project.id,
+        thread,
+        author_type: conversation.party,
+        author_id: conversation.authorId,
+        kind: 'text',
+        body: text,
+        event: null,
+        reply_to: replyTo ?? null,
+        seq: conversation.project.stream_seq,
+        created_at: now,
+        edited_at: null,
+        deleted_at: null,
+      };
+      // Under the project's lock: a retry racing its original finds it stored.
+      if (!(await insertMessageIfNew(trx, message))) {
+        const existing = await findMessage(trx, id);
+        if (!existing) throw new Error(`message ${id} neither stored nor found`);
+        throw new AlreadyStored(existing, conversation);
+      }
+      await recordNewMessage(trx, options.events, message);
       await scheduleMessageNotice(trx, {
         projectId: conversation.project.id,
         thread,

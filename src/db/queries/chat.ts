@@ -76,6 +76,20 @@ export async function insertMessage(trx: Kysely<DB>, message: ChatMessageRow): P
   await trx.insertInto('chat_messages').values(message).execute();
 }
 
+/** Stores the message unless one with its id exists; whether it was stored. */
+export async function insertMessageIfNew(
+  trx: Kysely<DB>,
+  message: ChatMessageRow,
+): Promise<boolean> {
+  const rows = await trx
+    .insertInto('chat_messages')
+    .values(message)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
 export function findMessage(
   db: Kysely<DB>,
   messageId: string,
