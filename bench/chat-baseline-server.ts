@@ -8,7 +8,14 @@
  *     { type: 'entry', projectId, seq, event: 'message.created', thread, message: {…}, data: null, at }
  * Each incoming frame is parsed and each outgoing one serialised once per message, as any real
  * broadcast server would. Listens on 127.0.0.1 on a free port and reports it over IPC.
+ *
+ * With `--durable FILE` it is the plainest durable chat server: each message is appended to FILE
+ * and nothing about it (the sender's `sent`, the room's `entry`) goes out before an `fdatasync`
+ * of FILE on libuv's thread pool has covered it — one flush at a time, the next one covering every
+ * message written meanwhile (a group commit), as Milepost flushes SQLite's log before it tells
+ * anyone of a commit. It shows what waiting for this disk costs any server that keeps messages.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerReady } from './lib/protocol';
@@ -19,6 +26,32 @@ interface Room {
 }
 
 const rooms = new Map<string, Room>();
+
+const durableAt = process.argv.indexOf('--durable');
+const durableFile = durableAt >= 0 ? process.argv[durableAt + 1] : undefined;
+const log = durableFile === undefined ? undefined : fs.openSync(durableFile, 'a');
+/** Sends waiting for a flush; the flush running, if any. */
+let waiting: (() => void)[] = [];
+let flushing = false;
+
+/** Runs `send` once everything written so far is on disk (at once when not durable). */
+function afterFlush(send: () => void): void {
+  if (log === undefined) return send();
+  waiting.push(send);
+  if (!flushing) flush(log);
+}
+
+function flush(fd: number): void {
+  flushing = true;
+  const covered = waiting;
+  waiting = [];
+  fs.fdatasync(fd, (error) => {
+    if (error) throw error;
+    for (const send of covered) send();
+    if (waiting.length > 0) flush(fd);
+    else flushing = false;
+  });
+}
 const server = http.createServer((_req, res) => {
   res.writeHead(404);
   res.end();
@@ -53,7 +86,6 @@ wss.on('connection', (socket) => {
     if (frame.type !== 'send' || !room) return;
     const seq = ++room.seq;
     const at = new Date().toISOString();
-    socket.send(JSON.stringify({ type: 'sent', id: frame.id, seq, created: true }));
     const entry = JSON.stringify({
       type: 'entry',
       projectId,
@@ -76,7 +108,12 @@ wss.on('connection', (socket) => {
       data: null,
       at,
     });
-    for (const peer of room.sockets) peer.send(entry);
+    if (log !== undefined) fs.writeSync(log, entry + '\n');
+    const members = room.sockets;
+    afterFlush(() => {
+      socket.send(JSON.stringify({ type: 'sent', id: frame.id, seq, created: true }));
+      for (const peer of members) peer.send(entry);
+    });
   });
   socket.on('close', () => {
     for (const room of joined) room.sockets.delete(socket);

@@ -4,6 +4,10 @@
  * How fast Milepost's conversation reaches everyone, and what its sockets cost, against a bare
  * `ws` broadcast server (bench/chat-baseline-server.ts: rooms and nothing else) in the same run:
  *   1. bare ws: `--sockets` sockets in `--projects` rooms;
+ *   1b. the same bare server keeping each message durable (appended to a file, `fdatasync` before
+ *      the message goes out, one flush at a time covering all written meanwhile): what waiting for
+ *      this disk costs any server that keeps messages — reported beside the targets, which stay
+ *      against the bare server;
  *   2. Milepost on SQLite (one instance, data in a temp folder): one freelancer with `--projects`
  *      projects, each shared with its client; per project one socket of the freelancer and the
  *      rest as the client's, each with a portal session of its own (opened with the access code);
@@ -183,12 +187,17 @@ function wsUrl(server: RunningServer, path: string): string {
   return server.url.replace(/^http/, 'ws') + path;
 }
 
-async function bareSide(options: Options, runner: Runner): Promise<Side> {
+/**
+ * The bare server: rooms and nothing else; with `durableDir`, the same server keeping every
+ * message in a file it flushes before anything about the message goes out.
+ */
+async function bareSide(options: Options, runner: Runner, durableDir?: string): Promise<Side> {
+  const durable = durableDir !== undefined;
   const server = await startForked(
     path.join(REPO_DIR, 'bench', 'chat-baseline-server.ts'),
-    [],
+    durable ? ['--durable', path.join(durableDir, 'bare-ws-messages.log')] : [],
     runner,
-    'bare-ws',
+    durable ? 'bare-ws-durable' : 'bare-ws',
   );
   try {
     const rooms = Array.from({ length: options.projects }, (_, i) => `room-${i}`);
@@ -197,7 +206,9 @@ async function bareSide(options: Options, runner: Runner): Promise<Side> {
     for (let room = 0; room < options.projects; room++)
       for (let slot = 0; slot < perRoom; slot++)
         sockets.push({ url: wsUrl(server, '/'), headers: {}, room });
-    return await measure('bare ws', { sockets, rooms }, options, [server.pid]);
+    return await measure(durable ? 'bare ws + fdatasync' : 'bare ws', { sockets, rooms }, options, [
+      server.pid,
+    ]);
   } finally {
     await stop(server.child);
   }
@@ -361,9 +372,16 @@ async function postgresSide(
   }
 }
 
-function report(bare: Side, sides: Side[], loadAtStart: number, options: Options): void {
+function report(
+  bare: Side,
+  durable: Side,
+  sides: Side[],
+  loadAtStart: number,
+  options: Options,
+): void {
   const bareP99 = percentile(bare.result.latencies, 99);
-  const columns = [bare, ...sides];
+  const durableP99 = percentile(durable.result.latencies, 99);
+  const columns = [bare, durable, ...sides];
   const row = (label: string, cell: (s: Side) => string, extra = ''): string =>
     (
       label.padEnd(34) +
@@ -389,6 +407,11 @@ function report(bare: Side, sides: Side[], loadAtStart: number, options: Options
       'p99 vs bare ws',
       (s) => (s === bare ? '1.00' : fmt(percentile(s.result.latencies, 99) / bareP99, 2)),
       `target <= ${TARGET.p99Ratio}`,
+    ),
+  );
+  console.log(
+    row('p99 vs bare ws + fdatasync', (s) =>
+      s === bare ? '' : fmt(percentile(s.result.latencies, 99) / durableP99, 2),
     ),
   );
   console.log(row('messages sent', (s) => String(s.result.messages)));
@@ -480,6 +503,7 @@ async function main(): Promise<void> {
     : { kind: 'tsx' };
   try {
     const bare = await bareSide(options, runner);
+    const durable = await bareSide(options, runner, workDir);
     const sides = [await sqliteSide(options, runner, workDir)];
     if (options.pg) {
       const pgSide = await postgresSide(options, runner, workDir);
@@ -488,7 +512,7 @@ async function main(): Promise<void> {
     } else {
       console.log('--no-pg: the two-instance run on PostgreSQL was skipped');
     }
-    report(bare, sides, loadAtStart, options);
+    report(bare, durable, sides, loadAtStart, options);
   } finally {
     await stopAll();
   }
