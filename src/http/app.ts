@@ -24,7 +24,6 @@ import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
 import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
 import { createStreamBus } from '../events/stream-bus';
-import { createMailer } from '../mail/mailer';
 import { createMailRenderer } from '../mail/renderer';
 import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
@@ -123,10 +122,11 @@ export async function buildApp({
     },
   }).withTypeProvider<ZodTypeProvider>();
   const storage = await createStorage(config);
-  const mailer = createMailer(config.mail);
   const renderer = createMailRenderer({
     onError: (error) => app.log.error({ err: error }, 'mail render worker failed'),
   });
+  // Sent on the renderer's thread: building MIME messages is CPU the event loop need not spend.
+  const mailer = renderer.mailer(config.mail);
   const instanceKey = loadInstanceKey(config.secretKey);
   const unsubscribeTokens = createUnsubscribeTokens(instanceKey);
   const mailWorker = startMailWorker({

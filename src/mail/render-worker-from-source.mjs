@@ -8,6 +8,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
-const { default: renderOnThread } = await import('./render-worker.ts');
+const { default: renderOnThread, send } = await import('./render-worker.ts');
 
 export default renderOnThread;
+export { send };

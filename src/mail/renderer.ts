@@ -8,7 +8,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import type { Config } from '../config';
 import type { RenderableMail } from './compose';
+import type { Mailer, MailMessage } from './mailer';
 
 export interface RenderRequest {
   mail: RenderableMail;
@@ -23,6 +25,12 @@ export interface RenderRequest {
 export interface RenderedBody {
   html: string;
   text: string;
+}
+
+/** A message for the worker to send with the transport of `mail` (the `send` task). */
+export interface SendRequest {
+  mail: Config['mail'];
+  message: MailMessage;
 }
 
 /** What the render worker answers: the body, and which thread rendered it. */
@@ -84,6 +92,24 @@ export class WorkerMailRenderer implements MailRenderer {
   async renderOnThread(request: RenderRequest): Promise<RenderedOnThread> {
     if (this.closed) throw new Error('the mail renderer is closed');
     return (await this.poolOf().run(request)) as RenderedOnThread;
+  }
+
+  /**
+   * A mailer that sends on the worker thread: nodemailer's building of each MIME message (several
+   * milliseconds of CPU, tens for a burst of mail) stays off the event loop too.
+   */
+  mailer(mail: Config['mail']): Mailer {
+    return {
+      send: async (message) => {
+        await this.sendOnThread({ mail, message });
+      },
+    };
+  }
+
+  /** Sends on the worker; answers the id of the thread that sent (tests). */
+  async sendOnThread(request: SendRequest): Promise<{ threadId: number }> {
+    if (this.closed) throw new Error('the mail renderer is closed');
+    return (await this.poolOf().run(request, { name: 'send' })) as { threadId: number };
   }
 
   async close(): Promise<void> {

@@ -4,10 +4,13 @@
  * renders it had and the next render starts a new thread; close ends it.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
 import { inProcessRenderer } from '../../src/mail/render';
 import { WorkerMailRenderer, renderWorkerEnv, renderWorkerFile } from '../../src/mail/renderer';
 import { sampleRequests } from './mail-samples';
@@ -28,6 +31,45 @@ describe('mail render worker', () => {
     }
     expect(threads.size).toBe(1);
     expect(threads.has(threadId)).toBe(false);
+  });
+
+  it('sends mail on its thread: the .eml in the outbox, attachment and all', async () => {
+    const outboxDir = await mkdtemp(path.join(os.tmpdir(), 'milepost-send-worker-'));
+    try {
+      const pdf = Buffer.from('%PDF-1.4 not really a receipt');
+      const mail = { ...loadConfig({ DATA_DIR: outboxDir }).mail, outboxDir };
+      const { threadId: sentOn } = await renderer.sendOnThread({
+        mail,
+        message: {
+          to: 'client@example.com',
+          subject: 'Sent off the event loop',
+          text: 'Plain text body',
+          html: '<p>HTML body</p>',
+          fromName: 'Ann Lee via Milepost',
+          attachments: [{ filename: 'receipt.pdf', content: pdf, contentType: 'application/pdf' }],
+          unsubscribeUrl: 'https://milepost.example/u/one-click',
+        },
+      });
+      expect(sentOn).not.toBe(threadId);
+      const files = await readdir(outboxDir);
+      expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+      const eml = await readFile(
+        path.join(outboxDir, files.find((f) => f.endsWith('.eml')) ?? ''),
+        'utf8',
+      );
+      expect(eml).toContain('Subject: Sent off the event loop');
+      expect(eml).toContain('To: client@example.com');
+      expect(eml).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+      expect(eml).toContain('filename=receipt.pdf');
+      expect(eml).toContain(pdf.toString('base64'));
+      // The app's mailer goes the same way.
+      await renderer
+        .mailer(mail)
+        .send({ to: 'freelancer@example.com', subject: 'Second', text: 'x' });
+      expect((await readdir(outboxDir)).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
+    } finally {
+      await rm(outboxDir, { recursive: true, force: true });
+    }
   });
 
   it('answers with the body alone', async () => {
