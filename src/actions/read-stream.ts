@@ -3,6 +3,7 @@
  * a sequence number (with their messages as they stand now), and whether open sockets' sessions
  * are still live. Reads only; the socket hub (src/http/stream-hub.ts) decides what to send.
  */
+import { setImmediate } from 'node:timers/promises';
 import { listStreamAfter, streamHeads } from '../db/queries/chat';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { liveClientSessionHashes, liveSessionHashes } from '../db/queries/sessions';
@@ -69,6 +70,9 @@ export async function readStreamHeads(
   return heads;
 }
 
+/** Session hashes checked per query. */
+const SESSION_BATCH = 100;
+
 /** Which of these sessions (by token hash) still stand, by the app's clock. */
 export async function liveSocketSessions(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -82,14 +86,21 @@ export async function liveSocketSessions(
   const now = nowOf(options).toISOString();
   const freelancers = new Set<string>();
   const clients = new Map<string, { projectId: string; archived: boolean }>();
-  // In batches, so a thousand sockets never make one enormous IN list.
-  for (let i = 0; i < options.freelancers.length; i += 500) {
-    const live = await liveSessionHashes(options.db, options.freelancers.slice(i, i + 500), now);
-    for (const hash of live) freelancers.add(hash);
+  // In batches, so a thousand sockets never make one enormous IN list nor (on SQLite, whose
+  // queries run on this thread) one long query: other work gets a turn between the batches.
+  // A freelancer's sockets share one session: each hash once.
+  const freelancerHashes = [...new Set(options.freelancers)];
+  for (let i = 0; i < freelancerHashes.length; i += SESSION_BATCH) {
+    if (i > 0) await setImmediate();
+    const batch = freelancerHashes.slice(i, i + SESSION_BATCH);
+    for (const hash of await liveSessionHashes(options.db, batch, now)) freelancers.add(hash);
   }
-  for (let i = 0; i < options.clients.length; i += 500) {
-    const live = await liveClientSessionHashes(options.db, options.clients.slice(i, i + 500), now);
-    for (const [hash, session] of live) clients.set(hash, session);
+  for (let i = 0; i < options.clients.length; i += SESSION_BATCH) {
+    if (i > 0 || freelancerHashes.length > 0) await setImmediate();
+    const batch = options.clients.slice(i, i + SESSION_BATCH);
+    for (const [hash, session] of await liveClientSessionHashes(options.db, batch, now)) {
+      clients.set(hash, session);
+    }
   }
   return { freelancers, clients };
 }

@@ -20,6 +20,7 @@
  * WS_SESSION_CHECK_SECONDS (logout, expiry, a revoked or reissued code, an archived project close
  * the socket; a logout on this instance closes its sockets at once).
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { RawData, WebSocket } from 'ws';
 import { markRead } from '../actions/mark-read';
@@ -66,6 +67,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_PENDING_FRAMES = 64;
 /** Projects one socket may follow at once. */
 const MAX_SUBSCRIPTIONS = 200;
+/** Sockets pinged, or session hashes checked, before other work gets a turn. */
+const SLICE = 100;
 /** Bad frames (or refused sends) tolerated: a burst of 10, then one per 5 s; then closed. */
 const STRIKE_BURST = 10;
 const STRIKES_PER_SECOND = 0.2;
@@ -452,17 +455,22 @@ export class StreamHub {
   // -------------------------------------------------------------------------------------------
   // Liveness and sessions.
 
+  /**
+   * Pings every socket, a slice at a time: each ping is a write to the kernel, and a thousand in
+   * one go held the event loop for tens of milliseconds, delaying every message meanwhile.
+   */
   private heartbeat(): void {
-    for (const peer of this.peers) {
+    void inSlices([...this.peers], SLICE, (peer) => {
+      if (peer.closed) return;
       if (!peer.alive) {
         peer.closed = true;
         peer.socket.terminate();
         this.forget(peer);
-        continue;
+        return;
       }
       peer.alive = false;
       peer.socket.ping();
-    }
+    });
   }
 
   /** Checks these sockets' sessions, after the check already running (if any). */
@@ -529,6 +537,21 @@ export class StreamHub {
 
   private now(): number {
     return this.options.clock.now().getTime();
+  }
+}
+
+/**
+ * Runs `each` over the items, `size` at a time, letting the event loop serve other work (sockets,
+ * requests) between the slices.
+ */
+export async function inSlices<T>(
+  items: readonly T[],
+  size: number,
+  each: (item: T) => void,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) await setImmediate();
+    for (const item of items.slice(i, i + size)) each(item);
   }
 }
 
