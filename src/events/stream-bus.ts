@@ -174,8 +174,11 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
   return {
     announce(trx, entry) {
       return afterCommit(trx, async (connection) => {
+        // The NOTIFY goes on the wire first; this instance's sockets get the entry while it
+        // travels to the others.
+        const notified = notifyEntry(connection, entry, instance, log);
         emitter.emit('entry', entry.projectId, entry.seq, entry);
-        await notifyEntry(connection, entry, instance, log);
+        await notified;
       });
     },
     sessionsChanged: (trx, scope) => postgresSessionsChanged(trx, scope, log),
