@@ -12,7 +12,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inProcessRenderer } from '../src/mail/render';
-import { createMailRenderer, type MailRenderer } from '../src/mail/renderer';
+import { createRenderer, type MailRenderer } from '../src/mail/renderer';
 import { sampleRequests } from '../test/unit/mail-samples';
 
 const { values } = parseArgs({ options: { mails: { type: 'string', default: '100' } } });
@@ -49,7 +49,7 @@ async function round(label: string, renderer: MailRenderer): Promise<Round> {
 }
 
 console.log(`${mails} mails per round; NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`);
-const worker = createMailRenderer();
+const worker = createRenderer();
 const rounds: Round[] = [];
 try {
   // The worker first: rendering here turns on async hooks in this thread for good.

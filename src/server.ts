@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   // files are created say the same; the umask also covers what libraries create.
   process.umask(0o077);
   const config = loadConfig();
-  const app = await buildApp({ config });
+  const app = await buildApp({ config, startRenderWorker: true });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info(`${signal} received, closing`);

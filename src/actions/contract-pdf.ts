@@ -2,17 +2,23 @@ import { findContractAcceptance } from '../db/queries/contracts';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { AppError, notFound } from '../domain/errors';
 import { isLocale } from '../i18n';
-import { renderContractPdf } from '../contracts/contract-pdf';
+import type { PdfRenderer } from '../mail/renderer';
 import type { ActionContext } from './context';
 
 /**
  * An accepted contract version as a PDF with its acceptance block, for either party (`ownerId`
  * set: the freelancer's, "not found" for anyone else's project). The rows are read first and
- * the PDF is rendered after, with no transaction held. A version not accepted is refused: only
+ * the PDF is rendered after by `renderer` (the server's: in its render worker), with no
+ * transaction held. A version not accepted is refused: only
  * an accepted version has an acceptance block to print.
  */
 export async function contractVersionPdf(
-  options: Pick<ActionContext, 'db'> & { projectId: string; versionId: string; ownerId?: string },
+  options: Pick<ActionContext, 'db'> & {
+    renderer: PdfRenderer;
+    projectId: string;
+    versionId: string;
+    ownerId?: string;
+  },
 ): Promise<{ filename: string; pdf: Buffer }> {
   const { db, projectId } = options;
   const project =
@@ -34,18 +40,21 @@ export async function contractVersionPdf(
       `Contract version ${version.version} is not accepted: only accepted versions download as a PDF`,
     );
   }
-  const pdf = await renderContractPdf({
-    locale: isLocale(version.locale) ? version.locale : 'en',
-    projectTitle: project.title,
-    version: version.version,
-    text: version.text,
-    sha256: version.sha256,
-    acceptance: {
-      fullName: acceptance.full_name,
-      acceptedAt: acceptance.accepted_at,
-      ip: acceptance.ip,
-      userAgent: acceptance.user_agent,
-      sha256: acceptance.sha256,
+  const pdf = await options.renderer.pdf({
+    kind: 'contract',
+    contract: {
+      locale: isLocale(version.locale) ? version.locale : 'en',
+      projectTitle: project.title,
+      version: version.version,
+      text: version.text,
+      sha256: version.sha256,
+      acceptance: {
+        fullName: acceptance.full_name,
+        acceptedAt: acceptance.accepted_at,
+        ip: acceptance.ip,
+        userAgent: acceptance.user_agent,
+        sha256: acceptance.sha256,
+      },
     },
   });
   return { filename: `contract-v${version.version}.pdf`, pdf };

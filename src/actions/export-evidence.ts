@@ -45,7 +45,6 @@ import type {
 import { GENESIS_HASH } from '../domain/activity-chain';
 import { notFound } from '../domain/errors';
 import { receiptLabel } from '../domain/receipt';
-import { renderContractPdf } from '../contracts/contract-pdf';
 import { BundleZip } from '../evidence/bundle-zip';
 import {
   ACTIVITY_PATH,
@@ -60,7 +59,7 @@ import {
   type ManifestDispute,
 } from '../evidence/manifest';
 import { isLocale, type Locale } from '../i18n';
-import { renderInvoicePdf } from '../invoices/invoice-pdf';
+import type { PdfRenderer } from '../mail/renderer';
 import { invoiceSnapshotOf } from './invoice-documents';
 import { citedIds, evidenceOf } from './dispute-record';
 import type { InstanceSigner } from './instance-key';
@@ -168,6 +167,8 @@ export async function exportEvidence(options: {
   projectId: string;
   signer: () => Promise<InstanceSigner>;
   publicUrl: string;
+  /** Prints the contract, receipt and invoice PDFs (the server's: in its render worker). */
+  renderer: PdfRenderer;
   now: Date;
   onError: (error: unknown) => void;
 }): Promise<EvidenceExport> {
@@ -177,18 +178,27 @@ export async function exportEvidence(options: {
   const locale: Locale =
     caller.kind === 'freelancer' ? caller.locale : (rows.client?.locale ?? 'en');
   const zip = new BundleZip(now);
-  writeBundle({ db, rows, zip, signer, locale, now, caller, publicUrl: options.publicUrl }).catch(
-    (error: unknown) => {
-      options.onError(error);
-      zip.abort(error instanceof Error ? error : new Error(String(error)));
-    },
-  );
+  writeBundle({
+    db,
+    renderer: options.renderer,
+    rows,
+    zip,
+    signer,
+    locale,
+    now,
+    caller,
+    publicUrl: options.publicUrl,
+  }).catch((error: unknown) => {
+    options.onError(error);
+    zip.abort(error instanceof Error ? error : new Error(String(error)));
+  });
   const day = now.toISOString().slice(0, 10);
   return { filename: `evidence ${rows.project.title} ${day}.zip`, zip };
 }
 
 async function writeBundle(options: {
   db: Kysely<DB>;
+  renderer: PdfRenderer;
   rows: Rows;
   zip: BundleZip;
   signer: InstanceSigner;
@@ -197,7 +207,7 @@ async function writeBundle(options: {
   caller: EvidenceCaller;
   publicUrl: string;
 }): Promise<void> {
-  const { db, rows, zip, signer, locale } = options;
+  const { db, renderer, rows, zip, signer, locale } = options;
   const { project, milestones } = rows;
 
   await zip.add('project.json', json(projectJson(rows)));
@@ -235,18 +245,21 @@ async function writeBundle(options: {
     await zip.add(`contract/v${v.version}.txt`, v.text);
     const acceptance = rows.acceptances.find((a) => a.version_id === v.id);
     if (!acceptance) continue;
-    const pdf = await renderContractPdf({
-      locale: isLocale(v.locale) ? v.locale : 'en',
-      projectTitle: project.title,
-      version: v.version,
-      text: v.text,
-      sha256: v.sha256,
-      acceptance: {
-        fullName: acceptance.full_name,
-        acceptedAt: acceptance.accepted_at,
-        ip: acceptance.ip,
-        userAgent: acceptance.user_agent,
-        sha256: acceptance.sha256,
+    const pdf = await renderer.pdf({
+      kind: 'contract',
+      contract: {
+        locale: isLocale(v.locale) ? v.locale : 'en',
+        projectTitle: project.title,
+        version: v.version,
+        text: v.text,
+        sha256: v.sha256,
+        acceptance: {
+          fullName: acceptance.full_name,
+          acceptedAt: acceptance.accepted_at,
+          ip: acceptance.ip,
+          userAgent: acceptance.user_agent,
+          sha256: acceptance.sha256,
+        },
       },
     });
     await zip.add(`contract/v${v.version}.pdf`, pdf);
@@ -292,7 +305,7 @@ async function writeBundle(options: {
   const documents: Record<string, unknown>[] = [];
   for (const receipt of rows.receipts) {
     const path = `receipts/${safe(receiptLabel(receipt.number))}.pdf`;
-    await zip.add(path, await receiptPdf(db, receipt, locale));
+    await zip.add(path, await receiptPdf(db, renderer, receipt, locale));
     documents.push({
       kind: 'receipt',
       label: receiptLabel(receipt.number),
@@ -304,7 +317,10 @@ async function writeBundle(options: {
   }
   for (const invoice of rows.invoices) {
     const path = `invoices/${safe(invoice.label)}.pdf`;
-    await zip.add(path, await renderInvoicePdf(invoiceSnapshotOf(invoice), locale));
+    await zip.add(
+      path,
+      await renderer.pdf({ kind: 'invoice', invoice: invoiceSnapshotOf(invoice), locale }),
+    );
     documents.push({
       kind: invoice.kind,
       label: invoice.label,

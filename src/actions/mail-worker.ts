@@ -10,7 +10,7 @@ import type { DB } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Subscription } from '../domain/notifications';
 import type { Mailer } from '../mail/mailer';
-import type { MailRenderer } from '../mail/renderer';
+import type { Renderer } from '../mail/renderer';
 import { startPoller, type Poller } from './poller';
 import { sendQueuedMail } from './send-queued-mail';
 
@@ -20,7 +20,7 @@ export type MailWorker = Poller;
 export function startMailWorker(options: {
   db: Kysely<DB>;
   mailer: Mailer;
-  renderer: MailRenderer;
+  renderer: Renderer;
   config: Config;
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
   clock?: Clock;

@@ -20,7 +20,7 @@ import { clientRecordOf, type MailTemplate } from '../mail/compose';
 import { recordHeadOf } from '../db/queries/evidence';
 import { mailLinks } from '../mail/links';
 import { SEND_LEASE_MS, type Mailer, type MailMessage } from '../mail/mailer';
-import type { MailRenderer } from '../mail/renderer';
+import type { Renderer } from '../mail/renderer';
 import { SUPPORTED_LOCALES } from '../i18n';
 import { receiptAttachment } from './send-receipt';
 
@@ -39,8 +39,8 @@ export interface MailPassResult {
 export async function sendQueuedMail(options: {
   db: Kysely<DB>;
   mailer: Mailer;
-  /** Renders the mail queued as templates (the server's: a worker thread). */
-  renderer: MailRenderer;
+  /** Renders the mail queued as templates and receipt PDFs (the server's: a worker thread). */
+  renderer: Renderer;
   policy: MailRetryPolicy;
   /** PUBLIC_URL: the links of templates rendered here. */
   publicUrl: string;
@@ -96,7 +96,7 @@ async function messageOf(
   row: MailRow,
   options: {
     token: string;
-    renderer: MailRenderer;
+    renderer: Renderer;
     publicUrl: string;
     unsubscribeToken: ((subscription: Subscription) => string) | undefined;
   },
@@ -135,7 +135,7 @@ async function messageOf(
   };
   if (row.attachment === null) return message;
   const { receiptId, locale } = attachmentSpec.parse(JSON.parse(row.attachment));
-  const attachment = await receiptAttachment(db, row.owner_id, receiptId, locale);
+  const attachment = await receiptAttachment(db, options.renderer, row.owner_id, receiptId, locale);
   if (!attachment) throw new Error('the receipt no longer exists');
   return { ...message, attachments: [attachment] };
 }

@@ -10,7 +10,7 @@ import type { DB, ReceiptRow } from '../db/schema';
 import { receiptLabel, type ReceiptSnapshot } from '../domain/receipt';
 import type { Locale } from '../i18n';
 import type { MailMessage } from '../mail/mailer';
-import { renderReceiptPdf } from '../receipts/receipt-pdf';
+import type { PdfRenderer } from '../mail/renderer';
 import { queueTemplateMail } from './queue-mail';
 import { isSubscribed } from '../db/queries/notification-prefs';
 
@@ -58,23 +58,30 @@ export async function queueReceiptMail(
   }
 }
 
-/** The receipt's PDF in `locale`, with the freelancer's logo as it is now (outside transactions). */
+/**
+ * The receipt's PDF in `locale`, with the freelancer's logo as it is now, rendered by `renderer`
+ * (the server's: in its render worker). Called outside transactions: the logo is read, then the
+ * PDF rendered with no transaction held.
+ */
 export async function receiptPdf(
   db: Kysely<DB>,
+  renderer: PdfRenderer,
   receipt: ReceiptRow,
   locale: Locale,
 ): Promise<Buffer> {
   const logo = await findLogo(db, receipt.owner_id);
-  return renderReceiptPdf(
-    snapshotOf(receipt),
+  return renderer.pdf({
+    kind: 'receipt',
+    receipt: snapshotOf(receipt),
     locale,
-    logo && { type: logo.content_type, bytes: Buffer.from(logo.data_base64, 'base64') },
-  );
+    logo: logo && { type: logo.content_type, bytes: Buffer.from(logo.data_base64, 'base64') },
+  });
 }
 
 /** The receipt's PDF as an attachment, rendered now; undefined if the receipt is gone. */
 export async function receiptAttachment(
   db: Kysely<DB>,
+  renderer: PdfRenderer,
   ownerId: string,
   receiptId: string,
   locale: Locale,
@@ -83,7 +90,7 @@ export async function receiptAttachment(
   if (!receipt) return undefined;
   return {
     filename: `${receiptLabel(receipt.number)}.pdf`,
-    content: await receiptPdf(db, receipt, locale),
+    content: await receiptPdf(db, renderer, receipt, locale),
     contentType: 'application/pdf',
   };
 }

@@ -7,11 +7,11 @@ import { createSecretBox, loadInstanceKey } from '../auth/secret-box';
 import { openDatabase } from '../db/database';
 import { announcerOnly } from '../events/stream-bus';
 import { createMailer } from '../mail/mailer';
-import { createMailRenderer } from '../mail/renderer';
+import { createRenderer } from '../mail/renderer';
 
 const config = loadConfig();
 const database = await openDatabase(config);
-const renderer = createMailRenderer();
+const renderer = createRenderer();
 try {
   const result = await reconcilePayments({
     db: database.db,

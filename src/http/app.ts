@@ -24,7 +24,7 @@ import type { HashingStore } from '../files/hashing-store';
 import { createStorage } from '../files/storage';
 import { checkStoredFiles, type StoredFilesReport } from '../files/stored-files-check';
 import { createStreamBus } from '../events/stream-bus';
-import { createMailRenderer } from '../mail/renderer';
+import { createRenderer } from '../mail/renderer';
 import { SenderLimits } from './chat-limits';
 import { freelancerChatRoutes } from './routes/chat';
 import { MAX_FRAME_BYTES, streamSocketRoutes } from './routes/stream-socket';
@@ -85,12 +85,19 @@ export interface BuildAppOptions {
   logStream?: Writable;
   /** The time source (the system clock when absent); tests pass one they can move. */
   clock?: Clock;
+  /**
+   * Start the render worker thread (mail, PDFs) now, not at the first render: the server's
+   * memory at rest then includes it, and nothing waits for it to start later. Off for tests,
+   * most of which render nothing.
+   */
+  startRenderWorker?: boolean;
 }
 
 export async function buildApp({
   config,
   logStream,
   clock = systemClock,
+  startRenderWorker = false,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const database = await openDatabase(config);
   const headers = responseHeaders({ https: config.publicUrl.startsWith('https://') });
@@ -122,9 +129,10 @@ export async function buildApp({
     },
   }).withTypeProvider<ZodTypeProvider>();
   const storage = await createStorage(config);
-  const renderer = createMailRenderer({
-    onError: (error) => app.log.error({ err: error }, 'mail render worker failed'),
+  const renderer = createRenderer({
+    onError: (error) => app.log.error({ err: error }, 'render worker failed'),
   });
+  if (startRenderWorker) renderer.start();
   // Sent on the renderer's thread: building MIME messages is CPU the event loop need not spend.
   const mailer = renderer.mailer(config.mail);
   const instanceKey = loadInstanceKey(config.secretKey);

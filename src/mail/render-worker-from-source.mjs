@@ -8,7 +8,8 @@ import { fileURLToPath, URL } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
-const { default: renderOnThread, send } = await import('./render-worker.ts');
+const worker = await import('./render-worker.ts');
 
-export default renderOnThread;
-export { send };
+export default worker.default;
+export const send = worker.send;
+export const pdf = worker.pdf;

@@ -1,11 +1,19 @@
 /**
- * The mail render worker (a piscina task file): renders one mail per task (the default task), and
- * sends one per `send` task, in a thread of its own (renderer.ts starts it). Bundled as `mail-render-worker.js` beside the server's bundle.
+ * The render worker (a piscina task file), in a thread of its own (renderer.ts starts it): per
+ * task it renders one mail (the default task), sends one (`send`) or renders one PDF (`pdf`).
+ * Bundled as `mail-render-worker.js` beside the server's bundle. The PDF modules (pdfkit, ~25 MB
+ * resident) load at the first PDF: a server that prints nothing never pays for them.
  */
 import { threadId } from 'node:worker_threads';
 import { createMailer, type Mailer } from './mailer';
 import { renderMail } from './render';
-import type { RenderedOnThread, RenderRequest, SendRequest } from './renderer';
+import type {
+  PdfOnThread,
+  PdfRequest,
+  RenderedOnThread,
+  RenderRequest,
+  SendRequest,
+} from './renderer';
 
 export default async function renderOnThread(request: RenderRequest): Promise<RenderedOnThread> {
   return { ...(await renderMail(request)), threadId };
@@ -36,4 +44,10 @@ export async function send({ mail, message }: SendRequest): Promise<{ threadId: 
     }),
   });
   return { threadId };
+}
+
+/** Renders one PDF (the piscina task `pdf`). */
+export async function pdf(request: PdfRequest): Promise<PdfOnThread> {
+  const { renderPdf } = await import('../pdf/render-pdf');
+  return { pdf: await renderPdf(request), threadId };
 }

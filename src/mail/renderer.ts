@@ -1,14 +1,21 @@
 /**
- * The mail renderer: turns a mail (plain data, see compose.ts) into its HTML and text. The
- * server's is one worker thread (piscina), so React Email never runs on the event loop: a
- * render takes tens of milliseconds of CPU (the first one also loads react-dom/server), and
- * react-dom/server's AsyncLocalStorage turns on async hooks for every promise of the thread it
- * runs in. Mail is not urgent: one thread, renders queued behind one another.
+ * The renderer: turns a mail (plain data, see compose.ts) into its HTML and text, and a receipt,
+ * invoice or contract (plain data, `PdfRequest`) into its PDF. The server's is one worker thread
+ * (piscina), so neither React Email nor pdfkit ever runs on the event loop: a mail takes tens of
+ * milliseconds of CPU (the first one also loads react-dom/server, whose AsyncLocalStorage turns
+ * on async hooks for every promise of the thread it runs in), a PDF 5-50 ms. One thread for
+ * both: neither is urgent enough for a thread of its own, and one thread costs one thread's
+ * memory, one start and one close; renders are queued behind one another.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Config } from '../config';
+import type { ContractPdfInput } from '../contracts/contract-pdf';
+import type { InvoiceSnapshot } from '../domain/invoice';
+import type { ReceiptSnapshot } from '../domain/receipt';
+import type { Locale } from '../i18n';
+import type { PdfLogo } from '../receipts/receipt-pdf';
 import type { RenderableMail } from './compose';
 import type { Mailer, MailMessage } from './mailer';
 
@@ -44,6 +51,31 @@ export interface MailRenderer {
   close(): Promise<void>;
 }
 
+/** A document to print, as plain data (it crosses to the render worker as it is). */
+export type PdfRequest =
+  | { kind: 'receipt'; receipt: ReceiptSnapshot; locale: Locale; logo?: PdfLogo | undefined }
+  | { kind: 'invoice'; invoice: InvoiceSnapshot; locale: Locale }
+  | { kind: 'contract'; contract: ContractPdfInput };
+
+/** What the render worker answers for a PDF: its bytes, and which thread rendered them. */
+export interface PdfOnThread {
+  pdf: Uint8Array;
+  threadId: number;
+}
+
+export interface PdfRenderer {
+  /** The document's PDF. */
+  pdf(request: PdfRequest): Promise<Buffer>;
+}
+
+/** Mail and PDFs: what the server's render worker does (RouteDeps, the mail worker). */
+export type Renderer = MailRenderer & PdfRenderer;
+
+/** A Buffer over the same bytes (a Uint8Array crossing from a thread arrives as a plain one). */
+export function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
  * The worker's file for the module at `moduleUrl` (this one's, unless bundled elsewhere). From
  * the TypeScript source (vitest, tsx): render-worker-from-source.mjs beside this file, which
@@ -70,7 +102,7 @@ export function renderWorkerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, NODE_ENV: env.NODE_ENV ?? 'production' };
 }
 
-export class WorkerMailRenderer implements MailRenderer {
+export class WorkerRenderer implements Renderer {
   private pool: Piscina | undefined;
   private closed = false;
 
@@ -90,7 +122,7 @@ export class WorkerMailRenderer implements MailRenderer {
 
   /** As render, with the id of the thread that rendered (tests). */
   async renderOnThread(request: RenderRequest): Promise<RenderedOnThread> {
-    if (this.closed) throw new Error('the mail renderer is closed');
+    if (this.closed) throw new Error('the renderer is closed');
     return (await this.poolOf().run(request)) as RenderedOnThread;
   }
 
@@ -108,8 +140,31 @@ export class WorkerMailRenderer implements MailRenderer {
 
   /** Sends on the worker; answers the id of the thread that sent (tests). */
   async sendOnThread(request: SendRequest): Promise<{ threadId: number }> {
-    if (this.closed) throw new Error('the mail renderer is closed');
+    if (this.closed) throw new Error('the renderer is closed');
     return (await this.poolOf().run(request, { name: 'send' })) as { threadId: number };
+  }
+
+  async pdf(request: PdfRequest): Promise<Buffer> {
+    return bufferOf((await this.pdfOnThread(request)).pdf);
+  }
+
+  /** As pdf, with the id of the thread that rendered (tests). */
+  async pdfOnThread(request: PdfRequest): Promise<PdfOnThread> {
+    if (this.closed) throw new Error('the renderer is closed');
+    return (await this.poolOf().run(request, { name: 'pdf' })) as PdfOnThread;
+  }
+
+  /**
+   * Starts the worker thread now rather than at the first render (the server's: its memory at
+   * rest then includes the thread, which loads the mail templates as it starts).
+   */
+  start(): void {
+    if (!this.closed) this.poolOf();
+  }
+
+  /** How many worker threads run now (0 or 1; tests). */
+  get threads(): number {
+    return this.pool?.threads.length ?? 0;
   }
 
   async close(): Promise<void> {
@@ -119,7 +174,7 @@ export class WorkerMailRenderer implements MailRenderer {
     await pool?.destroy();
   }
 
-  /** Started at the first render, so an app that sends no mail starts no thread. */
+  /** Started by start() or the first render, so an app that renders nothing need start no thread. */
   private poolOf(): Piscina {
     if (this.pool) return this.pool;
     const pool = new Piscina({
@@ -146,9 +201,12 @@ export class WorkerMailRenderer implements MailRenderer {
   }
 }
 
-/** The server's renderer: one worker thread, started by the first render, ended by close(). */
-export function createMailRenderer(
-  options: ConstructorParameters<typeof WorkerMailRenderer>[0] = {},
-): WorkerMailRenderer {
-  return new WorkerMailRenderer(options);
+/**
+ * The server's renderer: one worker thread for mail and PDFs, started by start() or the first
+ * render, ended by close().
+ */
+export function createRenderer(
+  options: ConstructorParameters<typeof WorkerRenderer>[0] = {},
+): WorkerRenderer {
+  return new WorkerRenderer(options);
 }

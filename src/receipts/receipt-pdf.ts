@@ -26,14 +26,20 @@ function methodOf(t: Translator, method: string): string {
   return id === undefined ? method : t.t(id);
 }
 
-/** A logo pdfkit can draw (PNG or JPEG; a WebP logo is left out of the PDF). */
+/**
+ * A logo pdfkit can draw (PNG or JPEG; a WebP logo is left out of the PDF). Its bytes may be a
+ * plain Uint8Array (a Buffer crossing to the render worker arrives as one).
+ */
 export interface PdfLogo {
   type: string;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 export function printableLogo(logo: PdfLogo | undefined): Buffer | undefined {
-  return logo && ['image/png', 'image/jpeg'].includes(logo.type) ? logo.bytes : undefined;
+  if (!logo || !['image/png', 'image/jpeg'].includes(logo.type)) return undefined;
+  const { bytes } = logo;
+  // A Buffer over the same bytes (pdfkit's types ask for one).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

@@ -14,6 +14,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { enqueueMail } from '../../src/db/queries/mail-outbox';
 import { createMailer } from '../../src/mail/mailer';
 import { inProcessRenderer } from '../../src/mail/render';
+import { inThreadPdfRenderer } from '../../src/pdf/render-pdf';
 import * as C from './contract';
 import {
   HOOK_TIMEOUT,
@@ -284,7 +285,7 @@ describe.each(dialects)('mail outbox on %s', SUITE_TIMEOUT, (dialect) => {
           db: database.db,
           mailer: createMailer(config.mail),
           // Messages queued rendered: nothing to render.
-          renderer: inProcessRenderer,
+          renderer: { ...inProcessRenderer, ...inThreadPdfRenderer },
           policy: config.mail.retry,
           publicUrl: config.publicUrl,
         });

@@ -1,8 +1,9 @@
 /**
- * Mail is rendered off the server's event loop: in a process of its own (support/mail-off-main.ts)
- * the real app sends a test email, a password reset and a queued template mail, and its main
- * thread never loads React — react-dom/server is CommonJS, so whatever loads it, even through
- * `import`, lands in require.cache. Run from the TypeScript source, as `tsx src/server.ts` runs,
+ * Mail and PDFs are rendered off the server's event loop: in a process of its own
+ * (support/mail-off-main.ts) the real app sends a test email, a password reset, a queued template
+ * mail and a receipt mail with its PDF, and serves a receipt, an invoice and a contract PDF, and
+ * its main thread never loads React or pdfkit — react-dom/server is CommonJS, so whatever loads
+ * it, even through `import`, lands in require.cache; so do the CommonJS modules pdfkit loads. Run from the TypeScript source, as `tsx src/server.ts` runs,
  * and bundled with the render worker beside it, as `npm run build:server` builds. The process
  * must also end by itself once the app is closed: the worker thread keeps nothing alive.
  */
@@ -20,7 +21,10 @@ const CHILD = path.join(REPO_ROOT, 'test/integration/support/mail-off-main.ts');
 interface Report {
   subjects: string[];
   html: number;
+  attachedPdfs: number;
+  pdfs: Record<string, number>;
   react: string[];
+  pdfkit: string[];
 }
 
 /** Runs the child to its end (it must end by itself) and reads its report. */
@@ -49,10 +53,15 @@ async function runChild(args: string[], env: Record<string, string>): Promise<Re
 }
 
 function expectRenderedOffMain(report: Report) {
-  // The test email, the password reset, the queued delivery mail: each with its HTML part.
-  expect(report.subjects).toHaveLength(3);
-  expect(report.html).toBe(3);
+  // The test email, the password reset, the queued delivery mail, the notices of the client
+  // opening the project and accepting its terms, and the receipt mail to each party: each with
+  // its HTML part; the receipt mails with their PDF.
+  expect(report.subjects).toHaveLength(7);
+  expect(report.html).toBe(7);
+  expect(report.attachedPdfs).toBe(2);
+  expect(report.pdfs).toEqual({ receipt: 1, invoice: 1, contract: 1 });
   expect(report.react).toEqual([]);
+  expect(report.pdfkit).toEqual([]);
 }
 
 let bundle: { entry: string; dir: string } | undefined;

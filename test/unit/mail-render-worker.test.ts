@@ -12,11 +12,11 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { inProcessRenderer } from '../../src/mail/render';
-import { WorkerMailRenderer, renderWorkerEnv, renderWorkerFile } from '../../src/mail/renderer';
+import { WorkerRenderer, renderWorkerEnv, renderWorkerFile } from '../../src/mail/renderer';
 import { sampleRequests } from './mail-samples';
 
 describe('mail render worker', () => {
-  const renderer = new WorkerMailRenderer();
+  const renderer = new WorkerRenderer();
   afterAll(() => renderer.close());
 
   it('renders every mail off this thread, byte for byte as rendered here', async () => {
@@ -127,7 +127,7 @@ describe('the worker’s life', () => {
 
   it('a crash fails its render and those queued behind it; the next starts a new thread', async () => {
     const errors: Error[] = [];
-    const renderer = new WorkerMailRenderer({ file, onError: (e) => errors.push(e) });
+    const renderer = new WorkerRenderer({ file, onError: (e) => errors.push(e) });
     try {
       const first = await renderer.renderOnThread(request('https://a.example'));
       // The crash, and one render queued behind it.
@@ -146,7 +146,7 @@ describe('the worker’s life', () => {
   });
 
   it('a worker that cannot load fails each render instead of leaving it waiting', async () => {
-    const renderer = new WorkerMailRenderer({ file: `${file}.missing.mjs` });
+    const renderer = new WorkerRenderer({ file: `${file}.missing.mjs` });
     try {
       for (let i = 0; i < 2; i++) {
         await expect(renderer.render(request('https://a.example'))).rejects.toThrow(/missing/);
@@ -157,7 +157,7 @@ describe('the worker’s life', () => {
   });
 
   it('after close, renders fail and start no thread', async () => {
-    const renderer = new WorkerMailRenderer({ file });
+    const renderer = new WorkerRenderer({ file });
     await renderer.renderOnThread(request('https://a.example'));
     await renderer.close();
     await expect(renderer.render(request('https://a.example'))).rejects.toThrow(/closed/);

@@ -142,6 +142,7 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
           reply,
           await contractVersionPdf({
             db,
+            renderer: deps.renderer,
             projectId: request.params.projectId,
             versionId: request.params.versionId,
             ownerId: freelancerOf(request).user.id,
@@ -173,6 +174,7 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
           reply,
           await contractVersionPdf({
             db,
+            renderer: deps.renderer,
             projectId: clientOf(request).projectId,
             versionId: request.params.versionId,
           }),

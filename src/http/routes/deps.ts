@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/clock';
 import type { DB } from '../../db/schema';
 import type { FileStorage } from '../../files/storage';
 import type { Mailer } from '../../mail/mailer';
-import type { MailRenderer } from '../../mail/renderer';
+import type { Renderer } from '../../mail/renderer';
 import type { MailWorker } from '../../actions/mail-worker';
 import type { StreamBus } from '../../events/stream-bus';
 import type { SenderLimits } from '../chat-limits';
@@ -20,8 +20,11 @@ export interface RouteDeps {
   storage: FileStorage;
   /** Only for the settings page's test email; everything else is queued in the outbox. */
   mailer: Mailer;
-  /** Renders mail off the event loop (a worker thread): the test email, the password reset. */
-  renderer: MailRenderer;
+  /**
+   * Renders mail (the test email, the password reset) and PDFs (receipts, invoices, contracts,
+   * the evidence bundle's) off the event loop, in a worker thread.
+   */
+  renderer: Renderer;
   /** Woken after a request that queued mail has committed. */
   mailWorker: Pick<MailWorker, 'wake'>;
   secretBox: SecretBox;

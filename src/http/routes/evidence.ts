@@ -48,6 +48,7 @@ export const evidenceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
       projectId,
       signer,
       publicUrl: config.publicUrl,
+      renderer: deps.renderer,
       now: clock.now(),
       onError: (error) => request.log.error({ err: error }, 'could not write an evidence bundle'),
     });

@@ -21,7 +21,7 @@ import { findProjectById } from '../../db/queries/projects';
 import { notFound } from '../../domain/errors';
 import { MAX_VAT_BASIS_POINTS, VAT_MODES } from '../../domain/invoice';
 import type { Locale } from '../../i18n';
-import { renderInvoicePdf } from '../../invoices/invoice-pdf';
+import type { PdfRenderer } from '../../mail/renderer';
 import { clientOf, freelancerOf } from '../authentication';
 import { id, multilineText, text } from '../schemas';
 import type { RouteDeps } from './deps';
@@ -76,9 +76,14 @@ function presentInvoice(row: InvoiceWithStatus): z.infer<typeof invoiceView> {
   };
 }
 
-async function sendPdf(reply: FastifyReply, row: InvoiceWithStatus | undefined, locale: Locale) {
+async function sendPdf(
+  renderer: PdfRenderer,
+  reply: FastifyReply,
+  row: InvoiceWithStatus | undefined,
+  locale: Locale,
+) {
   if (!row) throw notFound('Invoice');
-  const pdf = await renderInvoicePdf(invoiceSnapshotOf(row), locale);
+  const pdf = await renderer.pdf({ kind: 'invoice', invoice: invoiceSnapshotOf(row), locale });
   return reply
     .type('application/pdf')
     .header('content-disposition', `attachment; filename="${row.label}.pdf"`)
@@ -86,7 +91,10 @@ async function sendPdf(reply: FastifyReply, row: InvoiceWithStatus | undefined, 
     .send(pdf);
 }
 
-export const invoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, clock }) => {
+export const invoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, clock, renderer },
+) => {
   app.get(
     '/settings/tax',
     { schema: { tags: ['settings'], response: { 200: taxView } } },
@@ -221,6 +229,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
     async (request, reply) => {
       const { user } = freelancerOf(request);
       return sendPdf(
+        renderer,
         reply,
         await findInvoice(db, { ownerId: user.id }, request.params.invoiceId),
         user.locale,
@@ -230,7 +239,10 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db,
 };
 
 /** Registered inside the client-authenticated portal scope. */
-export const portalInvoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+export const portalInvoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { db, renderer },
+) => {
   app.get(
     '/portal/invoices',
     { schema: { tags: ['portal'], response: { 200: invoiceList } } },
@@ -247,7 +259,7 @@ export const portalInvoiceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
       const row = await findInvoice(db, { projectId }, request.params.invoiceId);
       const project = await findProjectById(db, projectId);
       const client = project && (await findOwnedClient(db, project.owner_id, project.client_id));
-      return sendPdf(reply, row, client?.locale ?? 'en');
+      return sendPdf(renderer, reply, row, client?.locale ?? 'en');
     },
   );
 };

@@ -5,8 +5,7 @@ import { receiptPdf } from '../../actions/send-receipt';
 import { getProject } from '../../actions/read-projects';
 import { findClientLocaleOfProject } from '../../db/queries/clients';
 import { findReceipt, listReceiptsOfOwner, listReceiptsOfProject } from '../../db/queries/receipts';
-import type { DB, ReceiptRow } from '../../db/schema';
-import type { Kysely } from 'kysely';
+import type { ReceiptRow } from '../../db/schema';
 import { notFound } from '../../domain/errors';
 import { receiptLabel } from '../../domain/receipt';
 import { clientOf, freelancerOf } from '../authentication';
@@ -22,13 +21,13 @@ const receiptList = z.object({ receipts: z.array(receiptView) });
 
 /** The PDF in the reader's language: the freelancer's from Settings, the client's as set for them. */
 async function sendPdf(
-  db: Kysely<DB>,
+  { db, renderer }: Pick<RouteDeps, 'db' | 'renderer'>,
   reply: FastifyReply,
   receipt: ReceiptRow | undefined,
   locale: Locale,
 ) {
   if (!receipt) throw notFound('Receipt');
-  const pdf = await receiptPdf(db, receipt, locale);
+  const pdf = await receiptPdf(db, renderer, receipt, locale);
   return reply
     .type('application/pdf')
     .header('content-disposition', `attachment; filename="${receiptLabel(receipt.number)}.pdf"`)
@@ -36,7 +35,8 @@ async function sendPdf(
     .send(pdf);
 }
 
-export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db } = deps;
   app.get(
     '/receipts',
     { schema: { tags: ['receipts'], response: { 200: receiptList } } },
@@ -64,7 +64,7 @@ export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
     async (request, reply) => {
       const { user } = freelancerOf(request);
       return sendPdf(
-        db,
+        deps,
         reply,
         await findReceipt(db, { ownerId: user.id }, request.params.receiptId),
         user.locale,
@@ -74,7 +74,8 @@ export const receiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
 };
 
 /** Registered inside the client-authenticated portal scope. */
-export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db } = deps;
   app.get(
     '/portal/receipts',
     { schema: { tags: ['portal'], response: { 200: receiptList } } },
@@ -89,7 +90,7 @@ export const portalReceiptRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
     async (request, reply) => {
       const { projectId } = clientOf(request);
       return sendPdf(
-        db,
+        deps,
         reply,
         await findReceipt(db, { projectId }, request.params.receiptId),
         (await findClientLocaleOfProject(db, projectId)) ?? 'en',
