@@ -3,9 +3,9 @@
  * invoice or contract (plain data, `PdfRequest`) into its PDF. The server's is one worker thread
  * (piscina), so neither React Email nor pdfkit ever runs on the event loop: a mail takes tens of
  * milliseconds of CPU (the first one also loads react-dom/server, whose AsyncLocalStorage turns
- * on async hooks for every promise of the thread it runs in), a PDF 5-50 ms. One thread for
- * both: neither is urgent enough for a thread of its own, and one thread costs one thread's
- * memory, one start and one close; renders are queued behind one another.
+ * on async hooks for every promise of the thread it runs in), a PDF 5-50 ms; the thread also
+ * sends mail (mailer()). One thread for all: none is urgent enough for a thread of its own, and
+ * one thread costs one thread's memory, one start and one close; tasks queue behind one another.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
