@@ -2,7 +2,8 @@ import { findContractAcceptance } from '../db/queries/contracts';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { AppError, notFound } from '../domain/errors';
 import { isLocale } from '../i18n';
-import type { PdfRenderer } from '../mail/renderer';
+import type { ContractAcceptanceRow, ContractVersionRow } from '../db/schema';
+import type { PdfRenderer, PdfRequest } from '../mail/renderer';
 import type { ActionContext } from './context';
 
 /**
@@ -40,11 +41,21 @@ export async function contractVersionPdf(
       `Contract version ${version.version} is not accepted: only accepted versions download as a PDF`,
     );
   }
-  const pdf = await options.renderer.pdf({
+  const pdf = await options.renderer.pdf(contractPdfRequest(project.title, version, acceptance));
+  return { filename: `contract-v${version.version}.pdf`, pdf };
+}
+
+/** What the renderer prints for an accepted contract version (here and in the evidence bundle). */
+export function contractPdfRequest(
+  projectTitle: string,
+  version: ContractVersionRow,
+  acceptance: ContractAcceptanceRow,
+): PdfRequest {
+  return {
     kind: 'contract',
     contract: {
       locale: isLocale(version.locale) ? version.locale : 'en',
-      projectTitle: project.title,
+      projectTitle,
       version: version.version,
       text: version.text,
       sha256: version.sha256,
@@ -56,6 +67,5 @@ export async function contractVersionPdf(
         sha256: acceptance.sha256,
       },
     },
-  });
-  return { filename: `contract-v${version.version}.pdf`, pdf };
+  };
 }

@@ -58,8 +58,9 @@ import {
   type Manifest,
   type ManifestDispute,
 } from '../evidence/manifest';
-import { isLocale, type Locale } from '../i18n';
+import type { Locale } from '../i18n';
 import type { PdfRenderer } from '../mail/renderer';
+import { contractPdfRequest } from './contract-pdf';
 import { invoiceSnapshotOf } from './invoice-documents';
 import { citedIds, evidenceOf } from './dispute-record';
 import type { InstanceSigner } from './instance-key';
@@ -245,23 +246,7 @@ async function writeBundle(options: {
     await zip.add(`contract/v${v.version}.txt`, v.text);
     const acceptance = rows.acceptances.find((a) => a.version_id === v.id);
     if (!acceptance) continue;
-    const pdf = await renderer.pdf({
-      kind: 'contract',
-      contract: {
-        locale: isLocale(v.locale) ? v.locale : 'en',
-        projectTitle: project.title,
-        version: v.version,
-        text: v.text,
-        sha256: v.sha256,
-        acceptance: {
-          fullName: acceptance.full_name,
-          acceptedAt: acceptance.accepted_at,
-          ip: acceptance.ip,
-          userAgent: acceptance.user_agent,
-          sha256: acceptance.sha256,
-        },
-      },
-    });
+    const pdf = await renderer.pdf(contractPdfRequest(project.title, v, acceptance));
     await zip.add(`contract/v${v.version}.pdf`, pdf);
   }
 
