@@ -24,13 +24,19 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 // ---------------------------------------------------------------------------------------------
 // The server, built and run as `npm start` does.
 
-/** Bundles src/server.ts as `npm run build:server` does, into a folder of its own. */
-export async function buildServer(): Promise<{ entry: string; remove(): Promise<void> }> {
-  const outdir = path.join(REPO_ROOT, 'dist', `crash-test-${randomBytes(4).toString('hex')}`);
+/**
+ * Bundles `entry` as `npm run build:server` does, with the render worker beside it (where
+ * src/mail/renderer.ts looks for it), into a folder of its own under dist/ named `name-<random>`;
+ * answers the bundled entry's path.
+ */
+export async function bundleWithRenderWorker(
+  entry: string,
+  name: string,
+): Promise<{ entry: string; dir: string; remove(): Promise<void> }> {
+  const dir = path.join(REPO_ROOT, 'dist', `${name}-${randomBytes(4).toString('hex')}`);
   await build({
     entryPoints: {
-      server: path.join(REPO_ROOT, 'src/server.ts'),
-      // The mail render worker, beside the server as src/mail/renderer.ts looks for it.
+      [name]: entry,
       'mail-render-worker': path.join(REPO_ROOT, 'src/mail/render-worker.ts'),
     },
     bundle: true,
@@ -38,13 +44,19 @@ export async function buildServer(): Promise<{ entry: string; remove(): Promise<
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outdir,
+    outdir: dir,
     logLevel: 'warning',
   });
   return {
-    entry: path.join(outdir, 'server.js'),
-    remove: () => rm(outdir, { recursive: true, force: true }),
+    entry: path.join(dir, `${name}.js`),
+    dir,
+    remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Bundles src/server.ts as `npm run build:server` does, into a folder of its own. */
+export function buildServer(): Promise<{ entry: string; remove(): Promise<void> }> {
+  return bundleWithRenderWorker(path.join(REPO_ROOT, 'src/server.ts'), 'crash-test-server');
 }
 
 /** A free loopback port, kept for every restart so the test's cookies and URLs stay valid. */

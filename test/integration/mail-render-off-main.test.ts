@@ -8,11 +8,9 @@
  * must also end by itself once the app is closed: the worker thread keeps nothing alive.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWithRenderWorker } from './crash-helpers';
 import { dialects, HOOK_TIMEOUT, provisionStorage, SUITE_TIMEOUT, TEST_ENV } from './harness';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -64,29 +62,14 @@ function expectRenderedOffMain(report: Report) {
   expect(report.pdfkit).toEqual([]);
 }
 
-let bundle: { entry: string; dir: string } | undefined;
+let bundle: { entry: string; remove(): Promise<void> } | undefined;
 
 beforeAll(async () => {
-  const dir = path.join(REPO_ROOT, 'dist', `mail-off-main-${randomBytes(4).toString('hex')}`);
-  // The same options as `npm run build:server`, with the worker's entry beside the bundle.
-  await build({
-    entryPoints: {
-      'mail-off-main': CHILD,
-      'mail-render-worker': path.join(REPO_ROOT, 'src/mail/render-worker.ts'),
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outdir: dir,
-    logLevel: 'warning',
-  });
-  bundle = { entry: path.join(dir, 'mail-off-main.js'), dir };
+  bundle = await bundleWithRenderWorker(CHILD, 'mail-off-main');
 }, HOOK_TIMEOUT);
 
 afterAll(async () => {
-  if (bundle) await rm(bundle.dir, { recursive: true, force: true });
+  await bundle?.remove();
 });
 
 describe.each(dialects)('mail rendered off the main thread (%s)', (dialect) => {
