@@ -121,9 +121,8 @@ export class WorkerRenderer implements Renderer {
   }
 
   /** As render, with the id of the thread that rendered (tests). */
-  async renderOnThread(request: RenderRequest): Promise<RenderedOnThread> {
-    if (this.closed) throw new Error('the renderer is closed');
-    return (await this.poolOf().run(request)) as RenderedOnThread;
+  renderOnThread(request: RenderRequest): Promise<RenderedOnThread> {
+    return this.run<RenderedOnThread>(request);
   }
 
   /**
@@ -139,9 +138,8 @@ export class WorkerRenderer implements Renderer {
   }
 
   /** Sends on the worker; answers the id of the thread that sent (tests). */
-  async sendOnThread(request: SendRequest): Promise<{ threadId: number }> {
-    if (this.closed) throw new Error('the renderer is closed');
-    return (await this.poolOf().run(request, { name: 'send' })) as { threadId: number };
+  sendOnThread(request: SendRequest): Promise<{ threadId: number }> {
+    return this.run<{ threadId: number }>(request, 'send');
   }
 
   async pdf(request: PdfRequest): Promise<Buffer> {
@@ -149,9 +147,8 @@ export class WorkerRenderer implements Renderer {
   }
 
   /** As pdf, with the id of the thread that rendered (tests). */
-  async pdfOnThread(request: PdfRequest): Promise<PdfOnThread> {
-    if (this.closed) throw new Error('the renderer is closed');
-    return (await this.poolOf().run(request, { name: 'pdf' })) as PdfOnThread;
+  pdfOnThread(request: PdfRequest): Promise<PdfOnThread> {
+    return this.run<PdfOnThread>(request, 'pdf');
   }
 
   /**
@@ -172,6 +169,12 @@ export class WorkerRenderer implements Renderer {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.destroy();
+  }
+
+  /** Runs the worker's task `name` (its default export when absent) on `request`. */
+  private async run<T>(request: unknown, name?: 'send' | 'pdf'): Promise<T> {
+    if (this.closed) throw new Error('the renderer is closed');
+    return (await this.poolOf().run(request, name === undefined ? {} : { name })) as T;
   }
 
   /** Started by start() or the first render, so an app that renders nothing need start no thread. */
