@@ -5,9 +5,9 @@
  * branding — display name, accent with a readable text colour, and a logo accepted only as PNG,
  * JPEG or WebP by its bytes, at most 512 KB, served back with its type and nosniff.
  */
-import { deflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { png } from '../unit/pdf-samples';
 import * as C from './contract';
 import {
   SUITE_TIMEOUT,
@@ -59,26 +59,6 @@ const baseSettings = {
   paymentInstructions: 'IBAN DE89 3704 0044 0532 0130 00, Lee Studio',
 };
 
-/** A minimal valid PNG of `pad` extra bytes (a tEXt chunk pads it out). */
-function png(pad = 0): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    return Buffer.concat([length, Buffer.from(type, 'ascii'), data, Buffer.alloc(4)]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    ...(pad > 0 ? [chunk('tEXt', Buffer.alloc(pad, 0x61))] : []),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 1)]);
 const WEBP = Buffer.concat([
   Buffer.from('RIFF'),

@@ -76,8 +76,8 @@ const creditNote: InvoiceSnapshot = {
   },
 };
 
-/** A 1×1 PNG. */
-export function png(): Buffer {
+/** A minimal valid PNG of `pad` extra bytes (a tEXt chunk pads it out). */
+export function png(pad = 0): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(data.length);
@@ -91,6 +91,7 @@ export function png(): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
+    ...(pad > 0 ? [chunk('tEXt', Buffer.alloc(pad, 0x61))] : []),
     chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
