@@ -3,6 +3,13 @@
  * the app instances is the one use. `afterCommit(trx, work)` inside a transaction keeps `work`
  * until that transaction commits (and drops it on rollback); outside one, it runs at once.
  *
+ * `onceWritten(trx, work)` is the earlier stage, for work a power cut may undo: it runs once the
+ * commit is written to the database's log — it then survives this process being killed — which
+ * on SQLite is before the log is flushed to disk (src/db/sqlite.ts: the flush runs on the thread
+ * pool while this work runs, and the transaction returns only after both). Nothing reads the
+ * commit before its flush (the connection is still the committing transaction's), so this work
+ * gets no connection. On PostgreSQL a commit returns flushed, so the stage is just after commit.
+ *
  * Kysely has no commit hook, so the dialect's driver is wrapped (`withAfterCommit`): the wrapped
  * connection recognises the marker query `afterCommit` sends through the transaction's own
  * connection (the work rides in its parameters and never reaches the database), and the wrapped
@@ -34,10 +41,28 @@ export interface CommittedConnection {
 export type AfterCommitWork = (connection: CommittedConnection) => void | Promise<void>;
 
 const MARKER = '/* milepost: after commit */';
+const WRITTEN_MARKER = '/* milepost: once written */';
+
+/** Work run once a commit is written, maybe before it is on disk (see above). */
+export type WrittenWork = () => void;
+
+/** A driver connection whose commit is written before it is flushed calls `whenWritten` between. */
+export interface CommitStages {
+  whenWritten: (() => void) | undefined;
+}
 
 /** Runs `work` once `db`'s transaction commits; at once when `db` is not a transaction. */
 export async function afterCommit(db: Kysely<DB>, work: AfterCommitWork): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(MARKER, [work]));
+}
+
+/**
+ * Runs `work` once `db`'s transaction's commit is written, perhaps before it is flushed to disk;
+ * at once when `db` is not a transaction. Only for what a power cut may undo: handing a stream
+ * entry to this instance's own sockets, whose clients resync if the entry is lost.
+ */
+export async function onceWritten(db: Kysely<DB>, work: WrittenWork): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(WRITTEN_MARKER, [work]));
 }
 
 /** Reports work that failed after its commit (which stands: the failure cannot undo it). */
@@ -50,6 +75,8 @@ export function withAfterCommit(dialect: Dialect, failed: AfterCommitFailure): D
 class AfterCommitConnection extends WrappedConnection {
   /** The work kept while a transaction is open; undefined outside one. */
   pending: AfterCommitWork[] | undefined;
+  /** The work for when the commit is written, kept alike. */
+  written: WrittenWork[] | undefined;
 
   constructor(
     inner: DatabaseConnection,
@@ -59,11 +86,27 @@ class AfterCommitConnection extends WrappedConnection {
   }
 
   override async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.sql === WRITTEN_MARKER) {
+      const work = query.parameters[0] as WrittenWork;
+      if (this.written) this.written.push(work);
+      else this.runWritten([work]);
+      return { rows: [] };
+    }
     if (query.sql !== MARKER) return this.inner.executeQuery<R>(query);
     const work = query.parameters[0] as AfterCommitWork;
     if (this.pending) this.pending.push(work);
     else await this.run([work]);
     return { rows: [] };
+  }
+
+  runWritten(works: WrittenWork[]): void {
+    for (const work of works) {
+      try {
+        work();
+      } catch (error) {
+        this.failed(error);
+      }
+    }
   }
 
   async run(works: AfterCommitWork[]): Promise<void> {
@@ -96,22 +139,41 @@ class AfterCommitDriver extends WrappingDriver<AfterCommitConnection> {
     const wrapper = connection as AfterCommitConnection;
     await this.inner.beginTransaction(wrapper.inner, settings);
     wrapper.pending = [];
+    wrapper.written = [];
   }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const wrapper = connection as AfterCommitConnection;
     const works = wrapper.pending ?? [];
+    const written = wrapper.written ?? [];
+    let ran = written.length === 0;
+    const whenWritten = () => {
+      ran = true;
+      wrapper.runWritten(written);
+    };
+    // A connection that writes before it flushes calls this in between; any other has flushed
+    // when its commit returns, and the work runs then.
+    const stages = isStaged(wrapper.inner) ? wrapper.inner : undefined;
+    if (stages && !ran) stages.whenWritten = whenWritten;
     try {
       await this.inner.commitTransaction(wrapper.inner);
     } finally {
       wrapper.pending = undefined;
+      wrapper.written = undefined;
+      if (stages) stages.whenWritten = undefined;
     }
+    if (!ran) whenWritten();
     await wrapper.run(works);
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const wrapper = connection as AfterCommitConnection;
     wrapper.pending = undefined;
+    wrapper.written = undefined;
     await this.inner.rollbackTransaction(wrapper.inner);
   }
+}
+
+function isStaged(connection: DatabaseConnection): connection is DatabaseConnection & CommitStages {
+  return 'whenWritten' in connection;
 }

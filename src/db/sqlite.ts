@@ -13,7 +13,10 @@
  *   returns), the log file is flushed with `fdatasync` on libuv's thread pool (`WalFlusher`). So
  *   a recorded payment still survives a power cut, as with FULL. The commit keeps SQLite's one
  *   connection until its flush ends — nothing reads what is not yet on disk — but not the event
- *   loop: sockets and requests that need no database go on meanwhile.
+ *   loop: sockets and requests that need no database go on meanwhile. The one thing said before
+ *   the flush ends is what `onceWritten` (src/db/after-commit.ts) asked for — a chat entry handed
+ *   to this instance's sockets — once COMMIT has written the frames (a killed process keeps
+ *   them) and while the flush runs.
  * - The connection never checkpoints itself (`wal_autocheckpoint = 0`): a worker thread with its
  *   own connection runs a PASSIVE checkpoint every second (`CHECKPOINT_MS`), which flushes the log
  *   before copying it into the database file and the database file before the log may be reused —
@@ -38,6 +41,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { CommitStages } from './after-commit';
 import { WrappedConnection, WrappingDriver, withDriver } from './wrapped-driver';
 
 /** How often the worker thread checkpoints the log into the database file. */
@@ -146,8 +150,10 @@ export class WalFlusher {
   }
 }
 
-class DurableConnection extends WrappedConnection {
+class DurableConnection extends WrappedConnection implements CommitStages {
   inTransaction = false;
+  /** Set for a commit by src/db/after-commit.ts: called once it is written, while it flushes. */
+  whenWritten: (() => void) | undefined = undefined;
 
   constructor(
     inner: DatabaseConnection,
@@ -191,12 +197,17 @@ class DurableDriver extends WrappingDriver<DurableConnection> {
   }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const durable = connection as DurableConnection;
     try {
       await super.commitTransaction(connection);
     } finally {
-      (connection as DurableConnection).inTransaction = false;
+      durable.inTransaction = false;
     }
-    await this.flusher.sync();
+    // Written to the log (a killed process keeps it): its flush starts on the thread pool, and
+    // what may be said before the flush ends (src/db/after-commit.ts `onceWritten`) is said now.
+    const flushed = this.flusher.sync();
+    durable.whenWritten?.();
+    await flushed;
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

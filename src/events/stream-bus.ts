@@ -6,7 +6,11 @@
  * Every announcement is made after the writing transaction has committed (src/db/after-commit.ts),
  * never inside it, and not at all if it rolls back:
  * - on this instance, the listeners get the committed entry itself at once, so the sockets here
- *   need no read for it;
+ *   need no read for it. On SQLite (one instance) that is as soon as the commit is written to
+ *   the log, while its disk flush runs (`onceWritten`): the entry survives the process being
+ *   killed; a power cut in the flush's few milliseconds may undo it after sockets had it — the
+ *   writer itself is answered only after the flush, and a client holding an entry the server
+ *   lost is told to resync when it subscribes again (each entry's tag, src/actions/read-stream.ts);
  * - on PostgreSQL, `pg_notify` on the committed transaction’s connection (in a transaction of its
  *   own, committed without waiting for a disk flush) tells the other
  *   instances its project and number (the payload carries ids only; they read the rows). Inside
@@ -26,7 +30,7 @@ import { EventEmitter } from 'node:events';
 import { CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
-import { afterCommit, type CommittedConnection } from '../db/after-commit';
+import { afterCommit, onceWritten, type CommittedConnection } from '../db/after-commit';
 import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
 
 export const STREAM_CHANNEL = 'milepost_stream';
@@ -85,7 +89,7 @@ export function inProcessStreamBus(): StreamBus {
   emitter.setMaxListeners(0);
   return {
     announce(trx, entry) {
-      return afterCommit(trx, () => {
+      return onceWritten(trx, () => {
         emitter.emit('entry', entry.projectId, entry.seq, entry);
       });
     },

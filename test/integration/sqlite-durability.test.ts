@@ -11,6 +11,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, sql, type Generated } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
+import { afterCommit, onceWritten, withAfterCommit } from '../../src/db/after-commit';
+import type { DB } from '../../src/db/schema';
 import { sqliteDialect } from '../../src/db/sqlite';
 
 interface Row {
@@ -86,6 +88,56 @@ describe('SQLite commits', () => {
     held.release();
     await commit;
     expect(held.done).toBe(before + 1);
+  });
+
+  test('work for a written commit runs while its flush is held; the commit and after-commit work wait for the flush', async () => {
+    const held = heldFlush();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milepost-sqlite-'));
+    folders.push(dir);
+    const failures: unknown[] = [];
+    const db = new Kysely<TestDB>({
+      dialect: withAfterCommit(
+        sqliteDialect(path.join(dir, 'db.sqlite'), { flush: held.flush, checkpointMs: 0 }),
+        (error) => failures.push(error),
+      ),
+    });
+    opened.push(db);
+    await sql`create table t (id integer primary key, body text not null)`.execute(db);
+    // The hooks take the app's database type; this test's table is its own.
+    const asApp = (trx: Kysely<TestDB>) => trx as unknown as Kysely<DB>;
+    const seen: string[] = [];
+
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ id: 1, body: 'undone' }).execute();
+        await onceWritten(asApp(trx), () => seen.push('written, rolled back'));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+
+    held.hold();
+    const started = held.started;
+    const commit = db.transaction().execute(async (trx) => {
+      await trx.insertInto('t').values({ id: 2, body: 'said' }).execute();
+      await onceWritten(asApp(trx), () => seen.push('written'));
+      await afterCommit(asApp(trx), () => {
+        seen.push('committed');
+      });
+      expect(seen).toEqual([]);
+    });
+    expect(await settlesSoon(commit)).toBe(false);
+    // Written (the flush has started and is held): the early work has run, nothing else has.
+    expect(held.started).toBe(started + 1);
+    expect(held.done).toBe(started);
+    expect(seen).toEqual(['written']);
+    held.release();
+    await commit;
+    expect(seen).toEqual(['written', 'committed']);
+    expect(failures).toEqual([]);
+
+    // Outside a transaction it runs at once.
+    await onceWritten(asApp(db), () => seen.push('at once'));
+    expect(seen.at(-1)).toBe('at once');
   });
 
   test('a write outside a transaction waits for the flush; a read does not', async () => {
