@@ -8,7 +8,7 @@
  * archived, access issued or revoked).
  */
 import type { Kysely } from 'kysely';
-import { newId } from '../db/ids';
+import { newId, newStreamTag } from '../db/ids';
 import { insertMessage, insertStreamEvent, takeStreamSeq } from '../db/queries/chat';
 import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
 import type { AppliedResolution, DisputeParty, Resolution } from '../domain/dispute';
@@ -29,9 +29,10 @@ export async function appendStreamEntry(
 ): Promise<number> {
   const seq = await takeStreamSeq(trx, entry.projectId);
   const data = entry.data ?? {};
+  const tag = newStreamTag();
   const { message, ...fields } = entry;
-  await insertStreamEvent(trx, { ...fields, seq, data, messageId: message?.id ?? null });
-  await events.announce(trx, { ...fields, seq, data, message });
+  await insertStreamEvent(trx, { ...fields, seq, data, tag, messageId: message?.id ?? null });
+  await events.announce(trx, { ...fields, seq, data, tag, message });
   return seq;
 }
 
@@ -64,6 +65,7 @@ export async function recordNewMessage(
     thread: row.thread,
     data: {},
     at: row.created_at,
+    tag: newStreamTag(),
   } as const;
   await insertStreamEvent(trx, { ...entry, messageId: row.id });
   await events.announce(trx, { ...entry, message: row });

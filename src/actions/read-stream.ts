@@ -4,11 +4,12 @@
  * are still live. Reads only; the socket hub (src/http/stream-hub.ts) decides what to send.
  */
 import { setImmediate } from 'node:timers/promises';
-import { listStreamAfter, streamHeads } from '../db/queries/chat';
+import { listStreamAfter, streamHeads, streamTags } from '../db/queries/chat';
 import { findOwnedProject, findProjectById } from '../db/queries/projects';
 import { liveClientSessionHashes, liveSessionHashes } from '../db/queries/sessions';
 import type { ChatActor } from '../domain/chat-rules';
 import { AppError, notFound } from '../domain/errors';
+import { resumePoint } from '../domain/stream-resume';
 import type { StreamEntry } from '../events/stream-bus';
 import { nowOf, type ActionContext } from './context';
 
@@ -17,12 +18,20 @@ export type { StreamEntry };
 /**
  * May `actor` follow the project live? Its freelancer always; its client while it is not
  * archived (an archived project is read-only: the client reads it, but gets no live updates).
- * Answers the stream's head.
+ * Answers where the socket resumes — after `since` (the last number it saw), or after the head
+ * when `since` is past it or, given the tag of the client's entry `since`, the server's entry of
+ * that number is another one (`resync`: see src/domain/stream-resume.ts) — with the tag of the
+ * entry there (null at 0 or on an untagged older row) and the stream's head.
  */
 export async function openStream(
-  options: Pick<ActionContext, 'db'> & { actor: ChatActor; projectId: string },
-): Promise<{ lastSeq: number }> {
-  const { actor, projectId } = options;
+  options: Pick<ActionContext, 'db'> & {
+    actor: ChatActor;
+    projectId: string;
+    since: number;
+    tag?: string | undefined;
+  },
+): Promise<{ since: number; resync: boolean; tag: string | null; lastSeq: number }> {
+  const { actor, projectId, since, tag } = options;
   const project =
     actor.type === 'freelancer'
       ? await findOwnedProject(options.db, actor.userId, projectId)
@@ -33,7 +42,26 @@ export async function openStream(
   if (actor.type === 'client' && project.archived_at !== null) {
     throw new AppError('ARCHIVED', 'This project is archived');
   }
-  return { lastSeq: project.stream_seq };
+  const head = Number(project.stream_seq);
+  // One read for both entries the answer may need: the client's (to check its tag) and the head.
+  const tags = await streamTags(
+    options.db,
+    projectId,
+    [...new Set([since, head])].filter((seq) => seq >= 1 && seq <= head),
+  );
+  const storedTag = tags.get(since);
+  const resume = resumePoint({
+    since,
+    tag,
+    head,
+    stored: storedTag === undefined ? undefined : { tag: storedTag },
+  });
+  return {
+    since: resume.from,
+    resync: resume.resync,
+    tag: tags.get(resume.from) ?? null,
+    lastSeq: head,
+  };
 }
 
 /** Up to `limit` entries after `afterSeq`, in order, each with its message if it has one. */
@@ -54,6 +82,7 @@ export async function readStreamAfter(
     message,
     data: JSON.parse(event.data) as Record<string, unknown>,
     at: event.created_at,
+    tag: event.tag,
   }));
 }
 

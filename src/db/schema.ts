@@ -383,6 +383,8 @@ export interface StreamEventsTable {
   message_id: string | null;
   data: string;
   created_at: string;
+  /** Random (migration 0040): names the entry a resubscribing socket holds; null on older rows. */
+  tag: string | null;
 }
 
 /** How far each party has read each thread (migration 0016). */

@@ -49,6 +49,8 @@ export interface StreamEntry {
   message: ChatMessageRow | null;
   data: Record<string, unknown>;
   at: string;
+  /** Its random tag (src/domain/stream-resume.ts); null on rows from before migration 0040. */
+  tag: string | null;
 }
 
 /**

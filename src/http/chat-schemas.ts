@@ -3,7 +3,8 @@
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../domain/chat-rules';
-import { id, multilineText } from './schemas';
+import { MAX_STREAM_TAG_LENGTH } from '../domain/stream-resume';
+import { id, multilineText, text } from './schemas';
 
 export const thread = z
   .string()
@@ -81,9 +82,19 @@ export const threadList = z.object({
   ),
 });
 
+/** The tag of a stream entry, as the server sent it (base64url). */
+const streamTag = text(MAX_STREAM_TAG_LENGTH).regex(/^[\w-]+$/, 'must be an entry’s tag');
+
 /** Frames a WebSocket client sends. */
 export const clientFrame = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('subscribe'), projectId: id, since: seq }),
+  z.strictObject({
+    type: z.literal('subscribe'),
+    projectId: id,
+    /** The last sequence number seen (0: none; past the head, e.g. 2^31: from the head). */
+    since: seq,
+    /** The tag of the entry at `since` the client holds: checked, see `subscribed`. */
+    tag: streamTag.optional(),
+  }),
   z.strictObject({ type: z.literal('unsubscribe'), projectId: id }),
   z.strictObject({
     type: z.literal('send'),
@@ -107,8 +118,23 @@ export type ClientFrame = z.infer<typeof clientFrame>;
 export type ServerFrame =
   /** First frame after the upgrade: who the socket speaks for (a client: their one project). */
   | { type: 'hello'; party: 'freelancer' | 'client'; projectId: string | null }
-  /** Subscribed: entries after `since` follow, in order, then live ones; `lastSeq` is the head. */
-  | { type: 'subscribed'; projectId: string; since: number; lastSeq: number }
+  /**
+   * Subscribed: entries after `since` follow, in order, then live ones; `lastSeq` is the head.
+   * `since` is the subscribe's `since`, or the head when that is past it. A subscribe that sent
+   * the tag of its entry `since` (since ≥ 1) is checked: if the server has no entry of that
+   * number, or one with another tag, the server has lost entries the client holds (a power cut
+   * after they were sent) and given their numbers to new ones — then `resync` is true, `since`
+   * is the head, and the client must refresh all it shows from the REST API. `tag` is the tag of
+   * the entry at `since` (null at 0 and on entries from before tags): send it next time.
+   */
+  | {
+      type: 'subscribed';
+      projectId: string;
+      since: number;
+      lastSeq: number;
+      resync: boolean;
+      tag: string | null;
+    }
   | { type: 'unsubscribed'; projectId: string }
   /** One entry of the project's stream, each sequence number once, in order. */
   | {
@@ -122,6 +148,8 @@ export type ServerFrame =
       message: z.infer<typeof messageView> | null;
       data: Record<string, unknown>;
       at: string;
+      /** Random per entry (null on entries from before tags): subscribe with the last one's. */
+      tag: string | null;
     }
   /** A `send` was stored (created) or had been already (a retry): the message's number. */
   | { type: 'sent'; id: string; seq: number; created: boolean }

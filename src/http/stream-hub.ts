@@ -7,13 +7,15 @@
  * entries after the lowest cursor of its sockets — one read serves them all — and gives each
  * socket only the entries right after its own cursor. A socket that subscribes with the last
  * number it saw therefore gets exactly what it missed, then live entries, with no gap and no
- * repeat, whatever the announcements' timing (they only say "read again"). One read per project
- * runs at a time; announcements arriving meanwhile fold into one more read. An entry written on
- * this instance arrives with its announcement, just committed: it goes at once to every socket
- * whose cursor it directly follows, with no read (the frame serialised once for all of them);
- * a socket further behind gets it from the next read. Every few seconds the projects' heads are
- * compared with the sockets' cursors, so a lost announcement (another instance that crashed
- * between its commit and its NOTIFY) delays entries by seconds, never drops them.
+ * repeat, whatever the announcements' timing (they only say "read again"). With that entry's tag,
+ * it is also told when the server no longer has that entry (lost in a power cut, its number
+ * reused): it resumes from the head with `resync` (src/domain/stream-resume.ts). One read per
+ * project runs at a time; announcements arriving meanwhile fold into one more read. An entry
+ * written on this instance arrives with its announcement, just committed: it goes at once to
+ * every socket whose cursor it directly follows, with no read (the frame serialised once for all
+ * of them); a socket further behind gets it from the next read. Every few seconds the projects'
+ * heads are compared with the sockets' cursors, so a lost announcement (another instance that
+ * crashed between its commit and its NOTIFY) delays entries by seconds, never drops them.
  *
  * Also here: heartbeats (a socket that has not answered the previous ping is terminated), the
  * per-socket guard against bad frames and floods, and the re-check of sessions every
@@ -215,7 +217,7 @@ export class StreamHub {
     try {
       switch (frame.type) {
         case 'subscribe':
-          return await this.subscribe(peer, frame.projectId, frame.since);
+          return await this.subscribe(peer, frame);
         case 'unsubscribe':
           this.unsubscribe(peer, frame.projectId);
           return this.send(peer, { type: 'unsubscribed', projectId: frame.projectId });
@@ -295,13 +297,23 @@ export class StreamHub {
       this.closePeer(peer, CLOSE.POLICY, 'too many bad frames');
   }
 
-  private async subscribe(peer: Peer, projectId: string, since: number): Promise<void> {
+  private async subscribe(
+    peer: Peer,
+    frame: Extract<ClientFrame, { type: 'subscribe' }>,
+  ): Promise<void> {
+    const { projectId } = frame;
     if (!peer.cursors.has(projectId) && peer.cursors.size >= MAX_SUBSCRIPTIONS) {
       throw new AppError('CONFLICT', `A socket follows at most ${MAX_SUBSCRIPTIONS} projects`);
     }
-    const { lastSeq } = await openStream({ db: this.options.db, actor: peer.actor, projectId });
+    const opened = await openStream({
+      db: this.options.db,
+      actor: peer.actor,
+      projectId,
+      since: frame.since,
+      tag: frame.tag,
+    });
     if (peer.closed) return;
-    const from = Math.min(since, lastSeq);
+    const from = opened.since;
     peer.cursors.set(projectId, from);
     let feed = this.feeds.get(projectId);
     if (!feed) {
@@ -309,7 +321,14 @@ export class StreamHub {
       this.feeds.set(projectId, feed);
     }
     feed.peers.add(peer);
-    this.send(peer, { type: 'subscribed', projectId, since: from, lastSeq });
+    this.send(peer, {
+      type: 'subscribed',
+      projectId,
+      since: from,
+      lastSeq: opened.lastSeq,
+      resync: opened.resync,
+      tag: opened.tag,
+    });
     this.pump(projectId);
   }
 
@@ -577,6 +596,7 @@ function entryFrame(entry: StreamEntry): string {
     message: entry.message === null ? null : presentMessage(entry.message),
     data: entry.data,
     at: entry.at,
+    tag: entry.tag,
   };
   return JSON.stringify(frame);
 }

@@ -20,14 +20,18 @@
  * ```
  *
  * What it does by itself: connects, subscribes (from the stream's head the first time, then
- * with the last sequence number seen after each reconnect, so nothing is missed or repeated),
- * reconnects with backoff (0.5 s doubling to 30 s, with jitter; at once when the browser comes
- * back online), and invalidates the TanStack queries an entry affects: the conversation's queries
- * (keyed under `chatKeys.all(target)` — key the chat's queries there) on messages, edits,
- * deletions and read markers; the project's queries (`invalidateProject`, or the portal's query)
- * on uploads finished, deliveries, payments, receipts, accepted terms and project changes.
+ * with the last sequence number seen and that entry's tag after each reconnect, so nothing is
+ * missed or repeated), reconnects with backoff (0.5 s doubling to 30 s, with jitter; at once
+ * when the browser comes back online), and invalidates the TanStack queries an entry affects:
+ * the conversation's queries (keyed under `chatKeys.all(target)` — key the chat's queries there)
+ * on messages, edits, deletions and read markers; the project's queries (`invalidateProject`, or
+ * the portal's query) on uploads finished, deliveries, payments, receipts, accepted terms and
+ * project changes.
  * After (re)subscribing from the head it refreshes them all once, covering anything that happened
- * between the page's own loads and the subscription.
+ * between the page's own loads and the subscription. It does the same when the server's stream
+ * disagrees with what the page holds — behind it (a restored database), or `resync` (the server
+ * lost the last entries the page was sent, in a power cut, and reused their numbers: the tag
+ * sent with the subscribe does not match) — and goes on from the server's head.
  */
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
@@ -91,6 +95,8 @@ interface Pending {
 export class ProjectStream {
   status: StreamStatus = 'connecting';
   lastSeq = 0;
+  /** The tag of the entry at lastSeq (null: none, or an entry from before tags). */
+  private lastTag: string | null = null;
   private socket: WebSocket | undefined;
   private projectId: string | undefined;
   private subscribed = false;
@@ -197,18 +203,25 @@ export class ProjectStream {
             type: 'subscribe',
             projectId: this.projectId,
             since: this.fromHead ? FROM_HEAD : this.lastSeq,
+            // The server checks that its entry at lastSeq is the one held here.
+            ...(!this.fromHead &&
+              this.lastSeq > 0 &&
+              this.lastTag !== null && { tag: this.lastTag }),
           });
         }
         return;
       case 'subscribed':
         this.subscribed = true;
         this.attempt = 0;
-        if (this.fromHead || frame.since < this.lastSeq) {
-          // From the head (or the server's stream is behind ours: a restored database).
+        if (this.fromHead || frame.resync || frame.since < this.lastSeq) {
+          // From the head; or the server's stream is behind ours (a restored database) or not
+          // the one we hold (resync: it lost our last entries and reused their numbers).
           this.lastSeq = frame.since;
           this.fromHead = false;
           this.onResync();
         }
+        // The entry at since: ours when resuming where we were, the head's otherwise.
+        this.lastTag = frame.tag;
         this.setStatus('live');
         for (const p of this.pending.values())
           this.write({ ...p.frame, projectId: frame.projectId });
@@ -216,6 +229,7 @@ export class ProjectStream {
       case 'entry':
         if (frame.seq <= this.lastSeq) return;
         this.lastSeq = frame.seq;
+        this.lastTag = frame.tag;
         this.onEntry(frame);
         for (const listener of this.statusListeners) listener();
         return;

@@ -80,8 +80,9 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  subscribe(projectId: string, since: number): void {
-    this.send({ type: 'subscribe', projectId, since });
+  /** Subscribes after `since`; with `tag`, the tag of the entry at `since` this socket holds. */
+  subscribe(projectId: string, since: number, tag?: string): void {
+    this.send({ type: 'subscribe', projectId, since, ...(tag !== undefined && { tag }) });
   }
 
   /** The first frame (from `after` on) that matches, waiting for it. */

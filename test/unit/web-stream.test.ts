@@ -1,7 +1,8 @@
 /**
  * The web app's live connection (src/web/stream.ts, ProjectStream) without a browser: a fake
  * WebSocket and window stand in for the browser's. What it must do: subscribe from the head the
- * first time and with the last sequence number seen after each reconnect, pass each entry once
+ * first time and with the last sequence number seen (and its entry's tag) after each reconnect,
+ * refresh everything when the server says to resync, pass each entry once
  * and in order, back off between reconnects (at once when the browser is back online), stop for
  * good on the closes that mean "log in again", and keep sends made while disconnected to send
  * them — with the same id — once subscribed again.
@@ -63,7 +64,12 @@ afterEach(() => {
 
 const PROJECT = 'p1';
 
-function entry(seq: number, event = 'message.created'): ServerFrame {
+/** The tag the fake server gives entry `seq` (another `epoch`: another entry of that number). */
+function tagOf(seq: number, epoch = 'a'): string | null {
+  return seq === 0 ? null : `${epoch}${seq}`;
+}
+
+function entry(seq: number, event = 'message.created', tag = tagOf(seq)): ServerFrame {
   return {
     type: 'entry',
     projectId: PROJECT,
@@ -73,6 +79,7 @@ function entry(seq: number, event = 'message.created'): ServerFrame {
     message: null,
     data: {},
     at: '2026-12-02T17:00:00.000Z',
+    tag,
   };
 }
 
@@ -82,18 +89,30 @@ function latest(): FakeSocket {
   return socket;
 }
 
-/** Opens the newest socket and answers like the server: hello, then subscribed. */
-function connect(since: number | 'asked', lastSeq: number) {
+/**
+ * Opens the newest socket and answers like the server: hello, then subscribed (its entries'
+ * tags from `epoch`; `resync` as the server's check would decide).
+ */
+function connect(
+  since: number | 'asked',
+  lastSeq: number,
+  answer: { resync?: boolean; epoch?: string } = {},
+) {
   const socket = latest();
   socket.open();
   socket.receive({ type: 'hello', party: 'freelancer', projectId: null });
   const subscribe = socket.of('subscribe').at(-1);
-  const from = since === 'asked' ? Number(subscribe?.since) : since;
+  const resync = answer.resync ?? false;
+  const from = resync
+    ? lastSeq
+    : Math.min(since === 'asked' ? Number(subscribe?.since) : since, lastSeq);
   socket.receive({
     type: 'subscribed',
     projectId: PROJECT,
-    since: Math.min(from, lastSeq),
+    since: from,
     lastSeq,
+    resync,
+    tag: tagOf(from, answer.epoch),
   });
   return { socket, subscribe };
 }
@@ -130,7 +149,13 @@ describe('the web app’s project stream', () => {
     vi.advanceTimersByTime(1_000);
     expect(FakeSocket.all).toHaveLength(2);
     const second = connect('asked', 10);
-    expect(second.subscribe).toMatchObject({ projectId: PROJECT, since: 8 });
+    // With the tag of entry 8, so the server can tell it is the entry it holds.
+    expect(second.subscribe).toEqual({
+      type: 'subscribe',
+      projectId: PROJECT,
+      since: 8,
+      tag: 'a8',
+    });
     expect(stream.status).toBe('live');
     // Not from the head this time: no wholesale refresh, the missed entries come as entries.
     expect(resyncs).toEqual([5]);
@@ -148,6 +173,52 @@ describe('the web app’s project stream', () => {
     connect(3, 3);
     expect(stream.lastSeq).toBe(3);
     expect(resyncs).toEqual([20, 3]);
+    stream.stop();
+  });
+
+  test('resubscribes with the tag of its last entry; on resync goes on from the head and refreshes all', () => {
+    const { stream, entries, resyncs } = started();
+    const first = connect('asked', 4);
+    expect(first.subscribe).not.toHaveProperty('tag');
+    // Resuming from the head, it keeps the head's tag from `subscribed`.
+    first.socket.drop();
+    vi.advanceTimersByTime(1_000);
+    const second = connect('asked', 4);
+    expect(second.subscribe).toMatchObject({ since: 4, tag: 'a4' });
+    for (const seq of [5, 6, 7]) second.socket.receive(entry(seq));
+    second.socket.drop();
+    vi.advanceTimersByTime(1_000);
+    // The server lost 6 and 7 in a power cut, and 6..9 are new entries: its check fails.
+    const third = connect('asked', 9, { resync: true, epoch: 'b' });
+    expect(third.subscribe).toMatchObject({ since: 7, tag: 'a7' });
+    expect(stream.lastSeq).toBe(9);
+    expect(resyncs).toEqual([4, 9]);
+    // Live entries after the head are taken; the next subscribe carries the new head's tag.
+    third.socket.receive(entry(10, 'message.created', 'b10'));
+    expect(entries.map((e) => e.seq)).toEqual([5, 6, 7, 10]);
+    third.socket.drop();
+    vi.advanceTimersByTime(1_000);
+    const fourth = connect('asked', 10, { epoch: 'b' });
+    expect(fourth.subscribe).toMatchObject({ since: 10, tag: 'b10' });
+    expect(resyncs).toEqual([4, 9]);
+    stream.stop();
+  });
+
+  test('no tag to send before any entry, nor for entries from before tags', () => {
+    const { stream } = started();
+    const first = connect('asked', 0);
+    first.socket.drop();
+    vi.advanceTimersByTime(1_000);
+    const second = connect('asked', 0);
+    expect(second.subscribe).toEqual({ type: 'subscribe', projectId: PROJECT, since: 0 });
+    second.socket.receive(entry(1, 'message.created', null));
+    second.socket.drop();
+    vi.advanceTimersByTime(1_000);
+    expect(connect('asked', 1).subscribe).toEqual({
+      type: 'subscribe',
+      projectId: PROJECT,
+      since: 1,
+    });
     stream.stop();
   });
 

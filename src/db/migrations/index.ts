@@ -27,6 +27,7 @@ import * as instanceSigningKey from './0034-instance-signing-key';
 import * as disputes from './0035-disputes';
 import * as analyticsSums from './0037-analytics-sums';
 import * as analyticsRebuilds from './0039-analytics-rebuilds';
+import * as streamTags from './0040-stream-tags';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0035-disputes': disputes,
   '0037-analytics-sums': analyticsSums,
   '0039-analytics-rebuilds': analyticsRebuilds,
+  '0040-stream-tags': streamTags,
 };

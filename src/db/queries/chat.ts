@@ -56,6 +56,8 @@ export async function insertStreamEvent(
     messageId: string | null;
     data: Record<string, unknown>;
     at: string;
+    /** Random (newStreamTag): names this entry for sockets that resubscribe after it. */
+    tag: string;
   },
 ): Promise<void> {
   await trx
@@ -68,6 +70,7 @@ export async function insertStreamEvent(
       message_id: event.messageId,
       data: JSON.stringify(event.data),
       created_at: event.at,
+      tag: event.tag,
     })
     .execute();
 }
@@ -154,6 +157,7 @@ export async function listStreamAfter(
       'e.message_id',
       'e.data',
       'e.created_at',
+      'e.tag',
       'm.id as m_id',
       'm.thread as m_thread',
       'm.seq as m_seq',
@@ -181,6 +185,7 @@ export async function listStreamAfter(
       message_id: r.message_id,
       data: r.data,
       created_at: r.created_at,
+      tag: r.tag,
     },
     message:
       r.m_id === null ||
@@ -220,6 +225,24 @@ export function streamHeads(
     .select(['id', 'stream_seq'])
     .where('id', 'in', projectIds)
     .execute();
+}
+
+/** The tags of these entries of the project's stream that exist (null: an untagged older row). */
+export async function streamTags(
+  db: Kysely<DB>,
+  projectId: string,
+  seqs: readonly number[],
+): Promise<Map<number, string | null>> {
+  const tags = new Map<number, string | null>();
+  if (seqs.length === 0) return tags;
+  const rows = await db
+    .selectFrom('stream_events')
+    .select(['seq', 'tag'])
+    .where('project_id', '=', projectId)
+    .where('seq', 'in', seqs)
+    .execute();
+  for (const row of rows) tags.set(Number(row.seq), row.tag);
+  return tags;
 }
 
 /** Moves a read marker forward (never back); returns the marker as it now stands. */
