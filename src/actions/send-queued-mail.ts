@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { withoutWaitingForDisk } from '../db/disk-wait';
 import { newId } from '../db/ids';
 import {
   claimMail,
@@ -50,13 +51,15 @@ export async function sendQueuedMail(options: {
   onFailure?: (row: MailRow, error: string) => void;
 }): Promise<MailPassResult> {
   const { db } = options;
+  // The outbox's own bookkeeping (lease, sent, failed): see src/db/disk-wait.ts.
+  const bookkeeping = withoutWaitingForDisk(db);
   const clock = options.now ?? (() => new Date());
   const result: MailPassResult = { sent: 0, failed: 0 };
   const started = clock();
   for (const id of await listDueMail(db, started.toISOString(), BATCH)) {
     const now = clock();
     const token = newId();
-    const row = await claimMail(db, {
+    const row = await claimMail(bookkeeping, {
       id,
       token,
       now: now.toISOString(),
@@ -73,7 +76,7 @@ export async function sendQueuedMail(options: {
           unsubscribeToken: options.unsubscribeToken,
         }),
       );
-      await markMailSent(db, { id, token, now: clock().toISOString() });
+      await markMailSent(bookkeeping, { id, token, now: clock().toISOString() });
       result.sent++;
       continue;
     } catch (caught) {
@@ -84,7 +87,12 @@ export async function sendQueuedMail(options: {
       { attempts: row.attempts, queuedAt: new Date(row.queued_at), now: failedAt },
       options.policy,
     );
-    await markMailFailed(db, { id, token, error, nextAttemptAt: next?.toISOString() ?? null });
+    await markMailFailed(bookkeeping, {
+      id,
+      token,
+      error,
+      nextAttemptAt: next?.toISOString() ?? null,
+    });
     options.onFailure?.(row, error);
     result.failed++;
   }
@@ -121,7 +129,11 @@ async function messageOf(
       recordHead: record ? await recordHeadOf(db, record) : undefined,
     });
     ({ text, html } = rendered);
-    await storeRenderedMail(db, { id: row.id, token: options.token, text, html });
+    await storeRenderedMail(withoutWaitingForDisk(db), {
+      id: row.id,
+      token: options.token,
+      ...rendered,
+    });
   }
   const message: MailMessage = {
     to: row.to_address,

@@ -16,7 +16,10 @@
  *   loop: sockets and requests that need no database go on meanwhile. The one thing said before
  *   the flush ends is what `onceWritten` (src/db/after-commit.ts) asked for — a chat entry handed
  *   to this instance's sockets — once COMMIT has written the frames (a killed process keeps
- *   them) and while the flush runs.
+ *   them) and while the flush runs. And a write outside a transaction made through
+ *   `withoutWaitingForDisk` (src/db/disk-wait.ts: the mail outbox's bookkeeping, which a power cut
+ *   may undo at no cost) returns once written: its flush runs without holding the connection, so
+ *   chat messages do not queue behind it.
  * - The connection never checkpoints itself (`wal_autocheckpoint = 0`): a worker thread with its
  *   own connection runs a PASSIVE checkpoint every second (`CHECKPOINT_MS`), which flushes the log
  *   before copying it into the database file and the database file before the log may be reused —
@@ -42,6 +45,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { CommitStages } from './after-commit';
+import { NO_DISK_WAIT } from './disk-wait';
 import { WrappedConnection, WrappingDriver, withDriver } from './wrapped-driver';
 
 /** How often the worker thread checkpoints the log into the database file. */
@@ -164,8 +168,15 @@ class DurableConnection extends WrappedConnection implements CommitStages {
 
   override async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.inner.executeQuery<R>(query);
-    // A write outside a transaction committed as it ran: flushed before it returns.
-    if (!this.inTransaction && writes(query.sql)) await this.flusher.sync();
+    if (this.inTransaction || !writes(query.sql)) return result;
+    // A write outside a transaction committed as it ran: flushed before it returns, unless its
+    // loss in a power cut costs nothing (src/db/disk-wait.ts); then its flush runs meanwhile.
+    const flushed = this.flusher.sync();
+    if (query.sql.endsWith(NO_DISK_WAIT)) {
+      flushed.catch((error: unknown) => console.error('SQLite: flushing the log failed:', error));
+    } else {
+      await flushed;
+    }
     return result;
   }
 }

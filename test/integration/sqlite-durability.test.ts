@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, sql, type Generated } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { afterCommit, onceWritten, withAfterCommit } from '../../src/db/after-commit';
+import { withoutWaitingForDisk } from '../../src/db/disk-wait';
 import type { DB } from '../../src/db/schema';
 import { sqliteDialect } from '../../src/db/sqlite';
 
@@ -138,6 +139,27 @@ describe('SQLite commits', () => {
     // Outside a transaction it runs at once.
     await onceWritten(asApp(db), () => seen.push('at once'));
     expect(seen.at(-1)).toBe('at once');
+  });
+
+  test('a bookkeeping write returns once written, its flush started; a plain write waits for a flush', async () => {
+    const held = heldFlush();
+    const { db } = await open({ flush: held.flush, checkpointMs: 0 });
+    const bookkeeping = withoutWaitingForDisk(
+      db as unknown as Kysely<DB>,
+    ) as unknown as Kysely<TestDB>;
+    held.hold();
+    const started = held.started;
+    await bookkeeping.insertInto('t').values({ id: 1, body: 'lease' }).execute();
+    await bookkeeping.updateTable('t').set({ body: 'sent' }).where('id', '=', 1).execute();
+    // Returned with a flush started and still held; the connection is free meanwhile.
+    expect(held.started).toBeGreaterThan(started);
+    expect(held.done).toBe(started);
+    expect(await db.selectFrom('t').select('body').execute()).toEqual([{ body: 'sent' }]);
+    const plain = db.insertInto('t').values({ id: 2, body: 'paid' }).execute();
+    expect(await settlesSoon(plain)).toBe(false);
+    held.release();
+    await plain;
+    expect(held.done).toBeGreaterThan(started);
   });
 
   test('a write outside a transaction waits for the flush; a read does not', async () => {
