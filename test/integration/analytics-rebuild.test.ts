@@ -6,15 +6,14 @@
  * of time zone starts over, and a rebuild whose process died half-way is finished by the next
  * scheduler to look.
  */
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { readAnalytics, readAnalyticsFromRows } from '../../src/actions/read-analytics';
 import { runDueJobs } from '../../src/actions/scheduler';
-import { migrateToLatest, openDatabase } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/database';
 import { migrations } from '../../src/db/migrations';
 import { ownerSumsStale } from '../../src/db/queries/analytics-sums';
-import type { DB } from '../../src/db/schema';
 import { JOB_LEASE_MS } from '../../src/domain/notifications';
 import { FIXTURE, insertFixture } from './analytics-fixture';
 import {
@@ -30,8 +29,8 @@ import {
   expectStatus,
   milestonesByAmount,
   signUp,
-  storageConfig,
   useApp,
+  withDb,
   type Actor,
   type TestApp,
 } from './harness';
@@ -51,15 +50,6 @@ async function setZone(actor: Actor, timeZone: string) {
     200,
     Json,
   );
-}
-
-async function withDb<T>(app: TestApp, use: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-  const database = await openDatabase(storageConfig(app));
-  try {
-    return await use(database.db);
-  } finally {
-    await database.close();
-  }
 }
 
 /** A freelancer in UTC with the fixed data set (instants near month ends), summed. */

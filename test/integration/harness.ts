@@ -12,8 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { loadConfig, type Config } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import type { DB } from '../../src/db/schema';
 import { buildApp } from '../../src/http/app';
 import type { Clock } from '../../src/domain/clock';
 import type { SweepReport } from '../../src/files/expiry-sweep';
@@ -230,6 +233,16 @@ export async function startApp(
 }
 
 /** The configuration of a running test app's storage, to open its database beside it. */
+/** Runs `use` on a database connection of its own to the app's database, then closes it. */
+export async function withDb<T>(app: TestApp, use: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+  const database = await openDatabase(storageConfig(app));
+  try {
+    return await use(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
 export function storageConfig(app: TestApp): Config {
   return loadConfig({
     ...TEST_ENV,

@@ -7,11 +7,8 @@
  * entries. A socket whose entry survived resumes as always, and one without a tag (older clients,
  * the bench) behaves as before.
  */
-import type { Kysely } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import type { ServerFrame } from '../../src/http/chat-schemas';
-import { openDatabase } from '../../src/db/database';
-import type { DB } from '../../src/db/schema';
 import {
   SUITE_TIMEOUT,
   dialects,
@@ -19,8 +16,8 @@ import {
   setupProject,
   share,
   signUp,
-  storageConfig,
   useApp,
+  withDb,
   type TestApp,
 } from './harness';
 import { at, send, threads } from './chat-support';
@@ -28,15 +25,6 @@ import { range, seqs, TEST_ORIGIN, TestSocket, type Entry } from './socket-suppo
 
 type Subscribed = Extract<ServerFrame, { type: 'subscribed' }>;
 const isSubscribed = (f: ServerFrame): f is Subscribed => f.type === 'subscribed';
-
-async function withDb<T>(app: TestApp, use: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-  const database = await openDatabase(storageConfig(app));
-  try {
-    return await use(database.db);
-  } finally {
-    await database.close();
-  }
-}
 
 /** What a power cut that lost every commit after entry `keep` leaves of the project's stream. */
 async function loseEntriesAfter(app: TestApp, projectId: string, keep: number): Promise<void> {
