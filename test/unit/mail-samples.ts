@@ -13,7 +13,8 @@ const client = { name: 'Dan <Client>', email: 'dan@example.org' };
 const project = { id: 'p-1', title: 'Brand refresh' };
 const milestone = { id: 'ms-42', position: 2, title: 'Logo “drafts”' };
 
-const snapshot: ReceiptSnapshot = {
+/** A receipt as the mails carry it (the PDF samples add what only the printed one shows). */
+export const receiptSnapshot: ReceiptSnapshot = {
   number: 7,
   issuedAt: '2026-03-05T10:00:00.000Z',
   freelancer: { name: 'Ann Lee', businessName: 'Lee Design', email: 'ann@example.org' },
@@ -49,8 +50,8 @@ const inputs: { [N in RenderableMail['name']]: Sample<N>[] } = {
     },
   ],
   receipt: [
-    { audience: 'client', snapshot, projectId: 'p-1', milestoneId: 'ms-42' },
-    { audience: 'freelancer', snapshot, projectId: 'p-1', milestoneId: 'ms-42' },
+    { audience: 'client', snapshot: receiptSnapshot, projectId: 'p-1', milestoneId: 'ms-42' },
+    { audience: 'freelancer', snapshot: receiptSnapshot, projectId: 'p-1', milestoneId: 'ms-42' },
   ],
   uploads: [{ freelancer, client, project, milestone, files: [{ name: 'a.png', size: 2_000 }] }],
   messages: [

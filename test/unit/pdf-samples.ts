@@ -8,29 +8,17 @@ import type { InvoiceSnapshot } from '../../src/domain/invoice';
 import type { ReceiptSnapshot } from '../../src/domain/receipt';
 import type { Locale } from '../../src/i18n';
 import type { PdfRequest } from '../../src/mail/renderer';
+import { receiptSnapshot } from './mail-samples';
 
 const receipt: ReceiptSnapshot = {
-  number: 7,
-  issuedAt: '2026-03-05T10:00:00.000Z',
+  ...receiptSnapshot,
   freelancer: {
+    ...receiptSnapshot.freelancer,
     name: 'Łukasz Żółć',
-    businessName: 'Lee Design',
-    email: 'ann@example.org',
     address: 'Hauptstraße 1\n10115 Berlin',
     taxId: 'DE123456789',
   },
-  client: { name: 'Dan Client', company: 'Dan & Co', email: 'dan@example.org' },
-  project: { id: 'p-1', title: 'Brand refresh' },
-  milestone: { position: 2, title: 'Logo drafts', amountMinor: 200_000, paymentReference: 'MP-7' },
-  payment: {
-    amountMinor: 50_000,
-    currency: 'EUR',
-    method: 'bank_transfer',
-    reference: 'INV-7',
-    receivedOn: '2026-03-05',
-  },
-  balance: { receivedMinor: 50_000, outstandingMinor: 150_000, overpaidMinor: 0 },
-  files: [{ name: 'logo.fig', size: 1_234_567, sha256: 'a'.repeat(64) }],
+  milestone: { ...receiptSnapshot.milestone, paymentReference: 'MP-7' },
 };
 
 const party = {
