@@ -4,11 +4,19 @@
  * until that transaction commits (and drops it on rollback); outside one, it runs at once.
  *
  * `onceWritten(trx, work)` is the earlier stage, for work a power cut may undo: it runs once the
- * commit is written to the database's log — it then survives this process being killed — which
- * on SQLite is before the log is flushed to disk (src/db/sqlite.ts: the flush runs on the thread
- * pool while this work runs, and the transaction returns only after both). Nothing reads the
- * commit before its flush (the connection is still the committing transaction's), so this work
- * gets no connection. On PostgreSQL a commit returns flushed, so the stage is just after commit.
+ * commit is written to the database's log — it then survives this process being killed — and
+ * before the log is flushed to disk; the transaction still returns only after the flush.
+ * - SQLite (src/db/sqlite.ts): the flush runs on the thread pool while this work runs. Nothing
+ *   reads the commit before its flush (the connection is still the committing transaction's), so
+ *   the work gets no connection, and after-commit work runs after the flush.
+ * - PostgreSQL (`EarlyCommit`, src/db/postgres.ts): a transaction with such work — or with
+ *   after-commit work kept `{ beforeFlush: true }` — commits without waiting for its WAL flush
+ *   (its rows are visible to every connection at once), then the written-stage work and the
+ *   after-commit work run, then the connection waits until the log is flushed through that commit
+ *   (a fence). Another instance hearing of an entry then reads it without waiting for a disk flush;
+ *   the writer is answered durable, as before. Without such work a commit is a plain one.
+ * Either way a power cut in the flush's few milliseconds can undo what someone was shown; the
+ * stream's clients then resync (src/domain/stream-resume.ts).
  *
  * Kysely has no commit hook, so the dialect's driver is wrapped (`withAfterCommit`): the wrapped
  * connection recognises the marker query `afterCommit` sends through the transaction's own
@@ -19,7 +27,8 @@
  *
  * Why not inside the transaction: PostgreSQL's NOTIFY takes a cluster-wide lock at commit and
  * holds it through the commit's WAL flush, which queued every notifying commit behind the one
- * before it; after the commit the flushes of concurrent transactions overlap again.
+ * before it; after the commit the flushes of concurrent transactions overlap again. And a NOTIFY
+ * that fails (its queue full) would fail the commit with it; after the commit it costs a hint.
  */
 import {
   CompiledQuery,
@@ -41,6 +50,7 @@ export interface CommittedConnection {
 export type AfterCommitWork = (connection: CommittedConnection) => void | Promise<void>;
 
 const MARKER = '/* milepost: after commit */';
+const EARLY_MARKER = '/* milepost: after commit, before the flush */';
 const WRITTEN_MARKER = '/* milepost: once written */';
 
 /** Work run once a commit is written, maybe before it is on disk (see above). */
@@ -51,9 +61,17 @@ export interface CommitStages {
   whenWritten: (() => void) | undefined;
 }
 
-/** Runs `work` once `db`'s transaction commits; at once when `db` is not a transaction. */
-export async function afterCommit(db: Kysely<DB>, work: AfterCommitWork): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(MARKER, [work]));
+/**
+ * Runs `work` once `db`'s transaction commits; at once when `db` is not a transaction. With
+ * `beforeFlush`, the work may run before the commit is flushed to disk (on PostgreSQL it then
+ * does; see above): only for hints whose loss in a power cut costs nothing.
+ */
+export async function afterCommit(
+  db: Kysely<DB>,
+  work: AfterCommitWork,
+  { beforeFlush = false }: { beforeFlush?: boolean } = {},
+): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(beforeFlush ? EARLY_MARKER : MARKER, [work]));
 }
 
 /**
@@ -68,8 +86,22 @@ export async function onceWritten(db: Kysely<DB>, work: WrittenWork): Promise<vo
 /** Reports work that failed after its commit (which stands: the failure cannot undo it). */
 export type AfterCommitFailure = (error: unknown) => void;
 
-export function withAfterCommit(dialect: Dialect, failed: AfterCommitFailure): Dialect {
-  return withDriver(dialect, (driver) => new AfterCommitDriver(driver, failed));
+/**
+ * For a database whose commit returns flushed (PostgreSQL): how to commit the open transaction
+ * without waiting for the flush, and how to wait afterwards until everything committed before is
+ * flushed. Each is one statement (or one simple-protocol string) on the committing connection.
+ */
+export interface EarlyCommit {
+  commit: CompiledQuery;
+  fence: CompiledQuery;
+}
+
+export function withAfterCommit(
+  dialect: Dialect,
+  failed: AfterCommitFailure,
+  early?: EarlyCommit,
+): Dialect {
+  return withDriver(dialect, (driver) => new AfterCommitDriver(driver, failed, early));
 }
 
 class AfterCommitConnection extends WrappedConnection {
@@ -77,6 +109,8 @@ class AfterCommitConnection extends WrappedConnection {
   pending: AfterCommitWork[] | undefined;
   /** The work for when the commit is written, kept alike. */
   written: WrittenWork[] | undefined;
+  /** Some kept work may run before the commit is flushed. */
+  early = false;
 
   constructor(
     inner: DatabaseConnection,
@@ -92,10 +126,14 @@ class AfterCommitConnection extends WrappedConnection {
       else this.runWritten([work]);
       return { rows: [] };
     }
-    if (query.sql !== MARKER) return this.inner.executeQuery<R>(query);
+    if (query.sql !== MARKER && query.sql !== EARLY_MARKER) {
+      return this.inner.executeQuery<R>(query);
+    }
     const work = query.parameters[0] as AfterCommitWork;
-    if (this.pending) this.pending.push(work);
-    else await this.run([work]);
+    if (this.pending) {
+      this.pending.push(work);
+      if (query.sql === EARLY_MARKER) this.early = true;
+    } else await this.run([work]);
     return { rows: [] };
   }
 
@@ -124,6 +162,7 @@ class AfterCommitDriver extends WrappingDriver<AfterCommitConnection> {
   constructor(
     inner: Driver,
     private readonly failed: AfterCommitFailure,
+    private readonly earlyCommit: EarlyCommit | undefined,
   ) {
     super(inner);
   }
@@ -140,6 +179,7 @@ class AfterCommitDriver extends WrappingDriver<AfterCommitConnection> {
     await this.inner.beginTransaction(wrapper.inner, settings);
     wrapper.pending = [];
     wrapper.written = [];
+    wrapper.early = false;
   }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -151,25 +191,31 @@ class AfterCommitDriver extends WrappingDriver<AfterCommitConnection> {
       ran = true;
       wrapper.runWritten(written);
     };
-    // A connection that writes before it flushes calls this in between; any other has flushed
-    // when its commit returns, and the work runs then.
+    // A connection that writes before it flushes calls this in between; a database whose commit
+    // returns flushed commits early when kept work allows it, and waits for the flush after the
+    // work; otherwise the work runs once the commit has returned.
     const stages = isStaged(wrapper.inner) ? wrapper.inner : undefined;
+    const early = !stages && (written.length > 0 || wrapper.early) ? this.earlyCommit : undefined;
     if (stages && !ran) stages.whenWritten = whenWritten;
     try {
-      await this.inner.commitTransaction(wrapper.inner);
+      if (early) await wrapper.inner.executeQuery(early.commit);
+      else await this.inner.commitTransaction(wrapper.inner);
     } finally {
       wrapper.pending = undefined;
       wrapper.written = undefined;
+      wrapper.early = false;
       if (stages) stages.whenWritten = undefined;
     }
     if (!ran) whenWritten();
     await wrapper.run(works);
+    if (early) await wrapper.inner.executeQuery(early.fence);
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const wrapper = connection as AfterCommitConnection;
     wrapper.pending = undefined;
     wrapper.written = undefined;
+    wrapper.early = false;
     await this.inner.rollbackTransaction(wrapper.inner);
   }
 }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { withAfterCommit } from './after-commit';
 import { migrations } from './migrations';
+import { POSTGRES_EARLY_COMMIT } from './postgres';
 import type { DB } from './schema';
 import { sqliteDialect } from './sqlite';
 
@@ -48,6 +49,7 @@ export async function openDatabase(
       dialect: withAfterCommit(
         new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url, max: 10 }) }),
         afterCommitFailed,
+        POSTGRES_EARLY_COMMIT,
       ),
     });
   }

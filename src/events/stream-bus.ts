@@ -13,7 +13,10 @@
  *   lost is told to resync when it subscribes again (each entry's tag, src/actions/read-stream.ts);
  * - on PostgreSQL, `pg_notify` on the committed transaction’s connection (in a transaction of its
  *   own, committed without waiting for a disk flush) tells the other
- *   instances its project and number (the payload carries ids only; they read the rows). Inside
+ *   instances its project and number (the payload carries ids only; they read the rows), and this
+ *   instance's listeners get the entry. Both happen once the commit is visible, before its WAL
+ *   flush (`beforeFlush`: the writing transaction commits early and then waits for the flush, so
+ *   the writer is answered durable; a power cut in between is what the tags' resync is for). Inside
  *   the transaction, NOTIFY would take PostgreSQL's cluster-wide notify lock at commit and hold it
  *   through the commit's WAL flush, so every message commit waited for the one before it. A
  *   dedicated connection LISTENs and reconnects after a failure, then asks everyone to read again.
@@ -179,13 +182,17 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
   await connect();
   return {
     announce(trx, entry) {
-      return afterCommit(trx, async (connection) => {
-        // The NOTIFY goes on the wire first; this instance's sockets get the entry while it
-        // travels to the others.
-        const notified = notifyEntry(connection, entry, instance, log);
-        emitter.emit('entry', entry.projectId, entry.seq, entry);
-        await notified;
-      });
+      return afterCommit(
+        trx,
+        async (connection) => {
+          // The NOTIFY goes on the wire first; this instance's sockets get the entry while it
+          // travels to the others.
+          const notified = notifyEntry(connection, entry, instance, log);
+          emitter.emit('entry', entry.projectId, entry.seq, entry);
+          await notified;
+        },
+        { beforeFlush: true },
+      );
     },
     sessionsChanged: (trx, scope) => postgresSessionsChanged(trx, scope, log),
     listen(listener) {
@@ -222,11 +229,10 @@ export function announcerOnly(config: Config, log: Log = console): StreamAnnounc
 
 /**
  * NOTIFY on the connection whose transaction has just committed, in a transaction of its own that
- * commits asynchronously. NOTIFY gives its transaction an id, so a plain commit would wait for a
- * WAL flush of its own — a second disk flush on the way from one instance to another, after the
- * entry's (durable) commit. The notification is delivered at commit either way; all an
- * asynchronous commit risks is losing this hint if PostgreSQL itself crashes in the next moments,
- * and lost hints are caught up by the hubs' periodic checks. One round trip (the simple query
+ * commits asynchronously, so it never waits for a WAL flush (a NOTIFY alone writes no WAL and its
+ * commit flushes nothing, but the setting keeps it so). The notification is delivered at commit;
+ * a hint lost if PostgreSQL itself crashes in the next moments is caught up by the hubs' periodic
+ * checks. One round trip (the simple query
  * protocol runs the four statements together); if any fails, the transaction is rolled back so
  * the connection goes back to the pool clean.
  */
