@@ -60,6 +60,18 @@ async function conversationOf(
 }
 
 /**
+ * Which project row a change by `actor` may lock: the freelancer's own (`ownerId`), or — ownerId
+ * null — the one whose access the client holds; undefined for a client naming another project.
+ */
+export function lockScopeOf(
+  actor: ChatActor,
+  projectId: string,
+): { ownerId: string | null } | undefined {
+  if (actor.type === 'freelancer') return { ownerId: actor.userId };
+  return actor.projectId === projectId ? { ownerId: null } : undefined;
+}
+
+/**
  * For a change: takes the project's row lock and applies the archive rule (an archived project's
  * conversation is read-only, though reading it still moves the read marker). With `takeSeq`, the
  * same statement takes the stream's next number (`project.stream_seq`) for one new entry.
@@ -72,22 +84,28 @@ export async function lockConversation(
   purpose: 'write' | 'read-marker' = 'write',
   { takeSeq = false }: { takeSeq?: boolean } = {},
 ): Promise<Participation> {
-  const ownerId = actor.type === 'freelancer' ? actor.userId : null;
+  const scope = lockScopeOf(actor, projectId);
   const project =
-    actor.type === 'client' && actor.projectId !== projectId
+    scope === undefined
       ? undefined
       : takeSeq
-        ? await lockProjectTakingSeq(trx, projectId, now, ownerId)
-        : ownerId !== null
-          ? await lockOwnedProject(trx, ownerId, projectId, now)
+        ? await lockProjectTakingSeq(trx, projectId, now, scope.ownerId)
+        : scope.ownerId !== null
+          ? await lockOwnedProject(trx, scope.ownerId, projectId, now)
           : await lockProjectById(trx, projectId, now);
+  return purpose === 'write' ? writerOf(project, actor) : participationOf(project, actor);
+}
+
+/**
+ * The checks of a change to the conversation, on the project as locked (undefined: none for
+ * this actor): not found, else the archive rule.
+ */
+export function writerOf(project: ProjectRow | undefined, actor: ChatActor): Participation {
   const participation = participationOf(project, actor);
-  if (purpose === 'write') {
-    assertArchiveAllows(
-      participation.project,
-      actor.type === 'freelancer' ? 'change' : 'client-change',
-    );
-  }
+  assertArchiveAllows(
+    participation.project,
+    actor.type === 'freelancer' ? 'change' : 'client-change',
+  );
   return participation;
 }
 
@@ -106,7 +124,7 @@ export async function readConversation(
   return conversationOf(db, project, actor);
 }
 
-const badThread = () =>
+export const badThread = (): AppError =>
   new AppError(
     'VALIDATION_FAILED',
     'thread must be "general" or the id of one of the project\'s milestones',

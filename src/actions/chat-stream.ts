@@ -12,7 +12,7 @@ import { newId, newStreamTag } from '../db/ids';
 import { insertMessage, insertStreamEvent, takeStreamSeq } from '../db/queries/chat';
 import type { ChatMessageRow, DB, StreamEventType } from '../db/schema';
 import type { AppliedResolution, DisputeParty, Resolution } from '../domain/dispute';
-import type { StreamAnnouncer } from '../events/stream-bus';
+import type { StreamAnnouncer, StreamEntry } from '../events/stream-bus';
 
 export async function appendStreamEntry(
   trx: Kysely<DB>,
@@ -58,17 +58,23 @@ export async function recordNewMessage(
   events: StreamAnnouncer,
   row: ChatMessageRow,
 ): Promise<void> {
-  const entry = {
+  const entry = newMessageEntry(row, newStreamTag());
+  await insertStreamEvent(trx, { ...entry, messageId: row.id });
+  await events.announce(trx, entry);
+}
+
+/** The stream entry of a message just stored, under its random tag (`newStreamTag()`). */
+export function newMessageEntry(row: ChatMessageRow, tag: string): StreamEntry & { tag: string } {
+  return {
     projectId: row.project_id,
     seq: row.seq,
     type: 'message.created',
     thread: row.thread,
+    message: row,
     data: {},
     at: row.created_at,
-    tag: newStreamTag(),
-  } as const;
-  await insertStreamEvent(trx, { ...entry, messageId: row.id });
-  await events.announce(trx, { ...entry, message: row });
+    tag,
+  };
 }
 
 export type SystemEvent =

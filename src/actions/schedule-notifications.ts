@@ -12,6 +12,7 @@ import {
   scheduleOnce,
   scheduleOrPostpone,
   scheduleUnlessWaiting,
+  type NewJob,
 } from '../db/queries/scheduled-jobs';
 import { findUserById } from '../db/queries/users';
 import type { ChatParty, DB, ProjectRow } from '../db/schema';
@@ -55,16 +56,20 @@ export async function foldUploadNotice(
 }
 
 /**
- * A message for `to`: mailed 10 minutes later if they have not read it by then. While a mail of
- * the thread is waiting for them, later messages join it, so they get at most one per 10 minutes.
+ * The notice of a message for `to`: mailed 10 minutes later if they have not read it by then.
+ * While a mail of the thread is waiting for them (its topic), later messages join it, so they get
+ * at most one per 10 minutes. The one-statement send (src/db/queries/chat-send.ts) inserts the
+ * same job.
  */
-export async function scheduleMessageNotice(
-  trx: Kysely<DB>,
-  message: { projectId: string; thread: string; to: ChatParty; now: string },
-): Promise<void> {
+export function messageNotice(message: {
+  projectId: string;
+  thread: string;
+  to: ChatParty;
+  now: string;
+}): NewJob {
   const topic = `messages:${message.projectId}:${message.thread}:${message.to}`;
   const dueAt = later(message.now, CHAT_MAIL_MS);
-  await scheduleUnlessWaiting(trx, {
+  return {
     key: `${topic}:${dueAt}`,
     topic,
     kind: 'messages',
@@ -72,7 +77,15 @@ export async function scheduleMessageNotice(
     dueAt,
     payload: { thread: message.thread, to: message.to },
     now: message.now,
-  });
+  };
+}
+
+/** Schedules the message's notice unless one of its topic is waiting (see `messageNotice`). */
+export async function scheduleMessageNotice(
+  trx: Kysely<DB>,
+  message: { projectId: string; thread: string; to: ChatParty; now: string },
+): Promise<void> {
+  await scheduleUnlessWaiting(trx, messageNotice(message));
 }
 
 /** The client downloaded: the freelancer gets one mail for the downloads of each 10 minutes. */

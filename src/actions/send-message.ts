@@ -1,13 +1,23 @@
+import type { Kysely } from 'kysely';
+import { newStreamTag } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
 import { findMessage, insertMessageIfNew } from '../db/queries/chat';
-import type { ChatMessageRow } from '../db/schema';
+import { sendInOneStatement, sendsInOneStatement } from '../db/queries/chat-send';
+import type { ChatMessageRow, ChatParty, DB } from '../db/schema';
 import { messageText, type ChatActor } from '../domain/chat-rules';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
-import { assertThreadOf, lockConversation, type Participation } from './chat-access';
-import { recordNewMessage } from './chat-stream';
+import {
+  assertThreadOf,
+  badThread,
+  lockConversation,
+  lockScopeOf,
+  writerOf,
+  type Participation,
+} from './chat-access';
+import { newMessageEntry, recordNewMessage } from './chat-stream';
 import { nowOf, type ActionContext } from './context';
-import { scheduleMessageNotice } from './schedule-notifications';
+import { messageNotice, scheduleMessageNotice } from './schedule-notifications';
 
 /** Thrown inside the transaction to undo the number it took: the message was stored before. */
 class AlreadyStored {
@@ -24,7 +34,9 @@ class AlreadyStored {
  *
  * The common case is four statements: the project's lock and the message's number are one
  * UPDATE, the message is inserted unless its id exists, its stream entry, the unread-mail notice.
- * A retry finds its message stored and rolls the number back.
+ * On PostgreSQL, where each is a round trip, a message that is no reply sends them as one
+ * (src/db/queries/chat-send.ts) and the same checks follow it. A retry finds its message stored
+ * and rolls the number back, as does any refusal.
  */
 export async function sendMessage(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -39,6 +51,9 @@ export async function sendMessage(
   const { id, thread, replyTo } = options.message;
   try {
     return await options.db.transaction().execute(async (trx) => {
+      if (replyTo === undefined && sendsInOneStatement(trx)) {
+        return { message: await sendInOne(trx, { ...options, text, now }), created: true };
+      }
       const conversation = await lockConversation(
         trx,
         options.actor,
@@ -60,34 +75,13 @@ export async function sendMessage(
           });
         }
       }
-      const message: ChatMessageRow = {
-        id,
-        project_id: conversation.project.id,
-        thread,
-        author_type: conversation.party,
-        author_id: conversation.authorId,
-        kind: 'text',
-        body: text,
-        event: null,
-        reply_to: replyTo ?? null,
-        seq: conversation.project.stream_seq,
-        created_at: now,
-        edited_at: null,
-        deleted_at: null,
-      };
+      const message = textMessage(conversation, { id, thread, text, replyTo, now });
       // Under the project's lock: a retry racing its original finds it stored.
       if (!(await insertMessageIfNew(trx, message))) {
-        const existing = await findMessage(trx, id);
-        if (!existing) throw new Error(`message ${id} neither stored nor found`);
-        throw new AlreadyStored(existing, conversation);
+        throw await alreadyStored(trx, conversation, id);
       }
       await recordNewMessage(trx, options.events, message);
-      await scheduleMessageNotice(trx, {
-        projectId: conversation.project.id,
-        thread,
-        to: conversation.party === 'client' ? 'freelancer' : 'client',
-        now,
-      });
+      await scheduleMessageNotice(trx, noticeOf(conversation, thread, now));
       if (replyTo !== undefined) {
         await appendActivity(trx, {
           projectId: conversation.project.id,
@@ -113,4 +107,95 @@ export async function sendMessage(
     }
     return { message: existing, created: false };
   }
+}
+
+/**
+ * A message that is no reply, on PostgreSQL: everything written in one statement, then the checks
+ * of the path above on what it returns, in the same order (a refusal undoes the statement).
+ */
+async function sendInOne(
+  trx: Kysely<DB>,
+  send: {
+    events: StreamAnnouncer;
+    actor: ChatActor;
+    projectId: string;
+    message: { id: string; thread: string };
+    text: string;
+    now: string;
+  },
+): Promise<ChatMessageRow> {
+  const { actor, projectId, now } = send;
+  const { id, thread } = send.message;
+  const scope = lockScopeOf(actor, projectId);
+  const tag = newStreamTag();
+  const sent =
+    scope === undefined
+      ? undefined
+      : await sendInOneStatement(trx, {
+          projectId,
+          ownerId: scope.ownerId,
+          now,
+          message: {
+            id,
+            thread,
+            party: actor.type,
+            authorId: actor.type === 'freelancer' ? actor.userId : null,
+            body: send.text,
+          },
+          tag,
+          notice: messageNotice({ projectId, thread, to: recipientOf(actor.type), now }),
+        });
+  const writer = writerOf(sent?.project, actor); // not found, or archived
+  if (sent === undefined) throw new Error('writerOf refuses a missing project');
+  // Read before a writer that came between committed: read again now, under the lock.
+  if (!sent.fresh) await assertThreadOf(trx, writer, thread);
+  else if (!sent.threadFound) throw badThread();
+  if (!sent.inserted) throw await alreadyStored(trx, writer, id);
+  if (!sent.fresh) await scheduleMessageNotice(trx, noticeOf(writer, thread, now));
+  // As the statement stored it.
+  const message = textMessage(writer, { id, thread, text: send.text, replyTo: undefined, now });
+  await send.events.announce(trx, newMessageEntry(message, tag));
+  return message;
+}
+
+/** A party's message under the number its lock took (`project.stream_seq`). */
+function textMessage(
+  writer: Participation,
+  message: { id: string; thread: string; text: string; replyTo: string | undefined; now: string },
+): ChatMessageRow {
+  return {
+    id: message.id,
+    project_id: writer.project.id,
+    thread: message.thread,
+    author_type: writer.party,
+    author_id: writer.authorId,
+    kind: 'text',
+    body: message.text,
+    event: null,
+    reply_to: message.replyTo ?? null,
+    seq: writer.project.stream_seq,
+    created_at: message.now,
+    edited_at: null,
+    deleted_at: null,
+  };
+}
+
+const recipientOf = (party: ChatParty): ChatParty => (party === 'client' ? 'freelancer' : 'client');
+
+const noticeOf = (writer: Participation, thread: string, now: string) => ({
+  projectId: writer.project.id,
+  thread,
+  to: recipientOf(writer.party),
+  now,
+});
+
+/** The message with this id, stored before: thrown to roll back, answered after. */
+async function alreadyStored(
+  trx: Kysely<DB>,
+  participation: Participation,
+  id: string,
+): Promise<AlreadyStored> {
+  const existing = await findMessage(trx, id);
+  if (!existing) throw new Error(`message ${id} neither stored nor found`);
+  return new AlreadyStored(existing, participation);
 }

@@ -4,7 +4,7 @@
  * never run it at once; it is marked done — guarded by the claim — in the same transaction as
  * what it did, so it takes effect once, even when a process dies half-way.
  */
-import type { Kysely } from 'kysely';
+import { expressionBuilder, type Kysely } from 'kysely';
 import { newId } from '../ids';
 import type { DB, JobKind, ScheduledJobRow } from '../schema';
 
@@ -44,37 +44,58 @@ export async function scheduleOnce(db: Kysely<DB>, job: NewJob): Promise<void> {
 }
 
 /**
+ * A job to add unless a job of its topic is still waiting: the columns it fills, its values as a
+ * SELECT list (bound, cast to the columns' text), and the condition. Shared by
+ * `scheduleUnlessWaiting` and the one-statement send (src/db/queries/chat-send.ts).
+ */
+export function unlessWaiting(job: NewJob) {
+  const eb = expressionBuilder<DB, never>();
+  const row = valuesOf(job);
+  const text = <A extends string>(value: string, alias: A) =>
+    eb.cast<string>(eb.val(value), 'text').as(alias);
+  return {
+    columns: [
+      'id',
+      'key',
+      'topic',
+      'kind',
+      'project_id',
+      'due_at',
+      'payload',
+      'created_at',
+    ] as const satisfies readonly (keyof ScheduledJobRow)[],
+    values: [
+      text(row.id, 'id'),
+      text(row.key, 'key'),
+      text(row.topic, 'topic'),
+      text(row.kind, 'kind'),
+      text(row.project_id, 'project_id'),
+      text(row.due_at, 'due_at'),
+      text(row.payload, 'payload'),
+      text(row.created_at, 'created_at'),
+    ],
+    noneWaiting: eb.not(
+      eb.exists(
+        eb
+          .selectFrom('scheduled_jobs')
+          .select('id')
+          .where('topic', '=', job.topic)
+          .where('done_at', 'is', null),
+      ),
+    ),
+  };
+}
+
+/**
  * Adds the job unless a job of its topic is still waiting (or its key exists), in one statement:
  * "one mail per thread and person at a time".
  */
 export async function scheduleUnlessWaiting(db: Kysely<DB>, job: NewJob): Promise<void> {
-  const row = valuesOf(job);
+  const insert = unlessWaiting(job);
   await db
     .insertInto('scheduled_jobs')
-    .columns(['id', 'key', 'topic', 'kind', 'project_id', 'due_at', 'payload', 'created_at'])
-    .expression(
-      db
-        .selectNoFrom((eb) => [
-          eb.cast<string>(eb.val(row.id), 'text').as('id'),
-          eb.cast<string>(eb.val(row.key), 'text').as('key'),
-          eb.cast<string>(eb.val(row.topic), 'text').as('topic'),
-          eb.cast<string>(eb.val(row.kind), 'text').as('kind'),
-          eb.cast<string>(eb.val(row.project_id), 'text').as('project_id'),
-          eb.cast<string>(eb.val(row.due_at), 'text').as('due_at'),
-          eb.cast<string>(eb.val(row.payload), 'text').as('payload'),
-          eb.cast<string>(eb.val(row.created_at), 'text').as('created_at'),
-        ])
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('scheduled_jobs')
-                .select('id')
-                .where('topic', '=', job.topic)
-                .where('done_at', 'is', null),
-            ),
-          ),
-        ),
-    )
+    .columns(insert.columns)
+    .expression(db.selectNoFrom(insert.values).where(insert.noneWaiting))
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }

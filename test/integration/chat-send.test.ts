@@ -1,0 +1,353 @@
+/**
+ * Sending a chat message, as PostgreSQL runs it in one statement (src/db/queries/chat-send.ts)
+ * and SQLite in four: a refusal of any kind changes nothing (no number taken, no message, entry or
+ * notice), parallel sends take contiguous numbers each with its entry, the unread-mail notice is
+ * added once per topic while one waits, and on PostgreSQL a send is BEGIN, one statement, COMMIT.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { sendMessage } from '../../src/actions/send-message';
+import type { DB } from '../../src/db/schema';
+import type { StreamAnnouncer, StreamEntry } from '../../src/events/stream-bus';
+import { at, MessageEnvelope, send } from './chat-support';
+import {
+  SUITE_TIMEOUT,
+  dialects,
+  expectError,
+  expectStatus,
+  openPortal,
+  setupProject,
+  share,
+  signUp,
+  useApp,
+  withDb,
+  type Actor,
+  type TestApp,
+} from './harness';
+
+async function twoParties(app: TestApp) {
+  const freelancer = await signUp(app);
+  const fixture = await setupProject(freelancer);
+  const client = await openPortal(app, {
+    code: (await share(freelancer, fixture.project.id)).code,
+  });
+  const userId = freelancer.user?.id;
+  if (userId === undefined) throw new Error('signed up without a user');
+  return {
+    freelancer,
+    client,
+    userId,
+    milestones: fixture.milestones,
+    projectId: fixture.project.id,
+  };
+}
+
+/** Everything a send writes, for one project. */
+async function written(db: Kysely<DB>, projectId: string) {
+  const project = await db
+    .selectFrom('projects')
+    .select(['stream_seq', 'updated_at'])
+    .where('id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  const count = async (table: 'chat_messages' | 'stream_events' | 'scheduled_jobs') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('project_id', '=', projectId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    ...project,
+    messages: await count('chat_messages'),
+    events: await count('stream_events'),
+    jobs: await count('scheduled_jobs'),
+  };
+}
+
+const messagePath = (actor: Actor, projectId: string) =>
+  actor.cookie('mp_session') === undefined
+    ? '/api/portal/messages'
+    : `/api/projects/${projectId}/messages`;
+
+describe.each(dialects)('sending a message on %s', SUITE_TIMEOUT, (dialect) => {
+  const app = useApp(dialect, { CHAT_MESSAGES_PER_SECOND: '1000', CHAT_MESSAGE_BURST: '1000' });
+  const state = (projectId: string) => withDb(app(), (db) => written(db, projectId));
+
+  test('a retry with the same id returns the stored message and writes nothing', async () => {
+    const { client, projectId } = await twoParties(app());
+    const body = { id: randomUUID(), thread: 'general', text: 'Once' };
+    const first = expectStatus(
+      await client.post('/api/portal/messages', body),
+      201,
+      MessageEnvelope,
+    );
+    const before = await state(projectId);
+    const again = expectStatus(
+      await client.post('/api/portal/messages', body),
+      200,
+      MessageEnvelope,
+    );
+    expect(again.message).toEqual(first.message);
+    expect(await state(projectId)).toEqual(before);
+  });
+
+  test('an id reused by the other party or in another thread is a CONFLICT that writes nothing', async () => {
+    const { freelancer, client, projectId, milestones } = await twoParties(app());
+    const id = randomUUID();
+    await send(client, projectId, 'Mine', { id });
+    const before = await state(projectId);
+    for (const [actor, thread] of [
+      [freelancer, 'general'],
+      [client, at(milestones, 0).id],
+    ] as const) {
+      expectError(await actor.post(messagePath(actor, projectId), { id, thread, text: 'Mine' }), {
+        status: 409,
+        code: 'CONFLICT',
+        field: 'id',
+      });
+    }
+    expect(await state(projectId)).toEqual(before);
+  });
+
+  test('a thread not of the project is refused and writes nothing', async () => {
+    const { freelancer, client, projectId } = await twoParties(app());
+    const other = await setupProject(freelancer);
+    await send(client, projectId, 'Something to be behind');
+    const before = await state(projectId);
+    for (const [actor, thread] of [
+      [freelancer, randomUUID()],
+      [client, randomUUID()],
+      [freelancer, at(other.milestones, 0).id],
+      [client, at(other.milestones, 0).id],
+    ] as const) {
+      expectError(
+        await actor.post(messagePath(actor, projectId), { id: randomUUID(), thread, text: 'x' }),
+        { status: 400, code: 'VALIDATION_FAILED', field: 'thread' },
+      );
+    }
+    expect(await state(projectId)).toEqual(before);
+  });
+
+  test('an archived project refuses both parties and writes nothing', async () => {
+    const { freelancer, client, projectId, milestones } = await twoParties(app());
+    expectStatus(await freelancer.post(`/api/projects/${projectId}/archive`), 200, z.unknown());
+    const before = await state(projectId);
+    for (const actor of [freelancer, client]) {
+      for (const thread of ['general', at(milestones, 1).id]) {
+        expectError(
+          await actor.post(messagePath(actor, projectId), { id: randomUUID(), thread, text: 'x' }),
+          { status: 409, code: 'ARCHIVED' },
+        );
+      }
+    }
+    expect(await state(projectId)).toEqual(before);
+  });
+
+  test("another freelancer's project is not found and nothing is written", async () => {
+    const { projectId } = await twoParties(app());
+    const stranger = await signUp(app());
+    const before = await state(projectId);
+    expectError(
+      await stranger.post(`/api/projects/${projectId}/messages`, {
+        id: randomUUID(),
+        thread: 'general',
+        text: 'x',
+      }),
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expect(await state(projectId)).toEqual(before);
+  });
+
+  test('50 parallel sends take contiguous numbers, each with its entry; one notice per topic', async () => {
+    const { freelancer, client, projectId, milestones } = await twoParties(app());
+    const before = await state(projectId);
+    const thread = at(milestones, 0).id;
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        send(i % 2 === 0 ? freelancer : client, projectId, `message ${i}`, {
+          thread: i % 5 === 0 ? thread : 'general',
+        }),
+      ),
+    );
+    const seqs = sent.map((m) => m.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => before.stream_seq + 1 + i));
+    await withDb(app(), async (db) => {
+      expect(await written(db, projectId)).toMatchObject({
+        stream_seq: before.stream_seq + 50,
+        messages: before.messages + 50,
+        events: before.events + 50,
+      });
+      const entries = await db
+        .selectFrom('stream_events')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('seq', '>', before.stream_seq)
+        .orderBy('seq')
+        .execute();
+      const bySeq = new Map(sent.map((m) => [m.seq, m]));
+      for (const entry of entries) {
+        const message = bySeq.get(entry.seq);
+        expect(entry).toMatchObject({
+          type: 'message.created',
+          message_id: message?.id,
+          thread: message?.thread,
+          data: '{}',
+          created_at: message?.createdAt,
+        });
+        expect(entry.tag).toMatch(/^[\w-]{8,}$/);
+      }
+      // The clock ran through the burst, so each send had a different key: only "one of the
+      // topic is waiting" kept the rest from adding theirs.
+      const waiting = await db
+        .selectFrom('scheduled_jobs')
+        .select(['topic', (eb) => eb.fn.countAll().as('n')])
+        .where('project_id', '=', projectId)
+        .where('kind', '=', 'messages')
+        .where('done_at', 'is', null)
+        .groupBy('topic')
+        .orderBy('topic')
+        .execute();
+      expect(waiting.map((w) => [w.topic, Number(w.n)])).toEqual(
+        [
+          `messages:${projectId}:${thread}:client`,
+          `messages:${projectId}:${thread}:freelancer`,
+          `messages:${projectId}:general:client`,
+          `messages:${projectId}:general:freelancer`,
+        ]
+          .sort()
+          .map((topic) => [topic, 1]),
+      );
+    });
+    // Later messages join the waiting notice.
+    app().clock.advance(60_000);
+    await send(client, projectId, 'a minute later');
+    expect((await state(projectId)).jobs).toBe(before.jobs + 4);
+  });
+});
+
+/** An announcer that keeps what it was given (the real one needs the app's wrapped driver). */
+function keptAnnouncements(): StreamAnnouncer & { entries: StreamEntry[] } {
+  const entries: StreamEntry[] = [];
+  return {
+    entries,
+    announce: (_trx, entry) => {
+      entries.push(entry);
+      return Promise.resolve();
+    },
+    sessionsChanged: () => Promise.resolve(),
+  };
+}
+
+describe.runIf(dialects.includes('postgres'))(
+  'a send on PostgreSQL is one statement',
+  SUITE_TIMEOUT,
+  () => {
+    const app = useApp('postgres');
+
+    async function counted<T>(run: (db: Kysely<DB>, statements: string[]) => Promise<T>) {
+      const statements: string[] = [];
+      const db = new Kysely<DB>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: app().dbUrl, max: 4 }),
+        }),
+        log: (event) => {
+          statements.push(event.query.sql);
+        },
+      });
+      try {
+        return await run(db, statements);
+      } finally {
+        await db.destroy();
+      }
+    }
+
+    test('BEGIN, one statement, COMMIT; the announced entry is the stored one', async () => {
+      const { userId, projectId, milestones } = await twoParties(app());
+      await counted(async (db, statements) => {
+        const events = keptAnnouncements();
+        for (const [i, thread] of ['general', at(milestones, 2).id].entries()) {
+          statements.length = 0;
+          const { message, created } = await sendMessage({
+            db,
+            events,
+            actor: { type: 'freelancer', userId },
+            projectId,
+            message: { id: randomUUID(), thread, text: `direct ${i}` },
+          });
+          expect(created).toBe(true);
+          expect(statements.map((s) => s.split(/\s/, 1)[0]?.toLowerCase())).toEqual([
+            'begin',
+            'with',
+            'commit',
+          ]);
+          const stored = await db
+            .selectFrom('stream_events')
+            .selectAll()
+            .where('project_id', '=', projectId)
+            .where('seq', '=', message.seq)
+            .executeTakeFirstOrThrow();
+          const announced = at(events.entries, i);
+          expect(announced).toEqual({
+            projectId,
+            seq: stored.seq,
+            type: 'message.created',
+            thread,
+            message,
+            data: JSON.parse(stored.data),
+            at: stored.created_at,
+            tag: stored.tag,
+          });
+          expect(
+            await db
+              .selectFrom('chat_messages')
+              .selectAll()
+              .where('id', '=', message.id)
+              .executeTakeFirst(),
+          ).toEqual(message);
+        }
+      });
+    });
+
+    test('a client naming another project, or a reply, takes the statements of before', async () => {
+      const { client, projectId } = await twoParties(app());
+      const other = await twoParties(app());
+      const original = await send(client, projectId, 'to reply to');
+      await counted(async (db, statements) => {
+        const before = await written(db, other.projectId);
+        await expect(
+          sendMessage({
+            db,
+            events: keptAnnouncements(),
+            actor: { type: 'client', projectId },
+            projectId: other.projectId,
+            message: { id: randomUUID(), thread: 'general', text: 'x' },
+          }),
+        ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        expect(await written(db, other.projectId)).toEqual(before);
+        statements.length = 0;
+        const reply = await sendMessage({
+          db,
+          events: keptAnnouncements(),
+          actor: { type: 'client', projectId },
+          projectId,
+          message: { id: randomUUID(), thread: 'general', text: 'a reply', replyTo: original.id },
+        });
+        expect(reply.message.reply_to).toBe(original.id);
+        expect(statements.filter((s) => !/^(begin|commit)$/i.test(s)).length).toBeGreaterThan(1);
+        const replies = await db
+          .selectFrom('activity')
+          .select('id')
+          .where('project_id', '=', projectId)
+          .where('action', '=', 'message.replied')
+          .execute();
+        expect(replies).toHaveLength(1);
+      });
+    });
+  },
+);
