@@ -12,7 +12,7 @@ import {
   lockProjectById,
 } from '../db/queries/projects';
 import type { ChatParty, DB, ProjectRow } from '../db/schema';
-import { assertArchiveAllows } from '../domain/archive-rule';
+import { assertArchiveAllows, type ProjectAct } from '../domain/archive-rule';
 import { GENERAL_THREAD, type ChatActor } from '../domain/chat-rules';
 import { AppError, notFound } from '../domain/errors';
 
@@ -102,12 +102,13 @@ export async function lockConversation(
  */
 export function writerOf(project: ProjectRow | undefined, actor: ChatActor): Participation {
   const participation = participationOf(project, actor);
-  assertArchiveAllows(
-    participation.project,
-    actor.type === 'freelancer' ? 'change' : 'client-change',
-  );
+  assertArchiveAllows(participation.project, writeActOf(actor));
   return participation;
 }
+
+/** What writing to the conversation is, under the archive rule. */
+export const writeActOf = (actor: ChatActor): ProjectAct =>
+  actor.type === 'freelancer' ? 'change' : 'client-change';
 
 /** For reading: no lock. */
 export async function readConversation(

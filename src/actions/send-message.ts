@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { newStreamTag } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
 import { findMessage, insertMessageIfNew } from '../db/queries/chat';
-import { sendInOneStatement, sendsInOneStatement } from '../db/queries/chat-send';
+import { sendInOneStatement, sendsInOneStatement, untilFlushed } from '../db/queries/chat-send';
 import type { ChatMessageRow, ChatParty, DB } from '../db/schema';
 import { messageText, type ChatActor } from '../domain/chat-rules';
+import { allowedWhenArchived } from '../domain/archive-rule';
 import { AppError } from '../domain/errors';
 import type { StreamAnnouncer } from '../events/stream-bus';
 import {
@@ -12,6 +13,7 @@ import {
   badThread,
   lockConversation,
   lockScopeOf,
+  writeActOf,
   writerOf,
   type Participation,
 } from './chat-access';
@@ -34,9 +36,10 @@ class AlreadyStored {
  *
  * The common case is four statements: the project's lock and the message's number are one
  * UPDATE, the message is inserted unless its id exists, its stream entry, the unread-mail notice.
- * On PostgreSQL, where each is a round trip, a message that is no reply sends them as one
- * (src/db/queries/chat-send.ts) and the same checks follow it. A retry finds its message stored
- * and rolls the number back, as does any refusal.
+ * A retry finds its message stored and rolls the number back, as does any refusal. On
+ * PostgreSQL, where each statement is a round trip, a message that is no reply is one statement
+ * that commits by itself and writes only when the same checks allow it (src/db/queries/chat-send.ts);
+ * only when another writer came between its snapshot and its lock does it take this transaction.
  */
 export async function sendMessage(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -49,11 +52,13 @@ export async function sendMessage(
   const text = messageText(options.message.text);
   const now = nowOf(options).toISOString();
   const { id, thread, replyTo } = options.message;
+  if (replyTo === undefined && sendsInOneStatement(options.db)) {
+    const sent = await sendInOne(options.db, { ...options, text, now });
+    if (sent !== undefined) return sent;
+    // Another writer came between the statement's snapshot and its lock: nothing was written.
+  }
   try {
     return await options.db.transaction().execute(async (trx) => {
-      if (replyTo === undefined && sendsInOneStatement(trx)) {
-        return { message: await sendInOne(trx, { ...options, text, now }), created: true };
-      }
       const conversation = await lockConversation(
         trx,
         options.actor,
@@ -96,25 +101,35 @@ export async function sendMessage(
     });
   } catch (error) {
     if (!(error instanceof AlreadyStored)) throw error;
-    const { message: existing, participation } = error;
-    const same =
-      existing.project_id === participation.project.id &&
-      existing.author_type === participation.party &&
-      existing.author_id === participation.authorId &&
-      existing.thread === thread;
-    if (!same) {
-      throw new AppError('CONFLICT', 'A different message already has this id', { field: 'id' });
-    }
-    return { message: existing, created: false };
+    return storedBefore(error.message, error.participation, thread);
   }
 }
 
+/** A retry's answer: the message stored before with its id, unless it is another's (CONFLICT). */
+function storedBefore(
+  existing: ChatMessageRow,
+  participation: Participation,
+  thread: string,
+): { message: ChatMessageRow; created: false } {
+  const same =
+    existing.project_id === participation.project.id &&
+    existing.author_type === participation.party &&
+    existing.author_id === participation.authorId &&
+    existing.thread === thread;
+  if (!same) {
+    throw new AppError('CONFLICT', 'A different message already has this id', { field: 'id' });
+  }
+  return { message: existing, created: false };
+}
+
 /**
- * A message that is no reply, on PostgreSQL: everything written in one statement, then the checks
- * of the path above on what it returns, in the same order (a refusal undoes the statement).
+ * A message that is no reply, on PostgreSQL: one statement that commits by itself
+ * (src/db/queries/chat-send.ts) and writes only what the checks of the path above allow; they
+ * are then applied to what it returns, in the same order, for their answers. Undefined when
+ * another writer came between (nothing written): the caller sends in a transaction instead.
  */
 async function sendInOne(
-  trx: Kysely<DB>,
+  db: Kysely<DB>,
   send: {
     events: StreamAnnouncer;
     actor: ChatActor;
@@ -123,7 +138,7 @@ async function sendInOne(
     text: string;
     now: string;
   },
-): Promise<ChatMessageRow> {
+): Promise<{ message: ChatMessageRow; created: boolean } | undefined> {
   const { actor, projectId, now } = send;
   const { id, thread } = send.message;
   const scope = lockScopeOf(actor, projectId);
@@ -131,7 +146,7 @@ async function sendInOne(
   const sent =
     scope === undefined
       ? undefined
-      : await sendInOneStatement(trx, {
+      : await sendInOneStatement(db, {
           projectId,
           ownerId: scope.ownerId,
           now,
@@ -144,18 +159,22 @@ async function sendInOne(
           },
           tag,
           notice: messageNotice({ projectId, thread, to: recipientOf(actor.type), now }),
+          archivedAllowed: allowedWhenArchived(writeActOf(actor)),
         });
   const writer = writerOf(sent?.project, actor); // not found, or archived
   if (sent === undefined) throw new Error('writerOf refuses a missing project');
-  // Read before a writer that came between committed: read again now, under the lock.
-  if (!sent.fresh) await assertThreadOf(trx, writer, thread);
-  else if (!sent.threadFound) throw badThread();
-  if (!sent.inserted) throw await alreadyStored(trx, writer, id);
-  if (!sent.fresh) await scheduleMessageNotice(trx, noticeOf(writer, thread, now));
+  if (!sent.fresh) return undefined;
+  if (!sent.threadFound) throw badThread();
+  if (!sent.inserted) {
+    const existing = await findMessage(db, id);
+    if (!existing) throw new Error(`message ${id} neither stored nor found`);
+    return storedBefore(existing, writer, thread);
+  }
   // As the statement stored it.
   const message = textMessage(writer, { id, thread, text: send.text, replyTo: undefined, now });
-  await send.events.announce(trx, newMessageEntry(message, tag));
-  return message;
+  await send.events.announce(db, newMessageEntry(message, tag));
+  await untilFlushed(db);
+  return { message, created: true };
 }
 
 /** A party's message under the number its lock took (`project.stream_seq`). */

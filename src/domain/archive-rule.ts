@@ -33,8 +33,13 @@ const ALLOWED_WHEN_ARCHIVED: ReadonlySet<ProjectAct> = new Set([
   'provider-money',
 ]);
 
+/** Whether the act is allowed on an archived project too (every act is on one that is not). */
+export function allowedWhenArchived(act: ProjectAct): boolean {
+  return ALLOWED_WHEN_ARCHIVED.has(act);
+}
+
 export function archiveAllows(project: { archived_at: string | null }, act: ProjectAct): boolean {
-  return project.archived_at === null || ALLOWED_WHEN_ARCHIVED.has(act);
+  return project.archived_at === null || allowedWhenArchived(act);
 }
 
 /** Refuses (409 ARCHIVED) what the rule does not allow. */

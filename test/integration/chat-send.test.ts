@@ -2,15 +2,19 @@
  * Sending a chat message, as PostgreSQL runs it in one statement (src/db/queries/chat-send.ts)
  * and SQLite in four: a refusal of any kind changes nothing (no number taken, no message, entry or
  * notice), parallel sends take contiguous numbers each with its entry, the unread-mail notice is
- * added once per topic while one waits, and on PostgreSQL a send is BEGIN, one statement, COMMIT.
+ * added once per topic while one waits, and on PostgreSQL a send is one statement that commits by
+ * itself (then the flush fence), or — when another writer took a number while it waited for the
+ * project's lock — nothing written by it and the transaction of SQLite after it.
  */
 import { randomUUID } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { postLiveEvent } from '../../src/actions/chat-stream';
 import { sendMessage } from '../../src/actions/send-message';
 import type { DB } from '../../src/db/schema';
+import { POSTGRES_EARLY_COMMIT } from '../../src/db/postgres';
 import type { StreamAnnouncer, StreamEntry } from '../../src/events/stream-bus';
 import { at, MessageEnvelope, send } from './chat-support';
 import {
@@ -267,7 +271,7 @@ describe.runIf(dialects.includes('postgres'))(
       }
     }
 
-    test('BEGIN, one statement, COMMIT; the announced entry is the stored one', async () => {
+    test('one statement that commits by itself, then the flush fence; the announced entry is the stored one', async () => {
       const { userId, projectId, milestones } = await twoParties(app());
       await counted(async (db, statements) => {
         const events = keptAnnouncements();
@@ -281,11 +285,12 @@ describe.runIf(dialects.includes('postgres'))(
             message: { id: randomUUID(), thread, text: `direct ${i}` },
           });
           expect(created).toBe(true);
+          // The statement commits by itself; the fence waits for its flush.
           expect(statements.map((s) => s.split(/\s/, 1)[0]?.toLowerCase())).toEqual([
-            'begin',
             'with',
-            'commit',
+            'select',
           ]);
+          expect(statements[1]).toBe(POSTGRES_EARLY_COMMIT.fence.sql);
           const stored = await db
             .selectFrom('stream_events')
             .selectAll()
@@ -311,6 +316,66 @@ describe.runIf(dialects.includes('postgres'))(
               .executeTakeFirst(),
           ).toEqual(message);
         }
+      });
+    });
+
+    test("a send that waits for another writer's lock writes nothing itself and takes the transaction", async () => {
+      const { userId, projectId } = await twoParties(app());
+      await counted(async (db, statements) => {
+        const events = keptAnnouncements();
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let locked = () => {};
+        const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+        // Another writer takes the project's next number and holds its lock.
+        const other = db.transaction().execute(async (trx) => {
+          await postLiveEvent(trx, events, {
+            projectId,
+            event: { type: 'project.updated', what: 'project' },
+            at: new Date().toISOString(),
+          });
+          locked();
+          await held;
+        });
+        await lockTaken;
+        const before = await written(db, projectId);
+        statements.length = 0;
+        const sending = sendMessage({
+          db,
+          events,
+          actor: { type: 'freelancer', userId },
+          projectId,
+          message: { id: randomUUID(), thread: 'general', text: 'after the other' },
+        });
+        // The statement is waiting for the lock: let the other writer commit.
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+          if ((rows[0]?.n ?? 0) > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        release();
+        await other;
+        const { message, created } = await sending;
+        expect(created).toBe(true);
+        const words = statements
+          .filter((s) => !s.includes('pg_stat_activity') && s !== 'commit')
+          .map((s) => s.split(/\s/, 1)[0]?.toLowerCase());
+        // The statement first (it wrote nothing), then the transaction's own statements.
+        expect(words[0]).toBe('with');
+        expect(words.slice(1)).toContain('begin');
+        expect(words.slice(words.indexOf('begin'))).toContain('update');
+        const first = at(events.entries, 0);
+        expect(first.type).toBe('project.updated');
+        expect(message.seq).toBe(first.seq + 1);
+        expect(at(events.entries, 1).seq).toBe(message.seq);
+        const after = await written(db, projectId);
+        // Read while the other writer held its lock: its entry and this one came after.
+        expect(after).toMatchObject({
+          stream_seq: before.stream_seq + 2,
+          messages: before.messages + 1,
+          events: before.events + 2,
+        });
       });
     });
 

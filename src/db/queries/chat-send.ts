@@ -1,21 +1,32 @@
 /**
- * A chat message sent in one statement, on PostgreSQL: the project's lock and the stream's next
- * number (UPDATE), the message (INSERT unless its id exists), its stream entry and its unread-mail
- * notice, as data-modifying CTEs. Each statement there is a round trip to the server, and these
- * four were most of a send's time; on SQLite statements run in-process and the send keeps its
- * four (src/actions/send-message.ts). Nothing is checked here: the statement returns what the
- * action needs to apply its rules, and a refusal rolls the transaction back.
+ * A chat message sent in one statement that commits by itself, on PostgreSQL: the project's lock,
+ * the message (INSERT unless its id exists), the stream's next number, its stream entry and its
+ * unread-mail notice, as data-modifying CTEs, run outside any transaction. Each statement there
+ * is a round trip to the server, and BEGIN, the four statements and COMMIT were most of a send's
+ * time; on SQLite statements run in-process and the send keeps its transaction of four
+ * (src/actions/send-message.ts).
  *
- * All CTEs read one snapshot, taken when the statement starts. The UPDATE may wait for another
- * writer's row lock and then updates the newest row version (READ COMMITTED), so the entry takes
- * the number the UPDATE returned, never one read. But the snapshot may then predate that writer's
- * commit: what the statement read of milestones and waiting jobs is trusted only when no number
- * was taken in between (`fresh`: the snapshot's stream_seq is the one the UPDATE replaced). Every
- * send takes a number, and so does every change of a project's milestones (a live event), so a
- * fresh snapshot misses none of them; when it is not fresh, the notice is not inserted and the
- * action re-reads and schedules it with the statements of the SQLite path.
+ * Since nothing can be rolled back afterwards, the statement writes only when the send is
+ * allowed, and then all of it: the message is inserted only if the project exists for this
+ * writer, the archive rule allows it, the thread is 'general' or one of the project's milestones,
+ * and no other writer took a number between the statement's snapshot and its lock (`fresh`); the
+ * project's number moves and the entry and the notice are written only if the message was
+ * inserted (they read its RETURNING), so a refusal or a retry (its id stored already) leaves no
+ * gap in the stream. The rules stay in the action: it passes whether the archive allows the act,
+ * and reads the reason for a refusal from what the statement returns.
+ *
+ * All CTEs read one snapshot, taken when the statement starts; FOR UPDATE waits for another
+ * writer's lock and then returns the newest row. What the snapshot says of milestones and waiting
+ * notices is trusted only when it is fresh (the locked row's number is the snapshot's): every
+ * send takes a number, and so does every change of a project's milestones (a live event). When
+ * it is not fresh the statement writes nothing and the action sends in a transaction instead.
+ *
+ * The commit does not wait for its WAL flush (`synchronous_commit` off for this statement's
+ * implicit transaction): the caller announces the entry and then waits for the flush
+ * (`untilFlushed`), as a transaction with stream entries does (src/db/after-commit.ts).
  */
 import { PostgresAdapter, type Kysely } from 'kysely';
+import { POSTGRES_EARLY_COMMIT } from '../postgres';
 import { GENERAL_THREAD } from '../../domain/chat-rules';
 import type { ChatParty, DB, ProjectRow } from '../schema';
 import { unlessWaiting, type NewJob } from './scheduled-jobs';
@@ -48,37 +59,61 @@ export interface OneStatementSend {
 }
 
 export interface OneStatementResult {
-  /** The project as updated, `stream_seq` the number taken. */
+  /** The project as locked; when the message was stored, as updated (`stream_seq` its number). */
   project: ProjectRow;
+  /** Nothing took a number between the snapshot and the lock (else nothing was written). */
+  fresh: boolean;
   /** The thread is 'general' or one of the project's milestones, as the snapshot saw them. */
   threadFound: boolean;
-  /** Stored now; false: a message with this id exists (and nothing else was written). */
-  inserted: boolean;
   /**
-   * Nothing took a number between the snapshot and the lock: `threadFound` and the notice (added
-   * or found waiting) stand. False: check the thread and schedule the notice again.
+   * Stored now, with its entry (and its notice, unless one of its topic waits); false: nothing
+   * was written.
    */
-  fresh: boolean;
+  inserted: boolean;
 }
 
-/** Runs the send's statement; undefined when there is no such project (for that owner). */
+/**
+ * Runs the send's statement, outside a transaction; undefined when there is no such project (for
+ * that owner). `archivedAllowed`: whether the archive rule allows the act on an archived project.
+ */
 export async function sendInOneStatement(
-  trx: Kysely<DB>,
-  send: OneStatementSend,
+  db: Kysely<DB>,
+  send: OneStatementSend & { archivedAllowed: boolean },
 ): Promise<OneStatementResult | undefined> {
   const { message, notice } = send;
   const job = unlessWaiting(notice);
-  // The stream number as the snapshot saw it; `p` returns it plus one unless a writer came between.
-  const seen = trx.selectFrom('projects').select('stream_seq').where('id', '=', send.projectId);
-  const row = await trx
-    .with('p', (db) => {
-      let update = db
-        .updateTable('projects')
-        .set((eb) => ({ updated_at: send.now, stream_seq: eb('stream_seq', '+', 1) }))
-        .where('id', '=', send.projectId);
-      if (send.ownerId !== null) update = update.where('owner_id', '=', send.ownerId);
-      return update.returningAll();
+  // The stream number as the snapshot saw it; the lock may return a newer one.
+  const seen = db.selectFrom('projects').select('stream_seq').where('id', '=', send.projectId);
+  const row = await db
+    .with('l', (db) => {
+      let lock = db
+        .selectFrom('projects')
+        .selectAll('projects')
+        .select((eb) => [
+          eb('projects.stream_seq', '=', seen).as('fresh'),
+          (message.thread === GENERAL_THREAD
+            ? eb.lit(true)
+            : eb.exists(
+                eb
+                  .selectFrom('milestones')
+                  .select('milestones.id')
+                  .whereRef('milestones.project_id', '=', 'projects.id')
+                  .where('milestones.id', '=', message.thread),
+              )
+          ).as('thread_found'),
+        ])
+        .where('projects.id', '=', send.projectId);
+      if (send.ownerId !== null) lock = lock.where('projects.owner_id', '=', send.ownerId);
+      return lock.forUpdate();
     })
+    .with('ok', (db) =>
+      db
+        .selectFrom('l')
+        .select(['l.id', 'l.stream_seq', 'l.client_id'])
+        .where('l.fresh', '=', true)
+        .where('l.thread_found', '=', true)
+        .where((eb) => (send.archivedAllowed ? eb.lit(true) : eb('l.archived_at', 'is', null))),
+    )
     .with('m', (db) =>
       db
         .insertInto('chat_messages')
@@ -95,15 +130,15 @@ export async function sendInOneStatement(
         ])
         .expression(
           db
-            .selectFrom('p')
+            .selectFrom('ok')
             .select((eb) => [
               eb.cast<string>(eb.val(message.id), 'text').as('id'),
-              'p.id as project_id',
+              'ok.id as project_id',
               eb.cast<string>(eb.val(message.thread), 'text').as('thread'),
-              'p.stream_seq as seq',
+              eb('ok.stream_seq', '+', 1).as('seq'),
               eb.cast<ChatParty>(eb.val(message.party), 'text').as('author_type'),
               message.authorId === null
-                ? eb.ref('p.client_id').as('author_id')
+                ? eb.ref('ok.client_id').as('author_id')
                 : eb.cast<string>(eb.val(message.authorId), 'text').as('author_id'),
               eb.cast<'text'>(eb.val('text'), 'text').as('kind'),
               eb.cast<string>(eb.val(message.body), 'text').as('body'),
@@ -112,6 +147,14 @@ export async function sendInOneStatement(
         )
         .onConflict((oc) => oc.column('id').doNothing())
         .returning(['id', 'project_id', 'seq', 'thread', 'created_at']),
+    )
+    .with('p', (db) =>
+      db
+        .updateTable('projects')
+        .from('m')
+        .set((eb) => ({ updated_at: send.now, stream_seq: eb.ref('m.seq') }))
+        .whereRef('projects.id', '=', 'm.project_id')
+        .returning('projects.id'),
     )
     .with('e', (db) =>
       db
@@ -135,38 +178,35 @@ export async function sendInOneStatement(
       db
         .insertInto('scheduled_jobs')
         .columns(job.columns)
-        .expression(
-          db
-            .selectFrom('m')
-            .select(job.values)
-            .where((eb) => eb('m.seq', '=', eb(seen, '+', 1)))
-            .where(job.noneWaiting),
-        )
+        .expression(db.selectFrom('m').select(job.values).where(job.noneWaiting))
         .onConflict((oc) => oc.column('key').doNothing()),
     )
-    .selectFrom('p')
-    .selectAll('p')
-    .select((eb) => [
-      eb('p.stream_seq', '=', eb(seen, '+', 1)).as('fresh'),
-      (message.thread === GENERAL_THREAD
-        ? eb.lit(true)
-        : eb.exists(
-            eb
-              .selectFrom('milestones')
-              .select('milestones.id')
-              .whereRef('milestones.project_id', '=', 'p.id')
-              .where('milestones.id', '=', message.thread),
-          )
-      ).as('thread_found'),
-      eb.exists(eb.selectFrom('m').select('m.id')).as('inserted'),
-    ])
+    .selectFrom('l')
+    .selectAll('l')
+    .select((eb) => eb.exists(eb.selectFrom('p').select('p.id')).as('inserted'))
+    // This statement's own transaction commits without waiting for its flush (see above).
+    .where((eb) =>
+      eb(
+        eb.fn('set_config', [eb.val('synchronous_commit'), eb.val('off'), eb.lit(true)]),
+        'is not',
+        null,
+      ),
+    )
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const { fresh, thread_found, inserted, ...project } = row;
+  const { fresh, thread_found, inserted, ...locked } = row;
+  const project = inserted
+    ? { ...locked, updated_at: send.now, stream_seq: locked.stream_seq + 1 }
+    : locked;
   return {
     project,
     fresh: Boolean(fresh),
     threadFound: Boolean(thread_found),
     inserted: Boolean(inserted),
   };
+}
+
+/** After `sendInOneStatement` stored a message and it was announced: waits until it is on disk. */
+export async function untilFlushed(db: Kysely<DB>): Promise<void> {
+  await db.executeQuery(POSTGRES_EARLY_COMMIT.fence);
 }
