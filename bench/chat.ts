@@ -8,6 +8,12 @@
  *      the message goes out, one flush at a time covering all written meanwhile): what waiting for
  *      this disk costs any server that keeps messages — reported beside the targets, which stay
  *      against the bare server;
+ *   1c. bare ws x2 via NOTIFY: two bare servers on one PostgreSQL relaying every message through
+ *      LISTEN/NOTIFY, nothing stored, the sockets of each room alternating between them as in 3
+ *      (each server numbers a room's messages as it hears them, its own too; PostgreSQL delivers
+ *      them to every listener in one order, so both number alike): the best a plain server can
+ *      do in 3's set-up, reported beside the targets, which stay against the bare server. It needs
+ *      no database, only a channel of its own each run on the --pg-url one; skipped as 3 is;
  *   2. Milepost on SQLite (one instance, data in a temp folder): one freelancer with `--projects`
  *      projects, each shared with its client; per project one socket of the freelancer and the
  *      rest as the client's, each with a portal session of its own (opened with the access code);
@@ -22,9 +28,10 @@
  * socket received every message of its project exactly once, with gapless sequence numbers, in
  * the same order as the project's other sockets; a failed check exits 1. Server RSS is VmRSS
  * from /proc before connecting, with every socket connected, and the peak while messages flow.
- * All of it runs `--rounds` times, each round every server in turn (bare, bare durable, SQLite,
- * PostgreSQL): a load on the machine that comes and goes falls on every server alike, and each
- * server's latencies are pooled over its rounds (its memory is its worst round's).
+ * All of it runs `--rounds` times, each round every server in turn (bare, bare durable, bare x2
+ * via NOTIFY, SQLite, PostgreSQL): a load on the machine that comes and goes falls on every
+ * server alike, and each server's latencies are pooled over its rounds (its memory is its worst
+ * round's).
  * The last line is
  *   bench:chat p99_ms=N p99_ratio=R rss_mb_per_1000=N
  * where each figure is the worse of the two Milepost runs: p99 delivery latency, its ratio to
@@ -77,8 +84,8 @@ const USAGE = `usage: npm run bench:chat -- [--sockets 1000] [--projects 100] [-
   --rate      messages per second over all projects (default 50: one per project every 2 s)
   --seconds   how long messages are sent to each server in each round (default 10)
   --rounds    how many times every server is measured, in turn (default 3; latencies pooled)
-  --no-pg     skip the two-instance run on PostgreSQL
-  --pg-url    PostgreSQL to create the bench's database on (default postgres://postgres@127.0.0.1:5432/postgres)
+  --no-pg     skip the two-instance runs on PostgreSQL (bare ws x2 via NOTIFY and Milepost x2)
+  --pg-url    PostgreSQL to create the bench's database on and relay through (default postgres://postgres@127.0.0.1:5432/postgres)
   --tsx       run the servers under tsx instead of as esbuild bundles run by plain node
   --profile   write V8 CPU profiles (.cpuprofile) of the Milepost servers into this folder`;
 
@@ -228,6 +235,27 @@ function wsUrl(server: RunningServer, path: string): string {
   return server.url.replace(/^http/, 'ws') + path;
 }
 
+const BARE_SERVER = path.join(REPO_DIR, 'bench', 'chat-baseline-server.ts');
+const RELAY_NAME = 'bare ws x2 via NOTIFY';
+
+/** The bare servers' rooms, each socket's alternating between the servers as Milepost's do. */
+function barePlan(
+  options: Options,
+  servers: RunningServer[],
+): { sockets: SocketSpec[]; rooms: string[] } {
+  const rooms = Array.from({ length: options.projects }, (_, i) => `room-${i}`);
+  const perRoom = options.sockets / options.projects;
+  const sockets: SocketSpec[] = [];
+  for (let room = 0; room < options.projects; room++) {
+    for (let slot = 0; slot < perRoom; slot++) {
+      const server = servers[slot % servers.length];
+      if (!server) throw new Error('no bare server');
+      sockets.push({ url: wsUrl(server, '/'), headers: {}, room });
+    }
+  }
+  return { sockets, rooms };
+}
+
 /**
  * The bare server: rooms and nothing else; with `durableDir`, the same server keeping every
  * message in a file it flushes before anything about the message goes out.
@@ -235,23 +263,56 @@ function wsUrl(server: RunningServer, path: string): string {
 async function bareSide(options: Options, runner: Runner, durableDir?: string): Promise<Side> {
   const durable = durableDir !== undefined;
   const server = await startForked(
-    path.join(REPO_DIR, 'bench', 'chat-baseline-server.ts'),
+    BARE_SERVER,
     durable ? ['--durable', path.join(durableDir, 'bare-ws-messages.log')] : [],
     runner,
     durable ? 'bare-ws-durable' : 'bare-ws',
   );
   try {
-    const rooms = Array.from({ length: options.projects }, (_, i) => `room-${i}`);
-    const perRoom = options.sockets / options.projects;
-    const sockets: SocketSpec[] = [];
-    for (let room = 0; room < options.projects; room++)
-      for (let slot = 0; slot < perRoom; slot++)
-        sockets.push({ url: wsUrl(server, '/'), headers: {}, room });
-    return await measure(durable ? 'bare ws + fdatasync' : 'bare ws', { sockets, rooms }, options, [
-      server.pid,
-    ]);
+    return await measure(
+      durable ? 'bare ws + fdatasync' : 'bare ws',
+      barePlan(options, [server]),
+      options,
+      [server.pid],
+    );
   } finally {
     await stop(server.child);
+  }
+}
+
+/**
+ * Two bare servers relaying through LISTEN/NOTIFY on the --pg-url database (it needs no database
+ * of its own), nothing stored. The channel is this run's own, so runs side by side never mix.
+ */
+async function relaySide(options: Options, runner: Runner): Promise<Side | string> {
+  try {
+    await withAdmin(options.pgAdminUrl, (c) => c.query('select 1'));
+  } catch (error) {
+    return `PostgreSQL at ${options.pgAdminUrl} is unreachable (${
+      error instanceof Error ? error.message : String(error)
+    }): the ${RELAY_NAME} run was skipped`;
+  }
+  const channel = `bench_relay_${randomBytes(6).toString('hex')}`;
+  const servers: RunningServer[] = [];
+  try {
+    for (const label of ['bare-ws-relay-a', 'bare-ws-relay-b']) {
+      servers.push(
+        await startForked(
+          BARE_SERVER,
+          ['--relay', options.pgAdminUrl, '--channel', channel],
+          runner,
+          label,
+        ),
+      );
+    }
+    return await measure(
+      RELAY_NAME,
+      barePlan(options, servers),
+      options,
+      servers.map((s) => s.pid),
+    );
+  } finally {
+    await Promise.all(servers.map((s) => stop(s.child)));
   }
 }
 
@@ -413,16 +474,24 @@ async function postgresSide(
   }
 }
 
+/** The baselines (the relay when it ran) and the Milepost sides, pooled over the rounds. */
+interface Sides {
+  bare: Side;
+  durable: Side;
+  relay: Side | undefined;
+  milepost: Side[];
+}
+
 function report(
-  bare: Side,
-  durable: Side,
-  sides: Side[],
+  { bare, durable, relay, milepost: sides }: Sides,
   loadAtStart: number,
   options: Options,
 ): void {
   const bareP99 = percentile(bare.result.latencies, 99);
   const durableP99 = percentile(durable.result.latencies, 99);
-  const columns = [bare, durable, ...sides];
+  const relayP99 = relay ? percentile(relay.result.latencies, 99) : NaN;
+  const baselines = relay ? [bare, durable, relay] : [bare, durable];
+  const columns = [...baselines, ...sides];
   const row = (label: string, cell: (s: Side) => string, extra = ''): string =>
     (
       label.padEnd(34) +
@@ -455,6 +524,13 @@ function report(
       s === bare ? '' : fmt(percentile(s.result.latencies, 99) / durableP99, 2),
     ),
   );
+  if (relay) {
+    console.log(
+      row(`p99 vs ${RELAY_NAME}`, (s) =>
+        baselines.includes(s) ? '' : fmt(percentile(s.result.latencies, 99) / relayP99, 2),
+      ),
+    );
+  }
   console.log(row('messages sent', (s) => String(s.result.messages)));
   console.log(
     row(
@@ -496,7 +572,8 @@ function report(
     console.log(
       `${s.name}: p99 ${fmt(p99, 2)} ms ${verdict(p99 <= TARGET.p99Ms)} (<= ${TARGET.p99Ms}), ` +
         `ratio ${fmt(p99 / bareP99, 2)} ${verdict(p99 / bareP99 <= TARGET.p99Ratio)} (<= ${TARGET.p99Ratio}), ` +
-        `RSS +${fmt(rss, 0)} MB per 1,000 sockets ${verdict(rss <= TARGET.rssMb)} (<= ${TARGET.rssMb})`,
+        `RSS +${fmt(rss, 0)} MB per 1,000 sockets ${verdict(rss <= TARGET.rssMb)} (<= ${TARGET.rssMb})` +
+        (relay ? `; p99 ${fmt(p99 / relayP99, 2)}x ${RELAY_NAME}'s` : ''),
     );
   }
   const perProject = options.sockets / options.projects;
@@ -544,6 +621,9 @@ async function main(): Promise<void> {
     : { kind: 'tsx' };
   try {
     const rounds: Side[][] = [];
+    let relaySkipped: string | undefined = options.pg
+      ? undefined
+      : `--no-pg: the ${RELAY_NAME} run was skipped`;
     let pgSkipped: string | undefined = options.pg
       ? undefined
       : '--no-pg: the two-instance run on PostgreSQL was skipped';
@@ -551,11 +631,13 @@ async function main(): Promise<void> {
       console.log(`round ${round} of ${options.rounds}`);
       const dir = path.join(workDir, `round-${round}`);
       await fs.mkdir(dir);
-      const sides = [
-        await bareSide(options, runner),
-        await bareSide(options, runner, dir),
-        await sqliteSide(options, runner, dir),
-      ];
+      const sides = [await bareSide(options, runner), await bareSide(options, runner, dir)];
+      if (relaySkipped === undefined) {
+        const relay = await relaySide(options, runner);
+        if (typeof relay === 'string') relaySkipped = relay;
+        else sides.push(relay);
+      }
+      sides.push(await sqliteSide(options, runner, dir));
       if (pgSkipped === undefined) {
         const pgSide = await postgresSide(options, runner, dir);
         if (typeof pgSide === 'string') pgSkipped = pgSide;
@@ -563,12 +645,24 @@ async function main(): Promise<void> {
       }
       rounds.push(sides);
     }
+    if (relaySkipped !== undefined) console.log(relaySkipped);
     if (pgSkipped !== undefined) console.log(pgSkipped);
-    const [bare, durable, ...sides] = (rounds[0] ?? []).map((_, i) =>
-      pooled(rounds.map((round) => round[i]).filter((side) => side !== undefined)),
+    // By name, not by place: a side skipped from some round on would shift the others' places.
+    const all = rounds.flat();
+    const [bare, durable, ...rest] = [...new Set(all.map((s) => s.name))].map((name) =>
+      pooled(all.filter((s) => s.name === name)),
     );
     if (!bare || !durable) throw new BenchFailure('no round ran');
-    report(bare, durable, sides, loadAtStart, options);
+    report(
+      {
+        bare,
+        durable,
+        relay: rest.find((s) => s.name === RELAY_NAME),
+        milepost: rest.filter((s) => s.name !== RELAY_NAME),
+      },
+      loadAtStart,
+      options,
+    );
   } finally {
     await stopAll();
   }
