@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isProgramLimit } from '../db/errors';
 import { newStreamTag } from '../db/ids';
 import { appendActivity } from '../db/queries/activity';
 import { findMessage, insertMessageIfNew } from '../db/queries/chat';
@@ -7,7 +8,7 @@ import type { ChatMessageRow, ChatParty, DB } from '../db/schema';
 import { messageText, type ChatActor } from '../domain/chat-rules';
 import { allowedWhenArchived } from '../domain/archive-rule';
 import { AppError } from '../domain/errors';
-import type { StreamAnnouncer } from '../events/stream-bus';
+import type { CommitNotice, StreamAnnouncer } from '../events/stream-bus';
 import {
   assertThreadOf,
   badThread,
@@ -38,8 +39,9 @@ class AlreadyStored {
  * UPDATE, the message is inserted unless its id exists, its stream entry, the unread-mail notice.
  * A retry finds its message stored and rolls the number back, as does any refusal. On
  * PostgreSQL, where each statement is a round trip, a message that is no reply is one statement
- * that commits by itself and writes only when the same checks allow it (src/db/queries/chat-send.ts);
- * only when another writer came between its snapshot and its lock does it take this transaction.
+ * that commits by itself and writes only when the same checks allow it (src/db/queries/chat-send.ts),
+ * its commit also telling the other instances (NOTIFY); only when another writer came between its
+ * snapshot and its lock does it take this transaction.
  */
 export async function sendMessage(
   options: Pick<ActionContext, 'db' | 'clock'> & {
@@ -143,10 +145,10 @@ async function sendInOne(
   const { id, thread } = send.message;
   const scope = lockScopeOf(actor, projectId);
   const tag = newStreamTag();
-  const sent =
+  const statement = (notify: CommitNotice | undefined) =>
     scope === undefined
-      ? undefined
-      : await sendInOneStatement(db, {
+      ? Promise.resolve(undefined)
+      : sendInOneStatement(db, {
           projectId,
           ownerId: scope.ownerId,
           now,
@@ -160,7 +162,15 @@ async function sendInOne(
           tag,
           notice: messageNotice({ projectId, thread, to: recipientOf(actor.type), now }),
           archivedAllowed: allowedWhenArchived(writeActOf(actor)),
+          notify,
         });
+  const sent = await statement(send.events.inCommit).catch((error: unknown) => {
+    // PostgreSQL refuses a commit with a NOTIFY when its notify queue is full (a listener has
+    // stopped reading): nothing was written. The message is then stored without it, and the
+    // separate NOTIFY after it fails alone (logged; the hubs' periodic checks catch up).
+    if (send.events.inCommit !== undefined && isProgramLimit(error)) return statement(undefined);
+    throw error;
+  });
   const writer = writerOf(sent?.project, actor); // not found, or archived
   if (sent === undefined) throw new Error('writerOf refuses a missing project');
   if (!sent.fresh) return undefined;
@@ -172,7 +182,9 @@ async function sendInOne(
   }
   // As the statement stored it.
   const message = textMessage(writer, { id, thread, text: send.text, replyTo: undefined, now });
-  await send.events.announce(db, newMessageEntry(message, tag));
+  const entry = newMessageEntry(message, tag);
+  if (sent.notified && send.events.inCommit) send.events.inCommit.handOver(entry);
+  else await send.events.announce(db, entry);
   await untilFlushed(db);
   return { message, created: true };
 }

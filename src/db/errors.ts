@@ -8,3 +8,11 @@ export function isUniqueViolation(error: unknown): boolean {
     code === '23505'
   );
 }
+
+/**
+ * PostgreSQL's program_limit_exceeded: among others, a commit refused because the notify queue is
+ * full ("too many notifications in the NOTIFY queue"), which fails the whole transaction.
+ */
+export function isProgramLimit(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '54000';
+}

@@ -20,6 +20,9 @@
  *   the transaction, NOTIFY would take PostgreSQL's cluster-wide notify lock at commit and hold it
  *   through the commit's WAL flush, so every message commit waited for the one before it. A
  *   dedicated connection LISTENs and reconnects after a failure, then asks everyone to read again.
+ *   A chat send's one statement (src/db/queries/chat-send.ts) instead carries the NOTIFY in its
+ *   own commit, which does not wait for a flush either (`inCommit`), and hands the entry to this
+ *   instance's listeners once it returns.
  *   A hint lost between a commit and its NOTIFY (a crash, a dropped connection) is caught up by
  *   the hub's periodic comparison of the projects' heads with what its sockets were sent.
  *
@@ -75,6 +78,24 @@ export interface StreamAnnouncer {
    * every instance re-checks its sockets of that scope.
    */
   sessionsChanged(trx: Kysely<DB>, scope: SessionScope): Promise<void>;
+  /**
+   * Where a statement that commits by itself may tell the other instances of its entry as part of
+   * its own commit (PostgreSQL: its NOTIFY is sent by that commit, with no round trip of its own):
+   * the statement adds the notice, and once it has returned, `handOver` gives the entry to this
+   * instance's listeners. Absent (SQLite, a test's announcer): the writer calls `announce`.
+   */
+  readonly inCommit?: CommitNotice;
+}
+
+/**
+ * The NOTIFY of a stream entry, for a statement to send as it commits: `pg_notify(channel,
+ * projectId || ' ' || seq || ' ' || origin)` — the payload `notifyEntry` sends (ids only; the
+ * origin tells this instance its own notices, whose entries it hands over itself).
+ */
+export interface CommitNotice {
+  channel: string;
+  origin: string;
+  handOver(entry: StreamEntry): void;
 }
 
 export interface StreamBus extends StreamAnnouncer {
@@ -195,6 +216,13 @@ export async function postgresStreamBus(url: string, log: Log): Promise<StreamBu
       );
     },
     sessionsChanged: (trx, scope) => postgresSessionsChanged(trx, scope, log),
+    inCommit: {
+      channel: STREAM_CHANNEL,
+      origin: instance,
+      handOver(entry) {
+        emitter.emit('entry', entry.projectId, entry.seq, entry);
+      },
+    },
     listen(listener) {
       emitter.on('entry', listener);
       return () => emitter.off('entry', listener);

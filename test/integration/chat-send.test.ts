@@ -15,7 +15,13 @@ import { postLiveEvent } from '../../src/actions/chat-stream';
 import { sendMessage } from '../../src/actions/send-message';
 import type { DB } from '../../src/db/schema';
 import { POSTGRES_EARLY_COMMIT } from '../../src/db/postgres';
-import type { StreamAnnouncer, StreamEntry } from '../../src/events/stream-bus';
+import { withAfterCommit } from '../../src/db/after-commit';
+import {
+  postgresStreamBus,
+  type StreamAnnouncer,
+  type StreamBus,
+  type StreamEntry,
+} from '../../src/events/stream-bus';
 import { at, MessageEnvelope, send } from './chat-support';
 import {
   SUITE_TIMEOUT,
@@ -376,6 +382,148 @@ describe.runIf(dialects.includes('postgres'))(
           messages: before.messages + 1,
           events: before.events + 2,
         });
+      });
+    });
+
+    /**
+     * The app's own driver (the after-commit wrapper with the early commit) and two real buses on
+     * the test's database: `a` as the sending instance, `b` as another. `fail` makes the pool's
+     * client refuse the next statements that NOTIFY in their commit as PostgreSQL does when its
+     * notify queue is full (SQLSTATE 54000) — a queue of 8 GB cannot be filled on demand here, so
+     * this one failure is injected at the driver; everything else is the real server.
+     */
+    async function twoInstances<T>(
+      run: (tools: {
+        db: Kysely<DB>;
+        a: StreamBus;
+        heardByA: unknown[][];
+        heardByB: unknown[][];
+        statements: string[];
+        fail: { next: number };
+      }) => Promise<T>,
+    ) {
+      const statements: string[] = [];
+      const fail = { next: 0 };
+      class RefusingClient extends pg.Client {
+        override query(...args: unknown[]): never {
+          const [first] = args;
+          const text =
+            typeof first === 'string'
+              ? first
+              : typeof first === 'object' && first !== null && 'text' in first
+                ? String((first as { text: unknown }).text)
+                : '';
+          statements.push(text);
+          if (fail.next > 0 && text.startsWith('with') && text.includes('pg_notify(')) {
+            fail.next--;
+            const refused = new pg.DatabaseError(
+              'too many notifications in the NOTIFY queue',
+              0,
+              'error',
+            );
+            refused.code = '54000';
+            return Promise.reject(refused) as never;
+          }
+          return (super.query as (...a: unknown[]) => never)(...args);
+        }
+      }
+      const failures: unknown[] = [];
+      const db = new Kysely<DB>({
+        dialect: withAfterCommit(
+          new PostgresDialect({
+            pool: new pg.Pool({ connectionString: app().dbUrl, max: 4, Client: RefusingClient }),
+          }),
+          (error) => failures.push(error),
+          POSTGRES_EARLY_COMMIT,
+        ),
+      });
+      const quiet = { warn: () => undefined, info: () => undefined };
+      const a = await postgresStreamBus(app().dbUrl ?? '', quiet);
+      const b = await postgresStreamBus(app().dbUrl ?? '', quiet);
+      const heardByA: unknown[][] = [];
+      const heardByB: unknown[][] = [];
+      a.listen((...heard) => heardByA.push(heard));
+      b.listen((...heard) => heardByB.push(heard));
+      try {
+        return await run({ db, a, heardByA, heardByB, statements, fail });
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+        await db.destroy();
+        expect(failures).toEqual([]);
+      }
+    }
+
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(done()).toBe(true);
+    };
+
+    test("the statement's own commit tells the other instances (no NOTIFY of its own); this instance's listeners get the stored entry", async () => {
+      const { userId, projectId } = await twoParties(app());
+      await twoInstances(async ({ db, a, heardByA, heardByB, statements }) => {
+        statements.length = 0;
+        const { message } = await sendMessage({
+          db,
+          events: a,
+          actor: { type: 'freelancer', userId },
+          projectId,
+          message: { id: randomUUID(), thread: 'general', text: 'told in the commit' },
+        });
+        const sent = statements.filter((s) => s !== 'SELECT 1');
+        expect(sent).toHaveLength(2);
+        expect(sent[0]).toMatch(/^with .*pg_notify\(/s);
+        expect(sent[1]).toBe(POSTGRES_EARLY_COMMIT.fence.sql);
+        const stored = await db
+          .selectFrom('stream_events')
+          .select(['seq', 'tag', 'created_at'])
+          .where('message_id', '=', message.id)
+          .executeTakeFirstOrThrow();
+        // This instance: the entry itself, at once and once (its own notice is not heard again).
+        expect(heardByA).toEqual([
+          [
+            projectId,
+            stored.seq,
+            expect.objectContaining({ seq: stored.seq, tag: stored.tag, message }),
+          ],
+        ]);
+        // The other instance: ids only, from the statement's commit.
+        await until(() => heardByB.length > 0);
+        expect(heardByB).toEqual([[projectId, stored.seq]]);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(heardByA).toHaveLength(1);
+      });
+    });
+
+    test('a full notify queue refuses the commit: nothing was written, the message is stored without it and announced after', async () => {
+      const { userId, projectId } = await twoParties(app());
+      await twoInstances(async ({ db, a, heardByA, heardByB, statements, fail }) => {
+        const before = await written(db, projectId);
+        statements.length = 0;
+        fail.next = 1;
+        const { message, created } = await sendMessage({
+          db,
+          events: a,
+          actor: { type: 'freelancer', userId },
+          projectId,
+          message: { id: randomUUID(), thread: 'general', text: 'after a full queue' },
+        });
+        expect(created).toBe(true);
+        expect(fail.next).toBe(0);
+        const withs = statements.filter((s) => s.startsWith('with'));
+        expect(withs).toHaveLength(2);
+        expect(withs[1]).not.toContain('pg_notify(');
+        // The NOTIFY of its own after the statement, then the fence.
+        expect(statements.some((s) => s.includes("pg_notify('milepost_stream'"))).toBe(true);
+        expect(statements.at(-1)).toBe(POSTGRES_EARLY_COMMIT.fence.sql);
+        expect(message.seq).toBe(before.stream_seq + 1);
+        expect(await written(db, projectId)).toMatchObject({
+          stream_seq: before.stream_seq + 1,
+          messages: before.messages + 1,
+          events: before.events + 1,
+        });
+        expect(heardByA).toEqual([[projectId, message.seq, expect.objectContaining({ message })]]);
+        await until(() => heardByB.length > 0);
+        expect(heardByB).toEqual([[projectId, message.seq]]);
       });
     });
 

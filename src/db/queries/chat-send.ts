@@ -23,9 +23,14 @@
  *
  * The commit does not wait for its WAL flush (`synchronous_commit` off for this statement's
  * implicit transaction): the caller announces the entry and then waits for the flush
- * (`untilFlushed`), as a transaction with stream entries does (src/db/after-commit.ts).
+ * (`untilFlushed`), as a transaction with stream entries does (src/db/after-commit.ts). Given the
+ * bus's `notify`, the statement also NOTIFYs the other instances when it stored the message, so
+ * PostgreSQL sends the notification with this very commit: the other instances hear of it without
+ * waiting for this process to answer the statement and send a NOTIFY of its own. (In a commit
+ * that waits for its flush, the notify queue's lock would be held through the flush and serialise
+ * every such commit; this one does not wait.)
  */
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { POSTGRES_EARLY_COMMIT } from '../postgres';
 import { GENERAL_THREAD } from '../../domain/chat-rules';
 import type { ChatParty, DB, ProjectRow } from '../schema';
@@ -56,6 +61,11 @@ export interface OneStatementSend {
   tag: string;
   /** The unread-mail notice, added unless one of its topic is waiting. */
   notice: NewJob;
+  /**
+   * When set, the statement also NOTIFYs `channel` with `projectId seq origin` if it stored the
+   * message, so its own commit tells the other instances (src/events/stream-bus.ts, `inCommit`).
+   */
+  notify?: { channel: string; origin: string } | undefined;
 }
 
 export interface OneStatementResult {
@@ -70,6 +80,8 @@ export interface OneStatementResult {
    * was written.
    */
   inserted: boolean;
+  /** Its commit sent the NOTIFY asked for (`notify`): inserted, and a notice was asked for. */
+  notified: boolean;
 }
 
 /**
@@ -82,6 +94,13 @@ export async function sendInOneStatement(
 ): Promise<OneStatementResult | undefined> {
   const { message, notice } = send;
   const job = unlessWaiting(notice);
+  // A scalar subquery, evaluated once for l's one row (EXISTS would skip its select list): no row
+  // in m, no NOTIFY (null). PostgreSQL delivers the notification when the statement commits.
+  const notifyOnCommit =
+    send.notify === undefined
+      ? sql<boolean | null>`false`
+      : sql<boolean | null>`(select pg_notify(${send.notify.channel},
+          m.project_id || ' ' || m.seq::text || ' ' || ${send.notify.origin}) is not null from m)`;
   // The stream number as the snapshot saw it; the lock may return a newer one.
   const seen = db.selectFrom('projects').select('stream_seq').where('id', '=', send.projectId);
   const row = await db
@@ -184,6 +203,7 @@ export async function sendInOneStatement(
     .selectFrom('l')
     .selectAll('l')
     .select((eb) => eb.exists(eb.selectFrom('p').select('p.id')).as('inserted'))
+    .select(notifyOnCommit.as('notified'))
     // This statement's own transaction commits without waiting for its flush (see above).
     .where((eb) =>
       eb(
@@ -194,7 +214,7 @@ export async function sendInOneStatement(
     )
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const { fresh, thread_found, inserted, ...locked } = row;
+  const { fresh, thread_found, inserted, notified, ...locked } = row;
   const project = inserted
     ? { ...locked, updated_at: send.now, stream_seq: locked.stream_seq + 1 }
     : locked;
@@ -203,6 +223,7 @@ export async function sendInOneStatement(
     fresh: Boolean(fresh),
     threadFound: Boolean(thread_found),
     inserted: Boolean(inserted),
+    notified: notified === true,
   };
 }
 
