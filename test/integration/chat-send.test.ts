@@ -23,6 +23,7 @@ import {
   type StreamEntry,
 } from '../../src/events/stream-bus';
 import { at, MessageEnvelope, send } from './chat-support';
+import { statementText } from './pg-statements';
 import {
   SUITE_TIMEOUT,
   dialects,
@@ -406,13 +407,7 @@ describe.runIf(dialects.includes('postgres'))(
       const fail = { next: 0 };
       class RefusingClient extends pg.Client {
         override query(...args: unknown[]): never {
-          const [first] = args;
-          const text =
-            typeof first === 'string'
-              ? first
-              : typeof first === 'object' && first !== null && 'text' in first
-                ? String((first as { text: unknown }).text)
-                : '';
+          const text = statementText(args);
           statements.push(text);
           if (fail.next > 0 && text.startsWith('with') && text.includes('pg_notify(')) {
             fail.next--;

@@ -15,6 +15,7 @@ import { POSTGRES_EARLY_COMMIT } from '../../src/db/postgres';
 import type { DB } from '../../src/db/schema';
 import { postgresStreamBus, type StreamEntry } from '../../src/events/stream-bus';
 import { HOOK_TIMEOUT, dialects, provisionStorage, type Storage } from './harness';
+import { statementText } from './pg-statements';
 
 const COMMIT_EARLY = POSTGRES_EARLY_COMMIT.commit.sql;
 const FENCE = POSTGRES_EARLY_COMMIT.fence.sql;
@@ -24,14 +25,7 @@ const events: string[] = [];
 
 class RecordingClient extends pg.Client {
   override query(...args: unknown[]): never {
-    const [first] = args;
-    const text =
-      typeof first === 'string'
-        ? first
-        : typeof first === 'object' && first !== null && 'text' in first
-          ? String((first as { text: unknown }).text)
-          : '?';
-    events.push(text.trim().toLowerCase());
+    events.push(statementText(args).trim().toLowerCase());
     return (super.query as (...a: unknown[]) => never)(...args);
   }
 }
