@@ -29,6 +29,7 @@ const envSchema = z
       .optional(),
     PUBLIC_URL: z.string().url().optional(),
     TRUST_PROXY: flag(false),
+    DATABASE_PREPARED_STATEMENTS: flag(true),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -116,7 +117,14 @@ export type Config = Readonly<{
   dataDir: string;
   /** The built web app (npm run build:web). */
   webDir: string;
-  database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+  database:
+    | { dialect: 'sqlite'; file: string }
+    | {
+        dialect: 'postgres';
+        url: string;
+        /** The chat's hot statements run as named statements (src/db/prepared.ts). */
+        preparedStatements: boolean;
+      };
   publicUrl: string;
   secureCookies: boolean;
   trustProxy: boolean;
@@ -209,7 +217,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     webDir: path.resolve(e.WEB_DIR),
     database: e.DATABASE_URL
-      ? { dialect: 'postgres' as const, url: e.DATABASE_URL }
+      ? {
+          dialect: 'postgres' as const,
+          url: e.DATABASE_URL,
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+        }
       : { dialect: 'sqlite' as const, file: path.join(dataDir, 'milepost.sqlite') },
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { preparingPool } from './prepared';
 import pg from 'pg';
 import type { Config } from '../config';
 import { withAfterCommit } from './after-commit';
@@ -47,7 +48,12 @@ export async function openDatabase(
   } else {
     db = new Kysely<DB>({
       dialect: withAfterCommit(
-        new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url, max: 10 }) }),
+        new PostgresDialect({
+          pool: preparingPool(
+            new pg.Pool({ connectionString: settings.url, max: 10 }),
+            settings.preparedStatements,
+          ),
+        }),
         afterCommitFailed,
         POSTGRES_EARLY_COMMIT,
       ),

@@ -34,7 +34,49 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { POSTGRES_EARLY_COMMIT } from '../postgres';
 import { GENERAL_THREAD } from '../../domain/chat-rules';
 import type { ChatParty, DB, ProjectRow } from '../schema';
+import { prepared } from '../prepared';
 import { unlessWaiting, type NewJob } from './scheduled-jobs';
+
+/**
+ * Every column of a project, by name: the statement is prepared (src/db/prepared.ts), and a
+ * prepared `*` fails once a migration adds a column while instances run. The check below fails
+ * to compile when ProjectsTable gains a column that is not listed here.
+ */
+const PROJECT_COLUMNS = [
+  'id',
+  'owner_id',
+  'client_id',
+  'title',
+  'currency',
+  'project_type',
+  'tags',
+  'description',
+  'status',
+  'archived_at',
+  'terms_accepted_at',
+  'access_code_hash',
+  'access_token_hash',
+  'access_generation',
+  'access_created_at',
+  'stream_seq',
+  'payment_instructions',
+  'vat_mode',
+  'vat_rate_bp',
+  'reminder_days',
+  'reminders_paused',
+  'review_window_days',
+  'hours_minutes',
+  'mediator',
+  'contract_template',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ProjectRow)[];
+const everyProjectColumn: [Exclude<keyof ProjectRow, (typeof PROJECT_COLUMNS)[number]>] extends [
+  never,
+]
+  ? true
+  : never = true;
+void everyProjectColumn;
 
 /**
  * Whether sends take the one statement: PostgreSQL's. Inspected on the handle, like
@@ -103,11 +145,11 @@ export async function sendInOneStatement(
           m.project_id || ' ' || m.seq::text || ' ' || ${send.notify.origin}) is not null from m)`;
   // The stream number as the snapshot saw it; the lock may return a newer one.
   const seen = db.selectFrom('projects').select('stream_seq').where('id', '=', send.projectId);
-  const row = await db
+  const query = db
     .with('l', (db) => {
       let lock = db
         .selectFrom('projects')
-        .selectAll('projects')
+        .select(PROJECT_COLUMNS.map((column) => `projects.${column}` as const))
         .select((eb) => [
           eb('projects.stream_seq', '=', seen).as('fresh'),
           (message.thread === GENERAL_THREAD
@@ -201,7 +243,8 @@ export async function sendInOneStatement(
         .onConflict((oc) => oc.column('key').doNothing()),
     )
     .selectFrom('l')
-    .selectAll('l')
+    .select(PROJECT_COLUMNS.map((column) => `l.${column}` as const))
+    .select(['l.fresh', 'l.thread_found'])
     .select((eb) => eb.exists(eb.selectFrom('p').select('p.id')).as('inserted'))
     .select(notifyOnCommit.as('notified'))
     // This statement's own transaction commits without waiting for its flush (see above).
@@ -212,7 +255,8 @@ export async function sendInOneStatement(
         null,
       ),
     )
-    .executeTakeFirst();
+    .compile();
+  const [row] = (await db.executeQuery(prepared(query))).rows;
   if (row === undefined) return undefined;
   const { fresh, thread_found, inserted, notified, ...locked } = row;
   const project = inserted
@@ -229,5 +273,5 @@ export async function sendInOneStatement(
 
 /** After `sendInOneStatement` stored a message and it was announced: waits until it is on disk. */
 export async function untilFlushed(db: Kysely<DB>): Promise<void> {
-  await db.executeQuery(POSTGRES_EARLY_COMMIT.fence);
+  await db.executeQuery(prepared(POSTGRES_EARLY_COMMIT.fence));
 }

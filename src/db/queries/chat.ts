@@ -4,6 +4,7 @@
  * handed out one at a time and become visible in their order, on SQLite and PostgreSQL alike.
  */
 import type { Kysely } from 'kysely';
+import { prepared } from '../prepared';
 import type {
   ChatMessageRow,
   ChatParty,
@@ -144,7 +145,7 @@ export async function listStreamAfter(
   afterSeq: number,
   limit: number,
 ): Promise<StreamEntryRow[]> {
-  const rows = await db
+  const query = db
     .selectFrom('stream_events as e')
     .leftJoin('chat_messages as m', (join) =>
       join.onRef('m.id', '=', 'e.message_id').onRef('m.project_id', '=', 'e.project_id'),
@@ -175,7 +176,8 @@ export async function listStreamAfter(
     .where('e.seq', '>', afterSeq)
     .orderBy('e.seq')
     .limit(limit)
-    .execute();
+    .compile();
+  const { rows } = await db.executeQuery(prepared(query));
   return rows.map((r) => ({
     event: {
       project_id: r.project_id,
