@@ -13,7 +13,8 @@
  * Only statements that name their columns are marked: a prepared `*` fails with "cached plan
  * must not change result type" once a migration adds a column while instances run. Behind a
  * pooler that shares server connections per transaction (pgbouncer before 1.21 in transaction
- * mode), named statements are not safe: `DATABASE_PREPARED_STATEMENTS=false` sends them unnamed.
+ * mode, or 1.21 and later with `max_prepared_statements = 0`), named statements are not safe:
+ * `DATABASE_PREPARED_STATEMENTS=false` sends them unnamed.
  */
 import { createHash } from 'node:crypto';
 import type { CompiledQuery, PostgresPool, PostgresPoolClient } from 'kysely';
