@@ -27,25 +27,9 @@ import {
   signUp,
   useApp,
 } from './harness';
+import { statementCall } from './pg-statements';
 
-/** What one `Client.query` call asked for: its text and the statement's name, if any. */
-interface Sent {
-  text: string;
-  name: string | undefined;
-}
-
-function recorded(args: unknown[]): Sent {
-  const [first] = args;
-  if (typeof first === 'string') return { text: first, name: undefined };
-  if (typeof first === 'object' && first !== null && 'text' in first) {
-    const config = first as { text: unknown; name?: unknown };
-    return {
-      text: String(config.text),
-      name: typeof config.name === 'string' ? config.name : undefined,
-    };
-  }
-  return { text: '?', name: undefined };
-}
+type Sent = ReturnType<typeof statementCall>;
 
 describe.runIf(dialects.includes('postgres'))('named statements on postgres', SUITE_TIMEOUT, () => {
   const app = useApp('postgres');
@@ -58,7 +42,7 @@ describe.runIf(dialects.includes('postgres'))('named statements on postgres', SU
     const sent: Sent[] = [];
     class RecordingClient extends pg.Client {
       override query(...args: unknown[]): never {
-        sent.push(recorded(args));
+        sent.push(statementCall(args));
         return (super.query as (...a: unknown[]) => never)(...args);
       }
     }
