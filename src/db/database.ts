@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import { preparingPool } from './prepared';
 import pg from 'pg';
 import type { Config } from '../config';
 import { withAfterCommit } from './after-commit';
 import { migrations } from './migrations';
 import { POSTGRES_EARLY_COMMIT } from './postgres';
+import { preparingPool } from './prepared';
 import type { DB } from './schema';
 import { sqliteDialect } from './sqlite';
 

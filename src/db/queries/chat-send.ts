@@ -33,8 +33,8 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { POSTGRES_EARLY_COMMIT } from '../postgres';
 import { GENERAL_THREAD } from '../../domain/chat-rules';
-import type { ChatParty, DB, ProjectRow } from '../schema';
 import { prepared } from '../prepared';
+import type { ChatParty, DB, ProjectRow } from '../schema';
 import { unlessWaiting, type NewJob } from './scheduled-jobs';
 
 /**
