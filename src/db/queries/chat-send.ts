@@ -29,6 +29,9 @@
  * waiting for this process to answer the statement and send a NOTIFY of its own. (In a commit
  * that waits for its flush, the notify queue's lock would be held through the flush and serialise
  * every such commit; this one does not wait.)
+ *
+ * The statement and the fence run as named statements, parsed and planned once per connection
+ * (src/db/prepared.ts); so the statement names the project's columns rather than `*`.
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { POSTGRES_EARLY_COMMIT } from '../postgres';
